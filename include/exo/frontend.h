@@ -1,0 +1,35 @@
+#pragma once
+// Front end: Exo source text -> UAST -> typechecked LoopIR.
+
+#include <string>
+#include <string_view>
+
+#include "exo/loopir.h"
+#include "exo/scope.h"
+#include "exo/uast.h"
+
+namespace exo {
+
+// Where a piece of text sits in its file, so positions point into the user's file
+// (a Python decorator hands us a function's source starting at some line).
+struct SourceOrigin {
+  std::string filename = "<string>";
+  int first_line = 1;   // line number of the text's first line in the file
+  int col_offset = 0;   // added to every column (for dedented source)
+};
+
+// A file (or string) of `@proc` / `@instr` / `@config` definitions and
+// `NAME = constant` lines. Import lines are skipped. Throws Error(Parse).
+uast::UModule parse_module(std::string_view text, const SourceOrigin& origin = {});
+
+// Fragments, used by scheduling and the Python API.
+uast::UExprPtr parse_expr_fragment(std::string_view text, const SourceOrigin& origin = {});
+uast::UBlock parse_stmt_fragment(std::string_view text, const SourceOrigin& origin = {});
+// A pattern with holes: `for i in _: _`, `C_reg : _`, `A[_] = _`, `foo(_) #2`.
+uast::UPattern parse_pattern(std::string_view text, const SourceOrigin& origin = {});
+
+// Resolve names through `scope` and typecheck. Throws Error(Type).
+Proc typecheck_proc(const uast::UProc& p, const Scope& scope);
+ConfigPtr typecheck_config(const uast::UConfig& c);
+
+}  // namespace exo

@@ -1,0 +1,44 @@
+#pragma once
+// Visitor and mutator over LoopIR with default recursion: a pass overrides only
+// the node kinds it cares about. The mutator rebuilds a node only when a child
+// changed, so unchanged subtrees stay shared.
+
+#include <functional>
+
+#include "exo/loopir.h"
+
+namespace exo {
+
+class IRVisitor {
+ public:
+  virtual ~IRVisitor() = default;
+  virtual void visit(const Expr& e);
+  virtual void visit(const Stmt& s);
+  void visit_block(const Block& b) {
+    for (auto& s : b) visit(s);
+  }
+  void visit_type(const Type& t) {
+    for (auto& e : t.shape) visit(e);
+  }
+};
+
+class IRMutator {
+ public:
+  virtual ~IRMutator() = default;
+  virtual Expr mutate(const Expr& e);
+  // A statement may become several (or none): the mutator works on blocks.
+  virtual Block mutate_stmt(const Stmt& s);
+  Block mutate_block(const Block& b);
+  Type mutate_type(const Type& t);
+
+ protected:
+  // Rebuild helpers with default recursion (call from overrides to recurse).
+  Expr mutate_children(const Expr& e);
+  Stmt mutate_children(const Stmt& s);
+};
+
+// Calls f on every expression / statement, pre-order.
+void for_each_expr(const Block& b, const std::function<void(const Expr&)>& f);
+void for_each_stmt(const Block& b, const std::function<void(const Stmt&)>& f);
+
+}  // namespace exo

@@ -1,0 +1,55 @@
+#pragma once
+// Scope: how the front end learns what a free name means.
+//
+// The parser never guesses: `DRAM`, `mm256_loadu_ps`, `Cfg` or `N_TILE` are looked
+// up here. The C++ API fills a Scope from a registry; Python fills one from the
+// decorated function's globals and closure.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "exo/hardware.h"
+#include "exo/loopir.h"
+
+namespace exo {
+
+// A constant value bound to a name (Python int/float/bool used inside a proc).
+struct ConstValue {
+  double value;
+  ScalarKind kind;  // Int, Bool or R (a real literal)
+};
+
+using ScopeEntry = std::variant<Proc, MemoryPtr, ConfigPtr, ExternPtr, ConstValue>;
+
+class Scope {
+ public:
+  Scope() = default;
+  // A scope that consults `parent` for names it does not bind itself.
+  explicit Scope(const Scope* parent) : parent_(parent) {}
+
+  void bind(const std::string& name, ScopeEntry e) { entries_[name] = std::move(e); }
+  void bind_proc(Proc p);
+  void bind_memory(MemoryPtr m);
+  void bind_config(ConfigPtr c);
+  void bind_extern(const std::string& name, ExternPtr e) { bind(name, std::move(e)); }
+  void bind_const(const std::string& name, ConstValue v) { bind(name, v); }
+
+  // Optional dynamic resolver, consulted before the parent (Python uses it to look
+  // into a function's globals lazily).
+  void set_resolver(std::function<std::optional<ScopeEntry>(const std::string&)> r) { resolver_ = std::move(r); }
+
+  std::optional<ScopeEntry> lookup(const std::string& name) const;
+
+  // A scope with DRAM, DRAM_STATIC, DRAM_STACK and the builtin externs.
+  static Scope with_builtins();
+
+ private:
+  const Scope* parent_ = nullptr;
+  std::map<std::string, ScopeEntry> entries_;
+  std::function<std::optional<ScopeEntry>(const std::string&)> resolver_;
+};
+
+}  // namespace exo

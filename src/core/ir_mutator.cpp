@@ -1,0 +1,266 @@
+#include "exo/ir_mutator.h"
+
+namespace exo {
+
+void IRVisitor::visit(const Expr& e) {
+  switch (e->kind) {
+    case ExprKind::Read:
+      for (auto& i : e.as<ReadNode>()->idx) visit(i);
+      break;
+    case ExprKind::USub:
+      visit(e.as<USubNode>()->arg);
+      break;
+    case ExprKind::BinOp:
+      visit(e.as<BinOpNode>()->lhs);
+      visit(e.as<BinOpNode>()->rhs);
+      break;
+    case ExprKind::ExternCall:
+      for (auto& a : e.as<ExternCallNode>()->args) visit(a);
+      break;
+    case ExprKind::WindowExpr:
+      for (auto& w : e.as<WindowExprNode>()->idx) {
+        visit(w.lo);
+        if (w.is_interval) visit(w.hi);
+      }
+      break;
+    case ExprKind::Const:
+    case ExprKind::StrideExpr:
+    case ExprKind::ReadConfig:
+      break;
+  }
+}
+
+void IRVisitor::visit(const Stmt& s) {
+  switch (s->kind) {
+    case StmtKind::Assign: {
+      auto* n = s.as<AssignNode>();
+      for (auto& i : n->idx) visit(i);
+      visit(n->rhs);
+      break;
+    }
+    case StmtKind::Reduce: {
+      auto* n = s.as<ReduceNode>();
+      for (auto& i : n->idx) visit(i);
+      visit(n->rhs);
+      break;
+    }
+    case StmtKind::WriteConfig:
+      visit(s.as<WriteConfigNode>()->rhs);
+      break;
+    case StmtKind::Pass:
+      break;
+    case StmtKind::If: {
+      auto* n = s.as<IfNode>();
+      visit(n->cond);
+      visit_block(n->body);
+      visit_block(n->orelse);
+      break;
+    }
+    case StmtKind::For: {
+      auto* n = s.as<ForNode>();
+      visit(n->lo);
+      visit(n->hi);
+      visit_block(n->body);
+      break;
+    }
+    case StmtKind::Alloc:
+      visit_type(s.as<AllocNode>()->type);
+      break;
+    case StmtKind::Call:
+      for (auto& a : s.as<CallNode>()->args) visit(a);
+      break;
+    case StmtKind::WindowStmt:
+      visit(s.as<WindowStmtNode>()->rhs);
+      break;
+  }
+}
+
+namespace {
+template <class F>
+bool map_exprs(const std::vector<Expr>& in, std::vector<Expr>& out, F&& f) {
+  bool changed = false;
+  out.reserve(in.size());
+  for (auto& e : in) {
+    out.push_back(f(e));
+    changed |= !out.back().same_as(e);
+  }
+  return changed;
+}
+}  // namespace
+
+Type IRMutator::mutate_type(const Type& t) {
+  if (t.shape.empty()) return t;
+  Type r = t;
+  r.shape.clear();
+  map_exprs(t.shape, r.shape, [&](const Expr& e) { return mutate(e); });
+  return r;
+}
+
+Expr IRMutator::mutate(const Expr& e) { return mutate_children(e); }
+
+Expr IRMutator::mutate_children(const Expr& e) {
+  auto m = [&](const Expr& x) { return mutate(x); };
+  switch (e->kind) {
+    case ExprKind::Read: {
+      auto* n = e.as<ReadNode>();
+      if (n->idx.empty()) return e;
+      std::vector<Expr> idx;
+      if (!map_exprs(n->idx, idx, m)) return e;
+      return make_expr<ReadNode>(n->name, std::move(idx), n->type, n->srcinfo);
+    }
+    case ExprKind::USub: {
+      auto* n = e.as<USubNode>();
+      Expr a = mutate(n->arg);
+      if (a.same_as(n->arg)) return e;
+      return make_expr<USubNode>(a, n->type, n->srcinfo);
+    }
+    case ExprKind::BinOp: {
+      auto* n = e.as<BinOpNode>();
+      Expr l = mutate(n->lhs), r = mutate(n->rhs);
+      if (l.same_as(n->lhs) && r.same_as(n->rhs)) return e;
+      return make_expr<BinOpNode>(n->op, l, r, n->type, n->srcinfo);
+    }
+    case ExprKind::ExternCall: {
+      auto* n = e.as<ExternCallNode>();
+      std::vector<Expr> args;
+      if (!map_exprs(n->args, args, m)) return e;
+      return make_expr<ExternCallNode>(n->fn, std::move(args), n->type, n->srcinfo);
+    }
+    case ExprKind::WindowExpr: {
+      auto* n = e.as<WindowExprNode>();
+      bool changed = false;
+      std::vector<WAccess> idx;
+      for (auto& w : n->idx) {
+        WAccess r = w;
+        r.lo = mutate(w.lo);
+        changed |= !r.lo.same_as(w.lo);
+        if (w.is_interval) {
+          r.hi = mutate(w.hi);
+          changed |= !r.hi.same_as(w.hi);
+        }
+        idx.push_back(std::move(r));
+      }
+      if (!changed) return e;
+      return make_expr<WindowExprNode>(n->name, std::move(idx), n->type, n->srcinfo);
+    }
+    case ExprKind::Const:
+    case ExprKind::StrideExpr:
+    case ExprKind::ReadConfig:
+      return e;
+  }
+  return e;
+}
+
+Block IRMutator::mutate_stmt(const Stmt& s) { return {mutate_children(s)}; }
+
+Block IRMutator::mutate_block(const Block& b) {
+  Block out;
+  out.reserve(b.size());
+  for (auto& s : b) {
+    Block r = mutate_stmt(s);
+    for (auto& x : r) out.push_back(std::move(x));
+  }
+  return out;
+}
+
+static bool same_block(const Block& a, const Block& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++)
+    if (!a[i].same_as(b[i])) return false;
+  return true;
+}
+
+Stmt IRMutator::mutate_children(const Stmt& s) {
+  auto m = [&](const Expr& x) { return mutate(x); };
+  switch (s->kind) {
+    case StmtKind::Assign: {
+      auto* n = s.as<AssignNode>();
+      std::vector<Expr> idx;
+      bool ch = map_exprs(n->idx, idx, m);
+      Expr r = mutate(n->rhs);
+      if (!ch && r.same_as(n->rhs)) return s;
+      return make_stmt<AssignNode>(n->name, n->type, std::move(idx), r, n->srcinfo);
+    }
+    case StmtKind::Reduce: {
+      auto* n = s.as<ReduceNode>();
+      std::vector<Expr> idx;
+      bool ch = map_exprs(n->idx, idx, m);
+      Expr r = mutate(n->rhs);
+      if (!ch && r.same_as(n->rhs)) return s;
+      return make_stmt<ReduceNode>(n->name, n->type, std::move(idx), r, n->srcinfo);
+    }
+    case StmtKind::WriteConfig: {
+      auto* n = s.as<WriteConfigNode>();
+      Expr r = mutate(n->rhs);
+      if (r.same_as(n->rhs)) return s;
+      return make_stmt<WriteConfigNode>(n->config, n->field, r, n->srcinfo);
+    }
+    case StmtKind::Pass:
+      return s;
+    case StmtKind::If: {
+      auto* n = s.as<IfNode>();
+      Expr c = mutate(n->cond);
+      Block b = mutate_block(n->body), o = mutate_block(n->orelse);
+      if (c.same_as(n->cond) && same_block(b, n->body) && same_block(o, n->orelse)) return s;
+      return make_stmt<IfNode>(c, std::move(b), std::move(o), n->srcinfo);
+    }
+    case StmtKind::For: {
+      auto* n = s.as<ForNode>();
+      Expr lo = mutate(n->lo), hi = mutate(n->hi);
+      Block b = mutate_block(n->body);
+      if (lo.same_as(n->lo) && hi.same_as(n->hi) && same_block(b, n->body)) return s;
+      return make_stmt<ForNode>(n->iter, lo, hi, std::move(b), n->mode, n->srcinfo);
+    }
+    case StmtKind::Alloc: {
+      auto* n = s.as<AllocNode>();
+      Type t = mutate_type(n->type);
+      bool ch = false;
+      for (size_t i = 0; i < t.shape.size(); i++) ch |= !t.shape[i].same_as(n->type.shape[i]);
+      if (!ch) return s;
+      return make_stmt<AllocNode>(n->name, std::move(t), n->mem, n->srcinfo);
+    }
+    case StmtKind::Call: {
+      auto* n = s.as<CallNode>();
+      std::vector<Expr> args;
+      if (!map_exprs(n->args, args, m)) return s;
+      return make_stmt<CallNode>(n->proc, std::move(args), n->srcinfo);
+    }
+    case StmtKind::WindowStmt: {
+      auto* n = s.as<WindowStmtNode>();
+      Expr r = mutate(n->rhs);
+      if (r.same_as(n->rhs)) return s;
+      return make_stmt<WindowStmtNode>(n->name, r, n->srcinfo);
+    }
+  }
+  return s;
+}
+
+namespace {
+class LambdaVisitor : public IRVisitor {
+ public:
+  std::function<void(const Expr&)> on_expr;
+  std::function<void(const Stmt&)> on_stmt;
+  void visit(const Expr& e) override {
+    if (on_expr) on_expr(e);
+    IRVisitor::visit(e);
+  }
+  void visit(const Stmt& s) override {
+    if (on_stmt) on_stmt(s);
+    IRVisitor::visit(s);
+  }
+};
+}  // namespace
+
+void for_each_expr(const Block& b, const std::function<void(const Expr&)>& f) {
+  LambdaVisitor v;
+  v.on_expr = f;
+  v.visit_block(b);
+}
+
+void for_each_stmt(const Block& b, const std::function<void(const Stmt&)>& f) {
+  LambdaVisitor v;
+  v.on_stmt = f;
+  v.visit_block(b);
+}
+
+}  // namespace exo
