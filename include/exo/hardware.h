@@ -13,6 +13,7 @@
 
 #include "exo/error.h"
 #include "exo/types.h"
+#include "exo/loopir.h"  // MemoryPtr, ExternPtr
 
 namespace exo {
 
@@ -35,8 +36,12 @@ class Memory {
   virtual std::string free(const std::string& new_name, const std::string& prim_type,
                            const std::vector<std::string>& shape, const SrcInfo& srcinfo) const = 0;
 
-  // The C expression for a window into `baseptr` at `indices` with `strides` (all C
-  // expressions). The default computes `&baseptr[sum(indices[i]*strides[i])]`.
+  // An lvalue C expression for the first element of a window into `baseptr` at
+  // `indices` with `strides` (all C expressions), as exo-lang's Memory.window: the
+  // compiler takes its address for the window struct, and `{x_data}` in instr
+  // templates is this expression. `baseptr` is already the data pointer (`x.data`
+  // when x is a window); `basetyp` is the C element type. The default is
+  // `baseptr[sum(indices[i]*strides[i])]`.
   virtual std::string window(const std::string& basetyp, const std::string& baseptr,
                              const std::vector<std::string>& indices,
                              const std::vector<std::string>& strides, const SrcInfo& srcinfo) const;
