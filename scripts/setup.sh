@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project needs (as root) and builds it.
+# Usage: scripts/setup.sh [build-dir]   (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR="${1:-build}"
+
+PACKAGES=(
+  cmake ninja-build g++ gcc clang   # build tools; clang for compiler-independence checks
+  libz3-dev                         # SMT solver behind the bounds and scheduling checks
+  libgtest-dev googletest           # C++ unit tests
+  libbenchmark-dev                  # compiler and kernel benchmarks
+  pybind11-dev python3-dev          # the Python front end (import exo)
+  python3-numpy python3-pytest python3-setuptools  # Python tests and interpret() buffers
+  libgomp1                          # OpenMP runtime for par loops in generated C
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ] || [ "${CI:-}" = "true" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: missing packages (${missing[*]}); run as root to install them" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" >/dev/null
+fi
+
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C "$BUILD_DIR" -j2
