@@ -1,5 +1,7 @@
 #pragma once
 // LoopIR -> Exo source. The text parses back to the same IR.
+// Layout matches exo-lang's str(proc): 4-space indents, minimal parentheses,
+// name clashes disambiguated as `i`, `i_1`, ... `indent` counts levels (4 spaces).
 
 #include <string>
 
