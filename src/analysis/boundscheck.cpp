@@ -1,0 +1,491 @@
+// check_proc: bounds and precondition checking of a typechecked procedure.
+//
+// The checker walks the body keeping the facts that hold at each point: loop
+// ranges (lo <= i < hi, which makes every check in an empty loop vacuous), branch
+// conditions and their negations, the proc's preconditions, size arguments being
+// positive, and the strides of dense buffers. Each access, window, allocation and
+// call is then a set of goals proved under those facts (analysis/solver.h).
+//
+// Rules, following the reference implementation: size arguments are positive
+// (callers must prove it), allocation and tensor-argument extents are positive,
+// accesses lie in [0, dim), windows in [0, dim] with lo <= hi, call arguments have
+// exactly the callee's shapes (callee sizes replaced by the caller's arguments),
+// and callee preconditions hold at each call site.
+
+#include <set>
+#include <sstream>
+
+#include "analysis/lower.h"
+#include "analysis/solver.h"
+#include "exo/analysis.h"
+#include "exo/hardware.h"
+#include "exo/ir_mutator.h"
+#include "exo/printer.h"
+
+namespace exo {
+
+namespace {
+
+using namespace analysis;
+
+struct Fact {
+  Formula f;
+  std::string text;  // shown in diagnostics; empty for background facts
+};
+
+// The extents of a buffer as seen from the current point: source text for
+// messages, lowered form for proofs.
+struct Shape {
+  std::vector<Expr> dims;
+  std::vector<Affine> lowered;
+};
+
+std::string quoted(const Expr& e) { return "'" + print_expr(e) + "'"; }
+
+// Extent of a window interval: `hi` when lo is 0, else `hi - lo`.
+Expr interval_extent(const WAccess& w) {
+  if (auto* c = w.lo.as<ConstNode>(); c && c->val == 0) return w.hi;
+  return binop(BinOpKind::Sub, w.hi, w.lo, w.hi->srcinfo);
+}
+
+std::vector<int> interval_dims(const WindowExprNode* w) {
+  std::vector<int> dims;
+  for (size_t k = 0; k < w->idx.size(); ++k)
+    if (w->idx[k].is_interval) dims.push_back(static_cast<int>(k));
+  return dims;
+}
+
+// Callee expressions seen from a call site: argument symbols replaced by the
+// caller's argument expressions, strides of buffer arguments by the strides of
+// the buffers (or window sources) passed.
+class CallSubst : public IRMutator {
+ public:
+  std::map<Sym, Expr> values;
+  std::map<Sym, std::pair<Sym, std::vector<int>>> buffers;
+
+  Expr mutate(const Expr& e) override {
+    if (auto* r = e.as<ReadNode>(); r && r->idx.empty()) {
+      auto it = values.find(r->name);
+      if (it != values.end()) return it->second;
+    }
+    if (auto* s = e.as<StrideExprNode>()) {
+      auto it = buffers.find(s->name);
+      if (it != buffers.end()) {
+        const auto& [buf, dims] = it->second;
+        int d = s->dim < static_cast<int>(dims.size()) ? dims[s->dim] : s->dim;
+        return make_expr<StrideExprNode>(buf, d, s->type, s->srcinfo);
+      }
+    }
+    return mutate_children(e);
+  }
+};
+
+// Configuration fields a block may write, including through calls.
+void written_configs(const Block& b, std::set<std::pair<const Config*, std::string>>& out, int depth = 0) {
+  if (depth > 32) return;
+  for_each_stmt(b, [&](const Stmt& s) {
+    if (auto* w = s.as<WriteConfigNode>()) out.emplace(w->config.get(), w->field);
+    if (auto* c = s.as<CallNode>(); c && c->proc) written_configs(c->proc->body, out, depth + 1);
+  });
+}
+
+class BoundsChecker {
+ public:
+  explicit BoundsChecker(const Proc& p) : proc_(p) {}
+
+  void run() {
+    for (auto& a : proc_->args) {
+      if (a.type.is_tensor) continue;
+      if (a.type.base == ScalarKind::Size) {
+        facts_.push_back({f_gt(Affine::var(a.name), Affine(0)), ""});
+      }
+    }
+    for (auto& a : proc_->args) {
+      if (!a.type.is_tensor) continue;
+      declare_buffer(a.name, a.type.shape, !a.type.is_window);
+    }
+    check_preconditions();
+    for (auto& a : proc_->args) {
+      if (!a.type.is_tensor) continue;
+      for (size_t d = 0; d < a.type.shape.size(); ++d) {
+        const Expr& e = a.type.shape[d];
+        require(f_gt(low_.affine(e), Affine(0)), ErrorKind::Bounds, a.srcinfo,
+                "argument " + a.name.name() + ": extent " + quoted(e) + " of dimension " +
+                    std::to_string(d) + " may not be positive",
+                print_expr(e) + " > 0");
+      }
+    }
+    check_block(proc_->body);
+  }
+
+ private:
+  // -- facts ---------------------------------------------------------------
+
+  void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense) {
+    Shape s;
+    s.dims = dims;
+    for (auto& d : dims) s.lowered.push_back(low_.affine(d));
+    // A dense buffer's strides follow from its trailing constant extents.
+    if (dense && !dims.empty()) {
+      long long stride = 1;
+      for (int d = static_cast<int>(dims.size()) - 1; d >= 0; --d) {
+        facts_.push_back({f_eq(Affine::var(low_.stride_var(name, d)), Affine(stride)), ""});
+        if (!s.lowered[d].is_const()) break;
+        stride *= s.lowered[d].constant;
+      }
+    }
+    shapes_[name] = std::move(s);
+  }
+
+  void check_preconditions() {
+    std::vector<Formula> preds;
+    for (auto& p : proc_->preds) preds.push_back(low_.formula(p));
+    if (preds.empty()) return;
+    auto with = [&](size_t from, size_t to) {
+      std::vector<Formula> fs;
+      for (auto& f : facts_) fs.push_back(f.f);
+      fs.insert(fs.end(), preds.begin() + from, preds.begin() + to);
+      auto defs = low_.definitions_for(fs);
+      fs.insert(fs.end(), defs.begin(), defs.end());
+      return fs;
+    };
+    if (satisfiable(with(0, preds.size())) == Answer::No) {
+      // Locate the contradiction: the shortest contradictory prefix, then the
+      // latest assertion from which that prefix's tail is still contradictory.
+      size_t end = 1;
+      while (end < preds.size() && satisfiable(with(0, end)) != Answer::No) ++end;
+      size_t begin = end - 1;
+      while (begin > 0 && satisfiable(with(begin, end)) != Answer::No) --begin;
+      std::string list;
+      for (size_t k = begin; k < end; ++k) list += (list.empty() ? "" : ", ") + quoted(proc_->preds[k]);
+      EXO_FAIL(ErrorKind::Precondition, proc_->preds[begin]->srcinfo,
+               "preconditions of " << proc_->name << " are contradictory: " << list
+                                   << (end - begin == 1 ? " can never hold" : " cannot all hold")
+                                   << (proc_->args.empty() ? "" : " (sizes being positive)"));
+    }
+    for (size_t k = 0; k < preds.size(); ++k) facts_.push_back({preds[k], print_expr(proc_->preds[k])});
+  }
+
+  // Proves goal under the current facts or throws `what (could not prove ...)`.
+  void require(const Formula& goal, ErrorKind kind, const SrcInfo& where, const std::string& what,
+               const std::string& goal_text) {
+    std::vector<Formula> fs;
+    for (auto& f : facts_) fs.push_back(f.f);
+    std::vector<Formula> with_goal = fs;
+    with_goal.push_back(goal);
+    auto defs = low_.definitions_for(with_goal);
+    fs.insert(fs.end(), defs.begin(), defs.end());
+    ProofResult r = prove(fs, goal);
+    if (r.answer == Answer::Yes) return;
+
+    std::ostringstream msg;
+    msg << what << " (could not prove " << goal_text;
+    std::string under = relevant_facts(goal);
+    if (!under.empty()) msg << " under " << under;
+    if (r.answer == Answer::No && !r.counterexample.empty()) {
+      msg << "; fails when ";
+      for (size_t k = 0; k < r.counterexample.size(); ++k)
+        msg << (k ? ", " : "") << r.counterexample[k].first.name() << " = " << r.counterexample[k].second;
+    } else if (r.answer == Answer::Unknown) {
+      msg << "; the solver gave up";
+    }
+    msg << ")";
+    EXO_FAIL(kind, where, msg.str());
+  }
+
+  // The displayed facts connected to the goal through shared variables.
+  std::string relevant_facts(const Formula& goal) {
+    std::set<Sym> vars;
+    collect_vars(goal, vars);
+    std::vector<bool> taken(facts_.size(), false);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t i = 0; i < facts_.size(); ++i) {
+        if (taken[i]) continue;
+        std::set<Sym> fv;
+        collect_vars(facts_[i].f, fv);
+        bool touches = false;
+        for (auto& v : fv) touches = touches || vars.count(v);
+        if (!touches) continue;
+        taken[i] = changed = true;
+        vars.insert(fv.begin(), fv.end());
+      }
+    }
+    std::string out;
+    for (size_t i = 0; i < facts_.size(); ++i) {
+      if (!taken[i] || facts_[i].text.empty()) continue;
+      out += (out.empty() ? "" : ", ") + facts_[i].text;
+    }
+    return out;
+  }
+
+  // -- statements ----------------------------------------------------------
+
+  void check_block(const Block& b) {
+    for (auto& s : b) check_stmt(s);
+  }
+
+  void check_stmt(const Stmt& s) {
+    switch (s->kind) {
+      case StmtKind::Assign: {
+        auto* n = s.as<AssignNode>();
+        check_access(n->name, n->idx, s->srcinfo);
+        check_expr(n->rhs);
+        return;
+      }
+      case StmtKind::Reduce: {
+        auto* n = s.as<ReduceNode>();
+        check_access(n->name, n->idx, s->srcinfo);
+        check_expr(n->rhs);
+        return;
+      }
+      case StmtKind::WriteConfig: {
+        auto* n = s.as<WriteConfigNode>();
+        check_expr(n->rhs);
+        const Config* cfg = n->config.get();
+        if (n->rhs->type.is_indexable()) {
+          Affine v = low_.affine(n->rhs);
+          low_.invalidate_config(cfg, n->field);
+          facts_.push_back({f_eq(Affine::var(low_.config_var(cfg, n->field)), v), ""});
+        } else if (n->rhs->type.is_bool()) {
+          Formula v = low_.formula(n->rhs);
+          low_.invalidate_config(cfg, n->field);
+          Formula x = f_boolvar(low_.config_var(cfg, n->field));
+          facts_.push_back({f_or(f_and(x, v), f_and(f_not(x), f_not(v))), ""});
+        } else {
+          low_.invalidate_config(cfg, n->field);
+        }
+        return;
+      }
+      case StmtKind::Pass: return;
+      case StmtKind::If: {
+        auto* n = s.as<IfNode>();
+        Formula c = low_.formula(n->cond);
+        size_t mark = facts_.size();
+        facts_.push_back({c, print_expr(n->cond)});
+        check_block(n->body);
+        facts_.resize(mark);
+        if (!n->orelse.empty()) {
+          facts_.push_back({f_not(c), "not (" + print_expr(n->cond) + ")"});
+          check_block(n->orelse);
+          facts_.resize(mark);
+        }
+        invalidate_written(n->body);
+        invalidate_written(n->orelse);
+        return;
+      }
+      case StmtKind::For: {
+        auto* n = s.as<ForNode>();
+        Affine lo = low_.affine(n->lo), hi = low_.affine(n->hi);
+        // Reads in later iterations see the body's own configuration writes.
+        invalidate_written(n->body);
+        Affine i = Affine::var(n->iter);
+        size_t mark = facts_.size();
+        facts_.push_back({f_and(f_le(lo, i), f_lt(i, hi)),
+                          print_expr(n->lo) + " <= " + n->iter.name() + " < " + print_expr(n->hi)});
+        check_block(n->body);
+        facts_.resize(mark);
+        invalidate_written(n->body);
+        return;
+      }
+      case StmtKind::Alloc: {
+        auto* n = s.as<AllocNode>();
+        for (size_t d = 0; d < n->type.shape.size(); ++d) {
+          const Expr& e = n->type.shape[d];
+          require(f_gt(low_.affine(e), Affine(0)), ErrorKind::Bounds, s->srcinfo,
+                  "allocation of " + n->name.name() + ": extent " + quoted(e) + " of dimension " +
+                      std::to_string(d) + " may not be positive",
+                  print_expr(e) + " > 0");
+        }
+        declare_buffer(n->name, n->type.shape, true);
+        return;
+      }
+      case StmtKind::Call: check_call(s.as<CallNode>(), s->srcinfo); return;
+      case StmtKind::WindowStmt: {
+        auto* n = s.as<WindowStmtNode>();
+        auto* w = n->rhs.as<WindowExprNode>();
+        if (!w) {
+          check_expr(n->rhs);
+          return;
+        }
+        check_window(w, n->rhs->srcinfo);
+        std::vector<Expr> dims;
+        for (auto& a : w->idx)
+          if (a.is_interval) dims.push_back(interval_extent(a));
+        declare_buffer(n->name, dims, false);
+        low_.alias_window(n->name, w->name, interval_dims(w));
+        return;
+      }
+    }
+  }
+
+  void invalidate_written(const Block& b) {
+    std::set<std::pair<const Config*, std::string>> fields;
+    written_configs(b, fields);
+    for (auto& [c, f] : fields) low_.invalidate_config(c, f);
+  }
+
+  // -- accesses ------------------------------------------------------------
+
+  // Buffer reads inside a data expression.
+  void check_expr(const Expr& e) {
+    switch (e->kind) {
+      case ExprKind::Read: {
+        auto* r = e.as<ReadNode>();
+        if (!r->idx.empty()) check_access(r->name, r->idx, e->srcinfo);
+        return;
+      }
+      case ExprKind::USub: check_expr(e.as<USubNode>()->arg); return;
+      case ExprKind::BinOp:
+        check_expr(e.as<BinOpNode>()->lhs);
+        check_expr(e.as<BinOpNode>()->rhs);
+        return;
+      case ExprKind::ExternCall:
+        for (auto& a : e.as<ExternCallNode>()->args) check_expr(a);
+        return;
+      case ExprKind::WindowExpr: check_window(e.as<WindowExprNode>(), e->srcinfo); return;
+      default: return;
+    }
+  }
+
+  const Shape* shape_of(const Sym& name) const {
+    auto it = shapes_.find(name);
+    return it == shapes_.end() ? nullptr : &it->second;
+  }
+
+  static std::string access_text(const Sym& name, const std::vector<Expr>& idx) {
+    std::string s = name.name() + "[";
+    for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + print_expr(idx[k]);
+    return s + "]";
+  }
+
+  void check_access(const Sym& name, const std::vector<Expr>& idx, const SrcInfo& where) {
+    const Shape* shape = shape_of(name);
+    if (!shape || shape->dims.size() != idx.size()) return;  // arity is the typechecker's job
+    std::string acc = access_text(name, idx);
+    for (size_t d = 0; d < idx.size(); ++d) {
+      Affine i = low_.affine(idx[d]);
+      std::string it = print_expr(idx[d]), dim = print_expr(shape->dims[d]);
+      std::string what = acc + ": index '" + it + "' of dimension " + std::to_string(d) +
+                         " may be out of bounds [0, " + dim + ")";
+      require(f_ge0(i), ErrorKind::Bounds, where, what, "0 <= " + it);
+      require(f_lt(i, shape->lowered[d]), ErrorKind::Bounds, where, what, it + " < " + dim);
+    }
+  }
+
+  void check_window(const WindowExprNode* w, const SrcInfo& where) {
+    const Shape* shape = shape_of(w->name);
+    if (!shape || shape->dims.size() != w->idx.size()) return;
+    std::string win = w->name.name() + "[";
+    for (size_t k = 0; k < w->idx.size(); ++k) {
+      auto& a = w->idx[k];
+      win += (k ? ", " : "") + print_expr(a.lo) + (a.is_interval ? ":" + print_expr(a.hi) : "");
+    }
+    win += "]";
+    for (size_t d = 0; d < w->idx.size(); ++d) {
+      auto& a = w->idx[d];
+      std::string dim = print_expr(shape->dims[d]);
+      Affine lo = low_.affine(a.lo);
+      std::string lo_t = print_expr(a.lo);
+      if (!a.is_interval) {
+        std::string what = win + ": window point '" + lo_t + "' of dimension " + std::to_string(d) +
+                           " may be out of bounds [0, " + dim + ")";
+        require(f_ge0(lo), ErrorKind::Bounds, where, what, "0 <= " + lo_t);
+        require(f_lt(lo, shape->lowered[d]), ErrorKind::Bounds, where, what, lo_t + " < " + dim);
+        continue;
+      }
+      Affine hi = low_.affine(a.hi);
+      std::string hi_t = print_expr(a.hi);
+      std::string what = win + ": window interval '" + lo_t + ":" + hi_t + "' of dimension " +
+                         std::to_string(d) + " may be out of bounds [0, " + dim + "]";
+      require(f_ge0(lo), ErrorKind::Bounds, where, what, "0 <= " + lo_t);
+      require(f_le(lo, hi), ErrorKind::Bounds, where, what, lo_t + " <= " + hi_t);
+      require(f_le(hi, shape->lowered[d]), ErrorKind::Bounds, where, what, hi_t + " <= " + dim);
+    }
+  }
+
+  // -- calls ---------------------------------------------------------------
+
+  void check_call(const CallNode* c, const SrcInfo& where) {
+    const Proc& callee = c->proc;
+    if (!callee || callee->args.size() != c->args.size()) return;
+    const std::string call = "call to " + callee->name;
+
+    CallSubst subst;
+    for (size_t k = 0; k < c->args.size(); ++k) {
+      const FnArg& sig = callee->args[k];
+      const Expr& arg = c->args[k];
+      if (auto* w = arg.as<WindowExprNode>()) {
+        check_window(w, arg->srcinfo);
+        subst.buffers[sig.name] = {w->name, interval_dims(w)};
+      } else if (auto* r = arg.as<ReadNode>(); r && sig.type.is_tensor) {
+        std::vector<int> dims;
+        for (size_t d = 0; d < sig.type.shape.size(); ++d) dims.push_back(static_cast<int>(d));
+        subst.buffers[sig.name] = {r->name, dims};
+      } else if (sig.type.is_numeric()) {
+        check_expr(arg);
+      } else {
+        subst.values[sig.name] = arg;
+      }
+    }
+
+    for (size_t k = 0; k < c->args.size(); ++k) {
+      const FnArg& sig = callee->args[k];
+      const Expr& arg = c->args[k];
+      if (sig.type.base == ScalarKind::Size && !sig.type.is_tensor) {
+        require(f_gt(low_.affine(arg), Affine(0)), ErrorKind::Bounds, where,
+                call + ": size argument '" + sig.name.name() + "' = " + quoted(arg) + " may not be positive",
+                print_expr(arg) + " > 0");
+      }
+      if (!sig.type.is_tensor) continue;
+      check_call_shape(call, sig, arg, subst, where);
+    }
+
+    for (auto& p : callee->preds) {
+      Expr here = subst.mutate(p);
+      require(low_.formula(here), ErrorKind::Precondition, where,
+              call + ": precondition " + quoted(p) + " of " + callee->name + " may not hold",
+              print_expr(here));
+    }
+    invalidate_written(callee->body);
+  }
+
+  void check_call_shape(const std::string& call, const FnArg& sig, const Expr& arg, CallSubst& subst,
+                        const SrcInfo& where) {
+    std::vector<Expr> have;
+    if (auto* w = arg.as<WindowExprNode>()) {
+      for (auto& a : w->idx)
+        if (a.is_interval) have.push_back(interval_extent(a));
+    } else if (auto* r = arg.as<ReadNode>()) {
+      const Shape* s = shape_of(r->name);
+      if (!s) return;
+      have = s->dims;
+    } else {
+      return;
+    }
+    if (have.size() != sig.type.shape.size()) return;  // rank mismatch: a type error
+    for (size_t d = 0; d < have.size(); ++d) {
+      Expr want = subst.mutate(sig.type.shape[d]);
+      std::string h = print_expr(have[d]), w = print_expr(want);
+      require(f_eq(low_.affine(have[d]), low_.affine(want)), ErrorKind::Bounds, where,
+              call + ": argument '" + sig.name.name() + "' = " + quoted(arg) + " has extent '" + h +
+                  "' in dimension " + std::to_string(d) + " but " + sig.name.name() + " expects '" +
+                  print_expr(sig.type.shape[d]) + "' = '" + w + "'",
+              h + " == " + w);
+    }
+  }
+
+  Proc proc_;
+  Lowering low_;
+  std::vector<Fact> facts_;
+  std::map<Sym, Shape> shapes_;
+};
+
+}  // namespace
+
+void check_proc(const Proc& p) {
+  if (!p) return;
+  BoundsChecker(p).run();
+}
+
+}  // namespace exo

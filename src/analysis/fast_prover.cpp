@@ -1,0 +1,126 @@
+// The cheap prover: Fourier-Motzkin style bound elimination on a single goal.
+//
+// To show g >= 0, pick a variable v of g with coefficient c and an assumption atom
+// a >= 0 whose coefficient of v has the same sign; then |a_v|*g - |c|*a has no v,
+// and proving it >= 0 proves g >= 0 (because a >= 0). Repeating until g is a
+// constant proves the goal when the constant is non-negative. Loop ranges give
+// exactly such atoms (i - lo >= 0, hi - 1 - i >= 0), as do guards, quotient
+// definitions and size positivity, so most bounds checks end here without Z3.
+// The search backtracks over choices under a small budget and never claims a
+// proof it did not find; failures fall through to the solver.
+
+#include <cstdint>
+#include <cstdlib>
+#include <numeric>
+
+#include "analysis/solver.h"
+
+namespace exo::analysis {
+
+namespace {
+
+constexpr int kMaxAtoms = 64;
+constexpr int kBudget = 256;
+constexpr long long kCoeffLimit = 1LL << 40;  // beyond this, give up rather than overflow
+
+class Eliminator {
+ public:
+  explicit Eliminator(const std::vector<Formula>& assumptions) {
+    for (auto& a : assumptions) add(a);
+  }
+
+  bool prove(const Formula& goal) {
+    switch (goal->kind) {
+      case FKind::True: return true;
+      case FKind::Ge0: return search(goal->e);
+      case FKind::Eq0: return search(goal->e) && search(-goal->e);
+      case FKind::And:
+        for (auto& g : goal->args)
+          if (!prove(g)) return false;
+        return true;
+      case FKind::Or:
+        for (auto& g : goal->args)
+          if (prove(g)) return true;
+        return false;
+      default: return false;
+    }
+  }
+
+ private:
+  void add(const Formula& f) {
+    if (atoms_.size() >= kMaxAtoms) return;
+    switch (f->kind) {
+      case FKind::Ge0: atoms_.push_back(f->e); break;
+      case FKind::Eq0:
+        atoms_.push_back(f->e);
+        atoms_.push_back(-f->e);
+        break;
+      case FKind::And:
+        for (auto& a : f->args) add(a);
+        break;
+      default: break;  // disjunctions and booleans do not help here
+    }
+  }
+
+  bool search(const Affine& goal) {
+    budget_ = kBudget;
+    return search(goal, 0);
+  }
+
+  bool search(const Affine& g, uint64_t used) {
+    if (g.is_const()) return g.constant >= 0;
+    if (--budget_ < 0) return false;
+    // Innermost (most recently created) variables first: their bounds mention
+    // only outer variables, so eliminating them first tends to terminate quickly.
+    for (auto it = g.terms.rbegin(); it != g.terms.rend(); ++it) {
+      const Sym& v = it->first;
+      long long c = it->second;
+      for (size_t k = 0; k < atoms_.size(); ++k) {
+        if (used & (uint64_t(1) << k)) continue;
+        long long av = atoms_[k].coeff(v);
+        if (av == 0 || (av > 0) != (c > 0)) continue;
+        long long ma = std::llabs(av), mc = std::llabs(c);
+        long long g0 = std::gcd(ma, mc);
+        ma /= g0;
+        mc /= g0;
+        Affine next = g.scaled(ma) - atoms_[k].scaled(mc);
+        if (too_big(next)) continue;
+        if (search(tighten(next), used | (uint64_t(1) << k))) return true;
+        if (budget_ < 0) return false;
+      }
+    }
+    return false;
+  }
+
+  // Divide by the gcd of the coefficients, rounding the constant down: proving the
+  // tightened form >= 0 implies the original is >= 0 over the integers.
+  static Affine tighten(Affine e) {
+    long long g = 0;
+    for (auto& [s, c] : e.terms) g = std::gcd(g, std::llabs(c));
+    if (g <= 1) return e;
+    for (auto& [s, c] : e.terms) c /= g;
+    long long q = e.constant / g;
+    if (e.constant % g != 0 && e.constant < 0) --q;
+    e.constant = q;
+    return e;
+  }
+
+  static bool too_big(const Affine& e) {
+    if (std::llabs(e.constant) > kCoeffLimit) return true;
+    for (auto& [s, c] : e.terms)
+      if (std::llabs(c) > kCoeffLimit) return true;
+    return false;
+  }
+
+  std::vector<Affine> atoms_;
+  int budget_ = 0;
+};
+
+}  // namespace
+
+bool prove_by_elimination(const std::vector<Formula>& assumptions, const Formula& goal) {
+  Eliminator e(assumptions);
+  return e.prove(goal);
+}
+
+}  // namespace exo::analysis
