@@ -218,13 +218,12 @@ void Checker::check_assign(const UStmt& s, Block& out) {
   if (lhs.kind != UExprKind::Name && lhs.kind != UExprKind::Index)
     EXO_FAIL(ErrorKind::Type, lhs.srcinfo, "cannot assign to this expression");
 
-  // `y = x[i, 0:8]` names a window.
-  if (!reduce && lhs.kind == UExprKind::Name && rhs.kind == UExprKind::Index) {
+  // `y = x[i, 0:8]` with a fresh name `y` names a window. An existing name is an
+  // ordinary assignment (as in the reference), which then rejects the window value.
+  if (!reduce && lhs.kind == UExprKind::Name && rhs.kind == UExprKind::Index && !find(lhs.name)) {
     if (Expr w = try_window(rhs)) {
-      auto* wn = w.as<WindowExprNode>();
       const VarInfo* src = find(rhs.name);
       const VarInfo& v = bind(lhs.name, VarInfo{Sym(lhs.name), w->type, src ? src->mem : nullptr, VarRole::Window});
-      (void)wn;
       out.push_back(make_stmt<WindowStmtNode>(v.sym, w, s.srcinfo));
       return;
     }

@@ -726,6 +726,12 @@ def f(n: size, x: f32):
     y = x[0:2]
 )",
                     "cannot take a window of argument 'x' of type f32", 4, 9);
+  expect_type_error(R"(
+@proc
+def f(n: size, x: f32[n, 8], y: f32):
+    y = x[0, 0:8]
+)",
+                    "'x[0, 0:8]' of type [f32][8] cannot be used as the right-hand side of '='", 4, 9);
 }
 
 TEST(TypecheckErrors, StrideAndExterns) {
