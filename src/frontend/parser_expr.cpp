@@ -96,9 +96,8 @@ UExprPtr Parser::not_expr() {
 }
 
 UExprPtr Parser::comparison() {
-  UExprPtr first = arith();
-  UExprPtr result;
-  UExprPtr l = first;
+  UExprPtr l = arith();
+  bool chained = false;
   while (true) {
     const Token& t = peek();
     BinOpKind op;
@@ -114,14 +113,17 @@ UExprPtr Parser::comparison() {
     else if (t.kind == TokKind::Name && t.text == "not" && at_name("in", 1))
       fail(t, "unsupported binary operator: 'not in'");
     else break;
+    // Python reads `a < b < c` as `a < b and b < c`; Exo programs spell that
+    // out, so a chain is refused. Positioned, like any comparison, at its left
+    // operand: the middle term.
+    if (chained)
+      fail(l->args[1]->srcinfo,
+           "chained comparisons like 'a < b < c' are not supported; write 'a < b and b < c'");
     next();
-    UExprPtr r = arith();
-    // Python semantics: `a < b < c` means `a < b and b < c` (as the reference does).
-    UExprPtr c = binop(op, l, r);
-    result = result ? binop(BinOpKind::And, result, c) : c;
-    l = r;
+    l = binop(op, l, arith());
+    chained = true;
   }
-  return result ? result : first;
+  return l;
 }
 
 UExprPtr Parser::arith() {

@@ -354,14 +354,13 @@ TEST(ParserModule, MultipleProcsAndNoTrailingNewline) {
   EXPECT_TRUE(parse_module("# only a comment\n\nimport exo\n").decls.empty());
 }
 
-TEST(ParserModule, ChainedComparisonDesugarsToAnd) {
-  UProc p = parse_one_proc("@proc\ndef f(n: size):\n    assert 0 < n <= 8\n    pass\n");
-  ASSERT_EQ(p.preds.size(), 1u);
-  const UExpr& e = *p.preds[0];
-  EXPECT_EQ(e.op, BinOpKind::And);
-  EXPECT_EQ(e.args[0]->op, BinOpKind::Lt);
-  EXPECT_EQ(e.args[1]->op, BinOpKind::Le);
-  EXPECT_EQ(e.args[1]->args[0]->name, "n");
+TEST(ParserModule, ChainedComparisonIsRefused) {
+  module_error("@proc\ndef f(n: size):\n    assert 0 < n <= 8\n    pass\n",
+               "chained comparisons", 3, 16);
+  // Parenthesized comparisons are ordinary operands.
+  UExprPtr e = parse_expr_fragment("(a < b) == c");
+  EXPECT_EQ(e->op, BinOpKind::Eq);
+  EXPECT_EQ(e->args[0]->op, BinOpKind::Lt);
 }
 
 TEST(ParserModule, Precedence) {
