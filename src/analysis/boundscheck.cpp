@@ -180,12 +180,16 @@ class BoundsChecker {
 
     std::ostringstream msg;
     msg << what << " (could not prove " << goal_text;
-    std::string under = relevant_facts(goal);
+    // Counterexample values only for variables the message mentions.
+    std::set<Sym> shown;
+    collect_vars(goal, shown);
+    std::string under = relevant_facts(goal, shown);
     if (!under.empty()) msg << " under " << under;
     if (r.answer == Answer::No && !r.counterexample.empty()) {
-      msg << "; fails when ";
-      for (size_t k = 0; k < r.counterexample.size(); ++k)
-        msg << (k ? ", " : "") << r.counterexample[k].first.name() << " = " << r.counterexample[k].second;
+      std::string values;
+      for (auto& [v, x] : r.counterexample)
+        if (shown.count(v)) values += (values.empty() ? "" : ", ") + v.name() + " = " + std::to_string(x);
+      if (!values.empty()) msg << "; fails when " << values;
     } else if (r.answer == Answer::Unknown) {
       msg << "; the solver gave up";
     }
@@ -194,7 +198,7 @@ class BoundsChecker {
   }
 
   // The displayed facts connected to the goal through shared variables.
-  std::string relevant_facts(const Formula& goal) {
+  std::string relevant_facts(const Formula& goal, std::set<Sym>& shown) {
     std::set<Sym> vars;
     collect_vars(goal, vars);
     std::vector<bool> taken(facts_.size(), false);
@@ -214,6 +218,7 @@ class BoundsChecker {
     std::string out;
     for (size_t i = 0; i < facts_.size(); ++i) {
       if (!taken[i] || facts_[i].text.empty()) continue;
+      collect_vars(facts_[i].f, shown);
       out += (out.empty() ? "" : ", ") + facts_[i].text;
     }
     return out;
@@ -242,19 +247,7 @@ class BoundsChecker {
       case StmtKind::WriteConfig: {
         auto* n = s.as<WriteConfigNode>();
         check_expr(n->rhs);
-        const Config* cfg = n->config.get();
-        if (n->rhs->type.is_indexable()) {
-          Affine v = low_.affine(n->rhs);
-          low_.invalidate_config(cfg, n->field);
-          facts_.push_back({f_eq(Affine::var(low_.config_var(cfg, n->field)), v), ""});
-        } else if (n->rhs->type.is_bool()) {
-          Formula v = low_.formula(n->rhs);
-          low_.invalidate_config(cfg, n->field);
-          Formula x = f_boolvar(low_.config_var(cfg, n->field));
-          facts_.push_back({f_or(f_and(x, v), f_and(f_not(x), f_not(v))), ""});
-        } else {
-          low_.invalidate_config(cfg, n->field);
-        }
+        assign_config(n->config.get(), n->field, n->rhs);
         return;
       }
       case StmtKind::Pass: return;
@@ -315,6 +308,41 @@ class BoundsChecker {
         declare_buffer(n->name, dims, false);
         low_.alias_window(n->name, w->name, interval_dims(w));
         return;
+      }
+    }
+  }
+
+  // `Cfg.field = value`: later reads see a new variable equal to the value.
+  void assign_config(const Config* cfg, const std::string& field, const Expr& value) {
+    if (value->type.is_indexable()) {
+      Affine v = low_.affine(value);
+      low_.invalidate_config(cfg, field);
+      facts_.push_back({f_eq(Affine::var(low_.config_var(cfg, field)), v), ""});
+    } else if (value->type.is_bool()) {
+      Formula v = low_.formula(value);
+      low_.invalidate_config(cfg, field);
+      Formula x = f_boolvar(low_.config_var(cfg, field));
+      facts_.push_back({f_or(f_and(x, v), f_and(f_not(x), f_not(v))), ""});
+    } else {
+      low_.invalidate_config(cfg, field);
+    }
+  }
+
+  // The configuration writes a callee performs, seen from the call site: its
+  // straight-line writes keep their values (with the callee's arguments
+  // substituted), writes under loops or branches leave the field unknown.
+  void apply_config_effects(const Block& body, CallSubst& subst, int depth) {
+    for (auto& s : body) {
+      if (auto* w = s.as<WriteConfigNode>()) {
+        assign_config(w->config.get(), w->field, subst.mutate(w->rhs));
+      } else if (auto* c = s.as<CallNode>(); c && c->proc && depth < 32 &&
+                                              c->proc->args.size() == c->args.size()) {
+        CallSubst inner;
+        for (size_t k = 0; k < c->args.size(); ++k)
+          if (!c->proc->args[k].type.is_numeric()) inner.values[c->proc->args[k].name] = subst.mutate(c->args[k]);
+        apply_config_effects(c->proc->body, inner, depth + 1);
+      } else if (s.as<IfNode>() || s.as<ForNode>() || s.as<CallNode>()) {
+        invalidate_written({s});
       }
     }
   }
@@ -447,7 +475,7 @@ class BoundsChecker {
               call + ": precondition " + quoted(p) + " of " + callee->name + " may not hold",
               print_expr(here));
     }
-    invalidate_written(callee->body);
+    apply_config_effects(callee->body, subst, 0);
   }
 
   void check_call_shape(const std::string& call, const FnArg& sig, const Expr& arg, CallSubst& subst,
