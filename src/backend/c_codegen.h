@@ -1,0 +1,144 @@
+#pragma once
+// Internals of the LoopIR -> C backend, shared by its translation units.
+//
+// The generated code follows exo-lang's C conventions (prototypes, window
+// structs, context struct, memory hooks) so C harnesses written against the
+// reference compiler link unchanged.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "exo/hardware.h"
+#include "exo/loopir.h"
+
+namespace exo::backend {
+
+// ---- small utilities (c_util.cpp) -----------------------------------------
+
+// The window struct for `rank` dimensions of `base`: name and guarded definition.
+struct WinStruct {
+  std::string name;
+  std::string definition;
+};
+WinStruct window_struct(ScalarKind base, size_t rank, bool is_const);
+
+// Python's repr() of a float ("1.0", "0.1", "1e-05"), as used for C literals.
+std::string py_float_repr(double v);
+
+// Python str.format-style substitution of `{name}` holes; `{{`/`}}` escape.
+std::string format_template(const std::string& tmpl, const std::map<std::string, std::string>& vals,
+                            const std::string& instr_name, const SrcInfo& where);
+
+// Exo spellings for the comments above each C function.
+std::string exo_expr_str(const Expr& e);
+std::string exo_type_str(const Type& t);
+
+// Names generated C must not use for variables (C/C++ keywords, libc names the
+// generated code calls, names reserved by the generated code itself).
+bool is_reserved_c_name(const std::string& s);
+
+// Buffers each proc writes, directly, through window aliases, or by passing them
+// to callees that write the matching parameter. Keys are Sym ids of the proc's
+// own arguments and allocations.
+class WriteAnalysis {
+ public:
+  const std::set<uint64_t>& writes(const ProcNode* p);
+
+ private:
+  std::unordered_map<const ProcNode*, std::set<uint64_t>> memo_;
+  std::set<const ProcNode*> in_progress_;
+};
+
+// ---- per-procedure compilation (c_proc.cpp, c_expr.cpp) --------------------
+
+// Shared, deterministic sets filled while compiling procs.
+struct UnitState {
+  std::set<std::string> helpers;                     // static helper names
+  std::map<std::string, std::string> win_structs;    // name -> definition
+  std::map<std::string, std::pair<ExternPtr, std::string>> externs;  // key -> (fn, prim type)
+  WriteAnalysis writes;
+  std::set<std::string> global_names;  // proc names: locals must not shadow them
+};
+
+// A lightweight index expression tree used for address arithmetic, simplified
+// before printing (mirrors exo-lang's CIR).
+struct Cir;
+using CirPtr = std::shared_ptr<const Cir>;
+struct Cir {
+  enum Kind { Var, Const, Bin, Neg } kind;
+  std::string text;  // Var: the C text (a name, `A.strides[0]`, a config read ...)
+  long long val = 0;
+  BinOpKind op = BinOpKind::Add;
+  CirPtr lhs, rhs;
+  bool nonneg = false;
+};
+
+class ProcCompiler {
+ public:
+  ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public, UnitState& unit);
+  const std::string& decl() const { return decl_; }
+  const std::string& def() const { return def_; }
+
+ private:
+  struct VarInfo {
+    std::string cname;
+    Type type;
+    MemoryPtr mem;
+    bool scalar_ref = false;  // a data scalar argument, passed by pointer
+    uint64_t root = 0;        // the buffer a window variable aliases
+    std::optional<long long> lo, hi;  // known bounds of control values (hi inclusive)
+  };
+
+  // names and scopes
+  std::string new_varname(const Sym& s, VarInfo info);
+  const VarInfo& var(const Sym& s) const;
+  void push_scope();
+  void pop_scope();
+  void add_line(const std::string& line);
+
+  // statements (c_proc.cpp)
+  void comp_block(const Block& b);
+  void comp_stmt(const Stmt& s);
+  void comp_call(const CallNode& c);
+  std::string comp_fnarg(const Expr& e, const ProcNode& callee, size_t i);
+  bool is_written(const Sym& buffer) const;
+
+  // expressions (c_expr.cpp)
+  std::string comp_e(const Expr& e, int prec = 0, ScalarKind want = ScalarKind::F32);
+  std::string comp_const(const ConstNode& c, ScalarKind want);
+  std::string comp_binop(const BinOpNode& b, int prec, ScalarKind want);
+  std::string access_str(const Sym& name, const std::vector<Expr>& idx);
+  std::string window_literal(const Expr& e, bool is_const, std::string* data_out = nullptr);
+  std::pair<std::string, std::string> window_fields(const Sym& name,
+                                                    const std::vector<WAccess>& idx,
+                                                    const SrcInfo& where);
+  std::string window_type_name(ScalarKind base, size_t rank, bool is_const);
+  std::string call_helper(const std::string& helper, const std::string& a, const std::string& b);
+
+  // address arithmetic
+  CirPtr lift(const Expr& e);
+  std::string comp_cir(const CirPtr& e, int prec);
+  std::vector<CirPtr> strides_of(const Sym& name);
+  std::vector<std::string> shape_strs(const std::vector<Expr>& shape);
+  std::optional<long long> lower(const Expr& e) const;
+  std::optional<long long> upper(const Expr& e) const;
+  bool nonneg(const Expr& e) const;
+
+  const Proc& proc_;
+  UnitState& unit_;
+  std::vector<std::unordered_map<uint64_t, VarInfo>> env_;
+  std::vector<std::map<std::string, std::string>> names_;
+  std::map<std::pair<uint64_t, int>, long long> known_strides_;
+  std::set<uint64_t> used_;  // syms read anywhere (locals never read get a `(void)` use)
+  std::string tab_;
+  std::vector<std::string> lines_;
+  std::string decl_, def_;
+};
+
+}  // namespace exo::backend

@@ -1,0 +1,350 @@
+// One procedure to C: signature, preconditions and statements.
+
+#include "backend/c_codegen.h"
+
+namespace exo::backend {
+
+namespace {
+
+std::string ctype_of(ScalarKind k) {
+  return k == ScalarKind::R ? "float" : std::string(c_type_name(k));
+}
+
+// Every Sym read anywhere (reads, windows, strides, call arguments), so locals
+// that are only declared or written can be marked used for -Wall.
+void collect_used_e(const Expr& e, std::set<uint64_t>& out) {
+  if (!e) return;
+  if (auto r = e.as<ReadNode>()) {
+    out.insert(r->name.id());
+    for (auto& i : r->idx) collect_used_e(i, out);
+  } else if (auto u = e.as<USubNode>()) {
+    collect_used_e(u->arg, out);
+  } else if (auto b = e.as<BinOpNode>()) {
+    collect_used_e(b->lhs, out);
+    collect_used_e(b->rhs, out);
+  } else if (auto x = e.as<ExternCallNode>()) {
+    for (auto& a : x->args) collect_used_e(a, out);
+  } else if (auto w = e.as<WindowExprNode>()) {
+    out.insert(w->name.id());
+    for (auto& a : w->idx) {
+      collect_used_e(a.lo, out);
+      collect_used_e(a.hi, out);
+    }
+  } else if (auto s = e.as<StrideExprNode>()) {
+    out.insert(s->name.id());
+  }
+}
+
+void collect_used(const Block& b, std::set<uint64_t>& out) {
+  for (auto& s : b) {
+    if (auto a = s.as<AssignNode>()) {
+      for (auto& i : a->idx) collect_used_e(i, out);
+      collect_used_e(a->rhs, out);
+    } else if (auto r = s.as<ReduceNode>()) {
+      for (auto& i : r->idx) collect_used_e(i, out);
+      collect_used_e(r->rhs, out);
+    } else if (auto w = s.as<WriteConfigNode>()) {
+      collect_used_e(w->rhs, out);
+    } else if (auto i = s.as<IfNode>()) {
+      collect_used_e(i->cond, out);
+      collect_used(i->body, out);
+      collect_used(i->orelse, out);
+    } else if (auto f = s.as<ForNode>()) {
+      collect_used_e(f->lo, out);
+      collect_used_e(f->hi, out);
+      collect_used(f->body, out);
+    } else if (auto c = s.as<CallNode>()) {
+      for (auto& a : c->args) collect_used_e(a, out);
+    } else if (auto ws = s.as<WindowStmtNode>()) {
+      collect_used_e(ws->rhs, out);
+    } else if (auto al = s.as<AllocNode>()) {
+      for (auto& d : al->type.shape) collect_used_e(d, out);
+    }
+  }
+}
+
+}  // namespace
+
+ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public,
+                           UnitState& unit)
+    : proc_(proc), unit_(unit) {
+  env_.emplace_back();
+  names_.emplace_back();
+  collect_used(proc->body, used_);
+
+  std::vector<std::string> arg_strs{ctxt_name + " *ctxt"};
+  std::vector<std::string> comments;
+  for (auto& a : proc->args) {
+    VarInfo info;
+    info.type = a.type;
+    info.mem = a.mem ? a.mem : (a.type.is_numeric() ? dram() : nullptr);
+    if (a.type.base == ScalarKind::Size && !a.type.is_tensor) info.lo = 1;
+    if (a.type.is_real_scalar()) info.scalar_ref = true;
+    info.root = a.name.id();
+    std::string cname = new_varname(a.name, info);
+    if (!a.type.is_numeric()) {
+      arg_strs.push_back(ctype_of(a.type.base) + " " + cname);
+      comments.push_back(cname + " : " + exo_type_str(a.type));
+      continue;
+    }
+    bool writes = is_written(a.name);
+    if (a.type.is_window) {
+      arg_strs.push_back("struct " + window_type_name(a.type.base, a.type.rank(), !writes) + " " + cname);
+    } else {
+      arg_strs.push_back((writes ? "" : "const ") + ctype_of(a.type.base) + "* " + cname);
+    }
+    comments.push_back(cname + " : " + exo_type_str(a.type) + (a.mem ? " @" + a.mem->name() : ""));
+  }
+
+  for (auto& pred : proc->preds) {
+    if (pred.as<ConstNode>()) continue;
+    auto b = pred.as<BinOpNode>();
+    if (b && b->op == BinOpKind::Eq && b->lhs.as<StrideExprNode>() && b->rhs.as<ConstNode>()) {
+      auto st = b->lhs.as<StrideExprNode>();
+      known_strides_[{st->name.id(), st->dim}] = static_cast<long long>(b->rhs.as<ConstNode>()->val);
+      add_line("// assert " + exo_expr_str(pred));
+    } else {
+      // Informs the C compiler on a best-effort basis, like exo-lang.
+      add_line("EXO_ASSUME(" + comp_e(pred) + ");");
+    }
+  }
+
+  comp_block(proc->body);
+
+  std::string comment = "// " + proc->name + "(\n";
+  for (size_t k = 0; k < comments.size(); ++k) comment += (k ? ",\n" : "") + std::string("//     ") + comments[k];
+  comment += "\n// )\n";
+  std::string args;
+  for (size_t k = 0; k < arg_strs.size(); ++k) args += (k ? ", " : "") + arg_strs[k];
+  std::string head = std::string(is_public ? "" : "static ") + "void " + proc->name + "( " + args + " )";
+  decl_ = comment + head + ";\n";
+  def_ = comment + head + " {\n";
+  for (auto& l : lines_) def_ += l + "\n";
+  def_ += "}\n";
+}
+
+// ---- names and scopes --------------------------------------------------------
+
+std::string ProcCompiler::new_varname(const Sym& s, VarInfo info) {
+  auto lookup = [&](const std::string& n) -> const std::string* {
+    for (auto it = names_.rbegin(); it != names_.rend(); ++it) {
+      auto f = it->find(n);
+      if (f != it->end()) return &f->second;
+    }
+    return nullptr;
+  };
+  auto taken = [&](const std::string& n) {
+    return lookup(n) != nullptr || is_reserved_c_name(n) || unit_.global_names.count(n);
+  };
+  std::string nm = s.name();
+  if (taken(nm)) {
+    // Same renaming scheme as exo-lang: x -> x_1 -> x_2 ...
+    const std::string* prev = lookup(nm);
+    std::string cand = prev ? *prev : nm;
+    while (taken(cand)) {
+      size_t us = cand.rfind('_');
+      bool numbered = us != std::string::npos && us + 1 < cand.size() &&
+                      cand.find_first_not_of("0123456789", us + 1) == std::string::npos;
+      cand = numbered ? cand.substr(0, us) + "_" + std::to_string(std::stoll(cand.substr(us + 1)) + 1)
+                      : cand + "_1";
+    }
+    names_.back()[nm] = cand;
+    nm = cand;
+  }
+  names_.back()[nm] = nm;
+  info.cname = nm;
+  env_.back()[s.id()] = std::move(info);
+  return nm;
+}
+
+const ProcCompiler::VarInfo& ProcCompiler::var(const Sym& s) const {
+  for (auto it = env_.rbegin(); it != env_.rend(); ++it) {
+    auto f = it->find(s.id());
+    if (f != it->end()) return f->second;
+  }
+  EXO_FAIL(ErrorKind::Internal, SrcInfo(), "backend: unbound variable " << s.name() << " in " << proc_->name);
+}
+
+void ProcCompiler::push_scope() {
+  env_.emplace_back();
+  names_.emplace_back();
+}
+
+void ProcCompiler::pop_scope() {
+  env_.pop_back();
+  names_.pop_back();
+}
+
+void ProcCompiler::add_line(const std::string& line) {
+  if (!line.empty()) lines_.push_back(tab_ + line);
+}
+
+bool ProcCompiler::is_written(const Sym& buffer) const {
+  uint64_t root = buffer.id();
+  for (auto it = env_.rbegin(); it != env_.rend(); ++it) {
+    auto f = it->find(buffer.id());
+    if (f != it->end()) {
+      root = f->second.root ? f->second.root : root;
+      break;
+    }
+  }
+  return unit_.writes.writes(proc_.get()).count(root) > 0;
+}
+
+// ---- statements -------------------------------------------------------------
+
+void ProcCompiler::comp_block(const Block& b) {
+  // Frees go at the end of the block that allocated, newest first.
+  std::vector<std::pair<Sym, const AllocNode*>> allocs;
+  for (auto& s : b) {
+    comp_stmt(s);
+    if (auto a = s.as<AllocNode>()) allocs.emplace_back(a->name, a);
+  }
+  for (auto it = allocs.rbegin(); it != allocs.rend(); ++it) {
+    const AllocNode* a = it->second;
+    MemoryPtr mem = a->mem ? a->mem : dram();
+    add_line(mem->free(var(a->name).cname, ctype_of(a->type.base), shape_strs(a->type.shape), a->srcinfo));
+  }
+}
+
+void ProcCompiler::comp_stmt(const Stmt& s) {
+  if (s.as<PassNode>()) {
+    add_line("; // NO-OP");
+  } else if (s.as<AssignNode>() || s.as<ReduceNode>()) {
+    bool is_assign = s.as<AssignNode>() != nullptr;
+    const Sym& name = is_assign ? s.as<AssignNode>()->name : s.as<ReduceNode>()->name;
+    const Type& ltype = is_assign ? s.as<AssignNode>()->type : s.as<ReduceNode>()->type;
+    const auto& idx = is_assign ? s.as<AssignNode>()->idx : s.as<ReduceNode>()->idx;
+    const Expr& rhs_e = is_assign ? s.as<AssignNode>()->rhs : s.as<ReduceNode>()->rhs;
+    const VarInfo& v = var(name);
+    if (v.mem && (is_assign ? !v.mem->can_write() : !v.mem->can_reduce()))
+      EXO_FAIL(ErrorKind::MemGen, s->srcinfo,
+               "cannot " << (is_assign ? "write" : "reduce") << " to buffer '" << name.name()
+                         << "' in memory '" << v.mem->name() << "'");
+    std::string lhs = v.scalar_ref ? "*" + v.cname : (!v.type.is_tensor ? v.cname : access_str(name, idx));
+    ScalarKind lk = ltype.base == ScalarKind::R ? v.type.base : ltype.base;
+    if (lk == ScalarKind::R) lk = ScalarKind::F32;
+    std::string rhs = comp_e(rhs_e, 0, lk);
+    ScalarKind rk = rhs_e->type.base;
+    if (rk != ScalarKind::R && rk != lk && is_data_kind(rk)) rhs = "(" + ctype_of(lk) + ")(" + rhs + ")";
+    add_line(lhs + (is_assign ? " = " : " += ") + rhs + ";");
+  } else if (auto w = s.as<WriteConfigNode>()) {
+    if (!w->config->readwrite())
+      EXO_FAIL(ErrorKind::Type, s->srcinfo, "cannot write to config '" << w->config->name() << "'");
+    const Config::Field* f = w->config->find(w->field);
+    EXO_ASSERT(f, "unknown config field " << w->field);
+    std::string rhs = comp_e(w->rhs, 0, f->type);
+    ScalarKind rk = w->rhs->type.base;
+    if (is_data_kind(f->type) && rk != ScalarKind::R && rk != f->type)
+      rhs = "(" + ctype_of(f->type) + ")(" + rhs + ")";
+    add_line("ctxt->" + w->config->name() + "." + w->field + " = " + rhs + ";");
+  } else if (auto ws = s.as<WindowStmtNode>()) {
+    auto we = ws->rhs.as<WindowExprNode>();
+    EXO_ASSERT(we, "window statement without a window expression");
+    const VarInfo& src = var(we->name);
+    bool is_const = !is_written(we->name);
+    std::string rhs = comp_e(ws->rhs);
+    VarInfo info;
+    info.type = ws->rhs->type;
+    info.type.is_window = true;
+    info.mem = src.mem;
+    info.root = src.root ? src.root : we->name.id();
+    std::string wname = window_type_name(info.type.base, info.type.rank(), is_const);
+    std::string nm = new_varname(ws->name, info);
+    add_line("struct " + wname + " " + nm + " = " + rhs + ";");
+    if (!used_.count(ws->name.id())) add_line("(void) " + nm + ";");
+  } else if (auto i = s.as<IfNode>()) {
+    add_line("if (" + comp_e(i->cond) + ") {");
+    push_scope();
+    tab_ += "  ";
+    comp_block(i->body);
+    tab_.resize(tab_.size() - 2);
+    pop_scope();
+    if (!i->orelse.empty()) {
+      add_line("} else {");
+      push_scope();
+      tab_ += "  ";
+      comp_block(i->orelse);
+      tab_.resize(tab_.size() - 2);
+      pop_scope();
+    }
+    add_line("}");
+  } else if (auto f = s.as<ForNode>()) {
+    std::string lo = comp_e(f->lo), hi = comp_e(f->hi);
+    push_scope();
+    VarInfo info;
+    info.type = Type::scalar(ScalarKind::Index);
+    info.lo = lower(f->lo);
+    if (auto h = upper(f->hi)) info.hi = *h - 1;
+    std::string it = new_varname(f->iter, info);
+    if (f->mode == LoopMode::Par) add_line("#pragma omp parallel for");
+    add_line("for (int_fast32_t " + it + " = " + lo + "; " + it + " < " + hi + "; " + it + "++) {");
+    tab_ += "  ";
+    comp_block(f->body);
+    tab_.resize(tab_.size() - 2);
+    pop_scope();
+    add_line("}");
+  } else if (auto a = s.as<AllocNode>()) {
+    VarInfo info;
+    info.type = a->type;
+    info.mem = a->mem ? a->mem : dram();
+    info.root = a->name.id();
+    auto shape = shape_strs(a->type.shape);
+    std::string nm = new_varname(a->name, info);
+    add_line(info.mem->alloc(nm, ctype_of(a->type.base), shape, a->srcinfo));
+    if (!used_.count(a->name.id())) add_line("(void) " + nm + ";");
+  } else if (auto c = s.as<CallNode>()) {
+    comp_call(*c);
+  } else {
+    EXO_FAIL(ErrorKind::Internal, s->srcinfo, "backend: unexpected statement kind");
+  }
+}
+
+std::string ProcCompiler::comp_fnarg(const Expr& e, const ProcNode& callee, size_t i) {
+  const FnArg& param = callee.args[i];
+  if (param.type.is_window) {
+    bool is_const = !unit_.writes.writes(&callee).count(param.name.id());
+    return window_literal(e, is_const);
+  }
+  if (auto r = e.as<ReadNode>(); r && r->idx.empty()) {
+    const VarInfo& v = var(r->name);
+    if (!v.type.is_tensor && is_data_kind(v.type.base) && !v.scalar_ref) return "&" + v.cname;
+    return v.cname;
+  }
+  if (auto r = e.as<ReadNode>(); r && param.type.is_real_scalar() && var(r->name).type.is_tensor)
+    return "&" + access_str(r->name, r->idx);
+  ScalarKind want = is_data_kind(param.type.base) ? param.type.base : ScalarKind::F32;
+  return comp_e(e, 0, want);
+}
+
+void ProcCompiler::comp_call(const CallNode& c) {
+  const ProcNode& callee = *c.proc;
+  EXO_ASSERT(callee.args.size() == c.args.size(), "call to " << callee.name << " with wrong arity");
+  std::vector<std::string> args;
+  for (size_t k = 0; k < c.args.size(); ++k) args.push_back(comp_fnarg(c.args[k], callee, k));
+  if (!callee.instr) {
+    std::string line = callee.name + "(ctxt";
+    for (auto& a : args) line += "," + a;
+    add_line(line + ");");
+    return;
+  }
+  std::map<std::string, std::string> d;
+  for (size_t k = 0; k < args.size(); ++k) {
+    const std::string& pname = callee.args[k].name.name();
+    d[pname] = "(" + args[k] + ")";
+    if (callee.args[k].type.is_window) {
+      std::string data;
+      bool is_const = !unit_.writes.writes(&callee).count(callee.args[k].name.id());
+      window_literal(c.args[k], is_const, &data);
+      d[pname + "_data"] = data;
+      Sym base = c.args[k].as<WindowExprNode>() ? c.args[k].as<WindowExprNode>()->name
+                                                : c.args[k].as<ReadNode>()->name;
+      d[pname + "_int"] = var(base).cname;
+    } else {
+      d[pname + "_data"] = "(" + args[k] + ")";
+    }
+  }
+  add_line(format_template(callee.instr->c_instr, d, callee.name, c.srcinfo));
+}
+
+}  // namespace exo::backend
