@@ -10,6 +10,7 @@
 #include "exo/frontend.h"
 #include "exo/hardware.h"
 #include "exo/loopir.h"
+#include "exo/printer.h"
 #include "exo/scope.h"
 
 using namespace exo;
@@ -432,6 +433,64 @@ def s(n: size, x: f32[n]):
   EXPECT_NE(l0->iter, l1->iter);
   EXPECT_NE(as<AllocNode>(l0->body[0])->name, as<AllocNode>(l1->body[0])->name);
   EXPECT_EQ(as<AllocNode>(l1->body[0])->type.rank(), 1u);
+}
+
+TEST(Typecheck, ControlParametersAndIntScaling) {
+  Program prog;
+  prog.scope.bind_const("DEBUG", ConstValue{1, ScalarKind::Bool});
+  Proc p = prog.load(R"(
+@proc
+def callee(k: int, b: bool, s: stride, A: [f32][k]):
+    pass
+
+@proc
+def caller(n: size, k: int, A: f32[n, k * n]):
+    callee(k, DEBUG and n > 1, stride(A, 0), A[0, 0:k])
+    callee(2 * k, False, 1, A[1, 0:k])
+)");
+  EXPECT_EQ(p->args[2].type.shape[1]->type.base, ScalarKind::Size);  // int * size
+  auto* c0 = as<CallNode>(p->body[0]);
+  auto* conj = as<BinOpNode>(c0->args[1]);
+  EXPECT_EQ(conj->lhs->type.base, ScalarKind::Bool);
+  EXPECT_EQ(const_val(conj->lhs), 1);
+  EXPECT_EQ(c0->args[2]->kind, ExprKind::StrideExpr);
+  auto* c1 = as<CallNode>(p->body[1]);
+  EXPECT_EQ(c1->args[0]->type.base, ScalarKind::Int);
+  EXPECT_EQ(c1->args[2]->type.base, ScalarKind::Int);
+}
+
+// The printer's output of typechecked LoopIR parses and typechecks back to the
+// same program (this is what lets `not` be represented as `== False`).
+TEST(Typecheck, PrintedProcRoundTrips) {
+  Program prog;
+  Proc p = prog.load(R"(
+@config
+class Cfg:
+    scale: f32
+    n: index
+
+@proc
+def kernel(n: size, alpha: f32, x: [f32][n] @ DRAM, y: [f32][n, 4]):
+    for i in seq(0, n):
+        x[i] = alpha * y[i, 0]
+
+@proc
+def f(n: size, flag: bool, A: f32[n, 16] @ DRAM, B: [f32][n, 8], C: f32[16, 4]):
+    assert stride(B, 1) == 1 and n >= 2
+    Cfg.n = n - 1
+    for i in seq(0, n / 2):
+        row = A[i, 4:12]
+        part = A[i]
+        row[0] = -B[i, 1] * 2 + Cfg.scale
+        if not flag or i % 4 == 0:
+            t: f32[8] @ DRAM_STACK
+            t[0] = select(0.0, row[1], row[2], 3.0)
+        kernel(8, A[i, 0], part[0:8], C[0:8, :])
+)");
+  std::string once = print_proc(p);
+  auto m = parse_module("@proc\n" + once);
+  Proc again = typecheck_proc(std::get<uast::UProc>(m.decls.at(0)), prog.scope);
+  EXPECT_EQ(print_proc(again), once);
 }
 
 TEST(Typecheck, ConfigDefinition) {
