@@ -78,6 +78,13 @@ std::vector<std::pair<std::string, ExternPtr>> make_builtins() {
       },
       math_h, [](const std::vector<double>& a) { return std::sin(a[0]); });
 
+  // Not in exo-lang's library; spelled like its `sin`.
+  add("cos", 1, false,
+      [](const std::vector<std::string>& a, const std::string& t) {
+        return "cos(" + cast(t, a[0]) + ")";
+      },
+      math_h, [](const std::vector<double>& a) { return std::cos(a[0]); });
+
   add("relu", 1, false,
       [](const std::vector<std::string>& a, const std::string& t) {
         return "_relu_" + t + "(" + cast(t, a[0]) + ")";
