@@ -35,6 +35,12 @@ std::string paren(const Expr& e, int outer_prec) {
 
 Type scalar(ScalarKind k) { return Type::scalar(k); }
 
+// UAST from other front ends may be incomplete; fail cleanly instead of crashing.
+const UExpr& need(const uast::UExprPtr& e, const SrcInfo& where) {
+  if (!e) EXO_FAIL(ErrorKind::Type, where, "malformed expression: missing operand");
+  return *e;
+}
+
 bool is_int_const(const Expr& e) {
   auto* c = e.as<ConstNode>();
   return c && c->type.base == ScalarKind::Int && !c->type.is_tensor;
@@ -167,7 +173,7 @@ ConfigPtr Checker::lookup_config(const std::string& name, const SrcInfo& where) 
     EXO_FAIL(ErrorKind::Type, where, "'" << name << "' is a local variable, not a config");
   auto entry = scope_.lookup(name);
   if (!entry) EXO_FAIL(ErrorKind::Type, where, "name '" << name << "' is not defined");
-  if (auto* c = std::get_if<ConfigPtr>(&*entry)) return *c;
+  if (auto* c = std::get_if<ConfigPtr>(&*entry); c && *c) return *c;
   EXO_FAIL(ErrorKind::Type, where, "'" << name << "' is not a config");
 }
 
@@ -205,7 +211,7 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
       return make_expr<ConstNode>(e.val, scalar(k), e.srcinfo);
     }
     case UExprKind::USub: {
-      if (e.args.size() != 1) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed negation");
+      if (e.args.size() != 1 || !e.args[0]) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed negation");
       Expr a = check_expr(*e.args[0], ctx);
       if (a->type.is_tensor) fail_not_scalar(a, *e.args[0], "an operand of '-'", src_of(*e.args[0]));
       if (!is_data_scalar(a->type) && !is_indexable(a->type))
@@ -216,7 +222,7 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
     case UExprKind::Not: {
       // LoopIR has no negation node; `not b` is exactly `b == False`, which
       // prints back as valid Exo.
-      if (e.args.size() != 1) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed 'not'");
+      if (e.args.size() != 1 || !e.args[0]) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed 'not'");
       Expr a = check_bool(*e.args[0], "the operand of 'not'");
       return make_expr<BinOpNode>(BinOpKind::Eq, a, bool_const(false, e.srcinfo), scalar(ScalarKind::Bool),
                                   e.srcinfo);
@@ -265,7 +271,7 @@ Expr Checker::check_access(const UExpr& e, Ctx ctx) {
                          << "), got " << e.idx.size());
   }
   std::vector<Expr> idx;
-  for (auto& i : e.idx) idx.push_back(check_index(*i.pt, "an index"));
+  for (auto& i : e.idx) idx.push_back(check_index(need(i.pt, e.srcinfo), "an index"));
   return make_expr<ReadNode>(v.sym, std::move(idx), scalar(v.type.base), e.srcinfo);
 }
 
@@ -297,7 +303,7 @@ Expr Checker::try_window(const UExpr& e) {
       a.hi = ui && ui->hi ? check_index(*ui->hi, "a window bound") : v.type.shape[d];
       shape.push_back(extent(a.lo, a.hi, where));
     } else {
-      a.lo = check_index(*e.idx[d].pt, "an index");
+      a.lo = check_index(need(e.idx[d].pt, e.srcinfo), "an index");
     }
     idx.push_back(std::move(a));
   }
@@ -343,7 +349,8 @@ Expr Checker::check_data(const UExpr& e, const char* what) {
 }
 
 Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
-  if (e.args.size() != 2) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed binary operation");
+  if (e.args.size() != 2 || !e.args[0] || !e.args[1])
+    EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed binary operation");
   const UExpr& ul = *e.args[0];
   const UExpr& ur = *e.args[1];
   BinOpKind op = e.op;
@@ -443,7 +450,7 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
              "cannot call procedure '" << e.name << "' inside an expression; call it as a statement");
   auto* ext = std::get_if<ExternPtr>(&*entry);
-  if (!ext) EXO_FAIL(ErrorKind::Type, e.srcinfo, "'" << e.name << "' is not a function");
+  if (!ext || !*ext) EXO_FAIL(ErrorKind::Type, e.srcinfo, "'" << e.name << "' is not a function");
   const ExternPtr& fn = *ext;
   if (!e.kwargs.empty())
     EXO_FAIL(ErrorKind::Type, e.srcinfo, "extern function '" << e.name << "' takes no keyword arguments");
@@ -454,7 +461,7 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
   std::vector<Expr> args;
   std::vector<ScalarKind> kinds;
   for (auto& a : e.args) {
-    Expr x = check_expr(*a, Ctx::Data);
+    Expr x = check_expr(need(a, e.srcinfo), Ctx::Data);
     if (x->type.is_tensor) fail_not_scalar(x, *a, "an extern argument", src_of(*a));
     kinds.push_back(x->type.base);
     args.push_back(std::move(x));
@@ -464,7 +471,7 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
 }
 
 Expr Checker::check_stride(const UExpr& e) {
-  if (e.args.size() != 2 || e.args[0]->kind != UExprKind::Name || e.args[1]->kind != UExprKind::Const ||
+  if (e.args.size() != 2 || !e.args[0] || !e.args[1] || e.args[0]->kind != UExprKind::Name || e.args[1]->kind != UExprKind::Const ||
       e.args[1]->const_kind != UExpr::ConstKind::Int)
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
              "expected stride(buffer, dim) with a buffer name and an integer dimension");
@@ -473,7 +480,8 @@ Expr Checker::check_stride(const UExpr& e) {
   if (!v.type.is_tensor)
     EXO_FAIL(ErrorKind::Type, b.srcinfo,
              "expected '" << b.name << "' to be a tensor or window, got " << type_str(v.type));
-  long long dim = static_cast<long long>(e.args[1]->val);
+  double dimv = e.args[1]->val;
+  long long dim = dimv >= 0 && dimv < 1e9 ? static_cast<long long>(dimv) : -1;
   if (dim < 0 || dim >= static_cast<long long>(v.type.rank()))
     EXO_FAIL(ErrorKind::Type, e.args[1]->srcinfo,
              "dimension " << dim << " is out of range for '" << b.name << "' (" << type_str(v.type)
