@@ -59,8 +59,7 @@ UProc Parser::proc_def(const Token& def_tok) {
     if (at_op("*") || at_op("**") || at_op("/"))
       fail(peek(), "Exo procedures do not support *args, **kwargs or positional-only markers");
     const Token& nm = expect_ident("expected an argument name");
-    for (const UFnArg& a : p.args)
-      if (a.name == nm.text) fail(nm, "repeated argument name: '" + nm.text + "'");
+    // Repeated names are left to the typechecker, which reports them as type errors.
     if (!at_op(":")) fail(peek(), "expected argument to be typed, i.e. '" + nm.text + " : T'");
     next();
     UFnArg arg;
@@ -194,8 +193,13 @@ UModule Parser::module() {
       m.decls.emplace_back(std::move(c));
       continue;
     }
-    if (t.kind == TokKind::Name && t.text == "def")
-      fail(t, "a procedure must be decorated with @proc or @instr(...)");
+    if (t.kind == TokKind::Name && t.text == "def") {
+      // An undecorated def is a @proc: that is how the printer writes procs, so
+      // printed code parses back.
+      next();
+      m.decls.emplace_back(proc_def(t));
+      continue;
+    }
     if (t.kind == TokKind::Name && t.text == "class")
       fail(t, "a config class must be decorated with @config");
     if (!(t.kind == TokKind::Op && t.text == "@"))

@@ -351,6 +351,9 @@ TEST(ParserModule, MultipleProcsAndNoTrailingNewline) {
   ASSERT_EQ(m.decls.size(), 2u);
   EXPECT_EQ(proc_at(m, 1).body[0]->kind, UStmtKind::Call);
   EXPECT_TRUE(parse_module("").decls.empty());
+  // An undecorated def (as the printer writes procs) is a @proc.
+  UModule printed = parse_module("def g(x: f32):\n    x = 0.0\n");
+  EXPECT_EQ(proc_at(printed, 0).decorator, ProcDecorator::Proc);
   EXPECT_TRUE(parse_module("# only a comment\n\nimport exo\n").decls.empty());
 }
 
@@ -520,7 +523,7 @@ TEST(ParserErrors, Layout) {
 }
 
 TEST(ParserErrors, TopLevel) {
-  module_error("def f(x: f32):\n    pass\n", "must be decorated with @proc", 1, 1);
+  module_error("class C:\n    x: f32\n", "must be decorated with @config", 1, 1);
   module_error("@foo\ndef f(x: f32):\n    pass\n", "unknown decorator '@foo'", 1, 2);
   module_error("print(3)\n", "at top level", 1, 1);
   module_error("@proc\nclass C:\n    x: f32\n", "must decorate a function", 2, 1);
@@ -534,7 +537,7 @@ TEST(ParserErrors, TopLevel) {
 
 TEST(ParserErrors, Signatures) {
   module_error("@proc\ndef f(x):\n    pass\n", "expected argument to be typed", 2, 8);
-  module_error("@proc\ndef f(x: f32, x: f32):\n    pass\n", "repeated argument name", 2, 15);
+  module_error("@proc\ndef f(*x: f32):\n    pass\n", "do not support *args", 2, 7);
   module_error("@proc\ndef f(x: g32):\n    pass\n", "unknown type 'g32'", 2, 10);
   module_error("@proc\ndef f(n: size @ DRAM):\n    pass\n", "memory locations", 2, 15);
   module_error("@proc\ndef f(n: f32) -> int:\n    pass\n", "return types", 2, 18);
