@@ -357,6 +357,19 @@ TEST(ParserModule, MultipleProcsAndNoTrailingNewline) {
   EXPECT_TRUE(parse_module("# only a comment\n\nimport exo\n").decls.empty());
 }
 
+TEST(ParserModule, CrlfEscapesAndKeywordInstr) {
+  UModule m = parse_module(
+      "@instr(c_instr='a\\n\\tb \\'q\\'', c_global=r'\\d')\r\n"
+      "def f(x: f32):\r\n"
+      "    x = 0x10\r\n");
+  const UProc& p = proc_at(m, 0);
+  EXPECT_EQ(p.c_instr, "a\n\tb 'q'");
+  EXPECT_EQ(p.c_global, "\\d");
+  EXPECT_EQ(p.body[0]->rhs->val, 16);
+  EXPECT_EQ(p.body[0]->srcinfo.line, 3);
+  EXPECT_EQ(p.body[0]->rhs->srcinfo.col, 9);
+}
+
 TEST(ParserModule, ChainedComparisonIsRefused) {
   module_error("@proc\ndef f(n: size):\n    assert 0 < n <= 8\n    pass\n",
                "chained comparisons", 3, 16);
