@@ -113,6 +113,32 @@ TEST_P(Corpus, GeneratedCCompilesAsCxxHeader) {
   EXPECT_EQ(compile_to_c(exported, "corpus").c, code.c);
 }
 
+// The harness itself must be able to fail: a proc that differs by a tiny amount
+// from another is caught, both ways round.
+TEST(DifferentialHarness, DetectsASmallDifference) {
+  Module m = Module::from_string(R"(
+@proc
+def f(n: size, x: f32[n], y: f32[n]):
+    for i in seq(0, n):
+        y[i] = x[i] * 2.0
+
+@proc
+def g(n: size, x: f32[n], y: f32[n]):
+    for i in seq(0, n):
+        if i == n - 1:
+            y[i] = x[i] * 2.0 + 0.01
+        else:
+            y[i] = x[i] * 2.0
+)");
+  auto in = test::make_random_inputs(m.proc("f"), {{"n", 9}}, 7);
+  auto f_interp = test::run_interpreted(m.proc("f"), in, {});
+  auto g_compiled = test::run_compiled(m.proc("g"), in, "mismatch");
+  std::string diff = test::compare_outputs(m.proc("f"), f_interp, g_compiled);
+  EXPECT_NE(diff.find("y[8]"), std::string::npos) << diff;
+  auto f_compiled = test::run_compiled(m.proc("f"), in, "match");
+  EXPECT_EQ(test::compare_outputs(m.proc("f"), f_interp, f_compiled), "");
+}
+
 std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string s = fs::path(info.param).stem().string();
   for (auto& c : s)
