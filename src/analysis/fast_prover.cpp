@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <numeric>
 
 #include "analysis/solver.h"
@@ -27,9 +29,11 @@ class Eliminator {
  public:
   explicit Eliminator(const std::vector<Formula>& assumptions) {
     for (auto& a : assumptions) add(a);
+    propagate_bounds();
   }
 
   bool prove(const Formula& goal) {
+    if (infeasible_) return true;  // the assumptions contradict each other
     switch (goal->kind) {
       case FKind::True: return true;
       case FKind::Ge0: return search(goal->e);
@@ -62,6 +66,64 @@ class Eliminator {
     }
   }
 
+  // Constant bounds of each variable by interval propagation over the atoms, with
+  // integer rounding (4*q >= N and N >= 1 give q >= 1, which elimination over
+  // the rationals would miss). The bounds join the atoms; an empty interval
+  // means the assumptions are contradictory.
+  void propagate_bounds() {
+    struct Range {
+      bool has_lo = false, has_hi = false;
+      long long lo = 0, hi = 0;
+    };
+    std::map<Sym, Range> r;
+    auto floor_div = [](long long a, long long b) {  // b > 0
+      long long q = a / b;
+      return (a % b != 0 && a < 0) ? q - 1 : q;
+    };
+    for (int round = 0; round < 4; ++round) {
+      bool changed = false;
+      for (auto& a : atoms_) {
+        for (auto& [v, c] : a.terms) {
+          // c*v >= -(rest); bound the rest from above using the other ranges.
+          long long rest_max = a.constant;
+          bool bounded = true;
+          for (auto& [w, d] : a.terms) {
+            if (w == v) continue;
+            const Range& rw = r[w];
+            if (d > 0 && rw.has_hi) rest_max += d * rw.hi;
+            else if (d < 0 && rw.has_lo) rest_max += d * rw.lo;
+            else bounded = false;
+            if (std::llabs(rest_max) > kCoeffLimit) bounded = false;
+            if (!bounded) break;
+          }
+          if (!bounded) continue;
+          Range& rv = r[v];
+          if (c > 0) {  // v >= ceil(-rest_max / c)
+            long long lo = -floor_div(rest_max, c);
+            if (!rv.has_lo || lo > rv.lo) rv.has_lo = true, rv.lo = lo, changed = true;
+          } else {  // v <= floor(rest_max / -c)
+            long long hi = floor_div(rest_max, -c);
+            if (!rv.has_hi || hi < rv.hi) rv.has_hi = true, rv.hi = hi, changed = true;
+          }
+          if (rv.has_lo && rv.has_hi && rv.lo > rv.hi) {
+            infeasible_ = true;
+            return;
+          }
+        }
+      }
+      if (!changed) break;
+    }
+    std::set<std::string> known;
+    for (auto& a : atoms_) known.insert(a.key());
+    auto push = [&](Affine a) {
+      if (atoms_.size() < kMaxAtoms && known.insert(a.key()).second) atoms_.push_back(std::move(a));
+    };
+    for (auto& [v, rv] : r) {
+      if (rv.has_lo) push(Affine::var(v) - Affine(rv.lo));
+      if (rv.has_hi) push(Affine(rv.hi) - Affine::var(v));
+    }
+  }
+
   bool search(const Affine& goal) {
     budget_ = kBudget;
     return search(goal, 0);
@@ -70,6 +132,15 @@ class Eliminator {
   bool search(const Affine& g, uint64_t used) {
     if (g.is_const()) return g.constant >= 0;
     if (--budget_ < 0) return false;
+    // Shortcut: g is a positive multiple of an atom plus a non-negative constant.
+    for (auto& a : atoms_) {
+      if (a.terms.size() != g.terms.size()) continue;
+      const auto& [v0, c0] = *g.terms.begin();
+      long long a0 = a.coeff(v0);
+      if (a0 == 0 || (a0 > 0) != (c0 > 0)) continue;
+      Affine diff = g.scaled(std::llabs(a0)) - a.scaled(std::llabs(c0));
+      if (diff.is_const() && diff.constant >= 0) return true;
+    }
     // Innermost (most recently created) variables first: their bounds mention
     // only outer variables, so eliminating them first tends to terminate quickly.
     for (auto it = g.terms.rbegin(); it != g.terms.rend(); ++it) {
@@ -114,6 +185,7 @@ class Eliminator {
 
   std::vector<Affine> atoms_;
   int budget_ = 0;
+  bool infeasible_ = false;
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ long long floor_div_ll(long long a, long long b) {
 Sym Lowering::aux(const std::string& key, const std::string& name) {
   auto it = aux_.find(key);
   if (it != aux_.end()) return it->second;
-  Sym s("$" + name);
+  Sym s("$" + name + std::to_string(aux_.size()));
   aux_.emplace(key, s);
   return s;
 }

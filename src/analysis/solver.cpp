@@ -6,6 +6,8 @@
 #include <z3++.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "analysis/lower.h"
@@ -31,9 +33,30 @@ std::unordered_map<std::string, CachedAnswer> g_cache;
 std::vector<Formula> slice(const std::vector<Formula>& assumptions, const Formula& goal) {
   std::set<Sym> vars;
   collect_vars(goal, vars);
-  if (vars.empty()) return assumptions;  // a constant goal: keep all, for satisfiability
   std::vector<std::set<Sym>> avars(assumptions.size());
   for (size_t i = 0; i < assumptions.size(); ++i) collect_vars(assumptions[i], avars[i]);
+  if (vars.empty()) {
+    // A constant goal asks whether the assumptions are contradictory. They are
+    // iff one connected group of them is; a lone normalized atom (or definition)
+    // always has a solution, so only groups of two or more are kept.
+    std::vector<Formula> out;
+    for (size_t i = 0; i < assumptions.size(); ++i) {
+      bool shares = false;
+      for (size_t j = 0; j < assumptions.size() && !shares; ++j) {
+        if (j == i) continue;
+        for (auto& v : avars[i])
+          if (avars[j].count(v)) {
+            shares = true;
+            break;
+          }
+      }
+      bool lone_atom = !shares && (assumptions[i]->kind == FKind::Ge0 || assumptions[i]->kind == FKind::Eq0 ||
+                                   assumptions[i]->kind == FKind::BoolVar || assumptions[i]->kind == FKind::NotVar ||
+                                   assumptions[i]->kind == FKind::ProdDef || is_true(assumptions[i]));
+      if (!lone_atom) out.push_back(assumptions[i]);
+    }
+    return out;
+  }
   std::vector<bool> taken(assumptions.size(), false);
   for (bool changed = true; changed;) {
     changed = false;
@@ -151,6 +174,10 @@ ProofResult prove(const std::vector<Formula>& assumptions, const Formula& goal) 
       return result;
     }
   }
+  if (used.empty() && is_false(goal)) {
+    result.answer = Answer::No;  // nothing left that could be contradictory
+    return result;
+  }
   if (prove_by_elimination(used, goal)) {
     result.answer = Answer::Yes;
     return result;
@@ -168,6 +195,14 @@ ProofResult prove(const std::vector<Formula>& assumptions, const Formula& goal) 
     answer = &it->second;
   } else {
     answer = &g_cache.emplace(key, run_z3(used, goal, names)).first->second;
+    // EXO_SOLVER_TRACE=1 lists the queries that reach Z3, to find cheap-path gaps.
+    static const bool trace = std::getenv("EXO_SOLVER_TRACE") != nullptr;
+    if (trace) {
+      std::string text;
+      for (auto& a : used) text += formula_text(a) + "; ";
+      std::fprintf(stderr, "[z3] %s|- %s => %s\n", text.c_str(), formula_text(goal).c_str(),
+                   answer->answer == Answer::Yes ? "yes" : answer->answer == Answer::No ? "no" : "unknown");
+    }
   }
 
   result.answer = answer->answer;
