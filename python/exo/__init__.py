@@ -1,0 +1,57 @@
+"""Exo: a language for writing high-performance kernels, with a C++ compiler core.
+
+`from exo import *` gives the decorators, the Procedure type, memories and the
+errors, as in exo-lang.
+"""
+
+from ._core import (
+    ExoError,
+    ParseError,
+    TypeCheckError,
+    BoundsError,
+    PreconditionError,
+    SchedulingError,
+    ParseFragmentError,
+    MemGenError,
+    ApiError,
+    InternalError,
+)
+from .memory import Memory, DRAM
+from .configs import Config
+from .extern import Extern
+from .procedure import Procedure, compile_procs, compile_procs_to_strings
+from .frontend import proc, instr, config
+from .annotations import size, index, stride, R, f16, f32, f64, i8, ui8, ui16, i32, seq, par
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Procedure",
+    "compile_procs",
+    "compile_procs_to_strings",
+    "proc",
+    "instr",
+    "config",
+    "Config",
+    "Memory",
+    "Extern",
+    "DRAM",
+    "SchedulingError",
+    "ParseFragmentError",
+    # Exo's type and loop names, so code using them without
+    # `from __future__ import annotations` still runs. `bool` is deliberately
+    # not exported: it would shadow Python's builtin (Exo reads it by name).
+    "size",
+    "index",
+    "stride",
+    "R",
+    "f16",
+    "f32",
+    "f64",
+    "i8",
+    "ui8",
+    "ui16",
+    "i32",
+    "seq",
+    "par",
+]

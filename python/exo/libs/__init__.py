@@ -1,0 +1,1 @@
+"""Hardware libraries written with the user-facing mechanisms (memories, externs)."""

@@ -1,0 +1,175 @@
+"""Procedure objects and compiling them to C."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import _core
+from .memory import memory_class
+from .qast import make_qast
+
+
+class ArgInfo:
+    """A procedure argument: name, scalar type, shape and memory."""
+
+    def __init__(self, info):
+        self._info = info
+
+    def name(self):
+        return self._info["name"]
+
+    def type(self):
+        """The scalar type's name: "f32", "size", "index", ..."""
+        return self._info["type"]
+
+    def is_tensor(self):
+        return self._info["is_tensor"]
+
+    def is_window(self):
+        return self._info["is_window"]
+
+    def shape(self):
+        """The extents as Exo source strings (empty for scalars)."""
+        return list(self._info["shape"])
+
+    def mem(self):
+        """The memory class of a buffer argument (None for control values)."""
+        return memory_class(self._info["mem"])
+
+    def __repr__(self):
+        return f"{self.name()}: {self._info['type_str']}"
+
+
+# Procedures asserted (or known) to be equivalent, as a union-find over the
+# identities of the core's immutable procs.
+_eqv_parent = {}
+
+
+def _eqv_root(key):
+    while _eqv_parent.get(key, key) != key:
+        key = _eqv_parent[key]
+    return key
+
+
+class Procedure:
+    """A checked Exo procedure. Immutable: scheduling returns new procedures."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    # ---- introspection ----
+    def name(self):
+        return self._handle.name()
+
+    def is_instr(self):
+        return self._handle.is_instr()
+
+    def get_instr(self):
+        return self._handle.c_instr()
+
+    def args(self):
+        return [ArgInfo(a) for a in self._handle.args()]
+
+    def get_ast(self, pattern=None):
+        if pattern is not None:
+            raise NotImplementedError("get_ast(pattern) needs pattern matching, not available yet")
+        return make_qast(_core.proc_ast(self._handle))
+
+    def check_effects(self):
+        """Re-run the core's safety checks (bounds, callee preconditions)."""
+        self._handle.check()
+        return self
+
+    def show_effects(self):
+        raise NotImplementedError("show_effects: the C++ core has no effect analysis yet")
+
+    def show_effect(self, stmt_pattern):
+        raise NotImplementedError("show_effect: the C++ core has no effect analysis yet")
+
+    def __str__(self):
+        return str(self._handle)
+
+    def __repr__(self):
+        return f"<exo Procedure {self.name()}>"
+
+    def _repr_markdown_(self):
+        return "```python\n" + str(self) + "\n```"
+
+    def __eq__(self, other):
+        return isinstance(other, Procedure) and other._handle.id() == self._handle.id()
+
+    def __hash__(self):
+        return hash(self._handle.id())
+
+    # ---- compilation and execution ----
+    def c_code_str(self):
+        c, h = compile_procs_to_strings([self], "c_code_str.h")
+        return h + "\n" + c
+
+    def compile_c(self, directory, filename):
+        compile_procs([self], directory, f"{filename}.c", f"{filename}.h")
+
+    def interpret(self, **kwargs):
+        """Run the procedure on numpy arrays (written in place) and Python scalars."""
+        names = [a["name"] for a in self._handle.args()]
+        unknown = sorted(set(kwargs) - set(names))
+        if unknown:
+            raise TypeError(f"{self.name()}() got unexpected arguments: {', '.join(unknown)}")
+        missing = [n for n in names if n not in kwargs]
+        if missing:
+            raise TypeError(f"{self.name()}() missing arguments: {', '.join(missing)}")
+        _core.interpret(self._handle, [kwargs[n] for n in names])
+
+    # ---- equivalence ----
+    def is_eq(self, proc: "Procedure"):
+        """True when both are the same procedure or were asserted equivalent."""
+        if not isinstance(proc, Procedure):
+            raise TypeError("expected a procedure as argument")
+        return _eqv_root(self._handle.id()) == _eqv_root(proc._handle.id())
+
+    def unsafe_assert_eq(self, other_proc):
+        if not isinstance(other_proc, Procedure):
+            raise TypeError("expected a procedure as argument")
+        a, b = _eqv_root(self._handle.id()), _eqv_root(other_proc._handle.id())
+        _eqv_parent[a] = b
+        # Keep both procs alive so their identities are not reused.
+        _eqv_keepalive.extend((self._handle, other_proc._handle))
+        return self
+
+    # ---- rewrites that need the scheduling layer ----
+    def partial_eval(self, *args, **kwargs):
+        raise NotImplementedError("partial_eval: the C++ scheduling layer does not exist yet")
+
+    def add_assertion(self, assertion, configs=None):
+        raise NotImplementedError("add_assertion: the C++ scheduling layer does not exist yet")
+
+    def transpose(self, arg_cursor):
+        raise NotImplementedError("transpose: the C++ scheduling layer does not exist yet")
+
+
+_eqv_keepalive = []
+
+
+def _check_procs(proc_list):
+    if not isinstance(proc_list, (list, tuple)) or not all(isinstance(p, Procedure) for p in proc_list):
+        raise TypeError("expected a list of Procedures")
+
+
+def compile_procs_to_strings(proc_list, h_file_name: str):
+    """(C source, header text) for `proc_list`; the source includes `h_file_name`."""
+    _check_procs(proc_list)
+    h_file_name = str(h_file_name)
+    stem = h_file_name[:-2] if h_file_name.endswith(".h") else h_file_name
+    c, h = _core.compile_procs_to_strings([p._handle for p in proc_list], stem)
+    if stem == h_file_name:  # the core names the header <stem>.h
+        c = c.replace(f'#include "{stem}.h"', f'#include "{h_file_name}"', 1)
+    return c, h
+
+
+def compile_procs(proc_list, basedir, c_file: str, h_file: str):
+    """Write `basedir/c_file` and `basedir/h_file` (basedir: str or Path)."""
+    c, h = compile_procs_to_strings(proc_list, h_file)
+    basedir = Path(basedir)
+    basedir.mkdir(parents=True, exist_ok=True)
+    (basedir / c_file).write_text(c)
+    (basedir / h_file).write_text(h)

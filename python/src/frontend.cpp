@@ -1,0 +1,86 @@
+// Parsing decorated Python definitions. The Python layer hands over the source
+// of one function or class (with a synthetic decorator line), where it sits in
+// its file, and a resolver that looks free names up in the function's globals
+// and closure; the core parses, resolves, typechecks and checks it.
+
+#include <optional>
+
+#include "bindings.h"
+
+namespace exo::python {
+
+namespace {
+
+const Scope& builtins() {
+  static const Scope* s = new Scope(Scope::with_builtins());
+  return *s;
+}
+
+// What a Python value means inside Exo code (the Python layer has already turned
+// procedures, memories, configs and externs into handles).
+std::optional<ScopeEntry> to_scope_entry(py::handle v) {
+  if (v.is_none()) return std::nullopt;
+  if (py::isinstance<ProcHandle>(v)) return ScopeEntry(v.cast<const ProcHandle&>().proc);
+  if (py::isinstance<MemoryHandle>(v)) return ScopeEntry(v.cast<const MemoryHandle&>().mem);
+  if (py::isinstance<ConfigHandle>(v)) return ScopeEntry(v.cast<const ConfigHandle&>().config);
+  if (py::isinstance<ExternHandle>(v)) return ScopeEntry(v.cast<const ExternHandle&>().fn);
+  if (PyBool_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<bool>() ? 1.0 : 0.0, ScalarKind::Bool});
+  if (PyLong_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<double>(), ScalarKind::Int});
+  if (PyFloat_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<double>(), ScalarKind::R});
+  return std::nullopt;
+}
+
+SourceOrigin origin(const std::string& filename, int first_line, int col_offset) {
+  SourceOrigin o;
+  o.filename = filename;
+  o.first_line = first_line;
+  o.col_offset = col_offset;
+  return o;
+}
+
+template <class T>
+T single_decl(const uast::UModule& um, const std::string& filename, const char* what) {
+  for (auto& d : um.decls)
+    if (auto* x = std::get_if<T>(&d)) return *x;
+  throw Error(ErrorKind::Api, SrcInfo(), std::string("no ") + what + " definition found in source of " + filename);
+}
+
+ProcHandle parse_proc(const std::string& text, const std::string& filename, int first_line,
+                      int col_offset, py::function resolver, std::optional<std::string> c_instr,
+                      const std::string& c_global) {
+  uast::UModule um = parse_module(text, origin(filename, first_line, col_offset));
+  auto up = single_decl<uast::UProc>(um, filename, "procedure");
+  if (c_instr) {
+    // The template is a Python value (often built with f-strings), so it comes
+    // from the decorator call rather than from the source text.
+    up.decorator = uast::ProcDecorator::Instr;
+    up.c_instr = *c_instr;
+    up.c_global = c_global;
+  }
+  Scope scope(&builtins());
+  scope.set_resolver([&resolver](const std::string& name) { return to_scope_entry(resolver(name)); });
+  Proc p = typecheck_proc(up, scope);
+  check_proc(p);
+  return {p};
+}
+
+ConfigHandle parse_config(const std::string& text, const std::string& filename, int first_line,
+                          int col_offset, bool readwrite) {
+  uast::UModule um = parse_module(text, origin(filename, first_line, col_offset));
+  auto uc = single_decl<uast::UConfig>(um, filename, "config");
+  uc.readwrite = readwrite;
+  return {typecheck_config(uc)};
+}
+
+}  // namespace
+
+void define_frontend(py::module_& m) {
+  m.def("parse_proc", &parse_proc, py::arg("text"), py::arg("filename"), py::arg("first_line"),
+        py::arg("col_offset"), py::arg("resolver"), py::arg("c_instr") = py::none(),
+        py::arg("c_global") = "",
+        "Parse, resolve, typecheck and check one @proc/@instr definition.");
+  m.def("parse_config", &parse_config, py::arg("text"), py::arg("filename"), py::arg("first_line"),
+        py::arg("col_offset"), py::arg("readwrite") = true, "Parse and typecheck one @config class.");
+}
+
+}  // namespace exo::python

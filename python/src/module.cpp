@@ -1,0 +1,17 @@
+// The `exo._core` extension module: the C++ compiler as seen from Python.
+// The user-facing API (decorators, Procedure, Memory) is Python code in the
+// `exo` package built on these bindings.
+
+#include "bindings.h"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Exo compiler core (C++)";
+  using namespace exo::python;
+  define_errors(m);
+  define_memory(m);
+  define_config_extern(m);
+  define_frontend(m);
+  define_procedure(m);
+  define_interpret(m);
+  define_ast(m);
+}

@@ -1,0 +1,61 @@
+// Procedures: printing, checking and compiling the core's LoopIR procs.
+
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+
+namespace exo::python {
+
+namespace {
+
+py::dict arg_info(const FnArg& a) {
+  py::dict d;
+  d["name"] = a.name.name();
+  d["type"] = std::string(scalar_kind_name(a.type.base));
+  d["is_tensor"] = a.type.is_tensor;
+  d["is_window"] = a.type.is_window;
+  py::list shape;
+  for (auto& e : a.type.shape) shape.append(print_expr(e));
+  d["shape"] = shape;
+  d["type_str"] = print_type(a.type);
+  d["mem"] = a.mem ? py::cast(MemoryHandle{a.mem}) : py::none();
+  d["srcinfo"] = a.srcinfo;
+  return d;
+}
+
+py::tuple compile_procs_to_strings(const std::vector<ProcHandle>& procs, const std::string& stem) {
+  std::vector<Proc> ps;
+  for (auto& h : procs) ps.push_back(h.proc);
+  CCode code = compile_to_c(ps, stem);
+  return py::make_tuple(code.c, code.h);
+}
+
+}  // namespace
+
+void define_procedure(py::module_& m) {
+  py::class_<ProcHandle>(m, "ProcHandle", "A checked Exo procedure (immutable).")
+      .def("name", [](const ProcHandle& h) { return h.proc->name; })
+      .def("is_instr", [](const ProcHandle& h) { return h.proc->instr.has_value(); })
+      .def("c_instr", [](const ProcHandle& h) -> py::object {
+        return h.proc->instr ? py::cast(h.proc->instr->c_instr) : py::none();
+      })
+      .def("c_global", [](const ProcHandle& h) -> py::object {
+        return h.proc->instr ? py::cast(h.proc->instr->c_global) : py::none();
+      })
+      .def("args", [](const ProcHandle& h) {
+        py::list out;
+        for (auto& a : h.proc->args) out.append(arg_info(a));
+        return out;
+      })
+      .def("srcinfo", [](const ProcHandle& h) { return h.proc->srcinfo; })
+      // Identity of the immutable node: equal ids mean the very same proc.
+      .def("id", [](const ProcHandle& h) { return reinterpret_cast<uintptr_t>(h.proc.get()); })
+      .def("check", [](const ProcHandle& h) { check_proc(h.proc); },
+           "Re-run the bounds and precondition checks.")
+      .def("__str__", [](const ProcHandle& h) { return print_proc(h.proc); });
+
+  m.def("compile_procs_to_strings", &compile_procs_to_strings, py::arg("procs"), py::arg("stem"),
+        "(C source, header) for procs; the C source includes \"<stem>.h\".");
+}
+
+}  // namespace exo::python
