@@ -31,3 +31,13 @@ fi
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C "$BUILD_DIR" -j2
+
+# Install the Python front end (`import exo`, `exocc`) into the system Python's
+# site directory (/usr/local/lib/python3.X/dist-packages) and /usr/local/bin.
+if [ -f "$BUILD_DIR/python/exo/__init__.py" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    cmake --install "$BUILD_DIR" --component python >/dev/null
+  else
+    echo "setup: not root, Python package not installed; use PYTHONPATH=$BUILD_DIR/python" >&2
+  fi
+fi

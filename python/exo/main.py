@@ -52,12 +52,13 @@ def main(argv=None):
     except exo.ExoError as e:
         print(f"exocc: error: {e}", file=sys.stderr)
         return 1
-    write_depfile(outdir, stem)
+    write_depfile(outdir, stem, args.source)
     return 0
 
 
-def write_depfile(outdir, stem):
-    modules = set()
+def write_depfile(outdir, stem, sources=()):
+    # The user's files are loaded without entering sys.modules: list them too.
+    modules = {str(Path(s).resolve()) for s in sources}
     for mod in list(sys.modules.values()):
         try:
             modules.add(inspect.getfile(mod))

@@ -5,6 +5,8 @@
 
 #include <optional>
 
+#include <pybind11/stl.h>
+
 #include "bindings.h"
 
 namespace exo::python {

@@ -1,0 +1,81 @@
+"""Errors: their Python types and positions in the user's .py file."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import exo
+from exo import proc
+
+
+def _line_of(marker):
+    """The line number in this file of the line containing `marker`."""
+    src, start = inspect.getsourcelines(inspect.getmodule(_line_of))
+    for k, line in enumerate(src):
+        if marker in line and "_line_of(" not in line:
+            return start + k if start else k + 1
+    raise AssertionError(marker)
+
+
+def test_type_error_position():
+    with pytest.raises(exo.TypeCheckError) as info:
+
+        @proc
+        def bad_type(n: size, x: f32[n] @ DRAM):
+            for i in seq(0, n):
+                x[i] = undefined_name_here  # noqa: F821  MARK-TYPE
+
+    e = info.value
+    assert isinstance(e, TypeError)  # as exo-lang, which raised TypeError
+    assert e.filename == __file__
+    assert e.line == _line_of("MARK-TYPE")
+    assert e.col == 24  # column of the name, after the function's indentation
+    assert f"{__file__}:{e.line}" in str(e)
+
+
+def test_parse_error_position():
+    with pytest.raises(exo.ParseError) as info:
+
+        @proc
+        def bad_syntax(x: f32):
+            while True:  # MARK-PARSE
+                x = 1.0
+
+    assert info.value.filename == __file__
+    assert info.value.line == _line_of("MARK-PARSE")
+
+
+def test_bounds_error_position():
+    with pytest.raises(exo.BoundsError) as info:
+
+        @proc
+        def out_of_bounds(n: size, x: f32[n] @ DRAM):
+            for i in seq(0, n + 1):
+                x[i] = 0.0  # MARK-BOUNDS
+
+    assert info.value.line == _line_of("MARK-BOUNDS")
+    assert info.value.kind == "bounds" or info.value.kind
+
+
+def test_precondition_error_position():
+    @proc
+    def needs_small(n: size, x: f32[n] @ DRAM):
+        assert n <= 4
+        for i in seq(0, n):
+            x[i] = 0.0
+
+    with pytest.raises(exo.PreconditionError) as info:
+
+        @proc
+        def caller(n: size, x: f32[n] @ DRAM):
+            needs_small(n, x)  # MARK-PRE
+
+    assert info.value.line == _line_of("MARK-PRE")
+
+
+def test_error_hierarchy():
+    for cls in (exo.ParseError, exo.TypeCheckError, exo.BoundsError, exo.PreconditionError,
+                exo.SchedulingError, exo.ParseFragmentError, exo.MemGenError):
+        assert issubclass(cls, exo.ExoError)
