@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The main job: set up, compile the seed's naive example_sgemm from Exo to C,
-# build it with a runner and run it on 128x128x128 (time and correctness).
+# The main job: set up (builds and installs `exo` and `exocc`), compile the
+# seed's Hello Exo example (examples/sgemm/example.py) to C with exocc, build it
+# with a runner and run it on 128x128x128 (time and correctness).
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh build
 OUT=build/example_out
-./build/exoc -o "$OUT" --stem example examples/sgemm/example.exo
+if command -v exocc >/dev/null && /usr/bin/python3 -c "import exo" 2>/dev/null; then
+  EXOCC=(exocc)
+else  # not installed (setup was not run as root): use the build tree
+  EXOCC=(env PYTHONPATH="$PWD/build/python" /usr/bin/python3 -m exo.main)
+fi
+"${EXOCC[@]}" -o "$OUT" --stem example examples/sgemm/example.py
 echo "generated $OUT/example.c and $OUT/example.h"
 gcc -O2 -I "$OUT" -o build/example_runner examples/sgemm/main.c "$OUT/example.c" -lm
 ./build/example_runner 128 128 128
