@@ -97,7 +97,7 @@ UExprPtr Parser::not_expr() {
 
 UExprPtr Parser::comparison() {
   UExprPtr l = arith();
-  bool chained = false;
+  UExprPtr chain;  // the conjunction built so far for `a < b < c`
   while (true) {
     const Token& t = peek();
     BinOpKind op;
@@ -113,17 +113,15 @@ UExprPtr Parser::comparison() {
     else if (t.kind == TokKind::Name && t.text == "not" && at_name("in", 1))
       fail(t, "unsupported binary operator: 'not in'");
     else break;
-    // Python reads `a < b < c` as `a < b and b < c`; Exo programs spell that
-    // out, so a chain is refused. Positioned, like any comparison, at its left
-    // operand: the middle term.
-    if (chained)
-      fail(l->args[1]->srcinfo,
-           "chained comparisons like 'a < b < c' are not supported; write 'a < b and b < c'");
     next();
-    l = binop(op, l, arith());
-    chained = true;
+    // Python reads `a < b < c` as `a < b and b < c` (b evaluated once; index
+    // expressions have no side effects, so sharing the operand is exact).
+    UExprPtr r = arith();
+    UExprPtr cmp = binop(op, l, r);
+    chain = chain ? binop(BinOpKind::And, chain, cmp) : cmp;
+    l = r;
   }
-  return l;
+  return chain ? chain : l;
 }
 
 UExprPtr Parser::arith() {

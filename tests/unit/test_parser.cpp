@@ -370,9 +370,14 @@ TEST(ParserModule, CrlfEscapesAndKeywordInstr) {
   EXPECT_EQ(p.body[0]->rhs->srcinfo.col, 9);
 }
 
-TEST(ParserModule, ChainedComparisonIsRefused) {
-  module_error("@proc\ndef f(n: size):\n    assert 0 < n <= 8\n    pass\n",
-               "chained comparisons", 3, 16);
+TEST(ParserModule, ChainedComparisonMeansConjunction) {
+  // As in Python (and the reference): `0 < n <= 8` is `0 < n and n <= 8`.
+  UExprPtr c = parse_expr_fragment("0 < n <= 8");
+  ASSERT_EQ(c->kind, UExprKind::BinOp);
+  EXPECT_EQ(c->op, BinOpKind::And);
+  EXPECT_EQ(c->args[0]->op, BinOpKind::Lt);
+  EXPECT_EQ(c->args[1]->op, BinOpKind::Le);
+  EXPECT_EQ(c->args[1]->args[0]->name, "n");
   // Parenthesized comparisons are ordinary operands.
   UExprPtr e = parse_expr_fragment("(a < b) == c");
   EXPECT_EQ(e->op, BinOpKind::Eq);
