@@ -113,6 +113,29 @@ TEST_P(Corpus, GeneratedCCompilesAsCxxHeader) {
   EXPECT_EQ(compile_to_c(exported, "corpus").c, code.c);
 }
 
+// Generated C is plain C11: clang accepts it too (-Wall -Werror). Clang before 15
+// has no _Float16 on x86, so files using f16 are skipped when it lacks it.
+TEST_P(Corpus, GeneratedCCompilesWithClang) {
+  if (std::string(EXO_CLANG).empty()) GTEST_SKIP() << "clang not installed";
+  const std::string path = GetParam();
+  std::string dir = test::make_temp_dir("clang");
+  test::write_file(dir + "/probe.c", "_Float16 h;\n");
+  bool has_f16 = std::system((std::string(EXO_CLANG) + " -std=c11 -fsyntax-only '" + dir +
+                              "/probe.c' 2>/dev/null").c_str()) == 0;
+  if (!has_f16 && test::read_file(path).find("f16") != std::string::npos)
+    GTEST_SKIP() << "this clang has no _Float16; " << path << " uses f16";
+  Module m = Module::from_file(path);
+  std::vector<Proc> exported;
+  for (auto& p : m.procs())
+    if (!p->instr) exported.push_back(p);
+  CCode code = compile_to_c(exported, "corpus");
+  test::write_file(dir + "/corpus.h", code.h);
+  test::write_file(dir + "/corpus.c", code.c);
+  std::string cmd = std::string(EXO_CLANG) + " -std=c11 -Wall -Werror -fopenmp -fsyntax-only -I'" +
+                    dir + "' '" + dir + "/corpus.c'";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
+
 // The harness itself must be able to fail: a proc that differs by a tiny amount
 // from another is caught, both ways round.
 TEST(DifferentialHarness, DetectsASmallDifference) {
