@@ -1,0 +1,31 @@
+// Adapters from the benchmark's calling convention to the Exo-generated kernels.
+#include <stddef.h>
+
+#include "bench_kernels.h"
+#include "example.h"  // the naive SGEMM of examples/sgemm/example.py
+#ifdef HAVE_EXO_SGEMM
+#include "sgemm.h"  // apps/x86/sgemm: SGEMM (single thread) and SGEMM_PAR
+#endif
+
+static void run_naive(int M, int N, int K, const float* A, const float* B, float* C) {
+  example_sgemm(NULL, M, N, K, C, A, B);
+}
+
+#ifdef HAVE_EXO_SGEMM
+static void run_sgemm(int M, int N, int K, const float* A, const float* B, float* C) {
+  SGEMM(NULL, M, N, K, A, B, C);
+}
+static void run_sgemm_par(int M, int N, int K, const float* A, const float* B, float* C) {
+  SGEMM_PAR(NULL, M, N, K, A, B, C);
+}
+#endif
+
+int exo_bench_contenders(Contender* out, int threads) {
+  int n = 0;
+#ifdef HAVE_EXO_SGEMM
+  if (threads == 1) out[n++] = (Contender){"Exo SGEMM", run_sgemm, 1 << 30};
+  else out[n++] = (Contender){"Exo SGEMM_PAR", run_sgemm_par, 1 << 30};
+#endif
+  out[n++] = (Contender){"Exo naive", run_naive, 256};
+  return n;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Kernel benchmark: Exo SGEMM vs OpenBLAS vs BLIS vs the naive Exo code, single-
+# and multi-threaded, square and skinny shapes, against the measured FMA peak.
+# Prints tables and writes build/bench/gemm_*.csv and build/bench/gemm.png.
+# Usage: bench/run_gemm_bench.sh [--quick]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=build/bench
+mkdir -p "$OUT"
+for p in libopenblas-dev libblis-dev python3-matplotlib; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
+    echo "bench: installing $p" >&2
+    apt-get install -y -qq "$p" >/dev/null
+  }
+done
+[ -x build/exoc ] || scripts/setup.sh build
+
+PYEXO=(env PYTHONPATH="$PWD/build/python" /usr/bin/python3 -m exo.main)
+"${PYEXO[@]}" -o "$OUT" --stem example examples/sgemm/example.py
+SRCS=("$OUT/example.c")
+DEFS=()
+if [ -f apps/x86/sgemm/sgemm.py ]; then
+  "${PYEXO[@]}" -o "$OUT" --stem sgemm apps/x86/sgemm/sgemm.py
+  SRCS+=("$OUT/sgemm.c")
+  DEFS+=(-DHAVE_EXO_SGEMM)
+fi
+CC="${CC:-gcc}"
+"$CC" -O3 -march=native -fopenmp "${DEFS[@]}" -I "$OUT" -I bench -o "$OUT/gemm_bench" \
+  bench/gemm_bench.c bench/exo_kernels.c "${SRCS[@]}" -ldl -lm
+
+if [ "${1:-}" = "--quick" ]; then
+  SQUARE=(64x64x64 256x256x256 512x512x512)
+  SKINNY=(16x512x512 512x16x512)
+else
+  SQUARE=(64x64x64 128x128x128 256x256x256 512x512x512 768x768x768 1024x1024x1024 1536x1536x1536 2048x2048x2048)
+  SKINNY=(16x1024x1024 1024x16x1024 16x2048x512 2048x16x512 1024x1024x16 6x2048x2048)
+fi
+echo "== single-threaded (OPENBLAS_NUM_THREADS=1) =="
+OPENBLAS_NUM_THREADS=1 "$OUT/gemm_bench" --threads 1 --csv "$OUT/gemm_1t.csv" "${SQUARE[@]}" "${SKINNY[@]}"
+echo
+T=$(nproc)
+echo "== multi-threaded ($T threads) =="
+OPENBLAS_NUM_THREADS=$T OMP_NUM_THREADS=$T "$OUT/gemm_bench" --threads "$T" --csv "$OUT/gemm_mt.csv" "${SQUARE[@]}"
+/usr/bin/python3 bench/plot_gemm.py "$OUT/gemm_1t.csv" "$OUT/gemm.png" && echo "plot: $OUT/gemm.png"
