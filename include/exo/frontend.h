@@ -32,4 +32,10 @@ uast::UPattern parse_pattern(std::string_view text, const SourceOrigin& origin =
 Proc typecheck_proc(const uast::UProc& p, const Scope& scope);
 ConfigPtr typecheck_config(const uast::UConfig& c);
 
+// Typechecks an expression fragment in the scope of `p`'s arguments (as at the
+// start of its body); other names resolve through `scope`. With `as_bool` the
+// fragment must be a boolean control expression (an assertion), else an index
+// expression. Throws Error(Type).
+Expr typecheck_expr_fragment(const uast::UExpr& e, const Proc& p, const Scope& scope, bool as_bool);
+
 }  // namespace exo

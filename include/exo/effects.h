@@ -1,0 +1,74 @@
+#pragma once
+// Effects: which locations a block of code reads, writes and reduces (`+=`).
+//
+// Every access is kept symbolic: the buffer (resolved through windows and calls
+// to the buffer that owns the storage), its index expressions over the enclosing
+// loop variables, the loops' ranges and the branch conditions on the path to it.
+// So `for i in seq(0, M): for j in seq(0, N): C[i, j] += ...` yields one access
+//     reduce C[i, j] for 0 <= i < M, 0 <= j < N
+// Safety conditions of scheduling primitives are formulas over these sets (two
+// accesses conflict when some pair of iterations reaches the same location and
+// at least one writes); access_domain() builds the "this access happens" part.
+
+#include <string>
+#include <vector>
+
+#include "exo/loopir.h"
+
+namespace exo {
+
+enum class EffectKind : uint8_t { Read, Write, Reduce };
+const char* effect_kind_name(EffectKind k);  // "read", "write", "reduce"
+
+// An enclosing loop of an access (within the block the effects are taken of).
+struct EffectLoop {
+  Sym iter;
+  Expr lo, hi;  // iter ranges over [lo, hi)
+};
+
+// A branch condition on the path to an access; `holds` is false in else branches.
+struct EffectCond {
+  Expr cond;
+  bool holds = true;
+};
+
+struct Access {
+  EffectKind kind = EffectKind::Read;
+  // A buffer (argument, allocation; never a window: windows are resolved to the
+  // buffer they alias), or a config field when `config` is set.
+  Sym buffer;
+  ConfigPtr config;
+  std::string field;
+  // One index expression per dimension of `buffer` (empty for scalars and configs).
+  // An interval coordinate (from a window passed to a call and accessed whole)
+  // never appears: calls are expanded into their callee's accesses.
+  std::vector<Expr> idx;
+  std::vector<EffectLoop> loops;  // outermost first
+  std::vector<EffectCond> conds;  // outermost first
+  Stmt stmt;                      // the statement (of the analysed block) performing it
+
+  bool is_config() const { return config != nullptr; }
+  // "C" or "Cfg.field".
+  std::string location_name() const;
+};
+
+// All accesses of a block, in program order. Reads of control values (sizes,
+// indices, loop variables) are not effects and are not listed; config reads are.
+std::vector<Access> block_effects(const Block& b);
+// The accesses of a proc's body.
+std::vector<Access> proc_effects(const Proc& p);
+// The accesses performed by `target` (a statement of p, compared by identity), with
+// the loops and conditions of p that enclose it.
+std::vector<Access> stmt_effects(const Proc& p, const Stmt& target);
+
+// One access per line: "reduce C[i, j] for 0 <= i < M, 0 <= j < N", with
+// " if cond" / " if not (cond)" for path conditions; grouped by location (in order
+// of first appearance) under a "<name>:" heading.
+std::string effects_text(const std::vector<Access>& accesses);
+
+// The condition under which an access happens, as readable formula text over the
+// loop variables (loop ranges and path conditions, lowered to the analysis's
+// affine formulas), e.g. "0 <= i and i + 1 <= M". Used in diagnostics.
+std::string access_domain_text(const Access& a);
+
+}  // namespace exo

@@ -1,0 +1,384 @@
+// Effects of a block: every read, write and reduce with its symbolic location,
+// loop ranges and path conditions. Windows and calls are looked through, so each
+// access names the buffer that owns the storage.
+
+#include "exo/effects.h"
+
+#include <map>
+#include <sstream>
+
+#include "analysis/formula.h"
+#include "analysis/lower.h"
+#include "exo/hardware.h"
+#include "exo/ir_mutator.h"
+#include "exo/printer.h"
+
+namespace exo {
+
+namespace {
+
+// `a + b`, skipping a literal zero so resolved window indices stay readable.
+Expr add(const Expr& a, const Expr& b) {
+  if (auto* c = a.as<ConstNode>(); c && c->val == 0) return b;
+  if (auto* c = b.as<ConstNode>(); c && c->val == 0) return a;
+  return binop(BinOpKind::Add, a, b, a->srcinfo);
+}
+
+// Where a name's storage lives: `base` itself when coords is empty, else the
+// coordinates of the window in base's dimensions (points and intervals).
+struct View {
+  Sym base;
+  std::vector<WAccess> coords;
+};
+
+// Index of the window's element `idx` in the base buffer.
+std::vector<Expr> apply_view(const View& v, const std::vector<Expr>& idx) {
+  if (v.coords.empty()) return idx;
+  std::vector<Expr> out;
+  size_t k = 0;
+  for (auto& c : v.coords) {
+    if (!c.is_interval) {
+      out.push_back(c.lo);
+    } else if (k < idx.size()) {
+      out.push_back(add(c.lo, idx[k++]));
+    } else {
+      // A whole-dimension access (never produced for element accesses).
+      out.push_back(c.lo);
+    }
+  }
+  return out;
+}
+
+// A view of a view: `w` are coordinates within `v`.
+View compose(const View& v, const std::vector<WAccess>& w) {
+  if (v.coords.empty()) return View{v.base, w};
+  View out{v.base, {}};
+  size_t k = 0;
+  for (auto& c : v.coords) {
+    if (!c.is_interval || k >= w.size()) {
+      out.coords.push_back(c);
+      continue;
+    }
+    const WAccess& x = w[k++];
+    WAccess r;
+    r.is_interval = x.is_interval;
+    r.lo = add(c.lo, x.lo);
+    if (x.is_interval) r.hi = add(c.lo, x.hi);
+    out.coords.push_back(r);
+  }
+  return out;
+}
+
+class Subst : public IRMutator {
+ public:
+  explicit Subst(const std::map<Sym, Expr>& env) : env_(env) {}
+  Expr mutate(const Expr& e) override {
+    if (auto* r = e.as<ReadNode>(); r && r->idx.empty()) {
+      auto it = env_.find(r->name);
+      if (it != env_.end()) return it->second;
+    }
+    return mutate_children(e);
+  }
+
+ private:
+  const std::map<Sym, Expr>& env_;
+};
+
+class Collector {
+ public:
+  // When `target` is set, only accesses performed inside it are kept.
+  explicit Collector(const StmtNode* target = nullptr) : target_(target) {}
+
+  void block(const Block& b) {
+    for (auto& s : b) stmt(s);
+  }
+
+  std::vector<Access> out;
+
+ private:
+  bool recording() const { return !target_ || inside_ > 0; }
+
+  View view_of(const Sym& name) const {
+    auto it = aliases_.find(name);
+    return it != aliases_.end() ? it->second : View{name, {}};
+  }
+
+  void record(EffectKind kind, const Sym& name, const std::vector<Expr>& idx) {
+    if (!recording()) return;
+    View v = view_of(name);
+    Access a;
+    a.kind = kind;
+    a.buffer = v.base;
+    a.idx = apply_view(v, idx);
+    a.loops = loops_;
+    a.conds = conds_;
+    a.stmt = top_;
+    out.push_back(std::move(a));
+  }
+
+  void record_config(EffectKind kind, const ConfigPtr& c, const std::string& field) {
+    if (!recording()) return;
+    Access a;
+    a.kind = kind;
+    a.config = c;
+    a.field = field;
+    a.loops = loops_;
+    a.conds = conds_;
+    a.stmt = top_;
+    out.push_back(std::move(a));
+  }
+
+  void expr(const Expr& e) {
+    if (!e) return;
+    switch (e->kind) {
+      case ExprKind::Read: {
+        auto* r = e.as<ReadNode>();
+        for (auto& i : r->idx) expr(i);
+        // Control values are not storage; whole buffers are handled by calls.
+        if (e->type.is_tensor || !is_data_kind(e->type.base)) return;
+        record(EffectKind::Read, r->name, r->idx);
+        return;
+      }
+      case ExprKind::ReadConfig: {
+        auto* r = e.as<ReadConfigNode>();
+        record_config(EffectKind::Read, r->config, r->field);
+        return;
+      }
+      default: {
+        // Sub-expressions (operands, extern arguments, window bounds).
+        struct Sub : IRVisitor {
+          Collector* c;
+          void visit(const Expr& x) override { c->expr(x); }
+        } sub;
+        sub.c = this;
+        sub.IRVisitor::visit(e);
+        return;
+      }
+    }
+  }
+
+  void stmt(const Stmt& s) {
+    bool is_target = target_ && s.get() == target_;
+    if (is_target) ++inside_;
+    Stmt saved_top = top_;
+    if (depth_ == 0) top_ = s;  // accesses are attributed to the block's own statements
+    ++depth_;
+    stmt_body(s);
+    --depth_;
+    top_ = saved_top;
+    if (is_target) --inside_;
+  }
+
+  void stmt_body(const Stmt& s) {
+    switch (s->kind) {
+      case StmtKind::Assign: {
+        auto* n = s.as<AssignNode>();
+        for (auto& i : n->idx) expr(i);
+        expr(n->rhs);
+        record(EffectKind::Write, n->name, n->idx);
+        return;
+      }
+      case StmtKind::Reduce: {
+        auto* n = s.as<ReduceNode>();
+        for (auto& i : n->idx) expr(i);
+        expr(n->rhs);
+        record(EffectKind::Reduce, n->name, n->idx);
+        return;
+      }
+      case StmtKind::WriteConfig: {
+        auto* n = s.as<WriteConfigNode>();
+        expr(n->rhs);
+        record_config(EffectKind::Write, n->config, n->field);
+        return;
+      }
+      case StmtKind::Pass:
+      case StmtKind::Alloc: return;
+      case StmtKind::If: {
+        auto* n = s.as<IfNode>();
+        expr(n->cond);
+        conds_.push_back(EffectCond{n->cond, true});
+        block(n->body);
+        conds_.back().holds = false;
+        block(n->orelse);
+        conds_.pop_back();
+        return;
+      }
+      case StmtKind::For: {
+        auto* n = s.as<ForNode>();
+        expr(n->lo);
+        expr(n->hi);
+        loops_.push_back(EffectLoop{n->iter, n->lo, n->hi});
+        block(n->body);
+        loops_.pop_back();
+        return;
+      }
+      case StmtKind::WindowStmt: {
+        auto* n = s.as<WindowStmtNode>();
+        if (auto* w = n->rhs.as<WindowExprNode>()) {
+          for (auto& c : w->idx) {
+            expr(c.lo);
+            if (c.is_interval) expr(c.hi);
+          }
+          aliases_[n->name] = compose(view_of(w->name), w->idx);
+        }
+        return;
+      }
+      case StmtKind::Call: return call(*s.as<CallNode>());
+    }
+  }
+
+  // A call performs its callee's accesses, with the callee's control arguments
+  // replaced by the caller's values and its buffers by the caller's views.
+  void call(const CallNode& c) {
+    for (auto& a : c.args) expr_indices_only(a);
+    if (!recording()) return;
+    std::map<Sym, Expr> env;
+    std::map<Sym, View> views;
+    const auto& params = c.proc->args;
+    for (size_t k = 0; k < params.size() && k < c.args.size(); ++k) {
+      const FnArg& prm = params[k];
+      const Expr& arg = c.args[k];
+      if (!prm.type.is_tensor && !is_data_kind(prm.type.base)) {
+        env[prm.name] = arg;
+      } else if (auto* r = arg.as<ReadNode>()) {
+        std::vector<WAccess> pts;
+        for (auto& i : r->idx) pts.push_back(WAccess{false, i, Expr()});
+        views[prm.name] = compose(view_of(r->name), pts);
+      } else if (auto* w = arg.as<WindowExprNode>()) {
+        views[prm.name] = compose(view_of(w->name), w->idx);
+      }
+    }
+    Subst sub(env);
+    Collector inner;
+    inner.block(c.proc->body);
+    for (auto& a : inner.out) {
+      Access m = a;
+      if (!a.is_config()) {
+        auto it = views.find(a.buffer);
+        if (it == views.end()) continue;  // the callee's own allocation
+        std::vector<Expr> idx;
+        for (auto& i : a.idx) idx.push_back(sub.mutate(i));
+        m.buffer = it->second.base;
+        m.idx = apply_view(it->second, idx);
+      }
+      m.loops = loops_;
+      for (auto& l : a.loops) m.loops.push_back(EffectLoop{l.iter, sub.mutate(l.lo), sub.mutate(l.hi)});
+      m.conds = conds_;
+      for (auto& cd : a.conds) m.conds.push_back(EffectCond{sub.mutate(cd.cond), cd.holds});
+      m.stmt = top_;
+      out.push_back(std::move(m));
+    }
+  }
+
+  // Call arguments: only the index expressions inside are evaluated by the caller.
+  void expr_indices_only(const Expr& a) {
+    if (auto* r = a.as<ReadNode>()) {
+      for (auto& i : r->idx) expr(i);
+      return;
+    }
+    if (auto* w = a.as<WindowExprNode>()) {
+      for (auto& c : w->idx) {
+        expr(c.lo);
+        if (c.is_interval) expr(c.hi);
+      }
+      return;
+    }
+    expr(a);
+  }
+
+  const StmtNode* target_;
+  int inside_ = 0;
+  int depth_ = 0;
+  Stmt top_;
+  std::vector<EffectLoop> loops_;
+  std::vector<EffectCond> conds_;
+  std::map<Sym, View> aliases_;
+};
+
+std::string access_line(const Access& a) {
+  std::ostringstream os;
+  os << effect_kind_name(a.kind) << " " << a.location_name();
+  if (!a.idx.empty()) {
+    os << "[";
+    for (size_t k = 0; k < a.idx.size(); ++k) os << (k ? ", " : "") << print_expr(a.idx[k]);
+    os << "]";
+  }
+  for (size_t k = 0; k < a.loops.size(); ++k) {
+    const auto& l = a.loops[k];
+    os << (k ? ", " : " for ") << print_expr(l.lo) << " <= " << l.iter.name() << " < " << print_expr(l.hi);
+  }
+  for (size_t k = 0; k < a.conds.size(); ++k) {
+    const auto& c = a.conds[k];
+    os << (k ? " and " : " if ");
+    if (c.holds)
+      os << print_expr(c.cond);
+    else
+      os << "not (" << print_expr(c.cond) << ")";
+  }
+  return os.str();
+}
+
+}  // namespace
+
+const char* effect_kind_name(EffectKind k) {
+  switch (k) {
+    case EffectKind::Read: return "read";
+    case EffectKind::Write: return "write";
+    case EffectKind::Reduce: return "reduce";
+  }
+  return "?";
+}
+
+std::string Access::location_name() const {
+  if (config) return config->name() + "." + field;
+  return buffer.name();
+}
+
+std::vector<Access> block_effects(const Block& b) {
+  Collector c;
+  c.block(b);
+  return std::move(c.out);
+}
+
+std::vector<Access> proc_effects(const Proc& p) { return block_effects(p->body); }
+
+std::vector<Access> stmt_effects(const Proc& p, const Stmt& target) {
+  Collector c(target.get());
+  c.block(p->body);
+  return std::move(c.out);
+}
+
+std::string effects_text(const std::vector<Access>& accesses) {
+  // Group by location, in order of first appearance (deterministic output).
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Access*>> groups;
+  for (auto& a : accesses) {
+    std::string key = a.is_config() ? a.location_name() : a.location_name() + "#" + std::to_string(a.buffer.id());
+    if (!groups.count(key)) order.push_back(key);
+    groups[key].push_back(&a);
+  }
+  std::ostringstream os;
+  for (auto& key : order) {
+    os << groups[key].front()->location_name() << ":\n";
+    for (auto* a : groups[key]) os << "    " << access_line(*a) << "\n";
+  }
+  return os.str();
+}
+
+std::string access_domain_text(const Access& a) {
+  using namespace analysis;
+  Lowering low;
+  std::vector<Formula> parts;
+  for (auto& l : a.loops) {
+    Affine i = Affine::var(l.iter);
+    parts.push_back(f_ge(i, low.affine(l.lo)));
+    parts.push_back(f_lt(i, low.affine(l.hi)));
+  }
+  for (auto& c : a.conds) {
+    Formula f = low.formula(c.cond);
+    parts.push_back(c.holds ? f : f_not(f));
+  }
+  return formula_text(f_and(std::move(parts)));
+}
+
+}  // namespace exo
