@@ -4,6 +4,7 @@
 // name clashes disambiguated as `i`, `i_1`, ... `indent` counts levels (4 spaces).
 
 #include <string>
+#include <vector>
 
 #include "exo/loopir.h"
 
@@ -14,5 +15,25 @@ std::string print_stmt(const Stmt& s, int indent = 0);
 std::string print_block(const Block& b, int indent = 0);
 std::string print_expr(const Expr& e);
 std::string print_type(const Type& t);
+
+}  // namespace exo
+
+namespace exo {
+
+// One step down the statement tree: the `index`-th statement of the body (or, with
+// `orelse`, the else branch) of the current statement; the first step indexes the
+// proc body. Cursors (exo/cursor.h) are built from these steps.
+struct StmtPathStep {
+  bool orelse = false;
+  int index = 0;
+};
+
+// print_proc(p) with a position marked, for error messages. The statements
+// path.back().index .. +count-1 of the block `path` points into get a '>' in the
+// left margin on their first line; count == 0 marks the gap before that statement
+// with a `# <-- here` line. `note` (if any) is appended to the first marked line.
+// An invalid path prints the proc unmarked.
+std::string print_proc_marked(const Proc& p, const std::vector<StmtPathStep>& path, int count,
+                              const std::string& note = "");
 
 }  // namespace exo

@@ -1,0 +1,325 @@
+// The pattern matcher behind every scheduling reference. Semantics follow
+// exo-lang's pattern matching: structural comparison against a UAST pattern,
+// names by display name, `_` matching anything, matches in program order.
+#include "exo/match.h"
+
+#include <cctype>
+#include <optional>
+
+#include "exo/frontend.h"
+#include "exo/hardware.h"
+
+namespace exo {
+namespace {
+
+using uast::UExprKind;
+using uast::UExprPtr;
+using uast::UStmtKind;
+using uast::UStmtPtr;
+
+bool name_eq(const std::string& pat, const std::string& name) { return pat == "_" || pat == name; }
+
+bool is_hole(const UExprPtr& e) { return e && e->kind == UExprKind::Hole; }
+
+class Matcher {
+ public:
+  bool match_e(const UExprPtr& pat, const Expr& e) const {
+    if (is_hole(pat)) return true;
+    switch (pat->kind) {
+      case UExprKind::Name:
+        if (auto* r = e.as<ReadNode>()) return name_eq(pat->name, r->name.name());
+        return false;
+      case UExprKind::Index: {
+        for (auto& ix : pat->idx)
+          if (ix.is_slice) return false;
+        if (auto* r = e.as<ReadNode>()) {
+          if (!name_eq(pat->name, r->name.name())) return false;
+          for (size_t k = 0; k < pat->idx.size() && k < r->idx.size(); ++k)
+            if (!match_e(pat->idx[k].pt, r->idx[k])) return false;
+          return true;
+        }
+        // A window matches only `A[_]` (the reference does not compare slices).
+        if (auto* w = e.as<WindowExprNode>())
+          return pat->idx.size() == 1 && is_hole(pat->idx[0].pt) && name_eq(pat->name, w->name.name());
+        return false;
+      }
+      case UExprKind::Const:
+        if (auto* c = e.as<ConstNode>()) return c->val == pat->val;
+        return false;
+      case UExprKind::USub:
+        // `-3` parses as a negation but should match the literal -3.
+        if (pat->args[0]->kind == UExprKind::Const)
+          if (auto* c = e.as<ConstNode>()) return c->val == -pat->args[0]->val;
+        if (auto* u = e.as<USubNode>()) return match_e(pat->args[0], u->arg);
+        return false;
+      case UExprKind::BinOp:
+        if (auto* b = e.as<BinOpNode>())
+          return b->op == pat->op && match_e(pat->args[0], b->lhs) && match_e(pat->args[1], b->rhs);
+        return false;
+      case UExprKind::Call:
+        if (pat->name == "stride") {
+          auto* s = e.as<StrideExprNode>();
+          if (!s || pat->args.size() != 2) return false;
+          const UExprPtr& buf = pat->args[0];
+          const UExprPtr& dim = pat->args[1];
+          bool name_ok = is_hole(buf) || (buf->kind == UExprKind::Name && buf->name == s->name.name());
+          bool dim_ok = is_hole(dim) || (dim->kind == UExprKind::Const && dim->val == s->dim);
+          return name_ok && dim_ok;
+        }
+        if (auto* c = e.as<ExternCallNode>()) {
+          if (!name_eq(pat->name, c->fn ? c->fn->name() : "")) return false;
+          for (size_t k = 0; k < pat->args.size() && k < c->args.size(); ++k)
+            if (!match_e(pat->args[k], c->args[k])) return false;
+          return true;
+        }
+        return false;
+      case UExprKind::Attr:
+        if (auto* r = e.as<ReadConfigNode>())
+          return r->config && name_eq(pat->name, r->config->name()) && name_eq(pat->field, r->field);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  // Number of statements of blk from `start` that the pattern block matches.
+  std::optional<size_t> match_stmts(const uast::UBlock& pats, const Block& blk, size_t start) const {
+    size_t i = 0, j = start;
+    while (i < pats.size() && j < blk.size()) {
+      if (pats[i]->kind == UStmtKind::Hole) {
+        if (i + 1 == pats.size()) return blk.size() - start;  // a trailing hole takes the rest
+        if (match_stmt(pats[i + 1], blk[j])) i += 2;           // the hole ends where its successor matches
+      } else if (match_stmt(pats[i], blk[j])) {
+        i += 1;
+      } else {
+        return std::nullopt;
+      }
+      ++j;
+    }
+    if (i == pats.size()) return j - start;
+    return std::nullopt;
+  }
+
+  bool match_stmt(const UStmtPtr& pat, const Stmt& s) const {
+    switch (pat->kind) {
+      case UStmtKind::Assign:
+      case UStmtKind::Reduce: return match_write(*pat, s);
+      case UStmtKind::Pass: return s->kind == StmtKind::Pass;
+      case UStmtKind::If: {
+        auto* i = s.as<IfNode>();
+        return i && match_e(pat->rhs, i->cond) && match_stmts(pat->body, i->body, 0) &&
+               match_stmts(pat->orelse, i->orelse, 0);
+      }
+      case UStmtKind::For: {
+        auto* f = s.as<ForNode>();
+        return f && name_eq(pat->name, f->iter.name()) && match_e(pat->lo, f->lo) && match_e(pat->hi, f->hi) &&
+               match_stmts(pat->body, f->body, 0);
+      }
+      case UStmtKind::Alloc: {
+        auto* a = s.as<AllocNode>();
+        if (!a || !name_eq(pat->name, a->name.name())) return false;
+        for (size_t k = 0; k < pat->type.shape.size() && k < a->type.shape.size(); ++k)
+          if (!match_e(pat->type.shape[k], a->type.shape[k])) return false;
+        return true;
+      }
+      case UStmtKind::Call: {
+        auto* c = s.as<CallNode>();
+        return c && c->proc && pat->rhs && name_eq(pat->rhs->name, c->proc->name);
+      }
+      default: return false;
+    }
+  }
+
+ private:
+  bool match_idx(const std::vector<uast::UIndex>& pat, const std::vector<Expr>& idx) const {
+    for (auto& ix : pat)
+      if (ix.is_slice) return false;
+    for (size_t k = 0; k < pat.size() && k < idx.size(); ++k)
+      if (!match_e(pat[k].pt, idx[k])) return false;
+    return true;
+  }
+
+  bool match_write(const uast::UStmt& pat, const Stmt& s) const {
+    const UExprPtr& lhs = pat.lhs;
+    bool reduce = pat.kind == UStmtKind::Reduce;
+    if (lhs->kind == UExprKind::Attr) {
+      auto* w = s.as<WriteConfigNode>();
+      return !reduce && w && w->config && name_eq(lhs->name, w->config->name()) && name_eq(lhs->field, w->field) &&
+             match_e(pat.rhs, w->rhs);
+    }
+    std::string name = lhs->kind == UExprKind::Hole ? "_" : lhs->name;
+    static const std::vector<uast::UIndex> kNoIdx;
+    const auto& pidx = lhs->kind == UExprKind::Index ? lhs->idx : kNoIdx;
+    if (!reduce) {
+      if (auto* a = s.as<AssignNode>())
+        return name_eq(name, a->name.name()) && match_idx(pidx, a->idx) && match_e(pat.rhs, a->rhs);
+      if (auto* w = s.as<WindowStmtNode>())
+        return pidx.empty() && name_eq(name, w->name.name()) && match_e(pat.rhs, w->rhs);
+      return false;
+    }
+    auto* r = s.as<ReduceNode>();
+    return r && name_eq(name, r->name.name()) && match_idx(pidx, r->idx) && match_e(pat.rhs, r->rhs);
+  }
+};
+
+const Block* stmt_block(const Stmt& s, bool orelse) {
+  if (auto* f = s.as<ForNode>()) return orelse ? nullptr : &f->body;
+  if (auto* i = s.as<IfNode>()) return orelse ? &i->orelse : &i->body;
+  return nullptr;
+}
+
+// Statement matches starting at every position of blk, then inside it (pre-order).
+void find_stmts(const Matcher& m, const uast::UBlock& pats, const Block& blk, StmtPath& prefix, bool orelse,
+                std::vector<Cursor>& out) {
+  for (size_t j = 0; j < blk.size(); ++j) {
+    prefix.push_back(PathStep{orelse, static_cast<int>(j)});
+    if (auto n = m.match_stmts(pats, blk, j)) {
+      if (*n == 1) out.push_back(Cursor::stmt(prefix));
+      else if (*n > 1) out.push_back(Cursor::block(prefix, static_cast<int>(*n)));
+    }
+    if (const Block* b = stmt_block(blk[j], false)) find_stmts(m, pats, *b, prefix, false, out);
+    if (const Block* b = stmt_block(blk[j], true)) find_stmts(m, pats, *b, prefix, true, out);
+    prefix.pop_back();
+  }
+}
+
+void find_in_expr(const Matcher& m, const UExprPtr& pat, const Expr& e, const StmtPath& at, std::vector<int>& epath,
+                  std::vector<Cursor>& out) {
+  if (m.match_e(pat, e)) out.push_back(Cursor::expr(at, epath));
+  std::vector<Expr> kids = expr_children(e);
+  for (size_t k = 0; k < kids.size(); ++k) {
+    epath.push_back(static_cast<int>(k));
+    find_in_expr(m, pat, kids[k], at, epath, out);
+    epath.pop_back();
+  }
+}
+
+void find_exprs(const Matcher& m, const UExprPtr& pat, const Block& blk, StmtPath& prefix, bool orelse,
+                std::vector<Cursor>& out) {
+  for (size_t j = 0; j < blk.size(); ++j) {
+    prefix.push_back(PathStep{orelse, static_cast<int>(j)});
+    std::vector<Expr> ex = stmt_exprs(blk[j]);
+    std::vector<int> epath;
+    for (size_t k = 0; k < ex.size(); ++k) {
+      epath.assign(1, static_cast<int>(k));
+      find_in_expr(m, pat, ex[k], prefix, epath, out);
+    }
+    if (const Block* b = stmt_block(blk[j], false)) find_exprs(m, pat, *b, prefix, false, out);
+    if (const Block* b = stmt_block(blk[j], true)) find_exprs(m, pat, *b, prefix, true, out);
+    prefix.pop_back();
+  }
+}
+
+struct Matches {
+  std::vector<Cursor> all;
+  int occurrence = -1;
+  bool is_expr = false;
+};
+
+[[noreturn]] void fail(const std::string& msg) { throw Error(ErrorKind::Scheduling, SrcInfo(), msg); }
+
+Matches all_matches(const Proc& p, const std::string& pattern) {
+  uast::UPattern pat;
+  try {
+    pat = parse_pattern(pattern);
+  } catch (const Error& e) {
+    fail("invalid pattern '" + pattern + "': " + e.message());
+  }
+  Matches r;
+  r.occurrence = pat.occurrence;
+  Matcher m;
+  StmtPath prefix;
+  if (pat.expr) {
+    if (is_hole(pat.expr)) fail("pattern '" + pattern + "' matches anything; give a more specific pattern");
+    r.is_expr = true;
+    find_exprs(m, pat.expr, p->body, prefix, false, r.all);
+    return r;
+  }
+  bool only_holes = true;
+  for (auto& s : *pat.stmts) only_holes = only_holes && s->kind == UStmtKind::Hole;
+  if (only_holes) fail("pattern '" + pattern + "' matches anything; give a more specific pattern");
+  find_stmts(m, *pat.stmts, p->body, prefix, false, r.all);
+  return r;
+}
+
+std::string strip(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\n"), b = s.find_last_not_of(" \t\n");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+// Splits "name #3" into ("name", " #3"); the suffix is "" without a selector.
+std::pair<std::string, std::string> split_selector(const std::string& ref) {
+  size_t h = ref.rfind('#');
+  if (h == std::string::npos) return {strip(ref), ""};
+  return {strip(ref.substr(0, h)), " " + strip(ref.substr(h))};
+}
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return s != "_";
+}
+
+}  // namespace
+
+std::vector<Cursor> match_pattern(const Proc& p, const std::string& pattern) {
+  Matches m = all_matches(p, pattern);
+  if (m.occurrence < 0) return m.all;
+  if (m.occurrence >= static_cast<int>(m.all.size())) return {};
+  return {m.all[m.occurrence]};
+}
+
+Cursor find_cursor(const Proc& p, const std::string& pattern) {
+  Matches m = all_matches(p, pattern);
+  const char* what = m.is_expr ? "expression" : "statement";
+  if (m.all.empty()) fail(std::string("no ") + what + " matches '" + pattern + "' in proc '" + p->name + "'");
+  int n = m.occurrence < 0 ? 0 : m.occurrence;
+  if (n >= static_cast<int>(m.all.size()))
+    fail("pattern '" + pattern + "' has " + std::to_string(m.all.size()) + " match" +
+         (m.all.size() == 1 ? "" : "es") + " in proc '" + p->name + "' (#N counts from 0)");
+  return m.all[n];
+}
+
+Cursor find_stmt(const Proc& p, const std::string& pattern) {
+  Cursor c = find_cursor(p, pattern);
+  if (!c.is_stmt())
+    fail("pattern '" + pattern + "' in proc '" + p->name + "' matches " +
+         (c.is_expr() ? "an expression" : "several statements") + ", not one statement");
+  return c;
+}
+
+bool is_plain_name(const std::string& ref) { return is_identifier(split_selector(ref).first); }
+
+Cursor find_loop(const Proc& p, const std::string& ref) {
+  if (is_plain_name(ref)) {
+    auto [name, sel] = split_selector(ref);
+    Matches m = all_matches(p, "for " + name + " in _: _" + sel);
+    if (m.all.empty()) fail("no loop '" + name + "' in proc '" + p->name + "'");
+    int n = m.occurrence < 0 ? 0 : m.occurrence;
+    if (n >= static_cast<int>(m.all.size()))
+      fail("loop reference '" + ref + "' selects match " + std::to_string(n) + " but proc '" + p->name + "' has " +
+           std::to_string(m.all.size()) + " loop" + (m.all.size() == 1 ? "" : "s") + " named '" + name + "'");
+    return m.all[n];
+  }
+  Cursor c = find_stmt(p, ref);
+  if (!resolve_stmt(p, c).as<ForNode>())
+    fail("pattern '" + ref + "' in proc '" + p->name + "' matches a statement that is not a loop");
+  return c;
+}
+
+Cursor find_alloc(const Proc& p, const std::string& ref) {
+  if (is_plain_name(ref)) {
+    auto [name, sel] = split_selector(ref);
+    Matches m = all_matches(p, name + " : _" + sel);
+    int n = m.occurrence < 0 ? 0 : m.occurrence;
+    if (n >= static_cast<int>(m.all.size())) fail("no allocation of '" + name + "' in proc '" + p->name + "'");
+    return m.all[n];
+  }
+  Cursor c = find_stmt(p, ref);
+  if (!resolve_stmt(p, c).as<AllocNode>())
+    fail("pattern '" + ref + "' in proc '" + p->name + "' matches a statement that is not an allocation");
+  return c;
+}
+
+}  // namespace exo
