@@ -81,10 +81,18 @@ class Procedure:
         return self
 
     def show_effects(self):
-        raise NotImplementedError("show_effects: the C++ core has no effect analysis yet")
+        """The locations the body reads, writes and reduces, per buffer and config field."""
+        text = self._handle.effects_text()
+        print(text, end="")
+        return text
 
     def show_effect(self, stmt_pattern):
-        raise NotImplementedError("show_effect: the C++ core has no effect analysis yet")
+        """The statement matching `stmt_pattern` (e.g. "C[_] += _") and its effects."""
+        if not isinstance(stmt_pattern, str):
+            raise TypeError("expected a statement pattern string")
+        text = self._handle.stmt_effects_text(stmt_pattern)
+        print(text, end="")
+        return text
 
     def __str__(self):
         return str(self._handle)
@@ -138,13 +146,32 @@ class Procedure:
 
     # ---- rewrites that need the scheduling layer ----
     def partial_eval(self, *args, **kwargs):
-        raise NotImplementedError("partial_eval: the C++ scheduling layer does not exist yet")
+        """Bind leading (or named) control arguments to constants."""
+        if kwargs and args:
+            raise ValueError("Must provide EITHER ordered OR named arguments")
+        if not kwargs and not args:
+            return self
+        values = args if args else kwargs.values()
+        for v in values:
+            if not isinstance(v, int):  # bool is an int
+                raise TypeError(f"partial_eval: expected int or bool values, got {v!r}")
+        if args:
+            return Procedure(self._handle.partial_eval_positional([int(v) for v in args]))
+        return Procedure(self._handle.partial_eval_named({k: int(v) for k, v in kwargs.items()}))
 
     def add_assertion(self, assertion, configs=None):
-        raise NotImplementedError("add_assertion: the C++ scheduling layer does not exist yet")
+        """A copy with `assertion` (Exo text over the arguments) added to the preconditions."""
+        if not isinstance(assertion, str):
+            raise TypeError("assertion must be an Exo string")
+        handles = [c._handle for c in (configs or [])]
+        return Procedure(self._handle.add_assertion(assertion, handles))
 
     def transpose(self, arg_cursor):
-        raise NotImplementedError("transpose: the C++ scheduling layer does not exist yet")
+        """A copy whose 2-D argument (given by name or ArgInfo) has its dimensions swapped."""
+        name = arg_cursor.name() if hasattr(arg_cursor, "name") and callable(arg_cursor.name) else arg_cursor
+        if not isinstance(name, str):
+            raise TypeError("expected a 2D argument (its name or one of args())")
+        return Procedure(self._handle.transpose(name))
 
 
 _eqv_keepalive = []

@@ -2,7 +2,13 @@
 
 #include <pybind11/stl.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "bindings.h"
+#include "exo/effects.h"
+#include "exo/rewrite.h"
 
 namespace exo::python {
 
@@ -52,7 +58,29 @@ void define_procedure(py::module_& m) {
       .def("id", [](const ProcHandle& h) { return reinterpret_cast<uintptr_t>(h.proc.get()); })
       .def("check", [](const ProcHandle& h) { check_proc(h.proc); },
            "Re-run the bounds and precondition checks.")
-      .def("__str__", [](const ProcHandle& h) { return print_proc(h.proc); });
+      .def("__str__", [](const ProcHandle& h) { return print_proc(h.proc); })
+      // Procedure-level edits (exo/rewrite.h); control values as ints, bools as 0/1.
+      .def("partial_eval_positional", [](const ProcHandle& h, const std::vector<long long>& v) {
+        return ProcHandle{partial_eval(h.proc, v)};
+      })
+      .def("partial_eval_named", [](const ProcHandle& h, const std::map<std::string, long long>& v) {
+        return ProcHandle{partial_eval(h.proc, v)};
+      })
+      .def("add_assertion", [](const ProcHandle& h, const std::string& text,
+                               const std::vector<ConfigHandle>& configs) {
+        Scope base = Scope::with_builtins();
+        Scope scope(&base);
+        for (auto& c : configs) scope.bind_config(c.config);
+        return ProcHandle{add_assertion(h.proc, text, &scope)};
+      })
+      .def("transpose", [](const ProcHandle& h, const std::string& arg) {
+        return ProcHandle{transpose(h.proc, arg)};
+      })
+      .def("effects_text", [](const ProcHandle& h) { return effects_text(proc_effects(h.proc)); })
+      .def("stmt_effects_text", [](const ProcHandle& h, const std::string& pattern) {
+        Stmt s = find_stmt_simple(h.proc, pattern);
+        return print_stmt(s) + effects_text(stmt_effects(h.proc, s));
+      });
 
   m.def("compile_procs_to_strings", &compile_procs_to_strings, py::arg("procs"), py::arg("stem"),
         "(C source, header) for procs; the C source includes \"<stem>.h\".");

@@ -5,6 +5,7 @@
 #include "exo/effects.h"
 
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "analysis/formula.h"
@@ -248,9 +249,10 @@ class Collector {
         views[prm.name] = compose(view_of(w->name), w->idx);
       }
     }
-    Subst sub(env);
     Collector inner;
     inner.block(c.proc->body);
+    rename_callee_iters(inner.out, env);
+    Subst sub(env);
     for (auto& a : inner.out) {
       Access m = a;
       if (!a.is_config()) {
@@ -262,12 +264,32 @@ class Collector {
         m.idx = apply_view(it->second, idx);
       }
       m.loops = loops_;
-      for (auto& l : a.loops) m.loops.push_back(EffectLoop{l.iter, sub.mutate(l.lo), sub.mutate(l.hi)});
+      for (auto& l : a.loops) {
+        Sym iter = l.iter;
+        if (auto it = env.find(l.iter); it != env.end()) iter = it->second.as<ReadNode>()->name;
+        m.loops.push_back(EffectLoop{iter, sub.mutate(l.lo), sub.mutate(l.hi)});
+      }
       m.conds = conds_;
       for (auto& cd : a.conds) m.conds.push_back(EffectCond{sub.mutate(cd.cond), cd.holds});
       m.stmt = top_;
       out.push_back(std::move(m));
     }
+  }
+
+  // The callee's loop variables are distinct Syms, but may share a name with a
+  // caller loop (`i` in both): give those a fresh name so the text stays unambiguous.
+  void rename_callee_iters(const std::vector<Access>& accesses, std::map<Sym, Expr>& env) const {
+    std::set<std::string> taken;
+    for (auto& l : loops_) taken.insert(l.iter.name());
+    for (auto& a : accesses)
+      for (auto& l : a.loops) {
+        if (env.count(l.iter) || !taken.count(l.iter.name())) continue;
+        std::string name;
+        for (int k = 1; taken.count(name = l.iter.name() + "_" + std::to_string(k)); ++k) {
+        }
+        taken.insert(name);
+        env[l.iter] = read_var(Sym(name), ScalarKind::Index);
+      }
   }
 
   // Call arguments: only the index expressions inside are evaluated by the caller.

@@ -87,21 +87,6 @@ def test_check_effects_returns_self():
     assert add1.check_effects() is add1
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda p: p.show_effects(),
-        lambda p: p.show_effect("for i in _: _"),
-        lambda p: p.partial_eval(4),
-        lambda p: p.add_assertion("n > 2"),
-        lambda p: p.transpose(None),
-    ],
-)
-def test_not_yet_available(call):
-    with pytest.raises(NotImplementedError):
-        call(add1)
-
-
 def test_equality_and_hash():
     assert add1 == add1 and add1 != add1_again
     assert len({add1, add1, add1_again}) == 2
