@@ -8,8 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "analysis/formula.h"
-#include "analysis/lower.h"
+#include "analysis/effects_formula.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
@@ -388,8 +387,13 @@ std::string effects_text(const std::vector<Access>& accesses) {
 }
 
 std::string access_domain_text(const Access& a) {
-  using namespace analysis;
-  Lowering low;
+  analysis::Lowering low;
+  return analysis::formula_text(analysis::access_domain(a, low));
+}
+
+namespace analysis {
+
+Formula access_domain(const Access& a, Lowering& low) {
   std::vector<Formula> parts;
   for (auto& l : a.loops) {
     Affine i = Affine::var(l.iter);
@@ -400,7 +404,25 @@ std::string access_domain_text(const Access& a) {
     Formula f = low.formula(c.cond);
     parts.push_back(c.holds ? f : f_not(f));
   }
-  return formula_text(f_and(std::move(parts)));
+  return f_and(std::move(parts));
 }
+
+std::vector<Affine> access_location(const Access& a, Lowering& low) {
+  std::vector<Affine> out;
+  for (auto& i : a.idx) out.push_back(low.affine(i));
+  return out;
+}
+
+Formula same_location(const Access& a, const Access& b, Lowering& low) {
+  if (a.is_config() != b.is_config()) return f_false();
+  if (a.is_config()) return a.config == b.config && a.field == b.field ? f_true() : f_false();
+  if (a.buffer != b.buffer || a.idx.size() != b.idx.size()) return f_false();
+  auto la = access_location(a, low), lb = access_location(b, low);
+  std::vector<Formula> eqs;
+  for (size_t k = 0; k < la.size(); ++k) eqs.push_back(f_eq(la[k], lb[k]));
+  return f_and(std::move(eqs));
+}
+
+}  // namespace analysis
 
 }  // namespace exo

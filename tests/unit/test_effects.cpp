@@ -69,6 +69,7 @@ TEST(Effects, Gemm) {
   std::string dom = access_domain_text(*c);
   EXPECT_TRUE(contains(dom, "M")) << dom;
   EXPECT_TRUE(contains(dom, "K")) << dom;
+  EXPECT_EQ(dom, "(i >= 0) and (M - i - 1 >= 0) and (j >= 0) and (N - j - 1 >= 0) and (k >= 0) and (K - k - 1 >= 0)");
 }
 
 TEST(Effects, CallsAndWindowsResolveToTheBuffer) {
