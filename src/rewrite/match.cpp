@@ -239,6 +239,14 @@ Matches all_matches(const Proc& p, const std::string& pattern) {
   for (auto& s : *pat.stmts) only_holes = only_holes && s->kind == UStmtKind::Hole;
   if (only_holes) fail("pattern '" + pattern + "' matches anything; give a more specific pattern");
   find_stmts(m, *pat.stmts, p->body, prefix, false, r.all);
+  // A lone call is a proc-call pattern, as in the reference; when no call
+  // statement matches, it may still name an extern call expression.
+  const uast::UBlock& ss = *pat.stmts;
+  if (r.all.empty() && ss.size() == 1 && ss[0]->kind == UStmtKind::Call && ss[0]->rhs) {
+    r.is_expr = true;
+    find_exprs(m, ss[0]->rhs, p->body, prefix, false, r.all);
+    if (r.all.empty()) r.is_expr = false;
+  }
   return r;
 }
 
