@@ -47,3 +47,40 @@ std::string check_identifier(const std::string& primitive, int argno, const std:
                              const std::string& v);
 
 }  // namespace exo
+
+namespace exo {
+
+// ---------------------------------------------------------------------------
+// Loop and statement primitives (src/rewrite/loops*.cpp). Each takes the proc and
+// references resolved with the matcher (exo/match.h), checks its safety
+// condition, and returns the new proc plus the cursor forwarding. Refusals are
+// scheduling_error naming the primitive.
+// ---------------------------------------------------------------------------
+
+// The proc under a new name.
+Rewrite rename_proc(const Proc& p, const std::string& new_name);
+
+// Removes every `pass`; a loop or if left with nothing to do is removed too
+// (the proc body keeps one `pass` if it becomes empty).
+Rewrite delete_pass(const Proc& p);
+
+// Swaps two adjacent statements (`second` must follow `first`) when they commute:
+// no buffer or config field written by one is read, written or reduced by the
+// other (two reductions commute; accesses at distinct constant indices do not
+// conflict; calls are summarized by their callee's effects on the arguments), and
+// neither declares a name the other uses.
+Rewrite reorder_stmts(const Proc& p, const std::string& first, const std::string& second);
+Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second);
+
+// Replaces a loop with constant bounds by one copy of its body per iteration
+// (variables bound in the body are renamed apart in each copy).
+Rewrite unroll_loop(const Proc& p, const std::string& loop);
+
+// `for i in seq(0, hi)` -> `for io: for ii in seq(0, c)` with i = c*io + ii.
+// tail: "guard" (an if in the inner loop), "cut" (a separate tail loop of hi % c
+// iterations), "cut_and_guard" (the tail loop under `if hi % c > 0`). perfect:
+// no tail, allowed only when hi % c == 0 is provable.
+Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
+                   const std::string& inner, const std::string& tail = "guard", bool perfect = false);
+
+}  // namespace exo

@@ -1,0 +1,338 @@
+// Loop and statement primitives: rename, delete_pass, reorder_stmts, unroll, split.
+// Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
+#include <map>
+#include <set>
+
+#include "exo/match.h"
+#include "exo/printer.h"
+#include "exo/scheduling.h"
+#include "rewrite/loops_util.h"
+
+namespace exo {
+namespace {
+
+using rewrite_detail::const_value;
+using rewrite_detail::instantiate;
+using rewrite_detail::provable_at;
+
+Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
+
+// ---------------------------------------------------------------------------
+// Name-level effects of a statement, for commuting checks
+// ---------------------------------------------------------------------------
+
+struct Access {
+  std::vector<Expr> idx;  // empty: the whole buffer (or a scalar)
+  bool whole = false;
+};
+
+struct Effects {
+  std::map<Sym, std::vector<Access>> reads, writes, reduces;
+  std::set<std::pair<const Config*, std::string>> cfg_reads, cfg_writes;
+  std::set<Sym> bound;  // allocations and windows the statement declares at its top level
+  std::set<Sym> used;   // every name mentioned
+};
+
+class EffectCollector : public IRVisitor {
+ public:
+  EffectCollector(Effects& out, const std::map<Sym, Sym>& alias) : out_(out), alias_(alias) {}
+
+  void visit(const Expr& e) override {
+    if (auto* r = e.as<ReadNode>()) {
+      out_.used.insert(r->name);
+      if (r->type.is_numeric()) out_.reads[base(r->name)].push_back(Access{r->idx, r->idx.empty()});
+    } else if (auto* w = e.as<WindowExprNode>()) {
+      out_.used.insert(w->name);
+      out_.reads[base(w->name)].push_back(Access{{}, true});
+    } else if (auto* s = e.as<StrideExprNode>()) {
+      out_.used.insert(s->name);
+    } else if (auto* c = e.as<ReadConfigNode>()) {
+      out_.cfg_reads.insert({c->config.get(), c->field});
+    }
+    IRVisitor::visit(e);
+  }
+
+  void visit(const Stmt& s) override {
+    switch (s->kind) {
+      case StmtKind::Assign: {
+        auto* a = s.as<AssignNode>();
+        out_.used.insert(a->name);
+        out_.writes[base(a->name)].push_back(Access{a->idx, a->idx.empty()});
+        break;
+      }
+      case StmtKind::Reduce: {
+        auto* a = s.as<ReduceNode>();
+        out_.used.insert(a->name);
+        out_.reduces[base(a->name)].push_back(Access{a->idx, a->idx.empty()});
+        break;
+      }
+      case StmtKind::WriteConfig: {
+        auto* w = s.as<WriteConfigNode>();
+        out_.cfg_writes.insert({w->config.get(), w->field});
+        break;
+      }
+      case StmtKind::Alloc: out_.used.insert(s.as<AllocNode>()->name); break;
+      case StmtKind::WindowStmt: out_.used.insert(s.as<WindowStmtNode>()->name); break;
+      case StmtKind::Call: call(*s.as<CallNode>()); break;
+      default: break;
+    }
+    IRVisitor::visit(s);
+  }
+
+ private:
+  Sym base(const Sym& s) const {
+    Sym cur = s;
+    for (auto it = alias_.find(cur); it != alias_.end(); it = alias_.find(cur)) cur = it->second;
+    return cur;
+  }
+
+  // A call acts on its buffer arguments as its callee acts on the parameters.
+  void call(const CallNode& c) {
+    if (!c.proc) return;
+    Effects callee;
+    std::map<Sym, Sym> callee_alias;
+    collect_aliases(c.proc->body, callee_alias);
+    EffectCollector sub(callee, callee_alias);
+    sub.visit_block(c.proc->body);
+    out_.cfg_reads.insert(callee.cfg_reads.begin(), callee.cfg_reads.end());
+    out_.cfg_writes.insert(callee.cfg_writes.begin(), callee.cfg_writes.end());
+    for (size_t k = 0; k < c.args.size() && k < c.proc->args.size(); ++k) {
+      const Sym& param = c.proc->args[k].name;
+      Sym buf;
+      if (auto* r = c.args[k].as<ReadNode>()) {
+        if (!r->type.is_numeric()) continue;
+        buf = r->name;
+      } else if (auto* w = c.args[k].as<WindowExprNode>()) {
+        buf = w->name;
+      } else {
+        continue;
+      }
+      Access whole{{}, true};
+      if (callee.writes.count(param)) out_.writes[base(buf)].push_back(whole);
+      if (callee.reduces.count(param)) out_.reduces[base(buf)].push_back(whole);
+    }
+  }
+
+ public:
+  static void collect_aliases(const Block& b, std::map<Sym, Sym>& alias) {
+    for_each_stmt(b, [&](const Stmt& s) {
+      if (auto* w = s.as<WindowStmtNode>())
+        if (auto* e = w->rhs.as<WindowExprNode>()) alias[w->name] = e->name;
+    });
+  }
+
+ private:
+  Effects& out_;
+  const std::map<Sym, Sym>& alias_;
+};
+
+Effects effects_of(const Stmt& s, const std::map<Sym, Sym>& alias) {
+  Effects e;
+  EffectCollector c(e, alias);
+  c.visit(s);
+  if (auto* a = s.as<AllocNode>()) e.bound.insert(a->name);
+  if (auto* w = s.as<WindowStmtNode>()) e.bound.insert(w->name);
+  return e;
+}
+
+// Two accesses of one buffer provably touch different elements: some coordinate
+// is a different constant in each.
+bool disjoint(const Access& a, const Access& b) {
+  if (a.whole || b.whole) return false;
+  for (size_t k = 0; k < a.idx.size() && k < b.idx.size(); ++k) {
+    long long x, y;
+    if (const_value(a.idx[k], x) && const_value(b.idx[k], y) && x != y) return true;
+  }
+  return false;
+}
+
+// The first conflict between accesses in `m1` and `m2`, as a sentence; "" if none.
+std::string conflict(const std::map<Sym, std::vector<Access>>& m1, const char* what1,
+                     const std::map<Sym, std::vector<Access>>& m2, const char* what2) {
+  for (auto& [buf, as1] : m1) {
+    auto it = m2.find(buf);
+    if (it == m2.end()) continue;
+    for (auto& a : as1)
+      for (auto& b : it->second)
+        if (!disjoint(a, b))
+          return "'" + buf.name() + "' is " + what1 + " by the first statement and " + what2 + " by the second";
+  }
+  return "";
+}
+
+std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias) {
+  Effects e1 = effects_of(s1, alias), e2 = effects_of(s2, alias);
+  for (auto& b : e1.bound)
+    if (e2.used.count(b)) return "the second statement uses '" + b.name() + "', declared by the first";
+  for (auto& b : e2.bound)
+    if (e1.used.count(b)) return "the first statement uses '" + b.name() + "', declared by the second";
+  const std::pair<const std::map<Sym, std::vector<Access>>*, const char*> k1[] = {
+      {&e1.writes, "written"}, {&e1.reduces, "reduced"}, {&e1.reads, "read"}};
+  const std::pair<const std::map<Sym, std::vector<Access>>*, const char*> k2[] = {
+      {&e2.writes, "written"}, {&e2.reduces, "reduced"}, {&e2.reads, "read"}};
+  for (auto& [m1, w1] : k1)
+    for (auto& [m2, w2] : k2) {
+      bool w1_read = std::string(w1) == "read", w2_read = std::string(w2) == "read";
+      if (w1_read && w2_read) continue;
+      // Reductions into the same location commute with each other.
+      if (std::string(w1) == "reduced" && std::string(w2) == "reduced") continue;
+      std::string c = conflict(*m1, w1, *m2, w2);
+      if (!c.empty()) return c;
+    }
+  for (auto& f : e1.cfg_writes)
+    if (e2.cfg_writes.count(f) || e2.cfg_reads.count(f))
+      return "config field '" + f.second + "' is written by the first statement and used by the second";
+  for (auto& f : e2.cfg_writes)
+    if (e1.cfg_reads.count(f))
+      return "config field '" + f.second + "' is read by the first statement and written by the second";
+  return "";
+}
+
+// ---------------------------------------------------------------------------
+// delete_pass helpers
+// ---------------------------------------------------------------------------
+
+// The path of a statement to delete: the last `pass`, or the loop/if it leaves
+// empty. Returns false when no pass can be removed.
+bool next_deletion(const Proc& p, StmtPath& out) {
+  std::vector<StmtPath> paths = all_stmt_paths(p);
+  for (auto it = paths.rbegin(); it != paths.rend(); ++it) {
+    Stmt s = resolve_stmt(p, *it);
+    if (s->kind != StmtKind::Pass) continue;
+    StmtPath at = *it;
+    // Climb while the statement is the only one in its block and the parent can go too.
+    while (at.size() > 1) {
+      const Block* b = resolve_parent_block(p, at);
+      if (b->size() != 1) break;
+      StmtPath parent_path(at.begin(), at.end() - 1);
+      Stmt parent = resolve_stmt(p, parent_path);
+      if (auto* i = parent.as<IfNode>()) {
+        bool other_empty = at.back().orelse ? i->body.empty() : i->orelse.empty();
+        if (!other_empty) {
+          // `if c: pass else: ...` keeps its pass: an if needs a body.
+          if (!at.back().orelse) goto keep;
+          break;
+        }
+      }
+      at = parent_path;
+    }
+    if (at.size() == 1 && p->body.size() == 1) continue;  // the proc keeps one statement
+    out = at;
+    return true;
+  keep:;
+  }
+  return false;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+
+Rewrite rename_proc(const Proc& p, const std::string& new_name) {
+  check_identifier("rename", 1, "name", new_name);
+  auto n = std::make_shared<ProcNode>(*p);
+  n->name = new_name;
+  return Rewrite{n, identity_forward()};
+}
+
+Rewrite delete_pass(const Proc& p) {
+  Rewrite r{p, identity_forward()};
+  StmtPath at;
+  while (next_deletion(r.proc, at)) {
+    Rewrite step = splice_rewrite(r.proc, at, 1, {});
+    r = Rewrite{step.proc, compose(r.forward, step.forward)};
+  }
+  return r;
+}
+
+Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second) {
+  const char* prim = "reorder_stmts";
+  // Step 1. Locate: two adjacent statements of one block.
+  if (!first.is_stmt()) scheduling_error(prim, p, first, "expected a single statement as the first argument");
+  if (!second.is_stmt()) scheduling_error(prim, p, second, "expected a single statement as the second argument");
+  Cursor nx = next(p, first);
+  if (!(nx == second))
+    scheduling_error(prim, p, second, "expected the second statement to come right after the first");
+  Stmt s1 = resolve_stmt(p, first), s2 = resolve_stmt(p, second);
+  // Step 2. Check that they commute.
+  std::map<Sym, Sym> alias;
+  EffectCollector::collect_aliases(p->body, alias);
+  std::string why = commute_failure(s1, s2, alias);
+  if (!why.empty())
+    scheduling_error(prim, p, Cursor::block(first.path, 2), "the statements do not commute: " + why);
+  // Step 3/4. Swap, forwarding each statement to its new place.
+  Proc q = splice_block(p, first.path, 2, {s2, s1});
+  return Rewrite{q, forward_move(second.path, first.index())};
+}
+
+Rewrite reorder_stmts(const Proc& p, const std::string& first, const std::string& second) {
+  return reorder_stmts(p, find_stmt(p, first), find_stmt(p, second));
+}
+
+Rewrite unroll_loop(const Proc& p, const std::string& loop) {
+  const char* prim = "unroll_loop";
+  Cursor c = find_loop(p, loop);
+  auto* f = resolve_stmt(p, c).as<ForNode>();
+  long long lo, hi;
+  if (!const_value(f->lo, lo) || !const_value(f->hi, hi))
+    scheduling_error(prim, p, c,
+                     "expected constant loop bounds, got seq(" + print_expr(f->lo) + ", " + print_expr(f->hi) + ")");
+  Block out;
+  for (long long v = lo; v < hi; ++v) {
+    Block copy = instantiate(f->body, f->iter, int_const(v, f->srcinfo));
+    out.insert(out.end(), copy.begin(), copy.end());
+  }
+  if (out.empty()) out.push_back(make_stmt<PassNode>(f->srcinfo));
+  return splice_rewrite(p, c.path, 1, out);
+}
+
+Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
+                   const std::string& inner, const std::string& tail, bool perfect) {
+  const char* prim = "split";
+  check_positive_int(prim, 2, "split_const", c);
+  check_identifier(prim, 3, "iter_vars", outer);
+  check_identifier(prim, 3, "iter_vars", inner);
+  check_one_of(prim, 4, "tail", tail, {"guard", "cut", "cut_and_guard"});
+  if (outer == inner) argument_error(prim, 3, "iter_vars", "expected two different names");
+  // Step 1. Locate.
+  Cursor cur = find_loop(p, loop);
+  auto* f = resolve_stmt(p, cur).as<ForNode>();
+  long long lo;
+  if (!const_value(f->lo, lo) || lo != 0)
+    scheduling_error(prim, p, cur, "expected the loop to start at 0, got seq(" + print_expr(f->lo) + ", ...)");
+  SrcInfo si = f->srcinfo;
+  Expr hi = f->hi, C = int_const(c, si);
+  Expr q = binop(BinOpKind::Div, hi, C, si), r = binop(BinOpKind::Mod, hi, C, si);
+  // Step 2. Check: a perfect split needs hi % c == 0 wherever the loop runs.
+  if (perfect && !provable_at(p, cur.path, binop(BinOpKind::Eq, r, int_const(0, si), si)))
+    scheduling_error(prim, p, cur,
+                     "cannot split loop '" + f->iter.name() + "' perfectly by " + std::to_string(c) + ": '" +
+                         print_expr(hi) + " % " + std::to_string(c) + " == 0' is not provable");
+  // Step 3. Build: i = c*io + ii.
+  Sym io(outer), ii(inner);
+  Expr i_val = binop(BinOpKind::Add, binop(BinOpKind::Mul, C, idx_read(io), si), idx_read(ii), si);
+  auto loop_of = [&](const Sym& it, Expr l, Expr h, Block b) {
+    return make_stmt<ForNode>(it, std::move(l), std::move(h), std::move(b), f->mode, si);
+  };
+  Block body = instantiate(f->body, f->iter, i_val);
+  Block out;
+  if (perfect || tail != "guard") {
+    out.push_back(loop_of(io, int_const(0, si), q, {loop_of(ii, int_const(0, si), C, body)}));
+    if (!perfect) {
+      Sym it(inner);
+      Expr t_val = binop(BinOpKind::Add, binop(BinOpKind::Mul, C, q, si), idx_read(it), si);
+      Stmt tail_loop = loop_of(it, int_const(0, si), r, instantiate(f->body, f->iter, t_val));
+      if (tail == "cut_and_guard")
+        tail_loop = make_stmt<IfNode>(binop(BinOpKind::Gt, r, int_const(0, si), si), Block{tail_loop}, Block{}, si);
+      out.push_back(tail_loop);
+    }
+  } else {
+    Expr ceil = binop(BinOpKind::Div, binop(BinOpKind::Add, hi, int_const(c - 1, si), si), C, si);
+    Stmt guard = make_stmt<IfNode>(binop(BinOpKind::Lt, i_val, hi, si), body, Block{}, si);
+    out.push_back(loop_of(io, int_const(0, si), ceil, {loop_of(ii, int_const(0, si), C, {guard})}));
+  }
+  // Step 4. Replace; cursors inside the old body do not survive.
+  return splice_rewrite(p, cur.path, 1, out);
+}
+
+}  // namespace exo

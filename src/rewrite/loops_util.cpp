@@ -1,0 +1,136 @@
+// Substitution with renaming, and "provable here" queries for the primitives.
+#include "rewrite/loops_util.h"
+
+#include "analysis/lower.h"
+#include "analysis/solver.h"
+
+namespace exo::rewrite_detail {
+
+Expr Subst::mutate(const Expr& e) {
+  if (auto* r = e.as<ReadNode>()) {
+    if (r->idx.empty()) {
+      auto it = exprs.find(r->name);
+      if (it != exprs.end()) return it->second;
+    }
+    Expr m = mutate_children(e);
+    if (!renames.count(r->name)) return m;
+    return make_expr<ReadNode>(rn(r->name), m.as<ReadNode>()->idx, r->type, r->srcinfo);
+  }
+  if (auto* w = e.as<WindowExprNode>()) {
+    Expr m = mutate_children(e);
+    if (!renames.count(w->name)) return m;
+    return make_expr<WindowExprNode>(rn(w->name), m.as<WindowExprNode>()->idx, w->type, w->srcinfo);
+  }
+  if (auto* s = e.as<StrideExprNode>()) {
+    if (!renames.count(s->name)) return e;
+    return make_expr<StrideExprNode>(rn(s->name), s->dim, s->type, s->srcinfo);
+  }
+  return mutate_children(e);
+}
+
+Block Subst::mutate_stmt(const Stmt& s) {
+  if (freshen) {
+    if (auto* f = s.as<ForNode>()) renames[f->iter] = f->iter.copy();
+    if (auto* a = s.as<AllocNode>()) renames[a->name] = a->name.copy();
+    if (auto* w = s.as<WindowStmtNode>()) renames[w->name] = w->name.copy();
+  }
+  Stmt m = mutate_children(s);
+  switch (m->kind) {
+    case StmtKind::Assign: {
+      auto* a = m.as<AssignNode>();
+      if (!renames.count(a->name)) return {m};
+      return {make_stmt<AssignNode>(rn(a->name), a->type, a->idx, a->rhs, a->srcinfo)};
+    }
+    case StmtKind::Reduce: {
+      auto* a = m.as<ReduceNode>();
+      if (!renames.count(a->name)) return {m};
+      return {make_stmt<ReduceNode>(rn(a->name), a->type, a->idx, a->rhs, a->srcinfo)};
+    }
+    case StmtKind::For: {
+      auto* f = m.as<ForNode>();
+      if (!renames.count(f->iter)) return {m};
+      return {make_stmt<ForNode>(rn(f->iter), f->lo, f->hi, f->body, f->mode, f->srcinfo)};
+    }
+    case StmtKind::Alloc: {
+      auto* a = m.as<AllocNode>();
+      if (!renames.count(a->name)) return {m};
+      return {make_stmt<AllocNode>(rn(a->name), a->type, a->mem, a->srcinfo)};
+    }
+    case StmtKind::WindowStmt: {
+      auto* w = m.as<WindowStmtNode>();
+      if (!renames.count(w->name)) return {m};
+      return {make_stmt<WindowStmtNode>(rn(w->name), w->rhs, w->srcinfo)};
+    }
+    default: return {m};
+  }
+}
+
+Block instantiate(const Block& b, const Sym& iter, const Expr& value) {
+  Subst s;
+  s.exprs[iter] = value;
+  s.freshen = true;
+  return s.mutate_block(b);
+}
+
+bool const_value(const Expr& e, long long& out) {
+  if (auto* c = e.as<ConstNode>()) {
+    out = static_cast<long long>(c->val);
+    return static_cast<double>(out) == c->val;
+  }
+  if (auto* u = e.as<USubNode>()) {
+    if (!const_value(u->arg, out)) return false;
+    out = -out;
+    return true;
+  }
+  if (auto* b = e.as<BinOpNode>()) {
+    long long l, r;
+    if (!const_value(b->lhs, l) || !const_value(b->rhs, r)) return false;
+    switch (b->op) {
+      case BinOpKind::Add: out = l + r; return true;
+      case BinOpKind::Sub: out = l - r; return true;
+      case BinOpKind::Mul: out = l * r; return true;
+      case BinOpKind::Div:
+        if (r <= 0) return false;
+        out = l >= 0 ? l / r : -((-l + r - 1) / r);
+        return true;
+      case BinOpKind::Mod:
+        if (r <= 0) return false;
+        out = ((l % r) + r) % r;
+        return true;
+      default: return false;
+    }
+  }
+  return false;
+}
+
+bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
+  using namespace analysis;
+  Lowering L;
+  std::vector<Formula> assume;
+  for (auto& a : p->args)
+    if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
+      assume.push_back(f_ge(Affine::var(a.name), Affine(1)));
+  for (auto& pr : p->preds) assume.push_back(L.formula(pr));
+  const Block* b = &p->body;
+  for (size_t k = 0; k + 1 < path.size(); ++k) {
+    const Stmt& s = (*b)[path[k].index];
+    bool orelse = path[k + 1].orelse;
+    if (auto* f = s.as<ForNode>()) {
+      Affine i = Affine::var(f->iter);
+      assume.push_back(f_ge(i, L.affine(f->lo)));
+      assume.push_back(f_lt(i, L.affine(f->hi)));
+      b = &f->body;
+    } else if (auto* c = s.as<IfNode>()) {
+      Formula cond = L.formula(c->cond);
+      assume.push_back(orelse ? f_not(cond) : cond);
+      b = orelse ? &c->orelse : &c->body;
+    }
+  }
+  Formula g = L.formula(goal);
+  std::vector<Formula> all = assume;
+  all.push_back(g);
+  for (auto& d : L.definitions_for(all)) assume.push_back(d);
+  return prove(assume, g).answer == Answer::Yes;
+}
+
+}  // namespace exo::rewrite_detail

@@ -1,0 +1,41 @@
+#pragma once
+// Helpers shared by the loop and statement primitives.
+#include <map>
+
+#include "exo/cursor.h"
+#include "exo/ir_mutator.h"
+#include "exo/loopir.h"
+
+namespace exo::rewrite_detail {
+
+// Substitutes index variables by expressions and renames variables; with
+// `freshen`, every variable bound inside (loop iterators, allocations, windows)
+// gets a new Sym, so copies of a block can sit side by side.
+class Subst : public IRMutator {
+ public:
+  std::map<Sym, Expr> exprs;
+  std::map<Sym, Sym> renames;
+  bool freshen = false;
+
+  Expr mutate(const Expr& e) override;
+  Block mutate_stmt(const Stmt& s) override;
+
+ private:
+  Sym rn(const Sym& s) const {
+    auto it = renames.find(s);
+    return it == renames.end() ? s : it->second;
+  }
+};
+
+// Copy of `b` with `iter` replaced by `value` and inner bindings renamed apart.
+Block instantiate(const Block& b, const Sym& iter, const Expr& value);
+
+// Whether `goal` (a boolean control expression) holds wherever the statement at
+// `path` runs: under the proc's preconditions, positive sizes, the enclosing loop
+// ranges and branch conditions.
+bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal);
+
+// The constant value of a control expression built from constants, if any.
+bool const_value(const Expr& e, long long& out);
+
+}  // namespace exo::rewrite_detail

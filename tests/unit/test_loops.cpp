@@ -1,0 +1,176 @@
+// Loop and statement primitives: results compared with the original through the
+// interpreter and compiled C on random inputs; refusals checked.
+#include <gtest/gtest.h>
+
+#include "exo/exo.h"
+#include "exo/match.h"
+#include "exo/scheduling.h"
+#include "support/differential.h"
+
+namespace exo {
+namespace {
+
+const char* kSrc = R"(
+@proc
+def gemv(n: size, m: size, y: f32[n] @ DRAM, A: f32[n, m] @ DRAM, x: f32[m] @ DRAM):
+    for i in seq(0, n):
+        y[i] = 0.0
+        for j in seq(0, m):
+            y[i] += A[i, j] * x[j]
+
+@proc
+def small(x: f32[8] @ DRAM, y: f32[8] @ DRAM):
+    for i in seq(0, 4):
+        t: f32 @ DRAM
+        t = x[2 * i] + x[2 * i + 1]
+        y[i] = t
+    pass
+    for k in seq(0, 3):
+        pass
+    y[4] = 1.0
+    y[5] = x[0]
+    y[6] += x[1]
+    y[6] += x[2]
+    y[7] = y[4]
+
+@proc
+def div8(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    assert n % 8 == 0
+    for i in seq(0, n):
+        if i > 2:
+            pass
+        y[i] = x[i] * 2.0
+)";
+
+const Module& mod() {
+  static Module m = Module::from_string(kSrc);
+  return m;
+}
+
+// The rewritten proc computes what the original does (interpreter and C).
+void expect_same(const Proc& before, const Proc& after, const test::ControlArgs& args, const std::string& tag) {
+  check_proc(after);
+  for (unsigned seed = 1; seed <= 3; ++seed) {
+    test::ProcInputs in = test::make_random_inputs(before, args, seed);
+    auto expected = test::run_interpreted(before, in, {});
+    auto interp = test::run_interpreted(after, in, {});
+    EXPECT_EQ(test::compare_outputs(before, expected, interp), "") << print_proc(after);
+    if (seed == 1) {
+      auto compiled = test::run_compiled(after, in, tag);
+      EXPECT_EQ(test::compare_outputs(before, expected, compiled), "") << print_proc(after);
+    }
+  }
+}
+
+std::string sched_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Scheduling) << e.what();
+    return e.message();
+  }
+  return "<no error>";
+}
+
+TEST(Loops, Rename) {
+  Proc p = mod().proc("gemv");
+  Rewrite r = rename_proc(p, "gemv2");
+  EXPECT_EQ(r.proc->name, "gemv2");
+  EXPECT_TRUE(r.proc->body[0].same_as(p->body[0]));
+  EXPECT_THROW(rename_proc(p, "2x"), Error);
+}
+
+TEST(Loops, DeletePass) {
+  Proc p = mod().proc("small");
+  Rewrite r = delete_pass(p);
+  std::string s = print_proc(r.proc);
+  EXPECT_EQ(s.find("pass"), std::string::npos) << s;
+  EXPECT_EQ(s.find("for k"), std::string::npos) << s;  // the empty loop went too
+  EXPECT_EQ(r.forward(find_stmt(p, "y[7] = _")), find_stmt(r.proc, "y[7] = _"));
+  expect_same(p, r.proc, {}, "delete_pass_small");
+  // An if keeps a pass when its else branch still has work.
+  Proc d = mod().proc("div8");
+  Rewrite rd = delete_pass(d);
+  EXPECT_EQ(print_proc(rd.proc).find("if"), std::string::npos) << print_proc(rd.proc);
+  expect_same(d, rd.proc, {{"n", 16}}, "delete_pass_div8");
+}
+
+TEST(Loops, ReorderStmts) {
+  Proc p = mod().proc("small");
+  Rewrite r = reorder_stmts(p, "y[4] = _", "y[5] = _");
+  EXPECT_EQ(find_stmt(r.proc, "y[5] = _").str(), "body[3]");
+  EXPECT_EQ(r.forward(find_stmt(p, "y[4] = _")), find_stmt(r.proc, "y[4] = _"));
+  expect_same(p, r.proc, {}, "reorder_small");
+  // Two reductions into the same element commute.
+  Rewrite r2 = reorder_stmts(p, "y[6] += x[1]", "y[6] += x[2]");
+  expect_same(p, r2.proc, {}, "reorder_reduce");
+  // Accesses at different constant indices do not conflict.
+  Rewrite r3 = reorder_stmts(p, "y[6] += x[2]", "y[7] = y[4]");
+  expect_same(p, r3.proc, {}, "reorder_disjoint");
+  // Refusals: a write then a read of the same location; a declaration and its use.
+  std::string m = sched_error([&] { reorder_stmts(p, "t = _", "y[i] = _"); });
+  EXPECT_NE(m.find("reorder_stmts: the statements do not commute: 't' is written by the first statement and "
+                   "read by the second"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find(">       t = x[2 * i] + x[2 * i + 1]  # <-- here\n>       y[i] = t"), std::string::npos)
+      << m;
+  m = sched_error([&] { reorder_stmts(p, "y[4] = _", "y[7] = _"); });
+  EXPECT_NE(m.find("right after"), std::string::npos) << m;
+  m = sched_error([&] { reorder_stmts(p, "t : _", "t = _"); });
+  EXPECT_NE(m.find("declared by the first"), std::string::npos) << m;
+  EXPECT_NE(m.find(">       t: f32 @ DRAM"), std::string::npos) << m;
+  // Writes and reductions of different elements of y commute.
+  Proc q = reorder_stmts(p, "y[6] += x[2]", "y[7] = y[4]").proc;
+  m = sched_error([&] { reorder_stmts(q, "y[5] = _", "y[6] += x[1]"); });
+  EXPECT_EQ(m, "<no error>");
+}
+
+TEST(Loops, Unroll) {
+  Proc p = mod().proc("small");
+  Rewrite r = unroll_loop(p, "i");
+  EXPECT_EQ(match_pattern(r.proc, "t : _").size(), 4u);
+  EXPECT_EQ(match_pattern(r.proc, "for i in _: _").size(), 0u);
+  expect_same(p, r.proc, {}, "unroll_small");
+  // Cursors after the loop follow it; the loop itself is gone.
+  Cursor y7 = find_stmt(p, "y[7] = _");
+  EXPECT_EQ(resolve_stmt(r.proc, r.forward(y7)).get(), resolve_stmt(p, y7).get());
+  EXPECT_FALSE(r.forward(find_loop(p, "i")).valid());
+  std::string m = sched_error([&] { unroll_loop(mod().proc("gemv"), "j"); });
+  EXPECT_NE(m.find("unroll_loop: expected constant loop bounds, got seq(0, m)"), std::string::npos) << m;
+}
+
+TEST(Loops, SplitTails) {
+  Proc p = mod().proc("gemv");
+  for (std::string tail : {"guard", "cut", "cut_and_guard"}) {
+    Rewrite r = split_loop(p, "j", 4, "jo", "ji", tail);
+    EXPECT_EQ(match_pattern(r.proc, "for ji in seq(0, 4): _").size(), 1u) << print_proc(r.proc);
+    for (long long m : {1, 4, 7, 13})
+      expect_same(p, r.proc, {{"n", 3}, {"m", m}}, "split_" + tail + "_" + std::to_string(m));
+  }
+  Rewrite outer = split_loop(p, "i", 3, "io", "ii", "cut");
+  expect_same(p, outer.proc, {{"n", 7}, {"m", 5}}, "split_outer");
+}
+
+TEST(Loops, SplitPerfect) {
+  Proc d = mod().proc("div8");
+  Rewrite r = split_loop(d, "i", 8, "io", "ii", "guard", true);
+  EXPECT_EQ(print_proc(r.proc).find("if i"), std::string::npos);
+  expect_same(d, r.proc, {{"n", 24}}, "split_perfect");
+  Rewrite r4 = split_loop(d, "i", 4, "io", "ii", "guard", true);  // 4 divides 8
+  expect_same(d, r4.proc, {{"n", 16}}, "split_perfect4");
+  Proc p = mod().proc("gemv");
+  std::string m = sched_error([&] { split_loop(p, "j", 4, "jo", "ji", "guard", true); });
+  EXPECT_NE(m.find("cannot split loop 'j' perfectly by 4: 'm % 4 == 0' is not provable"), std::string::npos) << m;
+  m = sched_error([&] { split_loop(d, "i", 16, "io", "ii", "guard", true); });
+  EXPECT_NE(m.find("not provable"), std::string::npos) << m;
+  try {
+    split_loop(p, "j", 0, "jo", "ji");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.message(), "argument 2, 'split_const' to split: expected a positive integer, got 0");
+  }
+}
+
+}  // namespace
+}  // namespace exo
