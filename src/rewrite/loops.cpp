@@ -1,5 +1,6 @@
 // Loop and statement primitives: rename, delete_pass, reorder_stmts, unroll, split.
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -24,6 +25,9 @@ Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 struct Access {
   std::vector<Expr> idx;  // empty: the whole buffer (or a scalar)
   bool whole = false;
+  // The index mentions a loop variable bound inside the statement: then two
+  // accesses range over independent iterations and only constants separate them.
+  bool local = false;
 };
 
 struct Effects {
@@ -40,7 +44,7 @@ class EffectCollector : public IRVisitor {
   void visit(const Expr& e) override {
     if (auto* r = e.as<ReadNode>()) {
       out_.used.insert(r->name);
-      if (r->type.is_numeric()) out_.reads[base(r->name)].push_back(Access{r->idx, r->idx.empty()});
+      if (r->type.is_numeric()) out_.reads[base(r->name)].push_back(access(r->name, r->idx));
     } else if (auto* w = e.as<WindowExprNode>()) {
       out_.used.insert(w->name);
       out_.reads[base(w->name)].push_back(Access{{}, true});
@@ -57,13 +61,13 @@ class EffectCollector : public IRVisitor {
       case StmtKind::Assign: {
         auto* a = s.as<AssignNode>();
         out_.used.insert(a->name);
-        out_.writes[base(a->name)].push_back(Access{a->idx, a->idx.empty()});
+        out_.writes[base(a->name)].push_back(access(a->name, a->idx));
         break;
       }
       case StmtKind::Reduce: {
         auto* a = s.as<ReduceNode>();
         out_.used.insert(a->name);
-        out_.reduces[base(a->name)].push_back(Access{a->idx, a->idx.empty()});
+        out_.reduces[base(a->name)].push_back(access(a->name, a->idx));
         break;
       }
       case StmtKind::WriteConfig: {
@@ -74,12 +78,28 @@ class EffectCollector : public IRVisitor {
       case StmtKind::Alloc: out_.used.insert(s.as<AllocNode>()->name); break;
       case StmtKind::WindowStmt: out_.used.insert(s.as<WindowStmtNode>()->name); break;
       case StmtKind::Call: call(*s.as<CallNode>()); break;
+      case StmtKind::For: local_iters_.insert(s.as<ForNode>()->iter); break;
       default: break;
     }
     IRVisitor::visit(s);
   }
 
  private:
+  Access access(const Sym& name, const std::vector<Expr>& idx) const {
+    // Indices through a window are relative to the window: compare whole buffers.
+    Access a{idx, idx.empty() || alias_.count(name) > 0, false};
+    for (auto& e : idx) a.local = a.local || mentions_local(e);
+    return a;
+  }
+  bool mentions_local(const Expr& e) const {
+    if (auto* r = e.as<ReadNode>())
+      if (r->idx.empty() && local_iters_.count(r->name)) return true;
+    for (auto& k : expr_children(e))
+      if (mentions_local(k)) return true;
+    return false;
+  }
+  std::set<Sym> local_iters_;
+
   Sym base(const Sym& s) const {
     Sym cur = s;
     for (auto it = alias_.find(cur); it != alias_.end(); it = alias_.find(cur)) cur = it->second;
@@ -135,32 +155,46 @@ Effects effects_of(const Stmt& s, const std::map<Sym, Sym>& alias) {
   return e;
 }
 
+// Where the two statements sit, for proving their accesses apart.
+struct Context {
+  const Proc& proc;
+  const StmtPath& path;
+};
+
 // Two accesses of one buffer provably touch different elements: some coordinate
-// is a different constant in each.
-bool disjoint(const Access& a, const Access& b) {
+// differs, by constants or (for indices over variables bound outside both
+// statements) by a proof under the enclosing loops, branches and preconditions.
+bool disjoint(const Access& a, const Access& b, const Context& ctx) {
   if (a.whole || b.whole) return false;
-  for (size_t k = 0; k < a.idx.size() && k < b.idx.size(); ++k) {
+  size_t n = std::min(a.idx.size(), b.idx.size());
+  for (size_t k = 0; k < n; ++k) {
     long long x, y;
     if (const_value(a.idx[k], x) && const_value(b.idx[k], y) && x != y) return true;
   }
-  return false;
+  if (a.local || b.local || n == 0) return false;
+  Expr differ;
+  for (size_t k = 0; k < n; ++k) {
+    Expr ne = binop(BinOpKind::Or, binop(BinOpKind::Lt, a.idx[k], b.idx[k]), binop(BinOpKind::Gt, a.idx[k], b.idx[k]));
+    differ = differ ? binop(BinOpKind::Or, differ, ne) : ne;
+  }
+  return provable_at(ctx.proc, ctx.path, differ);
 }
 
 // The first conflict between accesses in `m1` and `m2`, as a sentence; "" if none.
 std::string conflict(const std::map<Sym, std::vector<Access>>& m1, const char* what1,
-                     const std::map<Sym, std::vector<Access>>& m2, const char* what2) {
+                     const std::map<Sym, std::vector<Access>>& m2, const char* what2, const Context& ctx) {
   for (auto& [buf, as1] : m1) {
     auto it = m2.find(buf);
     if (it == m2.end()) continue;
     for (auto& a : as1)
       for (auto& b : it->second)
-        if (!disjoint(a, b))
+        if (!disjoint(a, b, ctx))
           return "'" + buf.name() + "' is " + what1 + " by the first statement and " + what2 + " by the second";
   }
   return "";
 }
 
-std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias) {
+std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias, const Context& ctx) {
   Effects e1 = effects_of(s1, alias), e2 = effects_of(s2, alias);
   for (auto& b : e1.bound)
     if (e2.used.count(b)) return "the second statement uses '" + b.name() + "', declared by the first";
@@ -176,7 +210,7 @@ std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, 
       if (w1_read && w2_read) continue;
       // Reductions into the same location commute with each other.
       if (std::string(w1) == "reduced" && std::string(w2) == "reduced") continue;
-      std::string c = conflict(*m1, w1, *m2, w2);
+      std::string c = conflict(*m1, w1, *m2, w2, ctx);
       if (!c.empty()) return c;
     }
   for (auto& f : e1.cfg_writes)
@@ -257,7 +291,7 @@ Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second) 
   // Step 2. Check that they commute.
   std::map<Sym, Sym> alias;
   EffectCollector::collect_aliases(p->body, alias);
-  std::string why = commute_failure(s1, s2, alias);
+  std::string why = commute_failure(s1, s2, alias, Context{p, first.path});
   if (!why.empty())
     scheduling_error(prim, p, Cursor::block(first.path, 2), "the statements do not commute: " + why);
   // Step 3/4. Swap, forwarding each statement to its new place.
@@ -331,8 +365,22 @@ Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const st
     Stmt guard = make_stmt<IfNode>(binop(BinOpKind::Lt, i_val, hi, si), body, Block{}, si);
     out.push_back(loop_of(io, int_const(0, si), ceil, {loop_of(ii, int_const(0, si), C, {guard})}));
   }
-  // Step 4. Replace; cursors inside the old body do not survive.
-  return splice_rewrite(p, cur.path, 1, out);
+  // Step 4. Replace. The loop's cursor follows the outer loop and cursors into
+  // its body follow the body into the inner loop (and the guard), as in the reference.
+  const StmtPath lp = cur.path;
+  const size_t d = lp.size() - 1;
+  const int levels = perfect || tail != "guard" ? 1 : 2;
+  Forward rest = forward_splice(lp, 1, static_cast<int>(out.size()));
+  Forward fwd = [=](const Cursor& c) -> Cursor {
+    if (c.is_stmt() && c.path == lp) return c;
+    bool inside = c.valid() && c.path.size() > lp.size() && !c.path[d + 1].orelse &&
+                  std::equal(lp.begin(), lp.end(), c.path.begin());
+    if (!inside) return rest(c);
+    Cursor r = c;
+    r.path.insert(r.path.begin() + d + 1, levels, PathStep{false, 0});
+    return r;
+  };
+  return Rewrite{splice_block(p, lp, 1, out), fwd};
 }
 
 }  // namespace exo

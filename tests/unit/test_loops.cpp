@@ -34,6 +34,13 @@ def small(x: f32[8] @ DRAM, y: f32[8] @ DRAM):
     y[7] = y[4]
 
 @proc
+def pairs(n: size, x: f32[2 * n] @ DRAM, y: f32[2 * n] @ DRAM):
+    for i in seq(0, n):
+        y[2 * i] = x[2 * i + 1]
+        y[2 * i + 1] = x[2 * i]
+        y[2 * i] += 1.0
+
+@proc
 def div8(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
     assert n % 8 == 0
     for i in seq(0, n):
@@ -126,6 +133,16 @@ TEST(Loops, ReorderStmts) {
   EXPECT_EQ(m, "<no error>");
 }
 
+TEST(Loops, ReorderStmtsProvesIndicesApart) {
+  Proc p = mod().proc("pairs");
+  Rewrite r = reorder_stmts(p, "y[2 * i] = _", "y[2 * i + 1] = _");
+  expect_same(p, r.proc, {{"n", 5}}, "reorder_pairs");
+  Rewrite r2 = reorder_stmts(p, "y[2 * i + 1] = _", "y[2 * i] += _");
+  expect_same(p, r2.proc, {{"n", 5}}, "reorder_pairs2");
+  std::string m = sched_error([&] { reorder_stmts(r.proc, "y[2 * i] = _", "y[2 * i] += _"); });
+  EXPECT_NE(m.find("'y' is written by the first statement and reduced by the second"), std::string::npos) << m;
+}
+
 TEST(Loops, Unroll) {
   Proc p = mod().proc("small");
   Rewrite r = unroll_loop(p, "i");
@@ -148,7 +165,14 @@ TEST(Loops, SplitTails) {
     for (long long m : {1, 4, 7, 13})
       expect_same(p, r.proc, {{"n", 3}, {"m", m}}, "split_" + tail + "_" + std::to_string(m));
   }
+  // Cursors follow: the loop to the outer loop, its body into the inner loop.
+  Cursor red = find_stmt(p, "y[_] += _");
+  Rewrite g = split_loop(p, "j", 4, "jo", "ji", "guard");
+  EXPECT_EQ(g.forward(find_loop(p, "j")), find_loop(g.proc, "jo"));
+  EXPECT_EQ(g.forward(red), find_stmt(g.proc, "y[_] += _"));
+  EXPECT_EQ(g.forward(find_stmt(p, "y[_] = 0.0")), find_stmt(g.proc, "y[_] = 0.0"));
   Rewrite outer = split_loop(p, "i", 3, "io", "ii", "cut");
+  EXPECT_EQ(outer.forward(red), find_stmt(outer.proc, "y[_] += _"));
   expect_same(p, outer.proc, {{"n", 7}, {"m", 5}}, "split_outer");
 }
 
