@@ -83,4 +83,11 @@ Rewrite unroll_loop(const Proc& p, const std::string& loop);
 Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
                    const std::string& inner, const std::string& tail = "guard", bool perfect = false);
 
+// Interchanges a loop and the single loop that is its body. `loops` is "i j" or
+// a reference to the outer loop. Refused when the inner bounds depend on the
+// outer iterator, or when two iterations whose order the interchange swaps may
+// touch a common element with at least one write (reductions commute; buffers
+// allocated in the body are private to an iteration), or a config is written.
+Rewrite reorder_loops(const Proc& p, const std::string& loops);
+
 }  // namespace exo

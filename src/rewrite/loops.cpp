@@ -258,6 +258,46 @@ bool next_deletion(const Proc& p, StmtPath& out) {
   return false;
 }
 
+// Accesses of the nest body, per buffer, for the interchange check.
+struct NestAccess {
+  Sym buf;
+  const char* what;  // "written", "reduced", "read"
+  Access acc;
+};
+
+std::vector<NestAccess> nest_accesses(const Block& body, const std::map<Sym, Sym>& alias) {
+  Effects e;
+  EffectCollector c(e, alias);
+  c.visit_block(body);
+  // Buffers allocated inside the body are private to one iteration.
+  std::set<Sym> private_bufs;
+  for_each_stmt(body, [&](const Stmt& s) {
+    if (auto* a = s.as<AllocNode>()) private_bufs.insert(a->name);
+  });
+  std::vector<NestAccess> out;
+  auto add = [&](const std::map<Sym, std::vector<Access>>& m, const char* what) {
+    for (auto& [buf, as] : m)
+      if (!private_bufs.count(buf))
+        for (auto& a : as) out.push_back(NestAccess{buf, what, a});
+  };
+  add(e.writes, "written");
+  add(e.reduces, "reduced");
+  add(e.reads, "read");
+  return out;
+}
+
+Expr rename_vars(const Expr& e, const std::map<Sym, Sym>& m) {
+  rewrite_detail::Subst s;
+  for (auto& [from, to] : m) s.exprs[from] = idx_read(to);
+  return s.mutate(e);
+}
+
+Expr any_of(const std::vector<Expr>& es) {
+  Expr out;
+  for (auto& e : es) out = out ? binop(BinOpKind::Or, out, e) : e;
+  return out;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -381,6 +421,106 @@ Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const st
     return r;
   };
   return Rewrite{splice_block(p, lp, 1, out), fwd};
+}
+
+}  // namespace exo
+
+namespace exo {
+
+Rewrite reorder_loops(const Proc& p, const std::string& loops) {
+  const char* prim = "reorder_loops";
+  // Step 1. Locate: "i j" names the nest; anything else is a reference to the outer loop.
+  std::string outer_ref = loops;
+  std::string inner_name;
+  if (size_t sp = loops.find(' '); sp != std::string::npos && loops.find(':') == std::string::npos) {
+    std::string rest = loops.substr(loops.find_first_not_of(' ', sp));
+    if (is_plain_name(loops.substr(0, sp)) && rest[0] != '#' && is_plain_name(rest)) {
+      outer_ref = loops.substr(0, sp);
+      inner_name = rest;
+    }
+  }
+  Cursor c = find_loop(p, outer_ref);
+  auto* f = resolve_stmt(p, c).as<ForNode>();
+  auto* g = f->body.size() == 1 ? f->body[0].as<ForNode>() : nullptr;
+  if (!g) scheduling_error(prim, p, c, "expected loop '" + f->iter.name() + "' to have a single loop as its body");
+  if (!inner_name.empty() && g->iter.name() != inner_name)
+    scheduling_error(prim, p, c, "expected loop '" + inner_name + "' directly inside '" + f->iter.name() +
+                                     "', found '" + g->iter.name() + "'");
+  // Step 2. Check. The inner bounds must not depend on the outer iterator.
+  bool depends = false;
+  std::function<void(const Expr&)> scan = [&](const Expr& e) {
+    if (auto* r = e.as<ReadNode>(); r && r->name == f->iter) depends = true;
+    for (auto& k : expr_children(e)) scan(k);
+  };
+  scan(g->lo);
+  scan(g->hi);
+  if (depends)
+    scheduling_error(prim, p, c, "the bounds of loop '" + g->iter.name() + "' depend on '" + f->iter.name() + "'");
+  // Iterations (i1, j1) before (i2, j2) in the old order but after it in the new
+  // one (i1 < i2, j1 > j2) must not touch a common location where one writes.
+  std::map<Sym, Sym> alias;
+  EffectCollector::collect_aliases(p->body, alias);
+  std::vector<NestAccess> acc = nest_accesses(g->body, alias);
+  std::vector<Sym> locals;
+  for_each_stmt(g->body, [&](const Stmt& s) {
+    if (auto* l = s.as<ForNode>()) locals.push_back(l->iter);
+  });
+  auto instance = [&](const char* tag) {
+    std::map<Sym, Sym> m;
+    m[f->iter] = Sym(f->iter.name() + tag);
+    m[g->iter] = Sym(g->iter.name() + tag);
+    for (auto& l : locals) m[l] = Sym(l.name() + tag);
+    return m;
+  };
+  std::map<Sym, Sym> m1 = instance("_1"), m2 = instance("_2");
+  auto iv = [](const std::map<Sym, Sym>& m, const Sym& s) { return idx_read(m.at(s)); };
+  std::vector<Expr> outside;  // the pair of iterations is impossible or not swapped
+  outside.push_back(binop(BinOpKind::Ge, iv(m1, f->iter), iv(m2, f->iter)));
+  outside.push_back(binop(BinOpKind::Le, iv(m1, g->iter), iv(m2, g->iter)));
+  for (auto* m : {&m1, &m2})
+    for (auto* l : {f, g}) {
+      outside.push_back(binop(BinOpKind::Lt, iv(*m, l->iter), rename_vars(l->lo, *m)));
+      outside.push_back(binop(BinOpKind::Ge, iv(*m, l->iter), rename_vars(l->hi, *m)));
+    }
+  for (auto& a : acc)
+    for (auto& b : acc) {
+      std::string wa = a.what, wb = b.what;
+      if (!(a.buf == b.buf) || (wa == "read" && wb == "read") || (wa == "reduced" && wb == "reduced")) continue;
+      bool apart = false;
+      if (!a.acc.whole && !b.acc.whole) {
+        std::vector<Expr> goal = outside;
+        for (size_t k = 0; k < a.acc.idx.size() && k < b.acc.idx.size(); ++k) {
+          Expr x = rename_vars(a.acc.idx[k], m1), y = rename_vars(b.acc.idx[k], m2);
+          goal.push_back(binop(BinOpKind::Lt, x, y));
+          goal.push_back(binop(BinOpKind::Gt, x, y));
+        }
+        apart = provable_at(p, c.path, any_of(goal));
+      }
+      if (!apart) {
+        auto show = [](const NestAccess& n) {
+          std::string s = n.buf.name();
+          if (!n.acc.idx.empty()) {
+            s += "[";
+            for (size_t k = 0; k < n.acc.idx.size(); ++k) s += (k ? ", " : "") + print_expr(n.acc.idx[k]);
+            s += "]";
+          }
+          return s;
+        };
+        scheduling_error(prim, p, c,
+                         "cannot reorder loops '" + f->iter.name() + "' and '" + g->iter.name() + "': '" + show(a) +
+                             "' " + wa + " in one iteration and '" + show(b) + "' " + wb +
+                             " in a later one may be the same element, and the interchange swaps their order");
+      }
+    }
+  Effects cfg;
+  EffectCollector cc(cfg, alias);
+  cc.visit_block(g->body);
+  if (!cfg.cfg_writes.empty())
+    scheduling_error(prim, p, c, "cannot reorder loops that write config field '" + cfg.cfg_writes.begin()->second + "'");
+  // Step 3. Build; every path stays the same, so cursors are unchanged.
+  Stmt inner = make_stmt<ForNode>(f->iter, f->lo, f->hi, g->body, f->mode, f->srcinfo);
+  Stmt outer = make_stmt<ForNode>(g->iter, g->lo, g->hi, Block{inner}, g->mode, g->srcinfo);
+  return Rewrite{replace_stmt(p, c.path, outer), identity_forward()};
 }
 
 }  // namespace exo

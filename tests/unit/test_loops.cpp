@@ -41,6 +41,15 @@ def pairs(n: size, x: f32[2 * n] @ DRAM, y: f32[2 * n] @ DRAM):
         y[2 * i] += 1.0
 
 @proc
+def stencil(n: size, m: size, y: f32[n, m] @ DRAM, z: f32[n, m] @ DRAM):
+    for i in seq(0, n - 1):
+        for j in seq(0, m - 1):
+            y[i + 1, j] = y[i, j + 1]
+    for i in seq(0, n - 1):
+        for j in seq(0, m - 1):
+            z[i + 1, j + 1] = z[i, j] + y[i, j]
+
+@proc
 def div8(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
     assert n % 8 == 0
     for i in seq(0, n):
@@ -141,6 +150,29 @@ TEST(Loops, ReorderStmtsProvesIndicesApart) {
   expect_same(p, r2.proc, {{"n", 5}}, "reorder_pairs2");
   std::string m = sched_error([&] { reorder_stmts(r.proc, "y[2 * i] = _", "y[2 * i] += _"); });
   EXPECT_NE(m.find("'y' is written by the first statement and reduced by the second"), std::string::npos) << m;
+}
+
+TEST(Loops, ReorderLoops) {
+  Proc g = mod().proc("gemv");
+  // A reduction nest interchanges, and so does a nest with a private temporary.
+  Proc s = mod().proc("small");
+  Proc gs = split_loop(g, "i", 2, "io", "ii", "cut").proc;  // io's body is the single loop ii
+  Rewrite r = reorder_loops(gs, "io ii");
+  expect_same(g, r.proc, {{"n", 6}, {"m", 3}}, "reorder_loops_gemv");
+  (void)s;
+  std::string m = sched_error([&] { reorder_loops(g, "i"); });
+  EXPECT_NE(m.find("single loop as its body"), std::string::npos) << m;
+  Proc st = mod().proc("stencil");
+  // y[i + 1, j] = y[i, j + 1]: iteration (i, j + 1) reads what (i - 1 + 1, ...) wrote: refused.
+  m = sched_error([&] { reorder_loops(st, "i j"); });
+  EXPECT_NE(m.find("cannot reorder loops 'i' and 'j'"), std::string::npos) << m;
+  EXPECT_NE(m.find(">   for i in seq(0, n - 1):  # <-- here"), std::string::npos) << m;
+  // The near-identical z[i + 1, j + 1] = z[i, j] keeps its dependences in order: accepted.
+  Rewrite ok = reorder_loops(st, "i #1");
+  EXPECT_EQ(find_loop(ok.proc, "j #1").str(), "body[1]");
+  expect_same(st, ok.proc, {{"n", 5}, {"m", 6}}, "reorder_loops_z");
+  m = sched_error([&] { reorder_loops(st, "i k"); });
+  EXPECT_NE(m.find("expected loop 'k' directly inside 'i'"), std::string::npos) << m;
 }
 
 TEST(Loops, Unroll) {
