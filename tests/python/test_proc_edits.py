@@ -91,3 +91,16 @@ def test_show_effects(capsys):
     assert "write y[i, j]" in one and "if not (flag)" in one
     with pytest.raises(exo.SchedulingError, match="z"):
         gemm.show_effect("z[_] = _")
+
+
+def test_add_assertion_with_configs():
+    from exo import config
+
+    @config
+    class TileCfg:
+        n_tile: size
+
+    p = gemm.add_assertion("M == TileCfg.n_tile", configs=[TileCfg])
+    assert "assert M == TileCfg.n_tile" in str(p)
+    with pytest.raises(exo.TypeCheckError, match="TileCfg"):
+        gemm.add_assertion("M == TileCfg.n_tile")
