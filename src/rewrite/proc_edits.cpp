@@ -3,9 +3,7 @@
 
 #include "exo/rewrite.h"
 
-#include <cmath>
-#include <set>
-#include <sstream>
+#include <optional>
 
 #include "exo/analysis.h"
 #include "exo/frontend.h"
