@@ -90,4 +90,10 @@ Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const st
 // allocated in the body are private to an iteration), or a config is written.
 Rewrite reorder_loops(const Proc& p, const std::string& loops);
 
+// Replaces a loop by one run of its body, when the body does not use the
+// iterator and is idempotent (no reduction, nothing both read and written among
+// the buffers and config fields declared outside it). The body is wrapped in
+// `if lo < hi:` unless the loop provably runs at least once.
+Rewrite remove_loop(const Proc& p, const std::string& loop);
+
 }  // namespace exo

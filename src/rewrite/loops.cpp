@@ -128,6 +128,7 @@ class EffectCollector : public IRVisitor {
         continue;
       }
       Access whole{{}, true};
+      if (callee.reads.count(param)) out_.reads[base(buf)].push_back(whole);
       if (callee.writes.count(param)) out_.writes[base(buf)].push_back(whole);
       if (callee.reduces.count(param)) out_.reduces[base(buf)].push_back(whole);
     }
@@ -521,6 +522,58 @@ Rewrite reorder_loops(const Proc& p, const std::string& loops) {
   Stmt inner = make_stmt<ForNode>(f->iter, f->lo, f->hi, g->body, f->mode, f->srcinfo);
   Stmt outer = make_stmt<ForNode>(g->iter, g->lo, g->hi, Block{inner}, g->mode, g->srcinfo);
   return Rewrite{replace_stmt(p, c.path, outer), identity_forward()};
+}
+
+}  // namespace exo
+
+namespace exo {
+
+Rewrite remove_loop(const Proc& p, const std::string& loop) {
+  const char* prim = "remove_loop";
+  // Step 1. Locate.
+  Cursor c = find_loop(p, loop);
+  auto* f = resolve_stmt(p, c).as<ForNode>();
+  // Step 2. Check: the body ignores the iterator and running it again changes
+  // nothing (no reduction, no location both read and written, declared outside).
+  bool uses_iter = false;
+  for_each_expr(f->body, [&](const Expr& e) {
+    if (auto* r = e.as<ReadNode>(); r && r->name == f->iter) uses_iter = true;
+  });
+  if (uses_iter) scheduling_error(prim, p, c, "the body of loop '" + f->iter.name() + "' depends on '" + f->iter.name() + "'");
+  std::map<Sym, Sym> alias;
+  EffectCollector::collect_aliases(p->body, alias);
+  Effects e;
+  EffectCollector ec(e, alias);
+  ec.visit_block(f->body);
+  std::set<Sym> private_bufs;
+  for_each_stmt(f->body, [&](const Stmt& s) {
+    if (auto* a = s.as<AllocNode>()) private_bufs.insert(a->name);
+  });
+  for (auto& [buf, as] : e.reduces)
+    if (!private_bufs.count(buf))
+      scheduling_error(prim, p, c, "the body is not idempotent: it reduces into '" + buf.name() + "'");
+  for (auto& [buf, as] : e.writes)
+    if (!private_bufs.count(buf) && e.reads.count(buf))
+      scheduling_error(prim, p, c, "the body may not be idempotent: it reads and writes '" + buf.name() + "'");
+  for (auto& fld : e.cfg_writes)
+    if (e.cfg_reads.count(fld))
+      scheduling_error(prim, p, c, "the body may not be idempotent: it reads and writes config field '" + fld.second + "'");
+  // Step 3. Build: the body once, guarded unless the loop provably runs.
+  Expr runs = binop(BinOpKind::Lt, f->lo, f->hi, f->srcinfo);
+  Block out = f->body;
+  bool guard = !provable_at(p, c.path, runs);
+  if (guard) out = {make_stmt<IfNode>(runs, f->body, Block{}, f->srcinfo)};
+  // Step 4. Replace; body cursors lose the loop level (or pass into the guard).
+  const StmtPath lp = c.path;
+  Forward rest = forward_splice(lp, 1, static_cast<int>(out.size()));
+  Forward unwrap = forward_unwrap(lp, false, static_cast<int>(f->body.size()));
+  Forward fwd = [=](const Cursor& k) -> Cursor {
+    bool inside = k.valid() && k.path.size() > lp.size() && std::equal(lp.begin(), lp.end(), k.path.begin());
+    if (!inside) return guard ? rest(k) : unwrap(k);
+    if (!guard) return unwrap(k);
+    return k;  // the guard takes the loop's place with the same body
+  };
+  return Rewrite{splice_block(p, lp, 1, out), fwd};
 }
 
 }  // namespace exo

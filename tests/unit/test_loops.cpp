@@ -50,6 +50,32 @@ def stencil(n: size, m: size, y: f32[n, m] @ DRAM, z: f32[n, m] @ DRAM):
             z[i + 1, j + 1] = z[i, j] + y[i, j]
 
 @proc
+def bcast(n: size, m: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, s: f32 @ DRAM):
+    assert n >= 2
+    for j in seq(1, m):
+        for i in seq(0, n):
+            y[i] = x[i]
+    for k in seq(0, 4):
+        s = x[0]
+    for k in seq(0, 4):
+        s += x[0]
+    for k in seq(0, 4):
+        y[0] = y[1]
+        y[1] = s
+
+@proc
+def copy4(a: f32[4] @ DRAM, b: f32[4] @ DRAM):
+    for i in seq(0, 4):
+        b[i] = a[i]
+
+@proc
+def use_call(x: f32[4] @ DRAM, y: f32[4] @ DRAM, z: f32[4] @ DRAM):
+    copy4(x, y)
+    x[0] = 1.0
+    copy4(x, y)
+    z[0] = 1.0
+
+@proc
 def div8(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
     assert n % 8 == 0
     for i in seq(0, n):
@@ -173,6 +199,34 @@ TEST(Loops, ReorderLoops) {
   expect_same(st, ok.proc, {{"n", 5}, {"m", 6}}, "reorder_loops_z");
   m = sched_error([&] { reorder_loops(st, "i k"); });
   EXPECT_NE(m.find("expected loop 'k' directly inside 'i'"), std::string::npos) << m;
+}
+
+TEST(Loops, RemoveLoop) {
+  Proc p = mod().proc("bcast");
+  Rewrite r = remove_loop(p, "j");  // m may be 1 (sizes are positive): the body goes under a guard
+  EXPECT_NE(print_proc(r.proc).find("    if 1 < m:\n        for i in seq(0, n):"), std::string::npos)
+      << print_proc(r.proc);
+  EXPECT_EQ(r.forward(find_loop(p, "i")), find_loop(r.proc, "i"));
+  for (long long m : {1, 2, 4}) expect_same(p, r.proc, {{"n", 4}, {"m", m}}, "remove_loop_" + std::to_string(m));
+  Rewrite r2 = remove_loop(p, "k");  // runs 4 times: no guard
+  EXPECT_EQ(find_stmt(r2.proc, "s = _").str(), "body[1]");
+  expect_same(p, r2.proc, {{"n", 4}, {"m", 2}}, "remove_loop_k");
+  std::string m = sched_error([&] { remove_loop(p, "k #1"); });
+  EXPECT_NE(m.find("not idempotent: it reduces into 's'"), std::string::npos) << m;
+  m = sched_error([&] { remove_loop(p, "k #2"); });
+  EXPECT_NE(m.find("reads and writes 'y'"), std::string::npos) << m;
+  m = sched_error([&] { remove_loop(p, "i"); });
+  EXPECT_NE(m.find("depends on 'i'"), std::string::npos) << m;
+}
+
+TEST(Loops, ReorderStmtsThroughCalls) {
+  Proc p = mod().proc("use_call");
+  // The call reads x (its parameter a): a later write to x cannot move before it.
+  std::string m = sched_error([&] { reorder_stmts(p, "copy4(_)", "x[0] = _"); });
+  EXPECT_NE(m.find("'x' is read by the first statement and written by the second"), std::string::npos) << m;
+  // z is not touched by the call: accepted.
+  Rewrite r = reorder_stmts(p, "copy4(_) #1", "z[0] = _");
+  expect_same(p, r.proc, {}, "reorder_call");
 }
 
 TEST(Loops, Unroll) {
