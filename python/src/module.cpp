@@ -4,6 +4,10 @@
 
 #include "bindings.h"
 
+namespace exo::python {
+void define_platforms(py::module_& m);  // platforms.cpp
+}
+
 PYBIND11_MODULE(_core, m) {
   m.doc() = "Exo compiler core (C++)";
   using namespace exo::python;
@@ -14,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
   define_procedure(m);
   define_interpret(m);
   define_ast(m);
+  define_platforms(m);
 }

@@ -1,0 +1,1 @@
+"""Hardware libraries: memories and instructions for specific targets."""
