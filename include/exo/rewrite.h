@@ -39,9 +39,4 @@ Proc transpose(const Proc& p, const std::string& arg);
 // `3 < 4` -> `True`); data expressions are left alone.
 Expr fold_constants(const Expr& e);
 
-// The first statement of `p` (pre-order) matching a simple pattern: `C[_] += _`,
-// `x = _`, `for i in _: _`, `foo(_)`, `buf : _`, with an optional `#N` selecting
-// the N-th match (0-based). Throws Error(Scheduling) when nothing matches.
-Stmt find_stmt_simple(const Proc& p, const std::string& pattern);
-
 }  // namespace exo

@@ -113,15 +113,13 @@ def memory_class(handle):
     return None if handle is None else _classes.get(handle.id())
 
 
-class _BuiltinMemory(Memory):
-    """A memory implemented in the core (DRAM, DRAM_STATIC, DRAM_STACK). Its
-    hooks forward to the core so Python subclasses can reuse them."""
-
-    _exo_builtin = None
+class _CoreBackedMemory(Memory):
+    """A memory implemented in the core. Its exo-lang hooks forward to the core's
+    memory (`_core()`, given by subclasses) so Python subclasses can reuse them."""
 
     @classmethod
     def _core(cls):
-        return _core.builtin_memory(cls._exo_builtin)
+        raise NotImplementedError(f"{cls.__name__}._core")
 
     @classmethod
     def global_(cls):
@@ -134,6 +132,16 @@ class _BuiltinMemory(Memory):
     @classmethod
     def free(cls, new_name, prim_type, shape, srcinfo):
         return cls._core().free(new_name, prim_type, [str(x) for x in shape], _srcinfo(srcinfo))
+
+
+class _BuiltinMemory(_CoreBackedMemory):
+    """DRAM, DRAM_STATIC, DRAM_STACK."""
+
+    _exo_builtin = None
+
+    @classmethod
+    def _core(cls):
+        return _core.builtin_memory(cls._exo_builtin)
 
     @classmethod
     def can_read(cls):

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "bindings.h"
+#include "exo/cursor.h"
+#include "exo/match.h"
 #include "exo/effects.h"
 #include "exo/rewrite.h"
 
@@ -78,7 +80,7 @@ void define_procedure(py::module_& m) {
       })
       .def("effects_text", [](const ProcHandle& h) { return effects_text(proc_effects(h.proc)); })
       .def("stmt_effects_text", [](const ProcHandle& h, const std::string& pattern) {
-        Stmt s = find_stmt_simple(h.proc, pattern);
+        Stmt s = resolve_stmt(h.proc, find_stmt(h.proc, pattern));
         return print_stmt(s) + effects_text(stmt_effects(h.proc, s));
       });
 

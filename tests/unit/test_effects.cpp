@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "exo/cursor.h"
+#include "exo/match.h"
 #include "exo/effects.h"
 #include "exo/exo.h"
 #include "exo/rewrite.h"
@@ -92,7 +94,7 @@ TEST(Effects, ConditionsAndConfigs) {
 
 TEST(Effects, OneStatementInContext) {
   Proc p = mod().proc("branchy");
-  Stmt s = find_stmt_simple(p, "y[_] = _ #1");
+  Stmt s = resolve_stmt(p, find_stmt(p, "y[_] = _ #1"));
   auto effs = stmt_effects(p, s);
   ASSERT_EQ(effs.size(), 1u);
   EXPECT_EQ(effs[0].kind, EffectKind::Write);

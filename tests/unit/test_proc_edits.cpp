@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "exo/cursor.h"
+#include "exo/match.h"
 #include "exo/exo.h"
 #include "exo/rewrite.h"
 #include "support/differential.h"
@@ -247,13 +249,13 @@ TEST(Transpose, Refusals) {
   EXPECT_NE(e.message().find("'Z'"), std::string::npos) << e.message();
 }
 
-TEST(FindStmtSimple, Patterns) {
+TEST(FindStmt, Patterns) {
   Proc p = mod().proc("scale");
-  EXPECT_TRUE(find_stmt_simple(p, "for j in _: _").as<ForNode>());
-  Stmt a = find_stmt_simple(p, "y[_] = _ #1");
+  EXPECT_TRUE(resolve_stmt(p, find_stmt(p, "for j in _: _")).as<ForNode>());
+  Stmt a = resolve_stmt(p, find_stmt(p, "y[_] = _ #1"));
   ASSERT_TRUE(a.as<AssignNode>());
   EXPECT_NE(print_stmt(a).find("x[k, j] + 1.0"), std::string::npos);
-  Error e = expect_error([&] { find_stmt_simple(p, "z[_] += _"); });
+  Error e = expect_error([&] { find_stmt(p, "z[_] += _"); });
   EXPECT_NE(e.message().find("z[_] += _"), std::string::npos) << e.message();
 }
 

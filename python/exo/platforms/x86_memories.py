@@ -3,27 +3,15 @@ core (shared with the C++ API); these classes forward exo-lang's Memory hooks to
 it so they can be used, inspected and subclassed like any Python memory."""
 
 from .. import _core
-from ..memory import Memory, _classes, _srcinfo
+from ..memory import _CoreBackedMemory, _classes, _srcinfo
 
 
-class _CoreVectorMemory(Memory):
+class _CoreVectorMemory(_CoreBackedMemory):
     _exo_core_name = None
 
     @classmethod
     def _core(cls):
         return _core.x86_memory(cls._exo_core_name)
-
-    @classmethod
-    def global_(cls):
-        return cls._core().global_()
-
-    @classmethod
-    def alloc(cls, new_name, prim_type, shape, srcinfo):
-        return cls._core().alloc(new_name, prim_type, [str(x) for x in shape], _srcinfo(srcinfo))
-
-    @classmethod
-    def free(cls, new_name, prim_type, shape, srcinfo):
-        return cls._core().free(new_name, prim_type, [str(x) for x in shape], _srcinfo(srcinfo))
 
     @classmethod
     def window(cls, basetyp, baseptr, indices, strides, srcinfo):
