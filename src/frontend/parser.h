@@ -106,6 +106,8 @@ class Parser {
   UIndex index_entry();
 
   void simple_stmt(UBlock& out);
+
+  void simple_stmts_to_end_of_line(UBlock& out);
   UStmtPtr if_stmt(const Token& kw);
   UStmtPtr for_stmt(const Token& kw);
 

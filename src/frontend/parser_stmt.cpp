@@ -41,6 +41,12 @@ UBlock Parser::suite(const std::string& header) {
   if (t.kind == TokKind::Name && (t.text == "for" || t.text == "if" || t.text == "def" ||
                                   t.text == "class"))
     fail(t, "a compound statement cannot follow ':' on the same line; start a new indented line");
+  simple_stmts_to_end_of_line(out);
+  return out;
+}
+
+// `a; b; c` up to the end of the line (a trailing ';' is allowed, as in Python).
+void Parser::simple_stmts_to_end_of_line(UBlock& out) {
   while (true) {
     simple_stmt(out);
     if (accept_op(";")) {
@@ -50,7 +56,6 @@ UBlock Parser::suite(const std::string& header) {
     break;
   }
   expect_end_of_line("statement");
-  return out;
 }
 
 void Parser::stmts_until_dedent(UBlock& out) {
@@ -80,15 +85,7 @@ void Parser::stmt_line(UBlock& out) {
     if (t.text == "def" || t.text == "class")
       fail(t, "nested definitions are not supported in Exo procedures");
   }
-  while (true) {
-    simple_stmt(out);
-    if (accept_op(";")) {
-      if (at(TokKind::Newline) || at(TokKind::End)) break;
-      continue;
-    }
-    break;
-  }
-  expect_end_of_line("statement");
+  simple_stmts_to_end_of_line(out);
 }
 
 UExprPtr Parser::assert_cond() {
