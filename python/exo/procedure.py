@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import _core
+from ._sched_buffers import BuffersPrimitives
+from ._sched_cleanup import CleanupPrimitives
+from ._sched_configs import ConfigsPrimitives
+from ._sched_loops import LoopsPrimitives
+from ._sched_subprocs import SubprocsPrimitives
+from .API_cursors import Cursor
 from .memory import memory_class
 from .qast import make_qast
 
@@ -51,8 +57,12 @@ def _eqv_root(key):
     return key
 
 
-class Procedure:
-    """A checked Exo procedure. Immutable: scheduling returns new procedures."""
+class Procedure(LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives):
+    """A checked Exo procedure. Immutable: scheduling returns new procedures.
+
+    The scheduling primitives are methods from the family mixins (_sched_*.py);
+    each returns a new Procedure scheduled from this one.
+    """
 
     def __init__(self, handle):
         self._handle = handle
@@ -108,6 +118,26 @@ class Procedure:
 
     def __hash__(self):
         return hash(self._handle.id())
+
+    # ---- cursors ----
+    def find(self, pattern, many=False):
+        """The first match of `pattern` (a cursor), or all matches with many=True."""
+        found = [Cursor(c) for c in _core.find(self._handle, pattern, many)]
+        return found if many else found[0]
+
+    def find_loop(self, loop_pattern, many=False):
+        """A loop by iterator name (`"i"`, `"i #1"`) or by a loop pattern."""
+        found = [Cursor(c) for c in _core.find_loop(self._handle, loop_pattern, many)]
+        return found if many else found[0]
+
+    def find_alloc(self, name):
+        return Cursor(_core.find_alloc(self._handle, name))
+
+    def forward(self, cursor):
+        """`cursor` (of this procedure or one it was scheduled from) in this procedure."""
+        if not isinstance(cursor, Cursor):
+            raise TypeError("expected a cursor")
+        return Cursor(_core.forward(self._handle, cursor._impl))
 
     # ---- compilation and execution ----
     def c_code_str(self):

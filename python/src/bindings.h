@@ -5,6 +5,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include "exo/cursor.h"
 #include "exo/exo.h"
 
 namespace exo::python {
@@ -13,9 +14,37 @@ namespace py = pybind11;
 
 // Python sees compiler objects through small value handles: the core's
 // shared pointers are to const nodes, which pybind cannot hold directly.
+// A proc remembers the proc it was scheduled from and how cursors map from it,
+// so `proc.forward(cursor)` can follow a cursor through every rewrite between.
 struct ProcHandle {
   Proc proc;
+  std::shared_ptr<const ProcHandle> parent;  // null for a parsed proc
+  Forward from_parent;                       // cursors of parent -> cursors of proc
 };
+// The handle of a rewrite's result, scheduled from `from`.
+ProcHandle derive(const ProcHandle& from, const Rewrite& r);
+// A result whose statements sit where they were (e.g. partial_eval): identity forwarding.
+ProcHandle derive(const ProcHandle& from, const Proc& p);
+
+// A cursor together with the proc it points into.
+struct CursorHandle {
+  ProcHandle owner;
+  Cursor cursor;
+};
+// `c` mapped into `to`, which must be c's proc or scheduled from it. Throws
+// Error(Api) when `to` was not derived from c's proc, Error(Scheduling) when a
+// rewrite on the way destroyed the position.
+Cursor forward_cursor(const ProcHandle& to, const CursorHandle& c);
+
+// What a primitive's reference argument must denote.
+enum class RefKind { Stmt, Loop, Alloc, Expr, Block, Any };
+// Converts a reference argument: a string (`"i"`, `"for i in _: _"`, `"C[_] += _ #1"`,
+// resolved with exo/match.h: find_loop, find_stmt, find_alloc, find_cursor) or a
+// cursor object (an `exo._core.CursorHandle`, or a Python object holding one in
+// `_impl`, from this proc or one it was scheduled from). Errors name the argument:
+// "argument <argno>, '<argname>' to <prim>: ...".
+Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const std::string& prim, int argno,
+                     const std::string& argname);
 struct MemoryHandle {
   MemoryPtr mem;
 };
@@ -33,6 +62,16 @@ void define_frontend(py::module_& m);
 void define_procedure(py::module_& m);
 void define_interpret(py::module_& m);
 void define_ast(py::module_& m);
+void define_cursors(py::module_& m);  // CursorHandle, find, forward (cursors.cpp)
+
+// Scheduling primitives as ProcHandle methods, one file per family
+// (sched_<family>.cpp). Each method converts arguments and returns derive(...).
+using ProcClass = py::class_<ProcHandle>;
+void define_sched_loops(ProcClass& c);     // split, fuse, reorder, fission, lift_if, ...
+void define_sched_cleanup(ProcClass& c);   // simplify, set_precision/window/memory, ...
+void define_sched_buffers(ProcClass& c);   // stage_mem, expand_dim, lift_alloc, ...
+void define_sched_configs(ProcClass& c);   // bind_config, configwrite_*, delete_config
+void define_sched_subprocs(ProcClass& c);  // replace, inline, call_eqv, make_instr
 
 // The Python class of `exo.libs.memories.MemGenError` (created by define_errors).
 py::handle memgen_error_type();

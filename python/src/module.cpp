@@ -18,5 +18,6 @@ PYBIND11_MODULE(_core, m) {
   define_procedure(m);
   define_interpret(m);
   define_ast(m);
+  define_cursors(m);
   define_platforms(m);
 }

@@ -41,8 +41,8 @@ py::tuple compile_procs_to_strings(const std::vector<ProcHandle>& procs, const s
 }  // namespace
 
 void define_procedure(py::module_& m) {
-  py::class_<ProcHandle>(m, "ProcHandle", "A checked Exo procedure (immutable).")
-      .def("name", [](const ProcHandle& h) { return h.proc->name; })
+  ProcClass cls(m, "ProcHandle", "A checked Exo procedure (immutable).");
+  cls.def("name", [](const ProcHandle& h) { return h.proc->name; })
       .def("is_instr", [](const ProcHandle& h) { return h.proc->instr.has_value(); })
       .def("c_instr", [](const ProcHandle& h) -> py::object {
         return h.proc->instr ? py::cast(h.proc->instr->c_instr) : py::none();
@@ -63,26 +63,31 @@ void define_procedure(py::module_& m) {
       .def("__str__", [](const ProcHandle& h) { return print_proc(h.proc); })
       // Procedure-level edits (exo/rewrite.h); control values as ints, bools as 0/1.
       .def("partial_eval_positional", [](const ProcHandle& h, const std::vector<long long>& v) {
-        return ProcHandle{partial_eval(h.proc, v)};
+        return derive(h, partial_eval(h.proc, v));
       })
       .def("partial_eval_named", [](const ProcHandle& h, const std::map<std::string, long long>& v) {
-        return ProcHandle{partial_eval(h.proc, v)};
+        return derive(h, partial_eval(h.proc, v));
       })
       .def("add_assertion", [](const ProcHandle& h, const std::string& text,
                                const std::vector<ConfigHandle>& configs) {
         Scope base = Scope::with_builtins();
         Scope scope(&base);
         for (auto& c : configs) scope.bind_config(c.config);
-        return ProcHandle{add_assertion(h.proc, text, &scope)};
+        return derive(h, add_assertion(h.proc, text, &scope));
       })
       .def("transpose", [](const ProcHandle& h, const std::string& arg) {
-        return ProcHandle{transpose(h.proc, arg)};
+        return derive(h, transpose(h.proc, arg));
       })
       .def("effects_text", [](const ProcHandle& h) { return effects_text(proc_effects(h.proc)); })
       .def("stmt_effects_text", [](const ProcHandle& h, const std::string& pattern) {
         Stmt s = resolve_stmt(h.proc, find_stmt(h.proc, pattern));
         return print_stmt(s) + effects_text(stmt_effects(h.proc, s));
       });
+  define_sched_loops(cls);
+  define_sched_cleanup(cls);
+  define_sched_buffers(cls);
+  define_sched_configs(cls);
+  define_sched_subprocs(cls);
 
   m.def("compile_procs_to_strings", &compile_procs_to_strings, py::arg("procs"), py::arg("stem"),
         "(C source, header) for procs; the C source includes \"<stem>.h\".");
