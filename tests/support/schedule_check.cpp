@@ -1,0 +1,36 @@
+#include "support/schedule_check.h"
+
+#include <gtest/gtest.h>
+
+#include "exo/analysis.h"
+#include "exo/printer.h"
+
+namespace exo::test {
+
+void expect_same_results(const Proc& before, const Proc& after, const ControlArgs& args, const std::string& tag,
+                         const std::vector<ConfigPtr>& configs) {
+  check_proc(after);
+  for (unsigned seed = 1; seed <= 3; ++seed) {
+    ProcInputs in = make_random_inputs(before, args, seed);
+    auto expected = run_interpreted(before, in, configs);
+    auto interp = run_interpreted(after, in, configs);
+    EXPECT_EQ(compare_outputs(before, expected, interp), "") << tag << ":\n" << print_proc(after);
+    if (seed == 1) {
+      auto compiled = run_compiled(after, in, tag);
+      EXPECT_EQ(compare_outputs(before, expected, compiled), "") << tag << ":\n" << print_proc(after);
+    }
+  }
+}
+
+std::string scheduling_error_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Scheduling) << e.what();
+    return e.message();
+  }
+  ADD_FAILURE() << "expected a SchedulingError";
+  return "<no error>";
+}
+
+}  // namespace exo::test
