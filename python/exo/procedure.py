@@ -9,6 +9,7 @@ from ._sched_buffers import BuffersPrimitives
 from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
 from ._sched_loops import LoopsPrimitives
+from ._sched_reshape import ReshapePrimitives
 from ._sched_subprocs import SubprocsPrimitives
 from .API_cursors import Cursor
 from .memory import memory_class
@@ -57,7 +58,9 @@ def _eqv_root(key):
     return key
 
 
-class Procedure(LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives):
+class Procedure(
+    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives
+):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
 
     The scheduling primitives are methods from the family mixins (_sched_*.py);

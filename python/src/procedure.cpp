@@ -88,6 +88,7 @@ void define_procedure(py::module_& m) {
   define_sched_buffers(cls);
   define_sched_configs(cls);
   define_sched_subprocs(cls);
+  define_sched_reshape(cls);
 
   m.def("compile_procs_to_strings", &compile_procs_to_strings, py::arg("procs"), py::arg("stem"),
         "(C source, header) for procs; the C source includes \"<stem>.h\".");
