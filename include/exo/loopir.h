@@ -353,6 +353,9 @@ struct ProcNode {
   Block body;
   std::optional<InstrInfo> instr;
   SrcInfo srcinfo;
+  // Equivalence class (exo/equivalence.h): procs scheduled from one another share
+  // it, so call_eqv may swap them; 0 = equivalent to no other proc.
+  uint64_t eqv_class = 0;
 };
 
 // ---------------------------------------------------------------------------

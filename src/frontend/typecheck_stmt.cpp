@@ -4,6 +4,7 @@
 #include <set>
 
 #include "exo/frontend.h"
+#include "exo/equivalence.h"
 #include "frontend/typecheck_internal.h"
 
 namespace exo {
@@ -131,6 +132,7 @@ Proc Checker::check_proc(const uast::UProc& p) {
   out->body = check_block(p.body);
   pop_scope();
   if (p.decorator == uast::ProcDecorator::Instr) out->instr = InstrInfo{p.c_instr, p.c_global};
+  out->eqv_class = new_eqv_class();
   return out;
 }
 
