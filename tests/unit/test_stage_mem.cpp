@@ -1,0 +1,192 @@
+// stage_mem: staged blocks compute the same results (load/store, zero + add-back,
+// points and windows); refusals name the window or the access, each with a legal twin.
+#include <gtest/gtest.h>
+
+#include "exo/buffers.h"
+#include "exo/exo.h"
+#include "exo/match.h"
+#include "exo/printer.h"
+#include "exo/rewrite.h"
+#include "exo/scheduling.h"
+#include "support/schedule_check.h"
+
+namespace exo {
+namespace {
+
+const char* kSrc = R"(
+@proc
+def gemm(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
+    assert M % 8 == 0
+    assert N % 16 == 0
+    for i in seq(0, M):
+        for j in seq(0, N):
+            for k in seq(0, K):
+                C[i, j] += A[i, k] * B[k, j]
+
+@proc
+def rowsum(n: size, m: size, x: f32[n, m] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, m):
+            y[i] += x[i, j] * 2.0
+
+@proc
+def scale(n: size, x: f32[n] @ DRAM):
+    for i in seq(0, n):
+        x[i] = x[i] * 3.0 + 1.0
+
+@proc
+def add1(m: size, v: [f32][m] @ DRAM):
+    for j in seq(0, m):
+        v[j] = v[j] + 1.0
+
+@proc
+def rows_call(n: size, x: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        add1(8, x[i, 0:8])
+        x[i, 3] = x[i, 2] * 2.0
+
+@proc
+def aliased(n: size, x: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        xr = x[i, 0:8]
+        for j in seq(0, 8):
+            x[i, j] = xr[j] + 1.0
+)";
+
+const Module& mod() {
+  static Module m = Module::from_string(kSrc);
+  return m;
+}
+
+// gemm tiled 8 x 16 with the k loop innermost: for io, jo, ii, ji, k.
+Proc tiled_gemm() {
+  Proc p = mod().proc("gemm");
+  p = split_loop(p, "i", 8, "io", "ii", "guard", true).proc;
+  p = split_loop(p, "j", 16, "jo", "ji", "guard", true).proc;
+  return reorder_loops(p, "ii jo").proc;
+}
+
+bool has(const std::string& s, const std::string& sub) { return s.find(sub) != std::string::npos; }
+
+TEST(StageMem, GemmTileReduceOnlyZeroAndAddBack) {
+  Proc before = mod().proc("gemm");
+  Proc p = tiled_gemm();
+  Rewrite r = stage_mem(p, "for ii in _: _", "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "C_reg: f32[8, 16] @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "C_reg[i0, i1] = 0.0")) << s;
+  EXPECT_TRUE(has(s, "C_reg[ii, ji] += A[")) << s;
+  EXPECT_TRUE(has(s, "C[8 * io + i0, 16 * jo + i1] += C_reg[i0, i1]")) << s;
+  test::expect_same_results(before, r.proc, {{"M", 16}, {"N", 32}, {"K", 5}}, "stage_gemm_c");
+  // accum=True asks for the same scheme.
+  Rewrite acc = stage_mem(p, "for ii in _: _", "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg", true);
+  EXPECT_EQ(print_proc(acc.proc), s);
+}
+
+TEST(StageMem, GemmReadOnlyWindowIsLoadedNotStored) {
+  Proc before = mod().proc("gemm");
+  Proc p = tiled_gemm();
+  Rewrite r = stage_mem(p, "for ii in _: _", "A[8*io:8*io+8, 0:K]", "A_tile");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "A_tile: f32[8, K] @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "A_tile[i0, i1] = A[8 * io + i0, i1]")) << s;
+  EXPECT_FALSE(has(s, "A[8 * io + i0, i1] = A_tile")) << s;
+  test::expect_same_results(before, r.proc, {{"M", 8}, {"N", 16}, {"K", 7}}, "stage_gemm_a");
+  // Staging the whole k loop's B panel as well, then C on top: still the same.
+  Rewrite r2 = stage_mem(r.proc, "for k in _: _", "B[0:K, 16*jo + ji]", "B_col");
+  test::expect_same_results(before, r2.proc, {{"M", 8}, {"N", 32}, {"K", 3}}, "stage_gemm_b");
+}
+
+TEST(StageMem, PointCoordinatesAndScalars) {
+  Proc p = mod().proc("rowsum");
+  Rewrite r = stage_mem(p, "for j in _: _", "x[i, 0:m]", "xr");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "xr: f32[m] @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "y[i] += xr[j] * 2.0")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 3}, {"m", 5}}, "stage_row");
+  // A single element becomes a scalar, zeroed and added back.
+  Rewrite r2 = stage_mem(r.proc, "for j in _: _", "y[i]", "acc");
+  std::string s2 = print_proc(r2.proc);
+  EXPECT_TRUE(has(s2, "acc: f32 @ DRAM")) << s2;
+  EXPECT_TRUE(has(s2, "y[i] += acc")) << s2;
+  test::expect_same_results(p, r2.proc, {{"n", 4}, {"m", 3}}, "stage_scalar");
+}
+
+TEST(StageMem, ReadWriteBlockIsLoadedAndStored) {
+  Proc p = mod().proc("scale");
+  Rewrite r = stage_mem(p, "for i in _: _", "x[0:n]", "xs");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "xs[i0] = x[i0]")) << s;
+  EXPECT_TRUE(has(s, "x[i0] = xs[i0]")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 6}}, "stage_rw");
+  // accum needs a reduce-only block: here the block reads and writes.
+  std::string m = test::scheduling_error_message([&] { stage_mem(p, "for i in _: _", "x[0:n]", "xs", true); });
+  EXPECT_TRUE(has(m, "accum=True needs the block to only reduce")) << m;
+  EXPECT_TRUE(has(m, "x[i]")) << m;
+}
+
+TEST(StageMem, WindowsPassedToCallsAreRedirected) {
+  Proc p = mod().proc("rows_call");
+  Cursor first = find_stmt(p, "add1(_)");
+  Cursor last = find_stmt(p, "x[_] = _");
+  Rewrite r = stage_mem(p, stmt_range(p, first, last), "x[i, 0:8]", "xrow");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "add1(8, xrow[0:8])")) << s;
+  EXPECT_TRUE(has(s, "xrow[3] = xrow[2] * 2.0")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 3}}, "stage_call");
+  // The staged block's cursor follows it past the allocation and the load.
+  Cursor moved = r.forward(first);
+  EXPECT_TRUE(resolve_stmt(r.proc, moved).as<CallNode>()) << moved.str();
+}
+
+TEST(StageMem, RefusesWindowOutOfBounds) {
+  Proc p = tiled_gemm();
+  std::string m = test::scheduling_error_message(
+      [&] { stage_mem(p, "for ii in _: _", "C[8*io:8*io+9, 16*jo:16*jo+16]", "C_reg"); });
+  EXPECT_TRUE(has(m, "may be out of bounds of 'C'")) << m;
+  EXPECT_TRUE(has(m, "8 * io + 9 <= M")) << m;
+  // The twin with the tile's true size is accepted (GemmTileReduceOnlyZeroAndAddBack).
+  EXPECT_NO_THROW(stage_mem(p, "for ii in _: _", "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg"));
+}
+
+TEST(StageMem, RefusesGuardedTailUnlessDivisible) {
+  // A guarded split of a symbolic loop: the last tile's window may leave x.
+  Proc p = mod().proc("scale");
+  Proc g = split_loop(p, "i", 4, "io", "ii").proc;
+  std::string m = test::scheduling_error_message([&] { stage_mem(g, "for ii in _: _", "x[4*io:4*io+4]", "xt"); });
+  EXPECT_TRUE(has(m, "may be out of bounds of 'x'")) << m;
+  Proc g4 = split_loop(add_assertion(p, "n % 4 == 0"), "i", 4, "io", "ii").proc;
+  Rewrite r = stage_mem(g4, "for ii in _: _", "x[4*io:4*io+4]", "xt");
+  test::expect_same_results(add_assertion(p, "n % 4 == 0"), r.proc, {{"n", 12}}, "stage_guarded");
+}
+
+TEST(StageMem, RefusesAccessOutsideWindow) {
+  Proc p = tiled_gemm();
+  std::string m = test::scheduling_error_message(
+      [&] { stage_mem(p, "for ii in _: _", "C[8*io:8*io+4, 16*jo:16*jo+16]", "C_reg"); });
+  EXPECT_TRUE(has(m, "the access C[8 * io + ii, 16 * jo + ji] may be outside the window")) << m;
+  EXPECT_TRUE(has(m, "'8 * io + ii < 8 * io + 4' is not provable")) << m;
+  // Staging only the first half of the rows around the right block is legal.
+  Proc q = split_loop(p, "ii", 4, "iio", "iii", "guard", true).proc;
+  Rewrite r = stage_mem(q, "for iii in _: _", "C[8*io+4*iio:8*io+4*iio+4, 16*jo:16*jo+16]", "C_half");
+  test::expect_same_results(mod().proc("gemm"), r.proc, {{"M", 8}, {"N", 16}, {"K", 2}}, "stage_half");
+}
+
+TEST(StageMem, RefusesOtherNamesOfTheStorage) {
+  Proc p = mod().proc("aliased");
+  std::string m = test::scheduling_error_message([&] { stage_mem(p, "for j in _: _", "x[i, 0:8]", "xs"); });
+  EXPECT_TRUE(has(m, "through 'xr'")) << m;
+  // Legal twin: a block that also declares the window is redirected as a whole.
+  Rewrite r = stage_mem(p, "xr = _\nfor j in _: _", "x[i, 0:8]", "xs");
+  test::expect_same_results(p, r.proc, {{"n", 3}}, "stage_alias_block");
+}
+
+TEST(StageMem, ArgumentErrors) {
+  Proc p = mod().proc("scale");
+  EXPECT_THROW(stage_mem(p, "for i in _: _", "q[0:n]", "xs"), Error);
+  EXPECT_THROW(stage_mem(p, "for i in _: _", "x[0:n, 0:1]", "xs"), Error);
+  EXPECT_THROW(stage_mem(p, "for i in _: _", "x[0:n]", "1xs"), Error);
+}
+
+}  // namespace
+}  // namespace exo
