@@ -13,6 +13,7 @@ namespace exo {
 namespace {
 
 using rewrite_detail::const_value;
+using rewrite_detail::expect_loop;
 using rewrite_detail::instantiate;
 using rewrite_detail::provable_at;
 using rewrite_detail::Access;
@@ -210,10 +211,21 @@ Rewrite reorder_stmts(const Proc& p, const std::string& first, const std::string
   return reorder_stmts(p, find_stmt(p, first), find_stmt(p, second));
 }
 
-Rewrite unroll_loop(const Proc& p, const std::string& loop) {
+Rewrite reorder_before(const Proc& p, const Cursor& stmt) {
+  if (!stmt.is_stmt()) scheduling_error("reorder_before", p, stmt, "expected a single statement");
+  Cursor before = prev(p, stmt);
+  if (!before.valid())
+    scheduling_error("reorder_before", p, stmt, "expected a statement before it in the same block");
+  return reorder_stmts(p, before, stmt);
+}
+
+Rewrite reorder_before(const Proc& p, const std::string& stmt) { return reorder_before(p, find_stmt(p, stmt)); }
+
+Rewrite unroll_loop(const Proc& p, const std::string& loop) { return unroll_loop(p, find_loop(p, loop)); }
+
+Rewrite unroll_loop(const Proc& p, const Cursor& c) {
   const char* prim = "unroll_loop";
-  Cursor c = find_loop(p, loop);
-  auto* f = resolve_stmt(p, c).as<ForNode>();
+  auto* f = expect_loop(prim, p, c);
   long long lo, hi;
   if (!const_value(f->lo, lo) || !const_value(f->hi, hi))
     scheduling_error(prim, p, c,
@@ -229,6 +241,11 @@ Rewrite unroll_loop(const Proc& p, const std::string& loop) {
 
 Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
                    const std::string& inner, const std::string& tail, bool perfect) {
+  return split_loop(p, find_loop(p, loop), c, outer, inner, tail, perfect);
+}
+
+Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::string& outer,
+                   const std::string& inner, const std::string& tail, bool perfect) {
   const char* prim = "split";
   check_positive_int(prim, 2, "split_const", c);
   check_identifier(prim, 3, "iter_vars", outer);
@@ -236,8 +253,7 @@ Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const st
   check_one_of(prim, 4, "tail", tail, {"guard", "cut", "cut_and_guard"});
   if (outer == inner) argument_error(prim, 3, "iter_vars", "expected two different names");
   // Step 1. Locate.
-  Cursor cur = find_loop(p, loop);
-  auto* f = resolve_stmt(p, cur).as<ForNode>();
+  auto* f = expect_loop(prim, p, cur);
   long long lo;
   if (!const_value(f->lo, lo) || lo != 0)
     scheduling_error(prim, p, cur, "expected the loop to start at 0, got seq(" + print_expr(f->lo) + ", ...)");
@@ -295,8 +311,7 @@ Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const st
 namespace exo {
 
 Rewrite reorder_loops(const Proc& p, const std::string& loops) {
-  const char* prim = "reorder_loops";
-  // Step 1. Locate: "i j" names the nest; anything else is a reference to the outer loop.
+  // "i j" names the nest; anything else is a reference to the outer loop.
   std::string outer_ref = loops;
   std::string inner_name;
   if (size_t sp = loops.find(' '); sp != std::string::npos && loops.find(':') == std::string::npos) {
@@ -306,8 +321,13 @@ Rewrite reorder_loops(const Proc& p, const std::string& loops) {
       inner_name = rest;
     }
   }
-  Cursor c = find_loop(p, outer_ref);
-  auto* f = resolve_stmt(p, c).as<ForNode>();
+  return reorder_loops(p, find_loop(p, outer_ref), inner_name);
+}
+
+Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_name) {
+  const char* prim = "reorder_loops";
+  // Step 1. Locate.
+  auto* f = expect_loop(prim, p, c);
   auto* g = f->body.size() == 1 ? f->body[0].as<ForNode>() : nullptr;
   if (!g) scheduling_error(prim, p, c, "expected loop '" + f->iter.name() + "' to have a single loop as its body");
   if (!inner_name.empty() && g->iter.name() != inner_name)
@@ -394,11 +414,12 @@ Rewrite reorder_loops(const Proc& p, const std::string& loops) {
 
 namespace exo {
 
-Rewrite remove_loop(const Proc& p, const std::string& loop) {
+Rewrite remove_loop(const Proc& p, const std::string& loop) { return remove_loop(p, find_loop(p, loop)); }
+
+Rewrite remove_loop(const Proc& p, const Cursor& c) {
   const char* prim = "remove_loop";
   // Step 1. Locate.
-  Cursor c = find_loop(p, loop);
-  auto* f = resolve_stmt(p, c).as<ForNode>();
+  auto* f = expect_loop(prim, p, c);
   // Step 2. Check: the body ignores the iterator and running it again changes
   // nothing (no reduction, no location both read and written, declared outside).
   bool uses_iter = false;

@@ -3,6 +3,7 @@
 
 #include "analysis/lower.h"
 #include "analysis/solver.h"
+#include "exo/scheduling.h"
 
 namespace exo::rewrite_detail {
 
@@ -103,9 +104,12 @@ bool const_value(const Expr& e, long long& out) {
   return false;
 }
 
-bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
+namespace {
+
+// Preconditions, positive sizes, and the loop ranges and branch conditions
+// enclosing the statement at `path`.
+std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path, analysis::Lowering& L) {
   using namespace analysis;
-  Lowering L;
   std::vector<Formula> assume;
   for (auto& a : p->args)
     if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
@@ -126,11 +130,39 @@ bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
       b = orelse ? &c->orelse : &c->body;
     }
   }
+  return assume;
+}
+
+bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate) {
+  using namespace analysis;
+  Lowering L;
+  std::vector<Formula> assume = context_at(p, path, L);
   Formula g = L.formula(goal);
+  if (negate) g = f_not(g);
   std::vector<Formula> all = assume;
   all.push_back(g);
   for (auto& d : L.definitions_for(all)) assume.push_back(d);
   return prove(assume, g).answer == Answer::Yes;
+}
+
+}  // namespace
+
+bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) { return prove_at(p, path, goal, false); }
+
+bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal) { return prove_at(p, path, goal, true); }
+
+const ForNode* expect_loop(const char* prim, const Proc& p, const Cursor& c) {
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* f = s ? s.as<ForNode>() : nullptr;
+  if (!f) scheduling_error(prim, p, c, "expected a loop, got " + (s ? std::string("a statement of kind ") + stmt_kind_name(s->kind) : c.str()));
+  return f;
+}
+
+const IfNode* expect_if(const char* prim, const Proc& p, const Cursor& c) {
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* f = s ? s.as<IfNode>() : nullptr;
+  if (!f) scheduling_error(prim, p, c, "expected an if statement, got " + (s ? std::string("a statement of kind ") + stmt_kind_name(s->kind) : c.str()));
+  return f;
 }
 
 }  // namespace exo::rewrite_detail

@@ -1,0 +1,49 @@
+#pragma once
+// Dependences between two parts of a loop body, for fission and fusion: both
+// change the order of (second part, iteration i) and (first part, iteration j)
+// for i < j, so those pairs must not touch a common location where one writes.
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "exo/cursor.h"
+#include "exo/effects.h"
+#include "exo/loopir.h"
+
+namespace exo::rewrite_detail {
+
+struct Conflict {
+  exo::Access earlier;  // of the second part, in some iteration
+  exo::Access later;    // of the first part, in a later iteration
+};
+
+// The accesses of statements of p (by identity), each with all of p's loops and
+// branch conditions enclosing it.
+std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts);
+
+// The first pair (a of `first`, b of `second`) that may conflict when a runs in
+// a later iteration of the loop at nesting depth `depth` than b: at least one
+// writes (reductions commute with reductions) and, under the preconditions and
+// both accesses' loop ranges and branch conditions, they may touch one location.
+// Loops at depth >= `depth` are separate for the two accesses; outer loops are
+// shared. An access outside that loop (a bound evaluation) is compared with every
+// iteration. Undecided pairs count as conflicts.
+std::optional<Conflict> later_iteration_conflict(const Proc& p, const std::vector<exo::Access>& first,
+                                                 const std::vector<exo::Access>& second, size_t depth);
+
+// "write x[i + 1]", "read Cfg.field".
+std::string access_text(const exo::Access& a);
+
+// How many loops enclose the statement at `path`.
+size_t loop_depth(const Proc& p, const StmtPath& path);
+
+// Every name a block mentions (buffers, windows, variables).
+std::set<Sym> names_used(const Block& b);
+// The allocations and window statements at the top level of a block.
+std::vector<Sym> declared_names(const Block& b);
+// Config fields read by an expression / written by a block.
+std::set<std::pair<const Config*, std::string>> config_reads(const Expr& e);
+std::set<std::pair<const Config*, std::string>> config_writes(const Block& b);
+
+}  // namespace exo::rewrite_detail
