@@ -32,7 +32,8 @@ std::vector<StmtPath> accesses_of(const Proc& p, const Sym& x) {
   std::vector<StmtPath> out;
   walk_paths(p->body, StmtPath{PathStep{false, 0}}, [&](const Stmt& s, const StmtPath& path) {
     Effects e;
-    EffectCollector c(e, {});
+    const std::map<Sym, Sym> no_alias;
+    EffectCollector c(e, no_alias);
     // Only this statement's own expressions: nested statements are visited on their own.
     for (auto& x2 : stmt_exprs(s)) c.visit(x2);
     bool uses = e.used.count(x) > 0;
