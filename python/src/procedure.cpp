@@ -90,6 +90,14 @@ void define_procedure(py::module_& m) {
   define_sched_subprocs(cls);
   define_sched_reshape(cls);
 
+  m.def("solver_stats", [] {
+    SolverStats st = solver_stats();
+    py::dict d;
+    d["queries"] = st.queries;
+    d["solver_calls"] = st.solver_calls;
+    d["cache_hits"] = st.cache_hits;
+    return d;
+  }, "Counts of the analysis's queries since start: all, sent to Z3, answered from the cache.");
   m.def("compile_procs_to_strings", &compile_procs_to_strings, py::arg("procs"), py::arg("stem"),
         "(C source, header) for procs; the C source includes \"<stem>.h\".");
 }
