@@ -1,0 +1,95 @@
+"""Config primitives as Procedure methods: results, refusals, argument checks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import exo
+from exo import DRAM, config, proc
+
+
+@config
+class Cfg:
+    scale: f32
+    on: bool
+
+
+@proc
+def scaled(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, s: f32 @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i] * s
+
+
+@proc
+def reuse(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, s: f32 @ DRAM):
+    Cfg.scale = s
+    for i in seq(0, n):
+        y[i] = x[i] * Cfg.scale
+    Cfg.scale = 2.0
+    for i in seq(0, n):
+        y[i] += Cfg.scale
+
+
+def run(p, n=5):
+    x = np.arange(1, n + 1, dtype=np.float32)
+    y = np.full(n, -7.0, dtype=np.float32)
+    s = np.array([3.0], dtype=np.float32)
+    p.interpret(n=n, x=x, y=y, s=s)
+    return y
+
+
+def test_bind_config():
+    p = scaled.bind_config("s", Cfg, "scale")
+    assert "Cfg.scale = s\n        y[i] = x[i] * Cfg.scale" in str(p)
+    np.testing.assert_allclose(run(p), run(scaled))
+    # A cursor works as well as a pattern.
+    q = scaled.bind_config(scaled.find("s"), Cfg, "scale")
+    assert str(q) == str(p)
+
+
+def test_bind_config_type_mismatch():
+    with pytest.raises(exo.SchedulingError, match="has type f32 but config field 'Cfg.on' has type bool"):
+        scaled.bind_config("s", Cfg, "on")
+    with pytest.raises(ValueError, match="expected 'nope' to be a field of config 'Cfg'"):
+        scaled.bind_config("s", Cfg, "nope")
+    with pytest.raises(TypeError, match="expected a Config object"):
+        scaled.bind_config("s", "Cfg", "scale")
+
+
+def test_configwrite_root_and_after():
+    p = reuse.configwrite_root(Cfg, "scale", 4.5)
+    assert str(p).splitlines()[1].strip() == "Cfg.scale = 4.5"
+    np.testing.assert_allclose(run(p), run(reuse))
+    q = reuse.configwrite_after("for i in _: _ #0", Cfg, "scale", "s")
+    assert "Cfg.scale = s\n    Cfg.scale = 2.0" in str(q)
+    np.testing.assert_allclose(run(q), run(reuse))
+
+
+def test_configwrite_after_seen_by_later_read():
+    with pytest.raises(exo.SchedulingError, match="would be seen by the marked statement"):
+        reuse.configwrite_after("Cfg.scale = s", Cfg, "scale", 5.0)
+    # The bound loop writes the field before each read: a root write is free...
+    bound = scaled.bind_config("s", Cfg, "scale")
+    np.testing.assert_allclose(run(bound.configwrite_root(Cfg, "scale", 1.0)), run(scaled))
+    # ...but not once the read comes first.
+    @proc
+    def reads_first(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, s: f32 @ DRAM):
+        for i in seq(0, n):
+            y[i] = x[i] * Cfg.scale
+        Cfg.scale = s
+
+    with pytest.raises(exo.SchedulingError, match="configwrite_root: the new write of 'Cfg.scale'"):
+        reads_first.configwrite_root(Cfg, "scale", 1.0)
+
+
+def test_delete_config():
+    # 2.0 is read by the last loop; the first write is read by the first loop.
+    with pytest.raises(exo.SchedulingError, match="cannot delete the write of 'Cfg.scale'"):
+        reuse.delete_config("Cfg.scale = 2.0")
+    with pytest.raises(exo.SchedulingError, match="cannot delete the write"):
+        reuse.delete_config(reuse.find("Cfg.scale = s"))
+    # A write that is overwritten before any read goes.
+    p = reuse.configwrite_after("for i in _: _ #0", Cfg, "scale", 9.0).delete_config("Cfg.scale = 9.0")
+    assert str(p) == str(reuse)
+    np.testing.assert_allclose(run(p), run(reuse))
