@@ -1,0 +1,173 @@
+// fission_after: results compared with the original on random inputs
+// (interpreter and compiled C); each refusal paired with a legal twin.
+#include <gtest/gtest.h>
+
+#include "exo/exo.h"
+#include "exo/match.h"
+#include "exo/printer.h"
+#include "exo/scheduling.h"
+#include "support/schedule_check.h"
+
+namespace exo {
+namespace {
+
+const char* kSrc = R"(
+@proc
+def dep(n: size, x: f32[n + 1] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        x[i + 1] = y[i] * 2.0
+        z[i] = x[i]
+    for i in seq(0, n):
+        x[i] = y[i] * 2.0
+        z[i] = x[i + 1]
+
+@proc
+def nest(n: size, m: size, A: f32[n, m] @ DRAM, B: f32[n, m] @ DRAM, s: f32[n] @ DRAM):
+    for i in seq(0, n):
+        s[i] = 0.0
+        for j in seq(0, m):
+            A[i, j] = B[i, j] * 2.0
+            s[i] += A[i, j]
+
+@proc
+def temps(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        y[i] = t
+    u: f32[n] @ DRAM
+    for i in seq(0, n):
+        u[i] = x[i] * 2.0
+        y[i] += u[i]
+    v: f32 @ DRAM
+    for i in seq(0, n):
+        v = x[i] * 2.0
+        y[i] += v
+
+@proc
+def fwin(n: size, x: f32[n + 2] @ DRAM, z: f32[n] @ DRAM):
+    w = x[1:n + 1]
+    for i in seq(0, n):
+        w[i] = 2.0 * z[i]
+        z[i] = x[i]
+    for i in seq(0, n):
+        w[i] = 2.0
+        z[i] = x[i + 2]
+
+@proc
+def scale4(a: [f32][4] @ DRAM):
+    for k in seq(0, 4):
+        a[k] = a[k] * 2.0
+
+@proc
+def fcall(n: size, x: f32[n, 4] @ DRAM, y: f32[n, 4] @ DRAM):
+    for i in seq(0, n):
+        scale4(x[i, 0:4])
+        y[i, 0] = x[i, 1]
+    for i in seq(0, n):
+        scale4(x[i, 0:4])
+        if i + 1 < n:
+            y[i, 1] = x[i + 1, 2]
+
+@proc
+def gemv(n: size, m: size, y: f32[n] @ DRAM, A: f32[n, m] @ DRAM, x: f32[m] @ DRAM):
+    for i in seq(0, n):
+        y[i] = 0.0
+        for j in seq(0, m):
+            y[i] += A[i, j] * x[j]
+
+@proc
+def branch(n: size, x: f32[n] @ DRAM):
+    for i in seq(0, n):
+        if i > 2:
+            x[i] = 1.0
+        else:
+            x[i] = 2.0
+            x[i] += 1.0
+)";
+
+const Module& mod() {
+  static Module m = Module::from_string(kSrc);
+  return m;
+}
+
+std::string sched_error(const std::function<void()>& f) { return test::scheduling_error_message(f); }
+
+TEST(Fission, DependenceKeptOrRefused) {
+  Proc p = mod().proc("dep");
+  Cursor read = find_stmt(p, "z[i] = x[i]");
+  // z[i] reads what the previous iteration wrote: all writes first keeps that.
+  Rewrite r = fission_after(p, "x[i + 1] = _");
+  EXPECT_EQ(r.forward(read).str(), "body[1].body[0]");
+  EXPECT_EQ(r.forward(find_loop(p, "i #1")).str(), "body[2]");
+  for (long long n : {1, 6}) test::expect_same_results(p, r.proc, {{"n", n}}, "fission_dep_" + std::to_string(n));
+  // z[i] reads x[i + 1] before the next iteration overwrites it: refused.
+  std::string m = sched_error([&] { fission_after(p, "x[i] = _"); });
+  EXPECT_NE(m.find("fission_after: cannot fission loop 'i': the read x[i + 1] after the split point in one iteration "
+                   "and the write x[i] before it in a later iteration may touch the same location of 'x'"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find(">   for i in seq(0, n):  # <-- here\n        x[i] = y[i] * 2.0"), std::string::npos) << m;
+}
+
+TEST(Fission, TwoLevels) {
+  Proc p = mod().proc("nest");
+  Rewrite r = fission_after(p, "A[_] = _", 2);
+  EXPECT_EQ(match_pattern(r.proc, "for i in _: _").size(), 2u) << print_proc(r.proc);
+  EXPECT_EQ(r.forward(find_stmt(p, "s[_] += _")).str(), "body[1].body[0].body[0]");
+  for (long long m : {1, 3})
+    test::expect_same_results(p, r.proc, {{"n", 4}, {"m", m}}, "fission_nest_" + std::to_string(m));
+  std::string m = sched_error([&] { fission_after(p, "A[_] = _", 3); });
+  EXPECT_NE(m.find("cannot lift the split 3 level(s): only 2 statement(s) enclose it"), std::string::npos) << m;
+}
+
+TEST(Fission, Allocations) {
+  Proc p = mod().proc("temps");
+  std::string m = sched_error([&] { fission_after(p, "t = _"); });
+  EXPECT_NE(m.find("cannot fission loop 'i': 't' is declared before the split point and used after it"),
+            std::string::npos)
+      << m;
+  // The same with the temporary lifted out as a buffer indexed by i: accepted.
+  Rewrite r = fission_after(p, "u[_] = _");
+  test::expect_same_results(p, r.proc, {{"n", 5}}, "fission_lifted_tmp");
+  // A scalar temporary lifted without a dimension: every iteration reuses it.
+  m = sched_error([&] { fission_after(p, "v = _"); });
+  EXPECT_NE(m.find("the read v after the split point in one iteration and the write v before it"), std::string::npos)
+      << m;
+}
+
+TEST(Fission, ThroughWindowsAndCalls) {
+  Proc w = mod().proc("fwin");
+  Rewrite r = fission_after(w, "w[_] = 2.0 * _");
+  test::expect_same_results(w, r.proc, {{"n", 5}}, "fission_win");
+  std::string m = sched_error([&] { fission_after(w, "w[_] = 2.0"); });
+  EXPECT_NE(m.find("the read x[i + 2] after the split point in one iteration and the write x[1 + i] before it"),
+            std::string::npos)
+      << m;
+  Proc c = mod().proc("fcall");
+  Rewrite rc = fission_after(c, "scale4(_)");
+  test::expect_same_results(c, rc.proc, {{"n", 4}}, "fission_call");
+  m = sched_error([&] { fission_after(c, "scale4(_) #1"); });
+  EXPECT_NE(m.find("the read x[i + 1, 2] after the split point"), std::string::npos) << m;
+}
+
+TEST(Fission, GuardsFromSplit) {
+  Proc g = mod().proc("gemv");
+  Proc s = split_loop(g, "i", 4, "io", "ii").proc;  // y[...] = 0.0 sits under the tail guard
+  Rewrite r = fission_after(s, "y[_] = 0.0", 3);
+  EXPECT_EQ(match_pattern(r.proc, "for io in _: _").size(), 2u) << print_proc(r.proc);
+  for (long long n : {3, 8, 9}) test::expect_same_results(g, r.proc, {{"n", n}, {"m", 3}}, "fission_guard_" + std::to_string(n));
+}
+
+TEST(Fission, ElseBranchAndEmptySides) {
+  Proc b = mod().proc("branch");
+  std::string m = sched_error([&] { fission_after(b, "x[i] = 2.0"); });
+  EXPECT_NE(m.find("the split point is in the else branch of if 'i > 2'"), std::string::npos) << m;
+  // After the last statement of a body there is nothing to split: the point moves out.
+  Proc d = mod().proc("dep");
+  Rewrite r = fission_after(d, "z[i] = x[i]");
+  EXPECT_EQ(print_proc(r.proc), print_proc(d));
+}
+
+}  // namespace
+}  // namespace exo
