@@ -45,6 +45,11 @@ Rewrite configwrite_after(const Proc& p, const Cursor& stmt, const ConfigPtr& co
 Rewrite configwrite_after(const Proc& p, const std::string& stmt, const ConfigPtr& config, const std::string& field,
                           const std::string& expr, const Scope* scope = nullptr);
 
+// Inserts `config.field = expr` at the gap `gap` (a Gap cursor), as the
+// reference's write_config; `expr` is Exo text over the proc's arguments.
+Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, const std::string& field,
+                     const std::string& expr, const Scope* scope = nullptr);
+
 // Deletes the config write `stmt` (`config.field = _`).
 Rewrite delete_config(const Proc& p, const Cursor& stmt);
 Rewrite delete_config(const Proc& p, const std::string& stmt);

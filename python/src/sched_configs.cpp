@@ -19,6 +19,11 @@ void define_sched_configs(ProcClass& c) {
     Cursor at = ref_to_cursor(h, stmt, RefKind::Stmt, "configwrite_after", 1, "stmt_cursor");
     return derive(h, configwrite_after(h.proc, at, cfg.config, field, expr));
   });
+  c.def("write_config", [](const ProcHandle& h, py::object gap, const ConfigHandle& cfg, const std::string& field,
+                           const std::string& expr) {
+    Cursor at = ref_to_cursor(h, gap, RefKind::Any, "write_config", 1, "gap_cursor");
+    return derive(h, write_config(h.proc, at, cfg.config, field, expr));
+  });
   c.def("delete_config", [](const ProcHandle& h, py::object stmt) {
     Cursor at = ref_to_cursor(h, stmt, RefKind::Stmt, "delete_config", 1, "stmt_cursor");
     return derive(h, delete_config(h.proc, at));

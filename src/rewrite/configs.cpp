@@ -409,6 +409,18 @@ Rewrite configwrite_after(const Proc& p, const std::string& stmt, const ConfigPt
   return configwrite_after(p, find_stmt(p, stmt), config, field, expr, scope);
 }
 
+Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, const std::string& field,
+                     const std::string& expr, const Scope* scope) {
+  const char* prim = "write_config";
+  const Config::Field& fld = lookup_field(prim, 2, config, field);
+  if (!gap.is_gap() || !resolve_parent_block(p, gap.path) ||
+      gap.index() > static_cast<int>(resolve_parent_block(p, gap.path)->size()))
+    argument_error(prim, 1, "gap_cursor", "expected a gap cursor (stmt.before() or stmt.after())");
+  check_writable(prim, p, config);
+  Expr v = check_value(p, config, fld, expr, scope);
+  return insert_write(prim, p, gap.path, config, field, v, cursor_srcinfo(p, gap));
+}
+
 Rewrite delete_config(const Proc& p, const Cursor& stmt) {
   const char* prim = "delete_config";
   Stmt s = stmt.is_stmt() ? resolve_stmt(p, stmt) : Stmt();

@@ -218,6 +218,19 @@ TEST(ConfigWriteAfter, LaterIterationsAndHeldValues) {
   EXPECT_TRUE(equivalent(p, r.proc));
 }
 
+TEST(WriteConfig, InsertsAtAGap) {
+  Proc p = mod().proc("mix_early");
+  // Before the loop body's first statement: the body's own write comes before its read.
+  Cursor body_start = before(find_stmt(p, "y[_] = _"));
+  Rewrite r = write_config(p, body_start, cfg("Cfg"), "scale", "s");
+  EXPECT_TRUE(has(r.proc, "for i in seq(0, n):\n        Cfg.scale = s\n        y[i] = x[i] * s")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {{"n", 4}}, "write_config_gap", all_cfgs());
+  // Twin: right before the read it would be seen.
+  std::string m = test::scheduling_error_message(
+      [&] { write_config(p, before(find_stmt(p, "y[_] += _")), cfg("Cfg"), "scale", "s"); });
+  EXPECT_NE(m.find("write_config: the new write of 'Cfg.scale'"), std::string::npos) << m;
+}
+
 TEST(DeleteConfig, DeletesRedundantAndDeadWrites) {
   Proc p = mod().proc("twice");
   // The write in the loop stores the value already held.
