@@ -1,0 +1,142 @@
+"""Buffer primitives as Procedure methods: stage_mem, bind_expr, expand_dim,
+rearrange_dim, lift_alloc, data_reuse, inline_window."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import exo
+from exo import DRAM, SchedulingError, proc
+
+
+@proc
+def gemm_tiled(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
+    assert M % 8 == 0
+    assert N % 16 == 0
+    for io in seq(0, M / 8):
+        for jo in seq(0, N / 16):
+            for ii in seq(0, 8):
+                for ji in seq(0, 16):
+                    for k in seq(0, K):
+                        C[8 * io + ii, 16 * jo + ji] += A[8 * io + ii, k] * B[k, 16 * jo + ji]
+
+
+@proc
+def ex(n: size, x: f32[n, 16] @ DRAM, y: f32[n, 16] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, 16):
+            t: f32 @ DRAM
+            t = x[i, j] * 2.0
+            y[i, j] = t + 1.0
+
+
+@proc
+def reuse(n: size, x: f32[n, 8] @ DRAM, y: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        a: f32[8] @ DRAM
+        for j in seq(0, 8):
+            a[j] = x[i, j] * 2.0
+        b: f32[8] @ DRAM
+        for j in seq(0, 8):
+            b[j] = x[i, j] + 1.0
+        for j in seq(0, 8):
+            y[i, j] = b[j] + a[j]
+
+
+@proc
+def win(n: size, x: f32[n, 16] @ DRAM, y: f32[n, 4, 8] @ DRAM):
+    for i in seq(0, n):
+        xr = x[i, 4:12]
+        u: f32[4, 8] @ DRAM
+        for a in seq(0, 4):
+            for b in seq(0, 8):
+                u[a, b] = xr[b] * 2.0 + x[i, a]
+        for a in seq(0, 4):
+            for b in seq(0, 8):
+                y[i, a, b] = u[a, b]
+
+
+def rand(*shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def run_gemm(p, M=16, N=32, K=5):
+    A, B = rand(M, K, seed=1), rand(K, N, seed=2)
+    C = rand(M, N, seed=3)
+    p.interpret(M=M, N=N, K=K, A=A, B=B, C=C)
+    return C
+
+
+def run_ex(p, n=3, shape=(16,)):
+    x = rand(n, 16, seed=4)
+    y = np.full((n,) + shape, -7.0, np.float32)
+    p.interpret(n=n, x=x, y=y)
+    return y
+
+
+def test_stage_mem_seed_order_and_reference_order():
+    p = gemm_tiled.stage_mem("C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg", "for ii in _: _")
+    assert "C_reg: f32[8, 16] @ DRAM" in str(p)
+    np.testing.assert_allclose(run_gemm(p), run_gemm(gemm_tiled), rtol=1e-5, atol=1e-5)
+    block = gemm_tiled.find_loop("ii")
+    q = gemm_tiled.stage_mem(block, "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg", True)
+    assert str(q) == str(p)
+    a = gemm_tiled.stage_mem("A[8*io:8*io+8, 0:K]", "A_tile", "for ii in _: _")
+    np.testing.assert_allclose(run_gemm(a), run_gemm(gemm_tiled), rtol=1e-5, atol=1e-5)
+
+
+def test_stage_mem_refusals_with_twins():
+    with pytest.raises(SchedulingError, match="may be out of bounds of 'C'"):
+        gemm_tiled.stage_mem("C[8*io:8*io+9, 16*jo:16*jo+16]", "C_reg", "for ii in _: _")
+    with pytest.raises(SchedulingError, match=r"may be outside the window"):
+        gemm_tiled.stage_mem("C[8*io:8*io+4, 16*jo:16*jo+16]", "C_reg", "for ii in _: _")
+    gemm_tiled.stage_mem("C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg", "for ii in _: _")
+
+
+def test_stage_mem_statement_range():
+    p = ex.stage_mem("x[i, j]", "xv", "t = _", "y[_] = _")
+    assert "xv: f32 @ DRAM" in str(p)
+    np.testing.assert_allclose(run_ex(p), run_ex(ex))
+
+
+def test_expand_lift_and_refusal():
+    p = ex.expand_dim("t", 16, "j").lift_alloc("t")
+    assert "t: f32[16] @ DRAM" in str(p)
+    np.testing.assert_allclose(run_ex(p), run_ex(ex))
+    with pytest.raises(SchedulingError, match="may be out of range"):
+        ex.expand_dim("t", 8, "j")
+    q = ex.lift_alloc("t", n_lifts=1, keep_dims=True)
+    assert "t[j] = x[i, j] * 2.0" in str(q)
+    np.testing.assert_allclose(run_ex(q), run_ex(ex))
+    with pytest.raises(SchedulingError, match="keep_dims needs a constant trip count"):
+        ex.lift_alloc("t", n_lifts=2, keep_dims=True)
+
+
+def test_bind_expr_pattern_and_cse():
+    p = ex.bind_expr("s", "x[i, j] * 2.0")
+    assert "s = x[i, j] * 2.0" in str(p)
+    np.testing.assert_allclose(run_ex(p), run_ex(ex))
+    q = ex.bind_expr("s", ex.find("x[i, j] * 2.0"), cse=True)
+    assert str(q) == str(p)
+
+
+def test_data_reuse_live_and_dead():
+    with pytest.raises(SchedulingError, match="buffer still live"):
+        reuse.data_reuse("a", "b")
+
+
+def test_inline_window_and_rearrange():
+    p = win.inline_window("xr = _")
+    assert "xr" not in str(p)
+    def run(q):
+        x = rand(2, 16, seed=5)
+        y = np.zeros((2, 4, 8), np.float32)
+        q.interpret(n=2, x=x, y=y)
+        return y
+    np.testing.assert_allclose(run(p), run(win))
+    r = p.rearrange_dim("u", [1, 0])
+    assert "u: f32[8, 4] @ DRAM" in str(r)
+    np.testing.assert_allclose(run(r), run(win))
+    with pytest.raises(ValueError):
+        win.rearrange_dim("u", [0, 0])
