@@ -11,40 +11,8 @@ from ._sched_configs import ConfigsPrimitives
 from ._sched_loops import LoopsPrimitives
 from ._sched_reshape import ReshapePrimitives
 from ._sched_subprocs import SubprocsPrimitives
-from .API_cursors import Cursor
-from .memory import memory_class
+from .API_cursors import ArgCursor, Cursor, ExprListCursor, GapCursor, InvalidCursor, lift_cursor
 from .qast import make_qast
-
-
-class ArgInfo:
-    """A procedure argument: name, scalar type, shape and memory."""
-
-    def __init__(self, info):
-        self._info = info
-
-    def name(self):
-        return self._info["name"]
-
-    def type(self):
-        """The scalar type's name: "f32", "size", "index", ..."""
-        return self._info["type"]
-
-    def is_tensor(self):
-        return self._info["is_tensor"]
-
-    def is_window(self):
-        return self._info["is_window"]
-
-    def shape(self):
-        """The extents as Exo source strings (empty for scalars)."""
-        return list(self._info["shape"])
-
-    def mem(self):
-        """The memory class of a buffer argument (None for control values)."""
-        return memory_class(self._info["mem"])
-
-    def __repr__(self):
-        return f"{self.name()}: {self._info['type_str']}"
 
 
 # Procedures asserted (or known) to be equivalent, as a union-find over the
@@ -79,9 +47,6 @@ class Procedure(
 
     def get_instr(self):
         return self._handle.c_instr()
-
-    def args(self):
-        return [ArgInfo(a) for a in self._handle.args()]
 
     def get_ast(self, pattern=None):
         if pattern is not None:
@@ -123,24 +88,71 @@ class Procedure(
         return hash(self._handle.id())
 
     # ---- cursors ----
+    def args(self):
+        """Cursors to the arguments (ArgCursor: name(), type(), shape(), mem(), ...)."""
+        return [lift_cursor(a, self) for a in _core.proc_args(self._handle)]
+
+    def body(self):
+        """The whole body as a BlockCursor."""
+        return lift_cursor(_core.proc_body(self._handle), self)
+
     def find(self, pattern, many=False):
-        """The first match of `pattern` (a cursor), or all matches with many=True."""
-        found = [Cursor(c) for c in _core.find(self._handle, pattern, many)]
+        """The first match of `pattern` (a cursor), or all matches with many=True.
+        Raises SchedulingError when nothing matches."""
+        if not isinstance(pattern, str):
+            raise TypeError("expected a pattern string")
+        found = [lift_cursor(c, self) for c in _core.find(self._handle, pattern, many)]
         return found if many else found[0]
+
+    def find_all(self, pattern):
+        """All matches of `pattern`: find(pattern, many=True)."""
+        return self.find(pattern, many=True)
 
     def find_loop(self, loop_pattern, many=False):
         """A loop by iterator name (`"i"`, `"i #1"`) or by a loop pattern."""
-        found = [Cursor(c) for c in _core.find_loop(self._handle, loop_pattern, many)]
+        if not isinstance(loop_pattern, str):
+            raise TypeError("expected a loop name or pattern string")
+        found = [lift_cursor(c, self) for c in _core.find_loop(self._handle, loop_pattern, many)]
         return found if many else found[0]
 
     def find_alloc(self, name):
-        return Cursor(_core.find_alloc(self._handle, name))
+        """The allocation of `name` (`"x"`, `"x #1"`)."""
+        return lift_cursor(_core.find_alloc(self._handle, name), self)
+
+    def find_alloc_or_arg(self, buf_name):
+        """The allocation of `buf_name`, or else the argument of that name."""
+        if not isinstance(buf_name, str):
+            raise TypeError("expected a buffer name")
+        arg = _core.find_arg(self._handle, buf_name.strip())
+        if arg is not None:
+            try:
+                return self.find_alloc(buf_name)
+            except _core.SchedulingError:
+                return lift_cursor(arg, self)
+        return self.find_alloc(buf_name)
 
     def forward(self, cursor):
-        """`cursor` (of this procedure or one it was scheduled from) in this procedure."""
+        """`cursor` (of this procedure or one it was scheduled from) in this
+        procedure: an InvalidCursor when a rewrite on the way removed it."""
         if not isinstance(cursor, Cursor):
             raise TypeError("expected a cursor")
-        return Cursor(_core.forward(self._handle, cursor._impl))
+        if cursor.is_invalid():
+            return cursor
+        if isinstance(cursor, ArgCursor):
+            return cursor if cursor.proc() == self else self._forward_arg(cursor)
+        if isinstance(cursor, ExprListCursor):
+            return ExprListCursor([self.forward(c) for c in cursor], self)
+        fwd = _core.forward_or_invalid(self._handle, cursor._impl)
+        if isinstance(cursor, GapCursor):
+            return GapCursor(fwd, self, cursor.type()) if fwd.kind() != "invalid" else InvalidCursor()
+        return lift_cursor(fwd, self)
+
+    def _forward_arg(self, arg):
+        # Arguments keep their names through scheduling (transpose keeps the name too).
+        for a in self.args():
+            if a.name() == arg.name():
+                return a
+        return InvalidCursor()
 
     # ---- compilation and execution ----
     def c_code_str(self):
@@ -200,7 +212,7 @@ class Procedure(
         return Procedure(self._handle.add_assertion(assertion, handles))
 
     def transpose(self, arg_cursor):
-        """A copy whose 2-D argument (given by name or ArgInfo) has its dimensions swapped."""
+        """A copy whose 2-D argument (given by name or ArgCursor) has its dimensions swapped."""
         name = arg_cursor.name() if hasattr(arg_cursor, "name") and callable(arg_cursor.name) else arg_cursor
         if not isinstance(name, str):
             raise TypeError("expected a 2D argument (its name or one of args())")
