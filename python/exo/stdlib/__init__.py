@@ -1,0 +1,1 @@
+"""exo.stdlib: scheduling helpers in the module layout of exo-lang."""
