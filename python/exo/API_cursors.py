@@ -306,7 +306,8 @@ class ArgCursor(Cursor):
         return hash(self._impl)
 
     def __str__(self):
-        return f"{self.name()}: {self._impl.type_str()}"
+        mem = self.mem()
+        return f"{self.name()}: {self._impl.type_str()}" + (f" @ {mem.name()}" if mem is not None else "")
 
     def __repr__(self):
         return f"<ArgCursor {self}>"
