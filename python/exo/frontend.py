@@ -86,6 +86,11 @@ def _parse_proc(f, caller_locals, c_instr=None, c_global=""):
         raise TypeError("@proc decorator must be applied to a function")
     filename, body, def_line, indent = _source(f, "proc")
     namespaces = [_closure_vars(f), caller_locals, f.__globals__]
+    # `with python:` blocks and `{...}` unquotes are expanded into plain Exo text
+    # first (below); unquoted Python objects get fresh names.
+    body, unquoted = expand_metaprogram(body, filename, def_line, namespaces)
+    if unquoted:
+        namespaces = [unquoted] + namespaces
     # A synthetic decorator on the line above the definition keeps line numbers exact.
     handle = _core.parse_proc(
         "@proc\n" + body,
@@ -126,3 +131,403 @@ def config(_cls=None, *, readwrite=True):
         return Config(handle)
 
     return parse_config if _cls is None else parse_config(_cls)
+
+
+# --------------------------------------------------------------------------- #
+# Metaprogramming: `with python:` / `with exo:` blocks, `{...}` and `~{...}`
+#
+# The expansion happens here, before the core parses anything: the Python code
+# of `with python:` blocks runs (with its `with exo:` blocks turned into calls
+# that emit their Exo statements), and the result is plain Exo text. Emitted
+# statements are preceded by `#@exo-srcline LINE COLSHIFT` comments, which the
+# core's lexer uses to give them the positions they have in the user's file.
+# Unquoted Python objects that have no Exo spelling (memories, procs, externs)
+# are bound to fresh names the resolver answers.
+
+
+class ExoQuote:
+    """A quoted Exo expression (`~{...}`), as Exo source text."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return f"~{{{self.text}}}"
+
+
+class ExoStmtQuote:
+    """Quoted Exo statements (`with exo as s:`), unquoted with `{s}`."""
+
+    def __init__(self, chunks):
+        self._chunks = chunks
+
+    def __repr__(self):
+        return "<exo statements: " + "; ".join(c[3] for c in self._chunks) + ">"
+
+
+def _with_kind(s):
+    """"python" / "exo" for `with python:` / `with exo [as x]:` statements."""
+    if isinstance(s, ast.With) and len(s.items) == 1:
+        e = s.items[0].context_expr
+        if isinstance(e, ast.Name) and e.id in ("python", "exo"):
+            return e.id
+    return None
+
+
+def _is_unquote(node):
+    return isinstance(node, ast.Set) and len(node.elts) == 1
+
+
+def _is_quote(node):
+    return isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert) and _is_unquote(node.operand)
+
+
+def _needs_expansion(fdef):
+    return any(_with_kind(n) or _is_unquote(n) for n in ast.walk(fdef))
+
+
+def _exo_names(fdef):
+    """Names Exo code binds (arguments, loop variables, allocations, windows):
+    these are never unquoted implicitly."""
+    names = {a.arg for a in fdef.args.args}
+
+    def walk(stmts, in_python):
+        for s in stmts:
+            kind = _with_kind(s)
+            if kind:
+                walk(s.body, kind == "python")
+                continue
+            if not in_python:
+                if isinstance(s, ast.For) and isinstance(s.target, ast.Name):
+                    names.add(s.target.id)
+                elif isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name):
+                    names.add(s.target.id)
+                elif isinstance(s, ast.Assign):
+                    names.update(t.id for t in s.targets if isinstance(t, ast.Name))
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                walk(getattr(s, field, []) or [], in_python)
+
+    walk(fdef.body, False)
+    return names
+
+
+def _exo_nodes(node):
+    """The nodes of Exo code under `node`: not inside unquotes `{...}` (Python
+    expressions) nor inside nested `with python:` blocks."""
+    todo = [node]
+    while todo:
+        n = todo.pop()
+        yield n
+        if _with_kind(n) == "python" or _is_unquote(n):
+            continue
+        todo.extend(ast.iter_child_nodes(n))
+
+
+def _implicit_names(node, exo_names):
+    """Name reads in the Exo code under `node` that may be implicit unquotes: not
+    Exo names, not called functions, not attribute bases (`Cfg` in `Cfg.field`)."""
+    nodes = list(_exo_nodes(node))
+    skip = set()
+    for n in nodes:
+        if isinstance(n, ast.Call):
+            skip.add(id(n.func))
+        elif isinstance(n, ast.Attribute):
+            skip.add(id(n.value))
+    return [
+        n
+        for n in nodes
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in exo_names and id(n) not in skip
+    ]
+
+
+_NOT_FOUND = object()
+
+
+class _Template:
+    """An Exo fragment inside Python code (`with exo:` body or `~{...}` expression)
+    and the Python expressions whose values it needs when it is used."""
+
+    def __init__(self, nodes, exo_names):
+        self.nodes = nodes
+        self.unquotes, self.names = [], []
+        for top in nodes:
+            self.unquotes += [n for n in _exo_nodes(top) if _is_unquote(n)]
+            self.names += _implicit_names(top, exo_names)
+
+
+class _PythonRewriter(ast.NodeTransformer):
+    """Turns the Python code of a `with python:` block into code that calls the
+    expander: `with exo:` emits, `~{e}` quotes, `{s}` emits quoted statements,
+    and Exo names that Python does not define become quotes of themselves."""
+
+    def __init__(self, expander):
+        self.x = expander
+
+    def _call(self, fn, *args):
+        return ast.Call(func=ast.Name(id=fn, ctx=ast.Load()), args=list(args), keywords=[])
+
+    def _lambda(self, body):
+        no_args = ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None,
+                                defaults=[])
+        return ast.Lambda(args=no_args, body=body)
+
+    def _template_call(self, fn, tmpl_id):
+        t = self.x.templates[tmpl_id]
+        values = ast.Tuple(elts=[self._lambda(self.visit(copy_node(u.elts[0]))) for u in t.unquotes], ctx=ast.Load())
+        names = ast.Tuple(elts=[self._lambda(ast.Name(id=n.id, ctx=ast.Load())) for n in t.names], ctx=ast.Load())
+        return self._call(fn, ast.Constant(tmpl_id), values, names)
+
+    def visit_With(self, node):
+        kind = _with_kind(node)
+        if kind == "python":
+            raise self.x.error(node, "'with python:' cannot be nested directly in Python code")
+        if kind != "exo":
+            return self.generic_visit(node)
+        tid = self.x.add_template(node.body)
+        target = node.items[0].optional_vars
+        if target is None:
+            return ast.Expr(value=self._template_call("__exo_emit__", tid))
+        return ast.Assign(targets=[target], value=self._template_call("__exo_quote_stmts__", tid))
+
+    def visit_UnaryOp(self, node):
+        if not _is_quote(node):
+            return self.generic_visit(node)
+        tid = self.x.add_template([node.operand.elts[0]])
+        return self._template_call("__exo_quote__", tid)
+
+    def visit_Expr(self, node):
+        if _is_unquote(node.value):
+            return ast.Expr(value=self._call("__exo_emit_quoted__", self.visit(node.value.elts[0])))
+        return self.generic_visit(node)
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Load) and node.id in self.x.exo_names:
+            return self._call("__exo_name__", ast.Constant(node.id), self._lambda(ast.Name(id=node.id, ctx=ast.Load())))
+        return node
+
+
+def copy_node(node):
+    import copy
+
+    return copy.deepcopy(node)
+
+
+class _Expander:
+    def __init__(self, text, filename, def_line, namespaces, fdef):
+        self.lines = text.splitlines()
+        self.filename = filename
+        self.def_line = def_line
+        self.exo_names = _exo_names(fdef)
+        self.templates = []
+        self.bound = {}  # fresh name -> unquoted Python object
+        self.chunks = []  # (text line, original column, indent, first line, continuation lines)
+        self.indent = 0
+        self.in_unquote = False
+        env = {}
+        for ns in reversed(namespaces):
+            env.update(ns)
+        env.update(
+            __exo_emit__=self._emit_template,
+            __exo_quote_stmts__=self._quote_stmts,
+            __exo_quote__=self._quote_expr,
+            __exo_emit_quoted__=self._emit_quoted,
+            __exo_name__=self._name,
+        )
+        self.env = env
+
+    # ---- values of unquotes ----
+    def add_template(self, nodes):
+        self.templates.append(_Template(nodes, self.exo_names))
+        return len(self.templates) - 1
+
+    def _evaluate(self, thunk):
+        was, self.in_unquote = self.in_unquote, True
+        try:
+            return thunk()
+        finally:
+            self.in_unquote = was
+
+    def _lookup(self, tmpl, values, names):
+        found = {id(u): self._evaluate(v) for u, v in zip(tmpl.unquotes, values)}
+        for n, thunk in zip(tmpl.names, names):
+            try:
+                v = thunk()
+            except NameError:
+                continue
+            if isinstance(v, (ExoQuote, numbers.Number)):
+                found[id(n)] = v
+        return found
+
+    def splice(self, value, node):
+        """Exo text for an unquoted Python value."""
+        if isinstance(value, ExoQuote):
+            return value.text if isinstance(node, ast.Name) else f"({value.text})"
+        if isinstance(value, ExoStmtQuote):
+            raise self.error(node, "quoted statements cannot be unquoted as an expression")
+        if isinstance(value, bool):
+            return "True" if value else "False"
+        if isinstance(value, numbers.Integral):
+            return str(int(value)) if value >= 0 else f"({int(value)})"
+        if isinstance(value, numbers.Real):
+            return repr(float(value)) if value >= 0 else f"({float(value)!r})"
+        if isinstance(value, str):
+            return value  # a type such as "i32", spliced as written
+        if isinstance(value, slice):
+            if value.start is None or value.stop is None or value.step is not None:
+                raise self.error(node, "an unquoted slice needs a start and a stop and no step")
+            return f"{self.splice(value.start, node)}:{self.splice(value.stop, node)}"
+        name = f"__exo_unquoted_{len(self.bound)}"
+        self.bound[name] = value
+        return name
+
+    def error(self, node, msg):
+        line = self.def_line + node.lineno - 1
+        return _core.ParseError(f"{self.filename}:{line}: {msg}")
+
+    # ---- statements ----
+    def text_of(self, node, found):
+        """Source text of `node` with the unquotes in `found` spliced in."""
+        l0, c0 = node.lineno, node.col_offset
+        lines = self.lines[l0 - 1 : node.end_lineno]
+        lines[-1] = lines[-1][: node.end_col_offset] if node.end_lineno == l0 else lines[-1][: node.end_col_offset]
+        lines[0] = lines[0][c0:]
+        edits = []
+        for n in ast.walk(node):
+            if id(n) in found:
+                edits.append((n, found[id(n)]))
+        # Right to left, bottom to top, so earlier positions stay valid.
+        for n, v in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
+            a, b = n.lineno - l0, n.end_lineno - l0
+            ca = n.col_offset - (c0 if a == 0 else 0)
+            cb = n.end_col_offset - (c0 if b == 0 else 0)
+            text = self.splice(v, n)
+            lines[a : b + 1] = [lines[a][:ca] + text + lines[b][cb:]]
+        return lines
+
+    def emit(self, node, lines, indent):
+        self.chunks.append((node.lineno + 1, node.col_offset, self.indent + indent, lines[0], lines[1:]))
+
+    def block(self, stmts, indent, found):
+        for s in stmts:
+            self.stmt(s, indent, found)
+
+    def stmt(self, s, indent, found):
+        kind = _with_kind(s)
+        if kind == "python":
+            return self.run_python(s, indent)
+        if kind == "exo":
+            raise self.error(s, "'with exo:' is only allowed inside 'with python:'")
+        if isinstance(s, (ast.For, ast.If)) and s.body[0].lineno > s.lineno:
+            header = s.iter if isinstance(s, ast.For) else s.test
+            head = self.text_of(s, {})[0]
+            # The header up to its ':' with unquotes in the iterator/condition spliced.
+            pre = head[: header.col_offset - s.col_offset]
+            cond = self.text_of(header, found)
+            if len(cond) != 1:
+                raise self.error(s, "a loop or if header with unquotes must fit on one line")
+            if pre.startswith("elif"):
+                pre = pre[2:]
+            self.emit(s, [pre + cond[0] + ":"], indent)
+            self.block(s.body, indent + 4, found)
+            if s.orelse:
+                else_node = ast.Pass(lineno=s.orelse[0].lineno - 1, col_offset=s.col_offset)
+                self.emit(else_node, ["else:"], indent)
+                self.block(s.orelse, indent + 4, found)
+            return
+        self.emit(s, self.text_of(s, found), indent)
+
+    # ---- Python code ----
+    def run_python(self, with_node, indent):
+        module = ast.Module(body=[copy_node(s) for s in with_node.body], type_ignores=[])
+        module = ast.fix_missing_locations(_PythonRewriter(self).visit(module))
+        ast.increment_lineno(module, self.def_line - 1)
+        code = compile(module, self.filename, "exec")
+        was = self.indent
+        self.indent += indent
+        try:
+            exec(code, self.env)
+        finally:
+            self.indent = was
+
+    def _emit_template(self, tid, values, names):
+        t = self.templates[tid]
+        if self.in_unquote:
+            raise self.error(t.nodes[0], "cannot emit Exo statements while unquoting an expression")
+        self.block(t.nodes, 0, self._lookup(t, values, names))
+
+    def _quote_stmts(self, tid, values, names):
+        t = self.templates[tid]
+        found = self._lookup(t, values, names)
+        saved, was = self.chunks, self.indent
+        self.chunks, self.indent = [], 0
+        try:
+            self.block(t.nodes, 0, found)
+            return ExoStmtQuote(self.chunks)
+        finally:
+            self.chunks, self.indent = saved, was
+
+    def _emit_quoted(self, quote):
+        if self.in_unquote:
+            raise _core.ParseError("cannot emit quoted Exo statements while unquoting an expression")
+        if not isinstance(quote, ExoStmtQuote):
+            raise TypeError(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
+        for line, col, ind, first, rest in quote._chunks:
+            self.chunks.append((line, col, self.indent + ind, first, rest))
+
+    def _quote_expr(self, tid, values, names):
+        t = self.templates[tid]
+        return ExoQuote(" ".join(self.text_of(t.nodes[0], self._lookup(t, values, names))))
+
+    def _name(self, name, thunk):
+        try:
+            return thunk()
+        except NameError:
+            return ExoQuote(name)
+
+    # ---- the whole procedure ----
+    def expand(self, fdef):
+        body_start = fdef.body[0].lineno
+        top = {}
+        header_unquotes = [n for a in fdef.args.args if a.annotation for n in ast.walk(a.annotation) if _is_unquote(n)]
+        for u in header_unquotes:
+            top[id(u)] = self._evaluate(lambda u=u: eval(compile(ast.Expression(u.elts[0]), self.filename, "eval"), self.env))
+        header = self.lines[: body_start - 1]
+        if top:
+            header = self._splice_region(header, header_unquotes, top)
+        out = list(header)
+        for s in fdef.body:
+            found = {}
+            for n in _exo_nodes(s):
+                if _is_unquote(n):
+                    found[id(n)] = self._evaluate(
+                        lambda n=n: eval(compile(ast.Expression(n.elts[0]), self.filename, "eval"), self.env)
+                    )
+            self.stmt(s, fdef.body[0].col_offset, found)
+        for line, col, ind, first, rest in self.chunks:
+            out.append(f"#@exo-srcline {line} {col - ind}")
+            out.append(" " * ind + first)
+            out.extend(rest)
+        if len(out) == len(header):  # everything was Python: an empty body
+            out += [f"#@exo-srcline {body_start + 1} 0", "    pass"]
+        return "\n".join(out) + "\n"
+
+    def _splice_region(self, lines, unquotes, found):
+        lines = list(lines)
+        for n in sorted(unquotes, key=lambda n: (n.lineno, n.col_offset), reverse=True):
+            a, b = n.lineno - 1, n.end_lineno - 1
+            text = self.splice(found[id(n)], n)
+            lines[a : b + 1] = [lines[a][: n.col_offset] + text + lines[b][n.end_col_offset :]]
+        return lines
+
+
+def expand_metaprogram(text, filename, def_line, namespaces):
+    """(Exo text, {fresh name: Python object}) for the source of a @proc: `text`
+    unchanged when it uses no metaprogramming."""
+    try:
+        fdef = ast.parse(text).body[0]
+    except SyntaxError:
+        return text, {}  # the core reports it with its own message
+    if not _needs_expansion(fdef):
+        return text, {}
+    x = _Expander(text, filename, def_line, namespaces, fdef)
+    return x.expand(fdef), x.bound

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 
 namespace exo::parse_detail {
@@ -99,12 +100,26 @@ class Lexer {
     int line, col;
   };
 
-  int cur_line() const { return origin_.first_line + line_idx_; }
-  int cur_col() const { return static_cast<int>(pos_ - line_start_) + 1 + origin_.col_offset; }
+  int cur_line() const { return origin_.first_line + line_idx_ + line_delta_; }
+  int cur_col() const { return col_at(pos_); }
+  int col_at(size_t p) const { return static_cast<int>(p - line_start_) + 1 + origin_.col_offset + col_shift_; }
   SrcInfo here() const { return SrcInfo(file_, cur_line(), cur_col()); }
 
   [[noreturn]] void fail(const SrcInfo& where, const std::string& msg) const {
     EXO_FAIL(ErrorKind::Parse, where, msg);
+  }
+
+  // `#@exo-srcline L C` on a line of its own: the next line is line L of the
+  // original text (1-based, before origin.first_line is applied) and its columns
+  // are shifted by C. Metaprogramming (exo/frontend.py) splices generated code with
+  // these so positions still point at the user's source.
+  void source_line_directive(std::string_view comment) {
+    static constexpr std::string_view kTag = "#@exo-srcline ";
+    if (comment.substr(0, kTag.size()) != kTag) return;
+    int line = 0, shift = 0;
+    if (std::sscanf(std::string(comment.substr(kTag.size())).c_str(), "%d %d", &line, &shift) != 2) return;
+    line_delta_ = (line - 1) - (line_idx_ + 1);
+    col_shift_ = shift;
   }
 
   void newline() {
@@ -146,7 +161,9 @@ class Lexer {
       if (c == '\r') { ++pos_; continue; }
       if (c == '\n') { newline(); continue; }
       if (c == '#') {
+        size_t start = pos_;
         while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
+        source_line_directive(s_.substr(start, pos_ - start));
         continue;
       }
       at_line_start_ = false;
@@ -238,18 +255,18 @@ class Lexer {
       }
       if (lower.find('b') != std::string::npos || lower.find('f') != std::string::npos ||
           lower == "rb" || lower == "br") {
-        fail(SrcInfo(file_, cur_line(), static_cast<int>(start - line_start_) + 1 + origin_.col_offset),
+        fail(SrcInfo(file_, cur_line(), col_at(start)),
              "byte strings and f-strings are not supported");
       }
     }
     push(TokKind::Name, std::string(word), cur_line(),
-         static_cast<int>(start - line_start_) + 1 + origin_.col_offset);
+         col_at(start));
   }
 
   // `start` is where the token begins (a prefix letter or the quote).
   void string(size_t start, bool raw) {
     int line = cur_line();
-    int col = static_cast<int>(start - line_start_) + 1 + origin_.col_offset;
+    int col = col_at(start);
     SrcInfo where(file_, line, col);
     char q = s_[pos_];
     bool triple = pos_ + 2 < s_.size() && s_[pos_ + 1] == q && s_[pos_ + 2] == q;
@@ -324,6 +341,8 @@ class Lexer {
   FileName file_;
   size_t pos_ = 0;
   int line_idx_ = 0;
+  int line_delta_ = 0;  // set by a source-line directive
+  int col_shift_ = 0;   // likewise
   size_t line_start_ = 0;
   bool at_line_start_ = true;
   std::vector<int> indents_;

@@ -1,0 +1,226 @@
+"""Metaprogramming (exo-lang's docs/Metaprogramming.md): `with python:` blocks,
+`with exo:` quotes, `{...}` unquotes and `~{...}` quotes. Each program is checked
+by running it on random inputs against what it should expand to."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import exo
+from exo import DRAM, proc
+
+
+def rand(*shape, seed=0):
+    return np.random.default_rng(seed).integers(-50, 50, size=shape or (1,)).astype(np.int32)
+
+
+def run(p, **kwargs):
+    out = {k: v.copy() for k, v in kwargs.items()}
+    p.interpret(**out)
+    return out
+
+
+def test_unexecuted_quote_gives_an_empty_proc():
+    @proc
+    def foo(a: i32):
+        with python:
+            if False:
+                with exo:
+                    a += 1
+
+    a = rand()
+    assert np.array_equal(run(foo, a=a)["a"], a)
+    assert "pass" in str(foo)
+
+
+def test_quote_executed_many_times():
+    @proc
+    def foo(a: i32):
+        with python:
+            for i in range(10):
+                with exo:
+                    a += 1
+
+    assert str(foo).count("a += 1") == 10
+    a = rand(seed=1)
+    assert np.array_equal(run(foo, a=a)["a"], a + 10)
+
+
+def test_expression_quotes_and_unquotes():
+    @proc
+    def foo(a: i32, b: i32):
+        with python:
+            exprs = [~{a}, ~{b * 2}]
+            for expr in exprs:
+                with exo:
+                    a += {expr}
+
+    @proc
+    def implicit(a: i32, b: i32):
+        with python:
+            exprs = [a, ~{b * 2}]
+            for expr in exprs:
+                with exo:
+                    a += expr
+
+    for seed in range(3):
+        a, b = rand(seed=seed), rand(seed=seed + 10)
+        expect = a + a
+        expect = expect + b * 2
+        assert np.array_equal(run(foo, a=a, b=b)["a"], expect)
+        assert np.array_equal(run(implicit, a=a, b=b)["a"], expect)
+
+
+def test_unquoting_numbers():
+    @proc
+    def foo(a: i32):
+        with python:
+            for i in range(10):
+                with exo:
+                    a += {i % 2}
+
+    a = rand(seed=2)
+    assert np.array_equal(run(foo, a=a)["a"], a + 5)
+
+
+T = "i32"
+mem = DRAM
+
+
+def test_unquoting_types_and_memories():
+    @proc
+    def typed(a: {T}, b: {T}):
+        a += b
+
+    @proc
+    def placed(a: i32 @ {mem}, b: i32 @ {mem}):
+        a += b
+
+    for p in (typed, placed):
+        assert [a.type() for a in p.args()] == ["i32", "i32"]
+        assert all(a.mem() is DRAM for a in p.args())
+        a, b = rand(seed=3), rand(seed=4)
+        assert np.array_equal(run(p, a=a, b=b)["a"], a + b)
+
+
+def test_statement_quotes_bound_to_variables():
+    @proc
+    def foo(a: i32, b: i32):
+        with python:
+            with exo as stmt:
+                a += b
+            {stmt}
+            {stmt}
+
+    a, b = rand(seed=5), rand(seed=6)
+    assert np.array_equal(run(foo, a=a, b=b)["a"], a + 2 * b)
+
+
+def make_stencil(weights, n):
+    """A 1-D stencil with the taps unrolled at definition time."""
+
+    @proc
+    def stencil(x: i32[n + 4] @ DRAM, y: i32[n] @ DRAM):
+        for i in seq(0, n):
+            y[i] = 0
+            with python:
+                for k, w in enumerate(weights):
+                    if w != 0:
+                        with exo:
+                            y[i] += {w} * x[i + {k}]
+
+    return stencil
+
+
+def test_parametrized_stencil_with_indices_and_loops():
+    weights = [1, 0, -2, 3, 1]
+    p = make_stencil(weights, 6)
+    assert str(p).count("+=") == 4  # the zero tap is not emitted
+    x = rand(10, seed=7)
+    y = run(p, x=x, y=np.zeros(6, dtype=np.int32))["y"]
+    expect = sum(w * x[k : k + 6] for k, w in enumerate(weights))
+    assert np.array_equal(y, expect)
+
+
+def test_python_inside_exo_loops_and_exo_inside_python_loops():
+    n = 10
+
+    @proc
+    def tiles(x: i32[n] @ DRAM, y: i32[n] @ DRAM):
+        with python:
+            for lo in range(0, n, 4):
+                with exo:
+                    for j in seq({lo}, {min(lo + 4, n)}):
+                        y[j] = x[j]
+                        with python:
+                            if lo == 0:
+                                with exo:
+                                    y[j] += {lo + 1}
+
+    assert str(tiles).count("for j in seq") == 3
+    x = rand(n, seed=8)
+    expect = x.copy()
+    expect[:4] += 1
+    assert np.array_equal(run(tiles, x=x, y=np.zeros(n, dtype=np.int32))["y"], expect)
+
+
+def test_unquoting_slices_and_allocation_memories():
+    @proc
+    def add4(a: [i32][4] @ DRAM, b: [i32][4] @ DRAM):
+        for k in seq(0, 4):
+            b[k] += a[k]
+
+    local_mem = DRAM
+
+    @proc
+    def caller(x: i32[8] @ DRAM, y: i32[8] @ DRAM):
+        with python:
+            for lo in (0, 4):
+                with exo:
+                    t: i32[4] @ {local_mem}
+                    for k in seq(0, 4):
+                        t[k] = x[{lo} + k]
+                    add4(t[{slice(0, 4)}], y[{slice(lo, lo + 4)}])
+
+    x, y = rand(8, seed=9), rand(8, seed=10)
+    assert np.array_equal(run(caller, x=x, y=y)["y"], x + y)
+
+
+def test_errors_point_at_the_user_source():
+    with pytest.raises(exo.TypeCheckError) as e:
+
+        @proc
+        def bad(a: i32):
+            with python:
+                for i in range(2):
+                    with exo:
+                        a += c  # not defined
+
+    line = test_errors_point_at_the_user_source.__code__.co_firstlineno + 8
+    assert f"test_metaprogramming.py:{line}:" in str(e.value)
+
+
+def test_emitting_statements_while_unquoting_an_expression_is_refused():
+    with pytest.raises(exo.ParseError, match="while unquoting an expression"):
+
+        @proc
+        def foo(a: i32):
+            with python:
+
+                def bar():
+                    with exo:
+                        a += 1
+                    return 2
+
+                with exo:
+                    a += {bar()}
+
+
+def test_with_exo_outside_python_is_refused():
+    with pytest.raises(exo.ParseError, match="only allowed inside 'with python:'"):
+
+        @proc
+        def foo(a: i32):
+            with exo:
+                a += 1
