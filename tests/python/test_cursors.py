@@ -336,7 +336,6 @@ def test_forward_through_long_schedules():
         if q is not None:
             p, applied = q, applied + [name]
     assert "delete_pass" in applied, applied
-    print("applied:", applied)
     same_results(chain, p)
     # Cursors taken on the original still name the same code.
     assert isinstance(p.forward(assign), AssignCursor) and p.forward(assign).name() == "y"
