@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "exo/buffers.h"
+#include "exo/scheduling.h"
 
 namespace exo::python {
 
