@@ -15,17 +15,6 @@ from .API_cursors import ArgCursor, Cursor, ExprListCursor, GapCursor, InvalidCu
 from .qast import make_qast
 
 
-# Procedures asserted (or known) to be equivalent, as a union-find over the
-# identities of the core's immutable procs.
-_eqv_parent = {}
-
-
-def _eqv_root(key):
-    while _eqv_parent.get(key, key) != key:
-        key = _eqv_parent[key]
-    return key
-
-
 class Procedure(
     LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives
 ):
@@ -173,22 +162,6 @@ class Procedure(
             raise TypeError(f"{self.name()}() missing arguments: {', '.join(missing)}")
         _core.interpret(self._handle, [kwargs[n] for n in names])
 
-    # ---- equivalence ----
-    def is_eq(self, proc: "Procedure"):
-        """True when both are the same procedure or were asserted equivalent."""
-        if not isinstance(proc, Procedure):
-            raise TypeError("expected a procedure as argument")
-        return _eqv_root(self._handle.id()) == _eqv_root(proc._handle.id())
-
-    def unsafe_assert_eq(self, other_proc):
-        if not isinstance(other_proc, Procedure):
-            raise TypeError("expected a procedure as argument")
-        a, b = _eqv_root(self._handle.id()), _eqv_root(other_proc._handle.id())
-        _eqv_parent[a] = b
-        # Keep both procs alive so their identities are not reused.
-        _eqv_keepalive.extend((self._handle, other_proc._handle))
-        return self
-
     # ---- rewrites that need the scheduling layer ----
     def partial_eval(self, *args, **kwargs):
         """Bind leading (or named) control arguments to constants."""
@@ -218,8 +191,6 @@ class Procedure(
             raise TypeError("expected a 2D argument (its name or one of args())")
         return Procedure(self._handle.transpose(name))
 
-
-_eqv_keepalive = []
 
 
 def _check_procs(proc_list):
