@@ -15,8 +15,9 @@ namespace exo {
 // `win_expr` of a buffer (`A[i, 0:8]`, `C[8*io:8*io+8, 0:16]`; bounds are index
 // expressions over names visible at the block) only through a new buffer
 // `new_name : T[extents] @ DRAM`: allocated before the block, loaded from the
-// window if the block reads it, stored back if it writes it. A block that only
-// reduces into the window is staged as zero-init + add-back (`A[..] += new[..]`);
+// window, and stored back if the block writes it (a read-only block is not; a
+// block that writes is loaded too, since the store copies the whole window back).
+// A block that only reduces into the window is staged as zero-init + add-back (`A[..] += new[..]`);
 // `accum` requires that. Refused when the window is not provably inside the
 // buffer, when some access of the block is not provably inside the window, or
 // when the block reaches the buffer's storage through another name.

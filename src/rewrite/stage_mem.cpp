@@ -1,5 +1,7 @@
 // stage_mem: a block's accesses to a window of a buffer go through a new buffer,
 // loaded before the block and stored (or accumulated) back after it.
+// A block that only reads is not stored back; one that writes is loaded as well,
+// since the store copies the whole window.
 #include <map>
 #include <set>
 
@@ -273,7 +275,9 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
     before.push_back(copy_nest(Copy::Zero, w.buf, staged, elem, win, extents, si));
     after.push_back(copy_nest(Copy::AddBack, w.buf, staged, elem, win, extents, si));
   } else {
-    if (reads || reduces) before.push_back(copy_nest(Copy::Load, w.buf, staged, elem, win, extents, si));
+    // Writes load too: the store copies the whole window back, and elements the
+    // block does not write (guards, partial coverage) must keep their values.
+    if (reads || writes || reduces) before.push_back(copy_nest(Copy::Load, w.buf, staged, elem, win, extents, si));
     if (writes || reduces) after.push_back(copy_nest(Copy::Store, w.buf, staged, elem, win, extents, si));
   }
   Redirect rd(w.buf, staged, win);

@@ -49,6 +49,13 @@ def rows_call(n: size, x: f32[n, 8] @ DRAM):
         x[i, 3] = x[i, 2] * 2.0
 
 @proc
+def partial(n: size, x: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, 8):
+            if j < 5:
+                x[i, j] = 2.0
+
+@proc
 def aliased(n: size, x: f32[n, 8] @ DRAM):
     for i in seq(0, n):
         xr = x[i, 0:8]
@@ -126,6 +133,15 @@ TEST(StageMem, ReadWriteBlockIsLoadedAndStored) {
   std::string m = test::scheduling_error_message([&] { stage_mem(p, "for i in _: _", "x[0:n]", "xs", true); });
   EXPECT_TRUE(has(m, "accum=True needs the block to only reduce")) << m;
   EXPECT_TRUE(has(m, "x[i]")) << m;
+}
+
+TEST(StageMem, WriteOnlyBlockStillLoadsUnwrittenElements) {
+  Proc p = mod().proc("partial");
+  Rewrite r = stage_mem(p, "for j in _: _", "x[i, 0:8]", "xs");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "xs[i0] = x[i, i0]")) << s;
+  EXPECT_TRUE(has(s, "x[i, i0] = xs[i0]")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 3}}, "stage_partial_write");
 }
 
 TEST(StageMem, WindowsPassedToCallsAreRedirected) {
