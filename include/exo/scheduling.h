@@ -94,6 +94,7 @@ Rewrite split_loop(const Proc& p, const Cursor& loop, long long c, const std::st
 Rewrite reorder_loops(const Proc& p, const std::string& loops);
 // The outer loop as a cursor; `inner_name`, when not empty, must name the inner loop.
 Rewrite reorder_loops(const Proc& p, const Cursor& outer, const std::string& inner_name = "");
+Rewrite reorder_loops(const Proc& p, const Cursor& outer, const Cursor& inner);
 
 // Replaces a loop by one run of its body, when the body does not use the
 // iterator and is idempotent (no reduction, nothing both read and written among

@@ -324,6 +324,17 @@ Rewrite reorder_loops(const Proc& p, const std::string& loops) {
   return reorder_loops(p, find_loop(p, outer_ref), inner_name);
 }
 
+Rewrite reorder_loops(const Proc& p, const Cursor& outer, const Cursor& inner) {
+  auto* f = expect_loop("reorder_loops", p, outer);
+  expect_loop("reorder_loops", p, inner);
+  StmtPath body0 = outer.path;
+  body0.push_back(PathStep{false, 0});
+  if (!inner.is_stmt() || !(inner.path == body0) || f->body.size() != 1)
+    scheduling_error("reorder_loops", p, inner,
+                     "expected this loop to be the single statement of the body of loop '" + f->iter.name() + "'");
+  return reorder_loops(p, outer, "");
+}
+
 Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_name) {
   const char* prim = "reorder_loops";
   // Step 1. Locate.
