@@ -22,12 +22,12 @@
 namespace exo {
 
 // Throws Error(Scheduling). `where` may be Invalid (then nothing is marked).
-[[noreturn]] void scheduling_error(const std::string& primitive, const Proc& current, const Cursor& where,
-                                   const std::string& reason);
+[[noreturn]] void scheduling_error(const std::string& primitive, const Proc& current,
+                                   const Cursor& where, const std::string& reason);
 
 // The message body scheduling_error uses (for callers that add more context).
-std::string format_scheduling_error(const std::string& primitive, const Proc& current, const Cursor& where,
-                                    const std::string& reason);
+std::string format_scheduling_error(const std::string& primitive, const Proc& current,
+                                    const Cursor& where, const std::string& reason);
 
 // Source position of the statement/expression under a cursor (unknown if none).
 SrcInfo cursor_srcinfo(const Proc& p, const Cursor& c);
@@ -37,11 +37,13 @@ SrcInfo cursor_srcinfo(const Proc& p, const Cursor& c);
                                  const std::string& msg);
 
 // Checks used by primitives' argument processing; each returns its value.
-long long check_positive_int(const std::string& primitive, int argno, const std::string& name, long long v);
-long long check_nonneg_int(const std::string& primitive, int argno, const std::string& name, long long v);
+long long check_positive_int(const std::string& primitive, int argno, const std::string& name,
+                             long long v);
+long long check_nonneg_int(const std::string& primitive, int argno, const std::string& name,
+                           long long v);
 // One of `allowed` (e.g. tail in {"guard", "cut", "cut_and_guard"}).
-std::string check_one_of(const std::string& primitive, int argno, const std::string& name, const std::string& v,
-                         const std::vector<std::string>& allowed);
+std::string check_one_of(const std::string& primitive, int argno, const std::string& name,
+                         const std::string& v, const std::vector<std::string>& allowed);
 // A valid new identifier (not empty, [A-Za-z_][A-Za-z0-9_]*, not a Python keyword).
 std::string check_identifier(const std::string& primitive, int argno, const std::string& name,
                              const std::string& v);
@@ -82,9 +84,11 @@ Rewrite unroll_loop(const Proc& p, const Cursor& loop);
 // iterations), "cut_and_guard" (the tail loop under `if hi % c > 0`). perfect:
 // no tail, allowed only when hi % c == 0 is provable.
 Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
-                   const std::string& inner, const std::string& tail = "guard", bool perfect = false);
+                   const std::string& inner, const std::string& tail = "guard",
+                   bool perfect = false);
 Rewrite split_loop(const Proc& p, const Cursor& loop, long long c, const std::string& outer,
-                   const std::string& inner, const std::string& tail = "guard", bool perfect = false);
+                   const std::string& inner, const std::string& tail = "guard",
+                   bool perfect = false);
 
 // Interchanges a loop and the single loop that is its body. `loops` is "i j" or
 // a reference to the outer loop. Refused when the inner bounds depend on the

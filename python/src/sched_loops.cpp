@@ -10,7 +10,8 @@ namespace exo::python {
 namespace {
 
 // A plain name ("i", "i #1") means a loop; anything else is a statement pattern or a cursor.
-Cursor loop_or_stmt(const ProcHandle& h, py::handle ref, const char* prim, int argno, const char* argname) {
+Cursor loop_or_stmt(const ProcHandle& h, py::handle ref, const char* prim, int argno,
+                    const char* argname) {
   bool name = py::isinstance<py::str>(ref) && is_plain_name(ref.cast<std::string>());
   return ref_to_cursor(h, ref, name ? RefKind::Loop : RefKind::Stmt, prim, argno, argname);
 }
@@ -18,52 +19,67 @@ Cursor loop_or_stmt(const ProcHandle& h, py::handle ref, const char* prim, int a
 }  // namespace
 
 void define_sched_loops(ProcClass& c) {
-  c.def("rename", [](const ProcHandle& h, const std::string& name) { return derive(h, rename_proc(h.proc, name)); });
+  c.def("rename", [](const ProcHandle& h, const std::string& name) {
+    return derive(h, rename_proc(h.proc, name));
+  });
   c.def("delete_pass", [](const ProcHandle& h) { return derive(h, delete_pass(h.proc)); });
   c.def("reorder_stmts", [](const ProcHandle& h, py::object s1, py::object s2) {
-    return derive(h, reorder_stmts(h.proc, ref_to_cursor(h, s1, RefKind::Stmt, "reorder_stmts", 1, "stmt1"),
-                                   ref_to_cursor(h, s2, RefKind::Stmt, "reorder_stmts", 2, "stmt2")));
+    return derive(
+        h, reorder_stmts(h.proc, ref_to_cursor(h, s1, RefKind::Stmt, "reorder_stmts", 1, "stmt1"),
+                         ref_to_cursor(h, s2, RefKind::Stmt, "reorder_stmts", 2, "stmt2")));
   });
   c.def("reorder_before", [](const ProcHandle& h, py::object s) {
-    return derive(h, reorder_before(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "reorder_before", 1, "stmt")));
+    return derive(
+        h, reorder_before(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "reorder_before", 1, "stmt")));
   });
   c.def("unroll", [](const ProcHandle& h, py::object loop) {
-    return derive(h, unroll_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "unroll", 1, "loop")));
+    return derive(h,
+                  unroll_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "unroll", 1, "loop")));
   });
   c.def("split", [](const ProcHandle& h, py::object loop, long long c, const std::string& outer,
                     const std::string& inner, const std::string& tail, bool perfect) {
-    return derive(h, split_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "split", 1, "loop"), c, outer, inner,
-                                tail, perfect));
+    return derive(h, split_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "split", 1, "loop"),
+                                c, outer, inner, tail, perfect));
   });
   c.def("fuse_loop", [](const ProcHandle& h, py::object l1, py::object l2) {
     return derive(h, fuse_loop(h.proc, loop_or_stmt(h, l1, "fuse_loop", 1, "loop1"),
                                loop_or_stmt(h, l2, "fuse_loop", 2, "loop2")));
   });
   c.def("partition_loop", [](const ProcHandle& h, py::object loop, long long num) {
-    return derive(h, partition_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "partition_loop", 1, "loop"), num));
+    return derive(
+        h, partition_loop(h.proc,
+                          ref_to_cursor(h, loop, RefKind::Loop, "partition_loop", 1, "loop"), num));
   });
   // reorder("i j"), reorder("i") / reorder(cursor), or reorder(outer, inner).
   c.def("reorder", [](const ProcHandle& h, py::object l1, py::object l2) {
     if (l2.is_none()) {
-      if (py::isinstance<py::str>(l1)) return derive(h, reorder_loops(h.proc, l1.cast<std::string>()));
-      return derive(h, reorder_loops(h.proc, ref_to_cursor(h, l1, RefKind::Loop, "reorder", 1, "loop1")));
+      if (py::isinstance<py::str>(l1))
+        return derive(h, reorder_loops(h.proc, l1.cast<std::string>()));
+      return derive(
+          h, reorder_loops(h.proc, ref_to_cursor(h, l1, RefKind::Loop, "reorder", 1, "loop1")));
     }
     Cursor outer = ref_to_cursor(h, l1, RefKind::Loop, "reorder", 1, "loop1");
     if (py::isinstance<py::str>(l2) && is_plain_name(l2.cast<std::string>()))
       return derive(h, reorder_loops(h.proc, outer, l2.cast<std::string>()));
-    return derive(h, reorder_loops(h.proc, outer, ref_to_cursor(h, l2, RefKind::Loop, "reorder", 2, "loop2")));
+    return derive(h, reorder_loops(h.proc, outer,
+                                   ref_to_cursor(h, l2, RefKind::Loop, "reorder", 2, "loop2")));
   });
   c.def("fission_after", [](const ProcHandle& h, py::object s, int n_lifts) {
-    return derive(h, fission_after(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "fission_after", 1, "stmt"), n_lifts));
+    return derive(
+        h, fission_after(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "fission_after", 1, "stmt"),
+                         n_lifts));
   });
   c.def("remove_loop", [](const ProcHandle& h, py::object loop) {
-    return derive(h, remove_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "remove_loop", 1, "loop")));
+    return derive(
+        h, remove_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "remove_loop", 1, "loop")));
   });
   c.def("lift_if", [](const ProcHandle& h, py::object s, int n_lifts) {
-    return derive(h, lift_if(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "lift_if", 1, "if_"), n_lifts));
+    return derive(
+        h, lift_if(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "lift_if", 1, "if_"), n_lifts));
   });
   c.def("assert_if", [](const ProcHandle& h, py::object s, bool cond) {
-    return derive(h, assert_if(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "assert_if", 1, "if_"), cond));
+    return derive(
+        h, assert_if(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "assert_if", 1, "if_"), cond));
   });
 }
 

@@ -28,10 +28,12 @@ Block fresh_copy(const Block& b) {
 // inner one and vice versa; `move` maps the first step below `outer` and the one
 // below it (old) to the two new steps, or returns false when the position was
 // duplicated or removed.
-using StepMap = std::function<bool(const PathStep& s1, const PathStep& s2, PathStep& n1, PathStep& n2)>;
+using StepMap =
+    std::function<bool(const PathStep& s1, const PathStep& s2, PathStep& n1, PathStep& n2)>;
 
-Forward forward_swap(const StmtPath& outer, const PathStep& inner_step, StepMap move_inside,
-                     std::function<bool(const PathStep& s1, PathStep& n1, PathStep& n2)> move_outer_branch) {
+Forward forward_swap(
+    const StmtPath& outer, const PathStep& inner_step, StepMap move_inside,
+    std::function<bool(const PathStep& s1, PathStep& n1, PathStep& n2)> move_outer_branch) {
   const size_t d = outer.size();
   return [=](const Cursor& c) -> Cursor {
     if (!c.valid() || !has_prefix(c.path, outer)) return c;
@@ -69,8 +71,9 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
   auto* in = rewrite_detail::expect_if(prim, p, ic);
   Cursor pc = parent(ic);
   if (!pc.valid())
-    scheduling_error(prim, p, ic, "cannot lift the if " + std::to_string(remaining) +
-                                      " more level(s): it is at the top level of the procedure");
+    scheduling_error(prim, p, ic,
+                     "cannot lift the if " + std::to_string(remaining) +
+                         " more level(s): it is at the top level of the procedure");
   Stmt ps = resolve_stmt(p, pc);
   bool in_orelse = ic.path.back().orelse;
   SrcInfo si = ps->srcinfo;
@@ -79,20 +82,27 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
   if (auto* f = ps.as<ForNode>()) {
     // Step 2. Check: the if is the whole body and its condition is loop-invariant.
     if (f->body.size() != 1)
-      scheduling_error(prim, p, pc, "expected the if to be the only statement of loop '" + f->iter.name() + "'");
-    if (rewrite_detail::names_used({make_stmt<IfNode>(in->cond, Block{}, Block{}, si)}).count(f->iter))
-      scheduling_error(prim, p, ic, "cannot lift the if out of loop '" + f->iter.name() + "': its condition '" +
-                                        print_expr(in->cond) + "' depends on '" + f->iter.name() + "'");
+      scheduling_error(prim, p, pc,
+                       "expected the if to be the only statement of loop '" + f->iter.name() + "'");
+    if (rewrite_detail::names_used({make_stmt<IfNode>(in->cond, Block{}, Block{}, si)})
+            .count(f->iter))
+      scheduling_error(prim, p, ic,
+                       "cannot lift the if out of loop '" + f->iter.name() + "': its condition '" +
+                           print_expr(in->cond) + "' depends on '" + f->iter.name() + "'");
     auto writes = rewrite_detail::config_writes(f->body);
     for (auto& c : rewrite_detail::config_reads(in->cond))
       if (writes.count(c))
-        scheduling_error(prim, p, ic, "cannot lift the if out of loop '" + f->iter.name() + "': the loop writes config field '" +
-                                          c.second + "', which the condition reads");
+        scheduling_error(prim, p, ic,
+                         "cannot lift the if out of loop '" + f->iter.name() +
+                             "': the loop writes config field '" + c.second +
+                             "', which the condition reads");
     // Step 3. Build: `if c: for: A else: for: B`.
     Block orelse;
-    if (!in->orelse.empty()) orelse = {make_stmt<ForNode>(f->iter, f->lo, f->hi, in->orelse, f->mode, f->srcinfo)};
-    lifted = make_stmt<IfNode>(in->cond, Block{make_stmt<ForNode>(f->iter, f->lo, f->hi, in->body, f->mode, f->srcinfo)},
-                               orelse, in->srcinfo);
+    if (!in->orelse.empty())
+      orelse = {make_stmt<ForNode>(f->iter, f->lo, f->hi, in->orelse, f->mode, f->srcinfo)};
+    lifted = make_stmt<IfNode>(
+        in->cond, Block{make_stmt<ForNode>(f->iter, f->lo, f->hi, in->body, f->mode, f->srcinfo)},
+        orelse, in->srcinfo);
     // Then-branch statements keep their paths; else-branch ones move under the new else.
     fwd = forward_swap(
         pc.path, PathStep{false, 0},
@@ -106,8 +116,10 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
     auto* out = ps.as<IfNode>();
     const Block& branch = in_orelse ? out->orelse : out->body;
     if (branch.size() != 1)
-      scheduling_error(prim, p, pc, std::string("expected the if to be the only statement of the ") +
-                                        (in_orelse ? "else branch" : "body") + " of if '" + print_expr(out->cond) + "'");
+      scheduling_error(prim, p, pc,
+                       std::string("expected the if to be the only statement of the ") +
+                           (in_orelse ? "else branch" : "body") + " of if '" +
+                           print_expr(out->cond) + "'");
     // Conditions have no effects, so evaluating the inner one first is always safe.
     auto outer_if = [&](Block body, Block orelse) {
       if (body.empty()) body = {make_stmt<PassNode>(si)};
@@ -118,7 +130,8 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
       Block z2 = fresh_copy(out->orelse);
       Block orelse;
       if (!in->orelse.empty() || !out->orelse.empty()) orelse = {outer_if(in->orelse, z2)};
-      lifted = make_stmt<IfNode>(in->cond, Block{outer_if(in->body, out->orelse)}, orelse, in->srcinfo);
+      lifted =
+          make_stmt<IfNode>(in->cond, Block{outer_if(in->body, out->orelse)}, orelse, in->srcinfo);
       fwd = forward_swap(
           pc.path, PathStep{false, 0},
           [](const PathStep& s1, const PathStep& s2, PathStep& n1, PathStep& n2) {
@@ -142,7 +155,8 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
             n2 = PathStep{true, s2.index};
             return true;
           },
-          [](const PathStep& s1, PathStep& n1, PathStep& n2) {  // X: its first copy, in the then branch
+          [](const PathStep& s1, PathStep& n1,
+             PathStep& n2) {  // X: its first copy, in the then branch
             n1 = PathStep{false, 0};
             n2 = PathStep{false, s1.index};
             return true;
@@ -177,15 +191,18 @@ Rewrite assert_if(const Proc& p, const Cursor& c, bool cond) {
   // Step 1. Locate.
   auto* in = rewrite_detail::expect_if(prim, p, c);
   // Step 2. Check: the condition has that value wherever the if runs.
-  bool ok = cond ? rewrite_detail::provable_at(p, c.path, in->cond) : rewrite_detail::refutable_at(p, c.path, in->cond);
+  bool ok = cond ? rewrite_detail::provable_at(p, c.path, in->cond)
+                 : rewrite_detail::refutable_at(p, c.path, in->cond);
   if (!ok)
-    scheduling_error(prim, p, c, "cannot assert that the condition '" + print_expr(in->cond) + "' is always " +
-                                     (cond ? "True" : "False") + " here: it is not provable");
+    scheduling_error(prim, p, c,
+                     "cannot assert that the condition '" + print_expr(in->cond) + "' is always " +
+                         (cond ? "True" : "False") + " here: it is not provable");
   // Step 3/4. Keep the chosen branch in place of the if.
   const Block& kept = cond ? in->body : in->orelse;
   if (kept.empty() && resolve_parent_block(p, c.path)->size() == 1)
     return splice_rewrite(p, c.path, 1, {make_stmt<PassNode>(in->srcinfo)});
-  return Rewrite{splice_block(p, c.path, 1, kept), forward_unwrap(c.path, !cond, static_cast<int>(kept.size()))};
+  return Rewrite{splice_block(p, c.path, 1, kept),
+                 forward_unwrap(c.path, !cond, static_cast<int>(kept.size()))};
 }
 
 Rewrite assert_if(const Proc& p, const std::string& if_stmt, bool cond) {

@@ -52,8 +52,10 @@ std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts) {
   return out;
 }
 
-std::optional<Conflict> later_iteration_conflict(const Proc& p, const std::vector<exo::Access>& first,
-                                                 const std::vector<exo::Access>& second, size_t depth) {
+std::optional<Conflict> later_iteration_conflict(const Proc& p,
+                                                 const std::vector<exo::Access>& first,
+                                                 const std::vector<exo::Access>& second,
+                                                 size_t depth) {
   using namespace analysis;
   for (auto& a : first)
     for (auto& b : second) {
@@ -61,7 +63,8 @@ std::optional<Conflict> later_iteration_conflict(const Proc& p, const std::vecto
       if (a.kind == EffectKind::Reduce && b.kind == EffectKind::Reduce) continue;
       if (!same_storage(a, b)) continue;
       Lowering L;
-      exo::Access la = separate_iterations(a, depth, "_later"), eb = separate_iterations(b, depth, "_earlier");
+      exo::Access la = separate_iterations(a, depth, "_later"),
+                  eb = separate_iterations(b, depth, "_earlier");
       std::vector<Formula> assume;
       for (auto& arg : p->args)
         if (!arg.type.is_tensor && arg.type.base == ScalarKind::Size)
@@ -70,7 +73,8 @@ std::optional<Conflict> later_iteration_conflict(const Proc& p, const std::vecto
       assume.push_back(access_domain(la, L));
       assume.push_back(access_domain(eb, L));
       if (la.loops.size() > depth && eb.loops.size() > depth)
-        assume.push_back(f_lt(Affine::var(eb.loops[depth].iter), Affine::var(la.loops[depth].iter)));
+        assume.push_back(
+            f_lt(Affine::var(eb.loops[depth].iter), Affine::var(la.loops[depth].iter)));
       Formula goal = f_not(same_location(la, eb, L));
       std::vector<Formula> all = assume;
       all.push_back(goal);

@@ -29,8 +29,10 @@ std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts);
 // Loops at depth >= `depth` are separate for the two accesses; outer loops are
 // shared. An access outside that loop (a bound evaluation) is compared with every
 // iteration. Undecided pairs count as conflicts.
-std::optional<Conflict> later_iteration_conflict(const Proc& p, const std::vector<exo::Access>& first,
-                                                 const std::vector<exo::Access>& second, size_t depth);
+std::optional<Conflict> later_iteration_conflict(const Proc& p,
+                                                 const std::vector<exo::Access>& first,
+                                                 const std::vector<exo::Access>& second,
+                                                 size_t depth);
 
 // "write x[i + 1]", "read Cfg.field".
 std::string access_text(const exo::Access& a);

@@ -23,10 +23,12 @@ Forward forward_fission(const StmtPath& sp, int g) {
   const size_t d = sp.size() - 1;
   return [=](const Cursor& c) -> Cursor {
     if (!c.valid() || !has_prefix(c.path, sp)) return rest(c);
-    if (c.path.size() == sp.size()) return c.is_gap() ? rest(c) : c;  // the statement: its first part
+    if (c.path.size() == sp.size())
+      return c.is_gap() ? rest(c) : c;  // the statement: its first part
     if (c.path[d + 1].orelse || c.path[d + 1].index < g) {
       // A block reaching across the split point would be cut in two.
-      if (c.is_block() && c.path.size() == d + 2 && !c.path[d + 1].orelse && c.path[d + 1].index + c.count > g)
+      if (c.is_block() && c.path.size() == d + 2 && !c.path[d + 1].orelse &&
+          c.path[d + 1].index + c.count > g)
         return Cursor::invalid();
       return c;
     }
@@ -61,8 +63,9 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
                            std::to_string(level) + " statement(s) enclose it");
     Stmt s = resolve_stmt(q, scope);
     if (gap.path.back().orelse)
-      scheduling_error(prim, q, scope, "the split point is in the else branch of " + scope_name(s) +
-                                           "; only loop and if bodies can be split");
+      scheduling_error(prim, q, scope,
+                       "the split point is in the else branch of " + scope_name(s) +
+                           "; only loop and if bodies can be split");
     const Block& body = s->kind == StmtKind::For ? s.as<ForNode>()->body : s.as<IfNode>()->body;
     int g = gap.index();
     Block before(body.begin(), body.begin() + g), after_part(body.begin() + g, body.end());
@@ -77,17 +80,23 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       if (used_after.count(name))
         scheduling_error(prim, q, scope,
                          "cannot fission " + scope_name(s) + ": '" + name.name() +
-                             "' is declared before the split point and used after it (lift the allocation first)");
+                             "' is declared before the split point and used after it (lift the "
+                             "allocation first)");
     auto writes = rewrite_detail::config_writes(before);
     std::vector<Expr> reread;  // expressions the second copy evaluates again
-    if (auto* f = s.as<ForNode>()) reread = {f->lo, f->hi};
-    else reread = {s.as<IfNode>()->cond};
+    if (auto* f = s.as<ForNode>())
+      reread = {f->lo, f->hi};
+    else
+      reread = {s.as<IfNode>()->cond};
     for (auto& e : reread)
       for (auto& c : rewrite_detail::config_reads(e))
         if (writes.count(c))
-          scheduling_error(prim, q, scope,
-                           "cannot fission " + scope_name(s) + ": the part before the split point writes config field '" +
-                               c.second + "', which " + (s->kind == StmtKind::For ? "the loop bounds read" : "the condition reads"));
+          scheduling_error(
+              prim, q, scope,
+              "cannot fission " + scope_name(s) +
+                  ": the part before the split point writes config field '" + c.second +
+                  "', which " +
+                  (s->kind == StmtKind::For ? "the loop bounds read" : "the condition reads"));
     if (auto* f = s.as<ForNode>()) {
       // After the split, the second part at iteration i runs after the first part
       // at every later iteration j: those pairs must not conflict.
@@ -96,8 +105,10 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       auto second = rewrite_detail::accesses_of(q, after_part);
       if (auto cf = rewrite_detail::later_iteration_conflict(q, first, second, depth))
         scheduling_error(prim, q, scope,
-                         "cannot fission loop '" + f->iter.name() + "': the " + rewrite_detail::access_text(cf->earlier) +
-                             " after the split point in one iteration and the " + rewrite_detail::access_text(cf->later) +
+                         "cannot fission loop '" + f->iter.name() + "': the " +
+                             rewrite_detail::access_text(cf->earlier) +
+                             " after the split point in one iteration and the " +
+                             rewrite_detail::access_text(cf->later) +
                              " before it in a later iteration may touch the same location of '" +
                              cf->later.location_name() + "', and fission would swap them");
     }

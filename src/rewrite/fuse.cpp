@@ -22,7 +22,8 @@ bool has_prefix(const StmtPath& path, const StmtPath& prefix) {
 // Forwarding for two adjacent statements (a, b) merged into one at a's place:
 // b's `branch` block (body, or else when orelse) is appended after a's, which has
 // `n_first` statements there; b itself becomes the merged statement.
-Forward forward_merge(const StmtPath& first, const StmtPath& second, int n_first_body, int n_first_orelse) {
+Forward forward_merge(const StmtPath& first, const StmtPath& second, int n_first_body,
+                      int n_first_orelse) {
   Forward rest = forward_splice(second, 1, 0);
   const size_t d = first.size() - 1;
   return [=](const Cursor& c) -> Cursor {
@@ -42,13 +43,15 @@ Rewrite fuse_ifs(const Proc& p, const Cursor& c1, const Cursor& c2) {
   // Step 2. Check: the same condition, still true after the first if ran.
   if (print_expr(a->cond) != print_expr(b->cond))
     scheduling_error(prim, p, Cursor::block(c1.path, 2),
-                     "expected the two ifs to have the same condition, got '" + print_expr(a->cond) + "' and '" +
-                         print_expr(b->cond) + "'");
+                     "expected the two ifs to have the same condition, got '" +
+                         print_expr(a->cond) + "' and '" + print_expr(b->cond) + "'");
   auto reads = rewrite_detail::config_reads(a->cond);
   for (auto* blk : {&a->body, &a->orelse})
     for (auto& w : rewrite_detail::config_writes(*blk))
       if (reads.count(w))
-        scheduling_error(prim, p, c1, "the first if writes config field '" + w.second + "', which its condition reads");
+        scheduling_error(
+            prim, p, c1,
+            "the first if writes config field '" + w.second + "', which its condition reads");
   // Step 3. Build.
   Block body = a->body, orelse = a->orelse;
   body.insert(body.end(), b->body.begin(), b->body.end());
@@ -67,7 +70,8 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   // Step 1. Locate: two adjacent loops (or ifs) of one block.
   if (!c1.is_stmt()) scheduling_error(prim, p, c1, "expected a loop as the first argument");
   if (!c2.is_stmt()) scheduling_error(prim, p, c2, "expected a loop as the second argument");
-  if (!(next(p, c1) == c2)) scheduling_error(prim, p, c2, "expected the second loop to come right after the first");
+  if (!(next(p, c1) == c2))
+    scheduling_error(prim, p, c2, "expected the second loop to come right after the first");
   Stmt s1 = resolve_stmt(p, c1), s2 = resolve_stmt(p, c2);
   if (s1->kind == StmtKind::If && s2->kind == StmtKind::If) return fuse_ifs(p, c1, c2);
   auto* f = rewrite_detail::expect_loop(prim, p, c1);
@@ -76,19 +80,22 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   for (auto [x, y, what] : {std::tuple{f->lo, g->lo, "lower"}, std::tuple{f->hi, g->hi, "upper"}})
     if (!provable_at(p, c1.path, binop(BinOpKind::Eq, x, y)))
       scheduling_error(prim, p, Cursor::block(c1.path, 2),
-                       std::string("cannot fuse loops '") + f->iter.name() + "' and '" + g->iter.name() + "': the " +
-                           what + " bounds " + print_expr(x) + " and " + print_expr(y) + " are not provably equal");
+                       std::string("cannot fuse loops '") + f->iter.name() + "' and '" +
+                           g->iter.name() + "': the " + what + " bounds " + print_expr(x) +
+                           " and " + print_expr(y) + " are not provably equal");
   // Fusion runs body2 at iteration i before body1 at every later iteration j.
   size_t depth = rewrite_detail::loop_depth(p, c1.path);
   auto first = rewrite_detail::accesses_of(p, {s1});
   auto second = rewrite_detail::accesses_of(p, {s2});
   if (auto cf = rewrite_detail::later_iteration_conflict(p, first, second, depth))
-    scheduling_error(prim, p, Cursor::block(c1.path, 2),
-                     "cannot fuse loops '" + f->iter.name() + "' and '" + g->iter.name() + "': the " +
-                         rewrite_detail::access_text(cf->earlier) + " of the second loop in one iteration and the " +
-                         rewrite_detail::access_text(cf->later) +
-                         " of the first loop in a later iteration may touch the same location of '" +
-                         cf->later.location_name() + "', and fusing would swap them");
+    scheduling_error(
+        prim, p, Cursor::block(c1.path, 2),
+        "cannot fuse loops '" + f->iter.name() + "' and '" + g->iter.name() + "': the " +
+            rewrite_detail::access_text(cf->earlier) +
+            " of the second loop in one iteration and the " +
+            rewrite_detail::access_text(cf->later) +
+            " of the first loop in a later iteration may touch the same location of '" +
+            cf->later.location_name() + "', and fusing would swap them");
   // Step 3. Build: body2 with g's iterator renamed to f's.
   rewrite_detail::Subst rn;
   rn.exprs[g->iter] = read_var(f->iter, ScalarKind::Index);
@@ -102,7 +109,9 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
 }
 
 Rewrite fuse_loop(const Proc& p, const std::string& first, const std::string& second) {
-  auto ref = [&](const std::string& r) { return is_plain_name(r) ? find_loop(p, r) : find_stmt(p, r); };
+  auto ref = [&](const std::string& r) {
+    return is_plain_name(r) ? find_loop(p, r) : find_stmt(p, r);
+  };
   return fuse_loop(p, ref(first), ref(second));
 }
 
@@ -114,11 +123,13 @@ Rewrite partition_loop(const Proc& p, const Cursor& c, long long num) {
   SrcInfo si = f->srcinfo;
   // Step 2. Check: the first part's iterations all exist.
   Expr mid = fold_constants(binop(BinOpKind::Add, f->lo, int_const(num, si), si));
-  if (!provable_at(p, c.path, binop(BinOpKind::Ge, binop(BinOpKind::Sub, f->hi, f->lo, si), int_const(num, si), si)))
+  if (!provable_at(
+          p, c.path,
+          binop(BinOpKind::Ge, binop(BinOpKind::Sub, f->hi, f->lo, si), int_const(num, si), si)))
     scheduling_error(prim, p, c,
-                     "cannot partition loop '" + f->iter.name() + "' at " + std::to_string(num) + ": '" +
-                         print_expr(f->hi) + " - " + print_expr(f->lo) + " >= " + std::to_string(num) +
-                         "' is not provable");
+                     "cannot partition loop '" + f->iter.name() + "' at " + std::to_string(num) +
+                         ": '" + print_expr(f->hi) + " - " + print_expr(f->lo) +
+                         " >= " + std::to_string(num) + "' is not provable");
   // Step 3. Build; the second copy's bound names are renamed apart.
   Sym it2 = f->iter.copy();
   Block body2 = rewrite_detail::instantiate(f->body, f->iter, read_var(it2, ScalarKind::Index, si));

@@ -12,14 +12,14 @@
 namespace exo {
 namespace {
 
-using rewrite_detail::const_value;
-using rewrite_detail::expect_loop;
-using rewrite_detail::instantiate;
-using rewrite_detail::provable_at;
 using rewrite_detail::Access;
+using rewrite_detail::const_value;
 using rewrite_detail::EffectCollector;
 using rewrite_detail::Effects;
 using rewrite_detail::effects_of;
+using rewrite_detail::expect_loop;
+using rewrite_detail::instantiate;
+using rewrite_detail::provable_at;
 
 Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 
@@ -42,7 +42,8 @@ bool disjoint(const Access& a, const Access& b, const Context& ctx) {
   if (a.local || b.local || n == 0) return false;
   Expr differ;
   for (size_t k = 0; k < n; ++k) {
-    Expr ne = binop(BinOpKind::Or, binop(BinOpKind::Lt, a.idx[k], b.idx[k]), binop(BinOpKind::Gt, a.idx[k], b.idx[k]));
+    Expr ne = binop(BinOpKind::Or, binop(BinOpKind::Lt, a.idx[k], b.idx[k]),
+                    binop(BinOpKind::Gt, a.idx[k], b.idx[k]));
     differ = differ ? binop(BinOpKind::Or, differ, ne) : ne;
   }
   return provable_at(ctx.proc, ctx.path, differ);
@@ -50,24 +51,29 @@ bool disjoint(const Access& a, const Access& b, const Context& ctx) {
 
 // The first conflict between accesses in `m1` and `m2`, as a sentence; "" if none.
 std::string conflict(const std::map<Sym, std::vector<Access>>& m1, const char* what1,
-                     const std::map<Sym, std::vector<Access>>& m2, const char* what2, const Context& ctx) {
+                     const std::map<Sym, std::vector<Access>>& m2, const char* what2,
+                     const Context& ctx) {
   for (auto& [buf, as1] : m1) {
     auto it = m2.find(buf);
     if (it == m2.end()) continue;
     for (auto& a : as1)
       for (auto& b : it->second)
         if (!disjoint(a, b, ctx))
-          return "'" + buf.name() + "' is " + what1 + " by the first statement and " + what2 + " by the second";
+          return "'" + buf.name() + "' is " + what1 + " by the first statement and " + what2 +
+                 " by the second";
   }
   return "";
 }
 
-std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias, const Context& ctx) {
+std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias,
+                            const Context& ctx) {
   Effects e1 = effects_of(s1, alias), e2 = effects_of(s2, alias);
   for (auto& b : e1.bound)
-    if (e2.used.count(b)) return "the second statement uses '" + b.name() + "', declared by the first";
+    if (e2.used.count(b))
+      return "the second statement uses '" + b.name() + "', declared by the first";
   for (auto& b : e2.bound)
-    if (e1.used.count(b)) return "the first statement uses '" + b.name() + "', declared by the second";
+    if (e1.used.count(b))
+      return "the first statement uses '" + b.name() + "', declared by the second";
   const std::pair<const std::map<Sym, std::vector<Access>>*, const char*> k1[] = {
       {&e1.writes, "written"}, {&e1.reduces, "reduced"}, {&e1.reads, "read"}};
   const std::pair<const std::map<Sym, std::vector<Access>>*, const char*> k2[] = {
@@ -83,10 +89,12 @@ std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, 
     }
   for (auto& f : e1.cfg_writes)
     if (e2.cfg_writes.count(f) || e2.cfg_reads.count(f))
-      return "config field '" + f.second + "' is written by the first statement and used by the second";
+      return "config field '" + f.second +
+             "' is written by the first statement and used by the second";
   for (auto& f : e2.cfg_writes)
     if (e1.cfg_reads.count(f))
-      return "config field '" + f.second + "' is read by the first statement and written by the second";
+      return "config field '" + f.second +
+             "' is read by the first statement and written by the second";
   return "";
 }
 
@@ -190,18 +198,22 @@ Rewrite delete_pass(const Proc& p) {
 Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second) {
   const char* prim = "reorder_stmts";
   // Step 1. Locate: two adjacent statements of one block.
-  if (!first.is_stmt()) scheduling_error(prim, p, first, "expected a single statement as the first argument");
-  if (!second.is_stmt()) scheduling_error(prim, p, second, "expected a single statement as the second argument");
+  if (!first.is_stmt())
+    scheduling_error(prim, p, first, "expected a single statement as the first argument");
+  if (!second.is_stmt())
+    scheduling_error(prim, p, second, "expected a single statement as the second argument");
   Cursor nx = next(p, first);
   if (!(nx == second))
-    scheduling_error(prim, p, second, "expected the second statement to come right after the first");
+    scheduling_error(prim, p, second,
+                     "expected the second statement to come right after the first");
   Stmt s1 = resolve_stmt(p, first), s2 = resolve_stmt(p, second);
   // Step 2. Check that they commute.
   std::map<Sym, Sym> alias;
   EffectCollector::collect_aliases(p->body, alias);
   std::string why = commute_failure(s1, s2, alias, Context{p, first.path});
   if (!why.empty())
-    scheduling_error(prim, p, Cursor::block(first.path, 2), "the statements do not commute: " + why);
+    scheduling_error(prim, p, Cursor::block(first.path, 2),
+                     "the statements do not commute: " + why);
   // Step 3/4. Swap, forwarding each statement to its new place.
   Proc q = splice_block(p, first.path, 2, {s2, s1});
   return Rewrite{q, forward_move(second.path, first.index())};
@@ -219,9 +231,13 @@ Rewrite reorder_before(const Proc& p, const Cursor& stmt) {
   return reorder_stmts(p, before, stmt);
 }
 
-Rewrite reorder_before(const Proc& p, const std::string& stmt) { return reorder_before(p, find_stmt(p, stmt)); }
+Rewrite reorder_before(const Proc& p, const std::string& stmt) {
+  return reorder_before(p, find_stmt(p, stmt));
+}
 
-Rewrite unroll_loop(const Proc& p, const std::string& loop) { return unroll_loop(p, find_loop(p, loop)); }
+Rewrite unroll_loop(const Proc& p, const std::string& loop) {
+  return unroll_loop(p, find_loop(p, loop));
+}
 
 Rewrite unroll_loop(const Proc& p, const Cursor& c) {
   const char* prim = "unroll_loop";
@@ -229,7 +245,8 @@ Rewrite unroll_loop(const Proc& p, const Cursor& c) {
   long long lo, hi;
   if (!const_value(f->lo, lo) || !const_value(f->hi, hi))
     scheduling_error(prim, p, c,
-                     "expected constant loop bounds, got seq(" + print_expr(f->lo) + ", " + print_expr(f->hi) + ")");
+                     "expected constant loop bounds, got seq(" + print_expr(f->lo) + ", " +
+                         print_expr(f->hi) + ")");
   Block out;
   for (long long v = lo; v < hi; ++v) {
     Block copy = instantiate(f->body, f->iter, int_const(v, f->srcinfo));
@@ -256,15 +273,17 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
   auto* f = expect_loop(prim, p, cur);
   long long lo;
   if (!const_value(f->lo, lo) || lo != 0)
-    scheduling_error(prim, p, cur, "expected the loop to start at 0, got seq(" + print_expr(f->lo) + ", ...)");
+    scheduling_error(prim, p, cur,
+                     "expected the loop to start at 0, got seq(" + print_expr(f->lo) + ", ...)");
   SrcInfo si = f->srcinfo;
   Expr hi = f->hi, C = int_const(c, si);
   Expr q = binop(BinOpKind::Div, hi, C, si), r = binop(BinOpKind::Mod, hi, C, si);
   // Step 2. Check: a perfect split needs hi % c == 0 wherever the loop runs.
   if (perfect && !provable_at(p, cur.path, binop(BinOpKind::Eq, r, int_const(0, si), si)))
     scheduling_error(prim, p, cur,
-                     "cannot split loop '" + f->iter.name() + "' perfectly by " + std::to_string(c) + ": '" +
-                         print_expr(hi) + " % " + std::to_string(c) + " == 0' is not provable");
+                     "cannot split loop '" + f->iter.name() + "' perfectly by " +
+                         std::to_string(c) + ": '" + print_expr(hi) + " % " + std::to_string(c) +
+                         " == 0' is not provable");
   // Step 3. Build: i = c*io + ii.
   Sym io(outer), ii(inner);
   Expr i_val = binop(BinOpKind::Add, binop(BinOpKind::Mul, C, idx_read(io), si), idx_read(ii), si);
@@ -280,7 +299,8 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
       Expr t_val = binop(BinOpKind::Add, binop(BinOpKind::Mul, C, q, si), idx_read(it), si);
       Stmt tail_loop = loop_of(it, int_const(0, si), r, instantiate(f->body, f->iter, t_val));
       if (tail == "cut_and_guard")
-        tail_loop = make_stmt<IfNode>(binop(BinOpKind::Gt, r, int_const(0, si), si), Block{tail_loop}, Block{}, si);
+        tail_loop = make_stmt<IfNode>(binop(BinOpKind::Gt, r, int_const(0, si), si),
+                                      Block{tail_loop}, Block{}, si);
       out.push_back(tail_loop);
     }
   } else {
@@ -314,7 +334,8 @@ Rewrite reorder_loops(const Proc& p, const std::string& loops) {
   // "i j" names the nest; anything else is a reference to the outer loop.
   std::string outer_ref = loops;
   std::string inner_name;
-  if (size_t sp = loops.find(' '); sp != std::string::npos && loops.find(':') == std::string::npos) {
+  if (size_t sp = loops.find(' ');
+      sp != std::string::npos && loops.find(':') == std::string::npos) {
     std::string rest = loops.substr(loops.find_first_not_of(' ', sp));
     if (is_plain_name(loops.substr(0, sp)) && rest[0] != '#' && is_plain_name(rest)) {
       outer_ref = loops.substr(0, sp);
@@ -331,7 +352,8 @@ Rewrite reorder_loops(const Proc& p, const Cursor& outer, const Cursor& inner) {
   body0.push_back(PathStep{false, 0});
   if (!inner.is_stmt() || !(inner.path == body0) || f->body.size() != 1)
     scheduling_error("reorder_loops", p, inner,
-                     "expected this loop to be the single statement of the body of loop '" + f->iter.name() + "'");
+                     "expected this loop to be the single statement of the body of loop '" +
+                         f->iter.name() + "'");
   return reorder_loops(p, outer, "");
 }
 
@@ -340,10 +362,13 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
   // Step 1. Locate.
   auto* f = expect_loop(prim, p, c);
   auto* g = f->body.size() == 1 ? f->body[0].as<ForNode>() : nullptr;
-  if (!g) scheduling_error(prim, p, c, "expected loop '" + f->iter.name() + "' to have a single loop as its body");
+  if (!g)
+    scheduling_error(prim, p, c,
+                     "expected loop '" + f->iter.name() + "' to have a single loop as its body");
   if (!inner_name.empty() && g->iter.name() != inner_name)
-    scheduling_error(prim, p, c, "expected loop '" + inner_name + "' directly inside '" + f->iter.name() +
-                                     "', found '" + g->iter.name() + "'");
+    scheduling_error(prim, p, c,
+                     "expected loop '" + inner_name + "' directly inside '" + f->iter.name() +
+                         "', found '" + g->iter.name() + "'");
   // Step 2. Check. The inner bounds must not depend on the outer iterator.
   bool depends = false;
   std::function<void(const Expr&)> scan = [&](const Expr& e) {
@@ -353,7 +378,9 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
   scan(g->lo);
   scan(g->hi);
   if (depends)
-    scheduling_error(prim, p, c, "the bounds of loop '" + g->iter.name() + "' depend on '" + f->iter.name() + "'");
+    scheduling_error(
+        prim, p, c,
+        "the bounds of loop '" + g->iter.name() + "' depend on '" + f->iter.name() + "'");
   // Iterations (i1, j1) before (i2, j2) in the old order but after it in the new
   // one (i1 < i2, j1 > j2) must not touch a common location where one writes.
   std::map<Sym, Sym> alias;
@@ -383,7 +410,9 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
   for (auto& a : acc)
     for (auto& b : acc) {
       std::string wa = a.what, wb = b.what;
-      if (!(a.buf == b.buf) || (wa == "read" && wb == "read") || (wa == "reduced" && wb == "reduced")) continue;
+      if (!(a.buf == b.buf) || (wa == "read" && wb == "read") ||
+          (wa == "reduced" && wb == "reduced"))
+        continue;
       bool apart = false;
       if (!a.acc.whole && !b.acc.whole) {
         std::vector<Expr> goal = outside;
@@ -399,22 +428,26 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
           std::string s = n.buf.name();
           if (!n.acc.idx.empty()) {
             s += "[";
-            for (size_t k = 0; k < n.acc.idx.size(); ++k) s += (k ? ", " : "") + print_expr(n.acc.idx[k]);
+            for (size_t k = 0; k < n.acc.idx.size(); ++k)
+              s += (k ? ", " : "") + print_expr(n.acc.idx[k]);
             s += "]";
           }
           return s;
         };
-        scheduling_error(prim, p, c,
-                         "cannot reorder loops '" + f->iter.name() + "' and '" + g->iter.name() + "': '" + show(a) +
-                             "' " + wa + " in one iteration and '" + show(b) + "' " + wb +
-                             " in a later one may be the same element, and the interchange swaps their order");
+        scheduling_error(
+            prim, p, c,
+            "cannot reorder loops '" + f->iter.name() + "' and '" + g->iter.name() + "': '" +
+                show(a) + "' " + wa + " in one iteration and '" + show(b) + "' " + wb +
+                " in a later one may be the same element, and the interchange swaps their order");
       }
     }
   Effects cfg;
   EffectCollector cc(cfg, alias);
   cc.visit_block(g->body);
   if (!cfg.cfg_writes.empty())
-    scheduling_error(prim, p, c, "cannot reorder loops that write config field '" + cfg.cfg_writes.begin()->second + "'");
+    scheduling_error(
+        prim, p, c,
+        "cannot reorder loops that write config field '" + cfg.cfg_writes.begin()->second + "'");
   // Step 3. Build; every path stays the same, so cursors are unchanged.
   Stmt inner = make_stmt<ForNode>(f->iter, f->lo, f->hi, g->body, f->mode, f->srcinfo);
   Stmt outer = make_stmt<ForNode>(g->iter, g->lo, g->hi, Block{inner}, g->mode, g->srcinfo);
@@ -425,7 +458,9 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
 
 namespace exo {
 
-Rewrite remove_loop(const Proc& p, const std::string& loop) { return remove_loop(p, find_loop(p, loop)); }
+Rewrite remove_loop(const Proc& p, const std::string& loop) {
+  return remove_loop(p, find_loop(p, loop));
+}
 
 Rewrite remove_loop(const Proc& p, const Cursor& c) {
   const char* prim = "remove_loop";
@@ -437,7 +472,10 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
   for_each_expr(f->body, [&](const Expr& e) {
     if (auto* r = e.as<ReadNode>(); r && r->name == f->iter) uses_iter = true;
   });
-  if (uses_iter) scheduling_error(prim, p, c, "the body of loop '" + f->iter.name() + "' depends on '" + f->iter.name() + "'");
+  if (uses_iter)
+    scheduling_error(
+        prim, p, c,
+        "the body of loop '" + f->iter.name() + "' depends on '" + f->iter.name() + "'");
   std::map<Sym, Sym> alias;
   EffectCollector::collect_aliases(p->body, alias);
   Effects e;
@@ -449,13 +487,17 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
   });
   for (auto& [buf, as] : e.reduces)
     if (!private_bufs.count(buf))
-      scheduling_error(prim, p, c, "the body is not idempotent: it reduces into '" + buf.name() + "'");
+      scheduling_error(prim, p, c,
+                       "the body is not idempotent: it reduces into '" + buf.name() + "'");
   for (auto& [buf, as] : e.writes)
     if (!private_bufs.count(buf) && e.reads.count(buf))
-      scheduling_error(prim, p, c, "the body may not be idempotent: it reads and writes '" + buf.name() + "'");
+      scheduling_error(prim, p, c,
+                       "the body may not be idempotent: it reads and writes '" + buf.name() + "'");
   for (auto& fld : e.cfg_writes)
     if (e.cfg_reads.count(fld))
-      scheduling_error(prim, p, c, "the body may not be idempotent: it reads and writes config field '" + fld.second + "'");
+      scheduling_error(
+          prim, p, c,
+          "the body may not be idempotent: it reads and writes config field '" + fld.second + "'");
   // Step 3. Build: the body once, guarded unless the loop provably runs.
   Expr runs = binop(BinOpKind::Lt, f->lo, f->hi, f->srcinfo);
   Block out = f->body;
@@ -466,7 +508,8 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
   Forward rest = forward_splice(lp, 1, static_cast<int>(out.size()));
   Forward unwrap = forward_unwrap(lp, false, static_cast<int>(f->body.size()));
   Forward fwd = [=](const Cursor& k) -> Cursor {
-    bool inside = k.valid() && k.path.size() > lp.size() && std::equal(lp.begin(), lp.end(), k.path.begin());
+    bool inside =
+        k.valid() && k.path.size() > lp.size() && std::equal(lp.begin(), lp.end(), k.path.begin());
     if (!inside) return guard ? rest(k) : unwrap(k);
     if (!guard) return unwrap(k);
     return k;  // the guard takes the loop's place with the same body

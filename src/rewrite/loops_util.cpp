@@ -62,7 +62,8 @@ Block Subst::mutate_stmt(const Stmt& s) {
       if (!renames.count(w->name)) return {m};
       return {make_stmt<WindowStmtNode>(rn(w->name), w->rhs, w->srcinfo)};
     }
-    default: return {m};
+    default:
+      return {m};
   }
 }
 
@@ -87,9 +88,15 @@ bool const_value(const Expr& e, long long& out) {
     long long l, r;
     if (!const_value(b->lhs, l) || !const_value(b->rhs, r)) return false;
     switch (b->op) {
-      case BinOpKind::Add: out = l + r; return true;
-      case BinOpKind::Sub: out = l - r; return true;
-      case BinOpKind::Mul: out = l * r; return true;
+      case BinOpKind::Add:
+        out = l + r;
+        return true;
+      case BinOpKind::Sub:
+        out = l - r;
+        return true;
+      case BinOpKind::Mul:
+        out = l * r;
+        return true;
       case BinOpKind::Div:
         if (r <= 0) return false;
         out = l >= 0 ? l / r : -((-l + r - 1) / r);
@@ -98,7 +105,8 @@ bool const_value(const Expr& e, long long& out) {
         if (r <= 0) return false;
         out = ((l % r) + r) % r;
         return true;
-      default: return false;
+      default:
+        return false;
     }
   }
   return false;
@@ -108,7 +116,8 @@ namespace {
 
 // Preconditions, positive sizes, and the loop ranges and branch conditions
 // enclosing the statement at `path`.
-std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path, analysis::Lowering& L) {
+std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
+                                          analysis::Lowering& L) {
   using namespace analysis;
   std::vector<Formula> assume;
   for (auto& a : p->args)
@@ -147,21 +156,33 @@ bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate
 
 }  // namespace
 
-bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) { return prove_at(p, path, goal, false); }
+bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
+  return prove_at(p, path, goal, false);
+}
 
-bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal) { return prove_at(p, path, goal, true); }
+bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
+  return prove_at(p, path, goal, true);
+}
 
 const ForNode* expect_loop(const char* prim, const Proc& p, const Cursor& c) {
   Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
   auto* f = s ? s.as<ForNode>() : nullptr;
-  if (!f) scheduling_error(prim, p, c, "expected a loop, got " + (s ? std::string("a statement of kind ") + stmt_kind_name(s->kind) : c.str()));
+  if (!f)
+    scheduling_error(
+        prim, p, c,
+        "expected a loop, got " +
+            (s ? std::string("a statement of kind ") + stmt_kind_name(s->kind) : c.str()));
   return f;
 }
 
 const IfNode* expect_if(const char* prim, const Proc& p, const Cursor& c) {
   Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
   auto* f = s ? s.as<IfNode>() : nullptr;
-  if (!f) scheduling_error(prim, p, c, "expected an if statement, got " + (s ? std::string("a statement of kind ") + stmt_kind_name(s->kind) : c.str()));
+  if (!f)
+    scheduling_error(
+        prim, p, c,
+        "expected an if statement, got " +
+            (s ? std::string("a statement of kind ") + stmt_kind_name(s->kind) : c.str()));
   return f;
 }
 

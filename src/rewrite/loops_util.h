@@ -106,11 +106,20 @@ class EffectCollector : public IRVisitor {
         out_.cfg_writes.insert({w->config.get(), w->field});
         break;
       }
-      case StmtKind::Alloc: out_.used.insert(s.as<AllocNode>()->name); break;
-      case StmtKind::WindowStmt: out_.used.insert(s.as<WindowStmtNode>()->name); break;
-      case StmtKind::Call: call(*s.as<CallNode>()); break;
-      case StmtKind::For: local_iters_.insert(s.as<ForNode>()->iter); break;
-      default: break;
+      case StmtKind::Alloc:
+        out_.used.insert(s.as<AllocNode>()->name);
+        break;
+      case StmtKind::WindowStmt:
+        out_.used.insert(s.as<WindowStmtNode>()->name);
+        break;
+      case StmtKind::Call:
+        call(*s.as<CallNode>());
+        break;
+      case StmtKind::For:
+        local_iters_.insert(s.as<ForNode>()->iter);
+        break;
+      default:
+        break;
     }
     IRVisitor::visit(s);
   }

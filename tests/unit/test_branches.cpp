@@ -67,37 +67,44 @@ const Module& mod() {
   return m;
 }
 
-std::string sched_error(const std::function<void()>& f) { return test::scheduling_error_message(f); }
+std::string sched_error(const std::function<void()>& f) {
+  return test::scheduling_error_message(f);
+}
 
 TEST(LiftIf, OutOfLoops) {
   Proc p = mod().proc("lift");
   Cursor ifc = find_stmt(p, "if flag: _");
   Cursor else_stmt = find_stmt(p, "x[i] = 1.0");
   Rewrite r = lift_if(p, ifc);
-  EXPECT_NE(print_proc(r.proc).find("    if flag:\n        for i in seq(0, n):\n            x[i] = y[i] * 2.0\n"
-                                    "    else:\n        for i in seq(0, n):\n            x[i] = 1.0"),
+  EXPECT_NE(print_proc(r.proc).find(
+                "    if flag:\n        for i in seq(0, n):\n            x[i] = y[i] * 2.0\n"
+                "    else:\n        for i in seq(0, n):\n            x[i] = 1.0"),
             std::string::npos)
       << print_proc(r.proc);
   EXPECT_EQ(r.forward(ifc).str(), "body[0]");
   EXPECT_EQ(r.forward(else_stmt).str(), "body[0].orelse[0].body[0]");
-  for (long long f : {0, 1}) test::expect_same_results(p, r.proc, {{"n", 5}, {"flag", f}}, "lift_if_" + std::to_string(f));
+  for (long long f : {0, 1})
+    test::expect_same_results(p, r.proc, {{"n", 5}, {"flag", f}}, "lift_if_" + std::to_string(f));
   // The condition depends on the iterator: refused.
   std::string m = sched_error([&] { lift_if(p, "if i > 1: _"); });
-  EXPECT_NE(m.find("lift_if: cannot lift the if out of loop 'i': its condition 'i > 1' depends on 'i'"),
-            std::string::npos)
+  EXPECT_NE(
+      m.find("lift_if: cannot lift the if out of loop 'i': its condition 'i > 1' depends on 'i'"),
+      std::string::npos)
       << m;
   // Two levels, out of j then i.
   Rewrite r2 = lift_if(p, "if n > 3: _", 2);
   EXPECT_EQ(r2.forward(find_stmt(p, "if n > 3: _")).str(), "body[2]");
   EXPECT_EQ(match_pattern(r2.proc, "if n > 3: _")[0].str(), "body[2]");
-  for (long long n : {2, 5}) test::expect_same_results(p, r2.proc, {{"n", n}, {"flag", 1}}, "lift_if2_" + std::to_string(n));
+  for (long long n : {2, 5})
+    test::expect_same_results(p, r2.proc, {{"n", n}, {"flag", 1}}, "lift_if2_" + std::to_string(n));
   m = sched_error([&] { lift_if(p, "if n > 3: _", 3); });
-  EXPECT_NE(m.find("cannot lift the if 1 more level(s): it is at the top level"), std::string::npos) << m;
+  EXPECT_NE(m.find("cannot lift the if 1 more level(s): it is at the top level"), std::string::npos)
+      << m;
 }
 
 TEST(LiftIf, OutOfIfs) {
   Proc p = mod().proc("nested");
-  Rewrite r = lift_if(p, "if b: _");  // in the body of `if a`
+  Rewrite r = lift_if(p, "if b: _");      // in the body of `if a`
   Rewrite r2 = lift_if(p, "if b: _ #1");  // in the else branch of `if a`
   Rewrite r3 = lift_if(p, "if b: _ #2");  // no else of its own
   for (long long a : {0, 1})
@@ -105,7 +112,8 @@ TEST(LiftIf, OutOfIfs) {
       std::string tag = std::to_string(a) + std::to_string(b);
       test::expect_same_results(p, r.proc, {{"n", 1}, {"a", a}, {"b", b}}, "lift_if_if_" + tag);
       test::expect_same_results(p, r2.proc, {{"n", 1}, {"a", a}, {"b", b}}, "lift_if_else_" + tag);
-      test::expect_same_results(p, r3.proc, {{"n", 1}, {"a", a}, {"b", b}}, "lift_if_noelse_" + tag);
+      test::expect_same_results(p, r3.proc, {{"n", 1}, {"a", a}, {"b", b}},
+                                "lift_if_noelse_" + tag);
     }
   EXPECT_EQ(r.forward(find_stmt(p, "x[1] = _")).str(), "body[0].orelse[0].body[0]");
   EXPECT_EQ(r.forward(find_stmt(p, "x[2] = _")).str(), "body[0].body[0].orelse[0]");
@@ -126,7 +134,8 @@ TEST(AssertIf, ProvableOrRefused) {
   test::expect_same_results(g, r.proc, {{"n", 8}}, "assert_if_split");
   // j < n - 1 fails on the last iteration: neither value is provable.
   std::string m = sched_error([&] { assert_if(g, "if j < n - 1: _", true); });
-  EXPECT_NE(m.find("assert_if: cannot assert that the condition 'j < n - 1' is always True here: it is not provable"),
+  EXPECT_NE(m.find("assert_if: cannot assert that the condition 'j < n - 1' is always True here: "
+                   "it is not provable"),
             std::string::npos)
       << m;
   m = sched_error([&] { assert_if(g, "if j < n - 1: _", false); });
@@ -147,7 +156,8 @@ TEST(ReorderBefore, MovesUpOrRefuses) {
   test::expect_same_results(p, r.proc, {{"n", 5}, {"flag", 1}}, "reorder_before");
   // The second loop reduces x, which the first writes; the first has nothing before it.
   std::string m = sched_error([&] { reorder_before(p, "for i in _: _ #1"); });
-  EXPECT_NE(m.find("the statements do not commute: 'x' is written by the first statement and reduced by the second"),
+  EXPECT_NE(m.find("the statements do not commute: 'x' is written by the first statement and "
+                   "reduced by the second"),
             std::string::npos)
       << m;
   m = sched_error([&] { reorder_before(p, "for i in _: _"); });

@@ -91,7 +91,9 @@ const Module& mod() {
   return m;
 }
 
-std::string sched_error(const std::function<void()>& f) { return test::scheduling_error_message(f); }
+std::string sched_error(const std::function<void()>& f) {
+  return test::scheduling_error_message(f);
+}
 
 TEST(Fission, DependenceKeptOrRefused) {
   Proc p = mod().proc("dep");
@@ -100,14 +102,20 @@ TEST(Fission, DependenceKeptOrRefused) {
   Rewrite r = fission_after(p, "x[i + 1] = _");
   EXPECT_EQ(r.forward(read).str(), "body[1].body[0]");
   EXPECT_EQ(r.forward(find_loop(p, "i #1")).str(), "body[2]");
-  for (long long n : {1, 6}) test::expect_same_results(p, r.proc, {{"n", n}}, "fission_dep_" + std::to_string(n));
+  for (long long n : {1, 6})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "fission_dep_" + std::to_string(n));
   // z[i] reads x[i + 1] before the next iteration overwrites it: refused.
   std::string m = sched_error([&] { fission_after(p, "x[i] = _"); });
-  EXPECT_NE(m.find("fission_after: cannot fission loop 'i': the read x[i + 1] after the split point in one iteration "
-                   "and the write x[i] before it in a later iteration may touch the same location of 'x'"),
+  EXPECT_NE(
+      m.find(
+          "fission_after: cannot fission loop 'i': the read x[i + 1] after the split point in one "
+          "iteration "
+          "and the write x[i] before it in a later iteration may touch the same location of 'x'"),
+      std::string::npos)
+      << m;
+  EXPECT_NE(m.find(">   for i in seq(0, n):  # <-- here\n        x[i] = y[i] * 2.0"),
             std::string::npos)
       << m;
-  EXPECT_NE(m.find(">   for i in seq(0, n):  # <-- here\n        x[i] = y[i] * 2.0"), std::string::npos) << m;
 }
 
 TEST(Fission, TwoLevels) {
@@ -118,21 +126,25 @@ TEST(Fission, TwoLevels) {
   for (long long m : {1, 3})
     test::expect_same_results(p, r.proc, {{"n", 4}, {"m", m}}, "fission_nest_" + std::to_string(m));
   std::string m = sched_error([&] { fission_after(p, "A[_] = _", 3); });
-  EXPECT_NE(m.find("cannot lift the split 3 level(s): only 2 statement(s) enclose it"), std::string::npos) << m;
+  EXPECT_NE(m.find("cannot lift the split 3 level(s): only 2 statement(s) enclose it"),
+            std::string::npos)
+      << m;
 }
 
 TEST(Fission, Allocations) {
   Proc p = mod().proc("temps");
   std::string m = sched_error([&] { fission_after(p, "t = _"); });
-  EXPECT_NE(m.find("cannot fission loop 'i': 't' is declared before the split point and used after it"),
-            std::string::npos)
+  EXPECT_NE(
+      m.find("cannot fission loop 'i': 't' is declared before the split point and used after it"),
+      std::string::npos)
       << m;
   // The same with the temporary lifted out as a buffer indexed by i: accepted.
   Rewrite r = fission_after(p, "u[_] = _");
   test::expect_same_results(p, r.proc, {{"n", 5}}, "fission_lifted_tmp");
   // A scalar temporary lifted without a dimension: every iteration reuses it.
   m = sched_error([&] { fission_after(p, "v = _"); });
-  EXPECT_NE(m.find("the read v after the split point in one iteration and the write v before it"), std::string::npos)
+  EXPECT_NE(m.find("the read v after the split point in one iteration and the write v before it"),
+            std::string::npos)
       << m;
 }
 
@@ -141,7 +153,8 @@ TEST(Fission, ThroughWindowsAndCalls) {
   Rewrite r = fission_after(w, "w[_] = 2.0 * _");
   test::expect_same_results(w, r.proc, {{"n", 5}}, "fission_win");
   std::string m = sched_error([&] { fission_after(w, "w[_] = 2.0"); });
-  EXPECT_NE(m.find("the read x[i + 2] after the split point in one iteration and the write x[1 + i] before it"),
+  EXPECT_NE(m.find("the read x[i + 2] after the split point in one iteration and the write x[1 + "
+                   "i] before it"),
             std::string::npos)
       << m;
   Proc c = mod().proc("fcall");
@@ -156,7 +169,9 @@ TEST(Fission, GuardsFromSplit) {
   Proc s = split_loop(g, "i", 4, "io", "ii").proc;  // y[...] = 0.0 sits under the tail guard
   Rewrite r = fission_after(s, "y[_] = 0.0", 3);
   EXPECT_EQ(match_pattern(r.proc, "for io in _: _").size(), 2u) << print_proc(r.proc);
-  for (long long n : {3, 8, 9}) test::expect_same_results(g, r.proc, {{"n", n}, {"m", 3}}, "fission_guard_" + std::to_string(n));
+  for (long long n : {3, 8, 9})
+    test::expect_same_results(g, r.proc, {{"n", n}, {"m", 3}},
+                              "fission_guard_" + std::to_string(n));
 }
 
 TEST(Fission, ElseBranchAndEmptySides) {

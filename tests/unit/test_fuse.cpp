@@ -95,21 +95,27 @@ const Module& mod() {
   return m;
 }
 
-std::string sched_error(const std::function<void()>& f) { return test::scheduling_error_message(f); }
+std::string sched_error(const std::function<void()>& f) {
+  return test::scheduling_error_message(f);
+}
 
 TEST(Fuse, LegalAndConflicting) {
   Proc p = mod().proc("two");
   Cursor red = find_stmt(p, "z[_] = x[j] + 1.0");
   Rewrite r = fuse_loop(p, "i", "j");
-  EXPECT_NE(print_proc(r.proc).find("        x[i] = y[i] * 2.0\n        z[i] = x[i] + 1.0"), std::string::npos)
+  EXPECT_NE(print_proc(r.proc).find("        x[i] = y[i] * 2.0\n        z[i] = x[i] + 1.0"),
+            std::string::npos)
       << print_proc(r.proc);
   EXPECT_EQ(r.forward(red).str(), "body[0].body[1]");
   EXPECT_EQ(r.forward(find_loop(p, "i #1")).str(), "body[1]");
-  for (long long n : {1, 5, 8}) test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_two_" + std::to_string(n));
+  for (long long n : {1, 5, 8})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_two_" + std::to_string(n));
   // body2 reads x[j + 1], which body1 writes one iteration later: refused.
   std::string m = sched_error([&] { fuse_loop(p, "i #1", "j #1"); });
-  EXPECT_NE(m.find("fuse_loop: cannot fuse loops 'i' and 'j': the read x[j + 1] of the second loop in one iteration "
-                   "and the write x[i] of the first loop in a later iteration may touch the same location of 'x'"),
+  EXPECT_NE(m.find("fuse_loop: cannot fuse loops 'i' and 'j': the read x[j + 1] of the second loop "
+                   "in one iteration "
+                   "and the write x[i] of the first loop in a later iteration may touch the same "
+                   "location of 'x'"),
             std::string::npos)
       << m;
   EXPECT_NE(m.find(">   for i in seq(0, n):  # <-- here"), std::string::npos) << m;
@@ -136,7 +142,8 @@ TEST(Fuse, UnequalBoundsRefused) {
 TEST(Fuse, ThroughWindows) {
   Proc p = mod().proc("win");
   Rewrite r = fuse_loop(p, "i", "j");
-  for (long long n : {1, 6}) test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_win_" + std::to_string(n));
+  for (long long n : {1, 6})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_win_" + std::to_string(n));
   // x[j + 2] is w[j + 1], written by the next iteration of the first loop.
   std::string m = sched_error([&] { fuse_loop(p, "i #1", "j #1"); });
   EXPECT_NE(m.find("the read x[j + 2] of the second loop in one iteration and the write x[1 + i]"),
@@ -147,7 +154,8 @@ TEST(Fuse, ThroughWindows) {
 TEST(Fuse, ThroughCallsAndGuards) {
   Proc p = mod().proc("calls");
   Rewrite r = fuse_loop(p, "i", "j");
-  for (long long n : {1, 4}) test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_calls_" + std::to_string(n));
+  for (long long n : {1, 4})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_calls_" + std::to_string(n));
   std::string m = sched_error([&] { fuse_loop(p, "i #1", "j #1"); });
   EXPECT_NE(m.find("the read x[j + 1, 0] of the second loop"), std::string::npos) << m;
   // Loops split with guards: the outer loops have equal bounds (n + 3) / 4.
@@ -156,7 +164,8 @@ TEST(Fuse, ThroughCallsAndGuards) {
   Rewrite f = fuse_loop(s, "io", "jo");
   Rewrite f2 = fuse_loop(f.proc, "ii", "ji");
   EXPECT_EQ(match_pattern(f2.proc, "for ii in _: _").size(), 1u) << print_proc(f2.proc);
-  for (long long n : {3, 9}) test::expect_same_results(two, f2.proc, {{"n", n}}, "fuse_split_" + std::to_string(n));
+  for (long long n : {3, 9})
+    test::expect_same_results(two, f2.proc, {{"n", n}}, "fuse_split_" + std::to_string(n));
 }
 
 TEST(Fuse, Ifs) {
@@ -168,9 +177,11 @@ TEST(Fuse, Ifs) {
   EXPECT_EQ(r.forward(y).str(), "body[0].body[0].body[1]");
   EXPECT_EQ(r.forward(find_stmt(p, "y[i] = 0.0")).str(), "body[0].body[0].orelse[1]");
   for (long long flag : {0, 1})
-    test::expect_same_results(p, r.proc, {{"n", 5}, {"flag", flag}}, "fuse_ifs_" + std::to_string(flag));
+    test::expect_same_results(p, r.proc, {{"n", 5}, {"flag", flag}},
+                              "fuse_ifs_" + std::to_string(flag));
   std::string m = sched_error([&] { fuse_loop(r.proc, "if flag: _", "if n > 2: _"); });
-  EXPECT_NE(m.find("expected the two ifs to have the same condition, got 'flag' and 'n > 2'"), std::string::npos)
+  EXPECT_NE(m.find("expected the two ifs to have the same condition, got 'flag' and 'n > 2'"),
+            std::string::npos)
       << m;
 }
 
@@ -178,17 +189,21 @@ TEST(Partition, SymbolicAndConstant) {
   Proc p = mod().proc("part");
   Cursor body = find_stmt(p, "x[i] = _");
   Rewrite r = partition_loop(p, "i", 4);  // n >= 4 by the precondition
-  EXPECT_NE(print_proc(r.proc).find("for i in seq(0, 4):"), std::string::npos) << print_proc(r.proc);
-  EXPECT_NE(print_proc(r.proc).find("for i in seq(4, n):"), std::string::npos) << print_proc(r.proc);
+  EXPECT_NE(print_proc(r.proc).find("for i in seq(0, 4):"), std::string::npos)
+      << print_proc(r.proc);
+  EXPECT_NE(print_proc(r.proc).find("for i in seq(4, n):"), std::string::npos)
+      << print_proc(r.proc);
   EXPECT_EQ(r.forward(body).str(), "body[0].body[0]");
   EXPECT_EQ(r.forward(find_loop(p, "j")).str(), "body[2]");
-  for (long long n : {4, 7}) test::expect_same_results(p, r.proc, {{"n", n}}, "partition_i_" + std::to_string(n));
+  for (long long n : {4, 7})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "partition_i_" + std::to_string(n));
   std::string m = sched_error([&] { partition_loop(p, "i", 5); });
   EXPECT_NE(m.find("partition_loop: cannot partition loop 'i' at 5: 'n - 0 >= 5' is not provable"),
             std::string::npos)
       << m;
   Rewrite rj = partition_loop(p, "j", 3);  // a loop not starting at 0
-  EXPECT_NE(print_proc(rj.proc).find("for j in seq(5, n + 2):"), std::string::npos) << print_proc(rj.proc);
+  EXPECT_NE(print_proc(rj.proc).find("for j in seq(5, n + 2):"), std::string::npos)
+      << print_proc(rj.proc);
   test::expect_same_results(p, rj.proc, {{"n", 5}}, "partition_j");
   Rewrite rk = partition_loop(p, "k", 8);  // the second part is empty
   test::expect_same_results(p, rk.proc, {{"n", 4}}, "partition_k");
