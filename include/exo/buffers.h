@@ -17,8 +17,9 @@ namespace exo {
 // `new_name : T[extents] @ DRAM`: allocated before the block, loaded from the
 // window, and stored back if the block writes it (a read-only block is not; a
 // block that writes is loaded too, since the store copies the whole window back).
-// A block that only reduces into the window is staged as zero-init + add-back (`A[..] += new[..]`);
-// `accum` requires that. Refused when the window is not provably inside the
+// The window is loaded before the block and stored back after it; with `accum`
+// (the block must only reduce into the window) it is zero-initialised instead and
+// added back (`A[..] += new[..]`), which needs no load. Refused when the window is not provably inside the
 // buffer, when some access of the block is not provably inside the window, or
 // when the block reaches the buffer's storage through another name.
 Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_expr, const std::string& new_name,

@@ -271,7 +271,7 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
   ScalarKind elem = w.type.base;
   Type t = extents.empty() ? Type::scalar(elem) : Type::tensor(elem, extents);
   Block before{make_stmt<AllocNode>(staged, t, dram(), si)}, after;
-  if (reduce_only) {
+  if (accum) {
     before.push_back(copy_nest(Copy::Zero, w.buf, staged, elem, win, extents, si));
     after.push_back(copy_nest(Copy::AddBack, w.buf, staged, elem, win, extents, si));
   } else {

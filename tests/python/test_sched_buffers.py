@@ -80,8 +80,13 @@ def test_stage_mem_seed_order_and_reference_order():
     assert "C_reg: f32[8, 16] @ DRAM" in str(p)
     np.testing.assert_allclose(run_gemm(p), run_gemm(gemm_tiled), rtol=1e-5, atol=1e-5)
     block = gemm_tiled.find_loop("ii")
-    q = gemm_tiled.stage_mem(block, "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg", True)
+    q = gemm_tiled.stage_mem(block, "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg")
     assert str(q) == str(p)
+    # accum=True: zero-initialised and added back instead of loaded and stored.
+    acc = gemm_tiled.stage_mem(block, "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg", True)
+    assert "C_reg[i0, i1] = 0.0" in str(acc) and "+= C_reg[i0, i1]" in str(acc)
+    assert "C_reg[i0, i1] = 0.0" not in str(p)
+    np.testing.assert_allclose(run_gemm(acc), run_gemm(gemm_tiled), rtol=1e-5, atol=1e-5)
     a = gemm_tiled.stage_mem("A[8*io:8*io+8, 0:K]", "A_tile", "for ii in _: _")
     np.testing.assert_allclose(run_gemm(a), run_gemm(gemm_tiled), rtol=1e-5, atol=1e-5)
 
