@@ -6,6 +6,7 @@ into it, so cursors of procedures it was scheduled from work too.
 
 from __future__ import annotations
 
+from .. import _core
 from .._core import SchedulingError
 from ..API_cursors import (
     AllocCursor,
@@ -44,6 +45,8 @@ class CursorNavigationError(Exception):
 def _fwd(proc, c):
     if isinstance(c, (InvalidCursor, ExprListCursor, list, tuple)) or not isinstance(c, Cursor):
         return c
+    if isinstance(c._impl, _core.ExprValue):
+        return c  # an extent of a shape: a value without a position to follow
     return proc.forward(c)
 
 
