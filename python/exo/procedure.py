@@ -71,10 +71,17 @@ class Procedure(
         return "```python\n" + str(self) + "\n```"
 
     def __eq__(self, other):
-        return isinstance(other, Procedure) and other._handle.id() == self._handle.id()
+        # Structural, as in the reference: the same schedule applied twice to one
+        # procedure gives equal procedures. Same text alone is not enough: both
+        # must also come from one original (their names would mean the same).
+        if not isinstance(other, Procedure):
+            return False
+        if other._handle.id() == self._handle.id():
+            return True
+        return str(self) == str(other) and self._handle.is_eq(other._handle)
 
     def __hash__(self):
-        return hash(self._handle.id())
+        return hash(str(self))
 
     # ---- cursors ----
     def args(self):

@@ -231,5 +231,71 @@ TEST(Fission, ElseBranchAndEmptySides) {
   EXPECT_EQ(print_proc(r.proc), print_proc(d));
 }
 
+// A first part that does the same in every iteration (a loop-invariant setup, as
+// in `two[k] = 2.0`) may move before the whole loop although a later iteration
+// writes what the second part read: the value written is the same. Each twin
+// below breaks one condition of that rule and is refused.
+const char* kInvariantSrc = R"(
+@proc
+def setup(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, c: f32[8] @ DRAM):
+    two: f32[8] @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 8):
+            two[k] = c[k] * 2.0
+        y[i] = two[3] * x[i]
+
+@proc
+def uses_iter(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, c: f32[8] @ DRAM):
+    two: f32[8] @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 8):
+            two[k] = c[k] * x[i]
+        y[i] = two[3] * x[i]
+
+@proc
+def accumulates(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, c: f32[8] @ DRAM):
+    two: f32[8] @ DRAM
+    for k in seq(0, 8):
+        two[k] = 0.0
+    for i in seq(0, n):
+        for k in seq(0, 8):
+            two[k] += c[k]
+        y[i] = two[3] * x[i]
+
+@proc
+def input_changes(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, c: f32[8] @ DRAM):
+    two: f32[8] @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 8):
+            two[k] = c[k] * 2.0
+        y[i] = two[3] * x[i]
+        c[3] = x[i]
+
+@proc
+def overwritten(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, c: f32[8] @ DRAM):
+    two: f32[8] @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 8):
+            two[k] = c[k] * 2.0
+        two[3] = x[i]
+        y[i] = two[3] * x[i]
+)";
+
+TEST(Fission, LoopInvariantFirstPart) {
+  Module m = Module::from_string(kInvariantSrc);
+  Proc p = m.proc("setup");
+  Rewrite r = fission_after(p, "for k in _: _");
+  EXPECT_EQ(match_pattern(r.proc, "for i in _: _").size(), 2u) << print_proc(r.proc);
+  for (long long n : {1, 7})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "fission_inv_" + std::to_string(n));
+  for (const char* name : {"uses_iter", "accumulates", "input_changes", "overwritten"}) {
+    Proc q = m.proc(name);
+    const char* k = std::string(name) == "accumulates" ? "k #1" : "k";
+    std::string msg = sched_error([&] { fission_after(q, find_loop(q, k), 1); });
+    EXPECT_NE(msg.find("fission_after: cannot fission loop 'i'"), std::string::npos)
+        << name << ": " << msg;
+  }
+}
+
 }  // namespace
 }  // namespace exo

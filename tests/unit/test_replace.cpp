@@ -379,5 +379,36 @@ TEST(Replace, X86MicroKernelReplaceAll) {
   test::expect_same_results_cflags(p, q, {{"K", 5}}, "replace_x86_ukernel", "-mavx2 -mfma");
 }
 
+
+// R is the default precision (f32): an R buffer may be passed as an f32
+// argument, as a call written by hand may; not as an f64 one.
+TEST(Replace, DefaultPrecisionFitsF32Argument) {
+  Module m = Module::from_string(R"(
+@proc
+def fill2(out: [f32][4] @ DRAM):
+    for i in seq(0, 4):
+        out[i] = 2.0
+
+@proc
+def fill2_f64(out: [f64][4] @ DRAM):
+    for i in seq(0, 4):
+        out[i] = 2.0
+
+@proc
+def user(y: f32[4] @ DRAM, x: f32[4] @ DRAM):
+    t: R[4] @ DRAM
+    for k in seq(0, 4):
+        t[k] = 2.0
+    for k in seq(0, 4):
+        y[k] = t[k] * x[k]
+)");
+  Proc p = m.proc("user");
+  Rewrite r = replace(p, "for k in _: _", m.proc("fill2"));
+  EXPECT_NE(print_proc(r.proc).find("fill2(t[0:4])"), std::string::npos) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {}, "replace_r_as_f32");
+  std::string e = sched_error([&] { replace(p, "for k in _: _", m.proc("fill2_f64")); });
+  EXPECT_NE(e.find("is R but argument 'out' of fill2_f64 is f64"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace exo
