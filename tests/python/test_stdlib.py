@@ -220,3 +220,18 @@ def test_higher_order_combinators():
     assert str(q).count("for k in") == 1
     r = ho.repeate(lambda pr: unroll_loop(pr, pr.find_loop("k")))(caller)
     assert "for k" not in str(r)
+
+
+def test_package_exports_like_the_reference():
+    import exo.stdlib.scheduling as sched
+
+    ns = {}
+    exec("from exo import *", ns)
+    assert ns["stdlib"] is exo.stdlib and ns["stdlib"].scheduling is sched
+    assert ns["ExoType"] is exo.API_cursors.ExoType
+    ns = {}
+    exec("from exo.stdlib.scheduling import *", ns)
+    for name in ("BinaryOpCursor", "InvalidCursor", "ForCursor", "SchedulingError", "repeat", "replace_all",
+                 "lift_if", "divide_loop", "stage_mem"):
+        assert name in ns, name
+    assert "MemoryError" not in ns  # Python's own MemoryError stays visible
