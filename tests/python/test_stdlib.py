@@ -235,3 +235,17 @@ def test_package_exports_like_the_reference():
                  "lift_if", "divide_loop", "stage_mem"):
         assert name in ns, name
     assert "MemoryError" not in ns  # Python's own MemoryError stays visible
+
+
+def test_introspection_dependencies():
+    from exo.stdlib import introspection as intro
+
+    assert [type(s).__name__ for s in intro.get_statements(rowsum)] == [
+        "ForCursor", "AssignCursor", "ForCursor", "IfCursor", "ReduceCursor"]
+    red = rowsum.find("s[_] += _")
+    assert set(intro.get_stmt_dependencies(red)) == {"s", "i", "A", "j", "c"}
+    assert set(intro.get_stmt_dependencies(rowsum.find_loop("j"))) == {"m", "j", "s", "i", "A", "c"}
+    assert list(intro.get_expr_dependencies(red.rhs())) == ["A", "i", "j", "c"]
+    assert intro.get_declaration(caller, caller.find("vscale(_)"), "t").name() == "t"
+    assert intro.get_declaration(caller, caller.find("t[_] = _"), "u") is None  # declared later
+    assert isinstance(intro.get_declaration(caller, caller.find("t[_] = _"), "x"), ArgCursor)
