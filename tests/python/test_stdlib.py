@@ -249,3 +249,31 @@ def test_introspection_dependencies():
     assert intro.get_declaration(caller, caller.find("vscale(_)"), "t").name() == "t"
     assert intro.get_declaration(caller, caller.find("t[_] = _"), "u") is None  # declared later
     assert isinstance(intro.get_declaration(caller, caller.find("t[_] = _"), "x"), ArgCursor)
+
+
+def test_lift_scope_moves_a_loop_out_of_an_if():
+    @proc
+    def cond_loop(n: size, k: size, x: f32[n]):
+        if k > 2:
+            for i in seq(0, n):
+                x[i] = x[i] * 3.0
+
+    p = lift_scope(cond_loop, "i")
+    assert "for i in seq(0, n):\n        if k > 2:\n            x[i] = x[i] * 3.0" in str(p)
+    for k in (1, 5):
+        a = np.arange(4, dtype=np.float32)
+        b = a.copy()
+        cond_loop.interpret(n=4, k=k, x=a)
+        p.interpret(n=4, k=k, x=b)
+        np.testing.assert_array_equal(a, b)
+
+    @proc
+    def cond_loop_else(n: size, k: size, x: f32[n]):
+        if k > 2:
+            for i in seq(0, n):
+                x[i] = x[i] * 3.0
+        else:
+            x[0] = 0.0
+
+    with pytest.raises(exo.SchedulingError, match="else branch"):
+        lift_scope(cond_loop_else, "i")
