@@ -447,7 +447,8 @@ def lift_scope(proc, scope_cursor):
     if isinstance(outer, ForCursor):
         # A loop lifted out of a loop: the two loops are interchanged.
         return proc.reorder(outer)
-    raise NotImplementedError("lift_scope: lifting a loop out of an if is not available in this build")
+    # A loop lifted out of an if: the if moves inside the loop.
+    return type(proc)(proc._handle.lift_loop_from_if(inner))
 
 
 def eliminate_dead_code(proc, stmt_cursor):

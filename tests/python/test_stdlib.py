@@ -220,3 +220,60 @@ def test_higher_order_combinators():
     assert str(q).count("for k in") == 1
     r = ho.repeate(lambda pr: unroll_loop(pr, pr.find_loop("k")))(caller)
     assert "for k" not in str(r)
+
+
+def test_package_exports_like_the_reference():
+    import exo.stdlib.scheduling as sched
+
+    ns = {}
+    exec("from exo import *", ns)
+    assert ns["stdlib"] is exo.stdlib and ns["stdlib"].scheduling is sched
+    assert ns["ExoType"] is exo.API_cursors.ExoType
+    ns = {}
+    exec("from exo.stdlib.scheduling import *", ns)
+    for name in ("BinaryOpCursor", "InvalidCursor", "ForCursor", "SchedulingError", "repeat", "replace_all",
+                 "lift_if", "divide_loop", "stage_mem"):
+        assert name in ns, name
+    assert "MemoryError" not in ns  # Python's own MemoryError stays visible
+
+
+def test_introspection_dependencies():
+    from exo.stdlib import introspection as intro
+
+    assert [type(s).__name__ for s in intro.get_statements(rowsum)] == [
+        "ForCursor", "AssignCursor", "ForCursor", "IfCursor", "ReduceCursor"]
+    red = rowsum.find("s[_] += _")
+    assert set(intro.get_stmt_dependencies(red)) == {"s", "i", "A", "j", "c"}
+    assert set(intro.get_stmt_dependencies(rowsum.find_loop("j"))) == {"m", "j", "s", "i", "A", "c"}
+    assert list(intro.get_expr_dependencies(red.rhs())) == ["A", "i", "j", "c"]
+    assert intro.get_declaration(caller, caller.find("vscale(_)"), "t").name() == "t"
+    assert intro.get_declaration(caller, caller.find("t[_] = _"), "u") is None  # declared later
+    assert isinstance(intro.get_declaration(caller, caller.find("t[_] = _"), "x"), ArgCursor)
+
+
+def test_lift_scope_moves_a_loop_out_of_an_if():
+    @proc
+    def cond_loop(n: size, k: size, x: f32[n]):
+        if k > 2:
+            for i in seq(0, n):
+                x[i] = x[i] * 3.0
+
+    p = lift_scope(cond_loop, "i")
+    assert "for i in seq(0, n):\n        if k > 2:\n            x[i] = x[i] * 3.0" in str(p)
+    for k in (1, 5):
+        a = np.arange(4, dtype=np.float32)
+        b = a.copy()
+        cond_loop.interpret(n=4, k=k, x=a)
+        p.interpret(n=4, k=k, x=b)
+        np.testing.assert_array_equal(a, b)
+
+    @proc
+    def cond_loop_else(n: size, k: size, x: f32[n]):
+        if k > 2:
+            for i in seq(0, n):
+                x[i] = x[i] * 3.0
+        else:
+            x[0] = 0.0
+
+    with pytest.raises(exo.SchedulingError, match="else branch"):
+        lift_scope(cond_loop_else, "i")

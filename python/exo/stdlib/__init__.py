@@ -2,7 +2,8 @@
 
 - scheduling: the primitives, the cursor classes and higher-order helpers
   (repeat, sched_seq, replace_all, replace_once, lift_if, ...)
-- analysis, inspection: questions about a procedure asked through cursors
+- analysis, inspection, introspection: questions about a procedure asked
+  through cursors
 - higher_order: combinators over scheduling operations (attempt, apply, ...)
 - stdlib: larger operations (tile_loops, vectorize, stage_expr, hoist_stmt, ...)
 """
