@@ -263,6 +263,20 @@ Rewrite join_loops(const Proc& p, const Cursor& c1, const Cursor& c2) {
   // Step 3/4. loop1 takes loop2's upper bound; loop2 goes.
   Stmt joined = make_stmt<ForNode>(f1->iter, f1->lo, f2->hi, f1->body, f1->mode, si);
   Proc q1 = replace_stmt(p, c1.path, joined);
+  if (f1->mode == LoopMode::Par) {
+    // Each par loop was race-free on its own; iterations of the two may still
+    // conflict once they run concurrently.
+    Proc seq1 = replace_stmt(
+        p, c1.path, make_stmt<ForNode>(f1->iter, f1->lo, f2->hi, f1->body, LoopMode::Seq, si));
+    try {
+      parallelize_loop(seq1, c1);
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::Scheduling) throw;
+      scheduling_error(prim, p, Cursor::block(c1.path, 2),
+                       "iterations of the two par loops may touch the same location, so the "
+                       "joined par loop would race");
+    }
+  }
   Rewrite del = splice_rewrite(q1, c2.path, 1, {});
   return Rewrite{del.proc, del.forward};
 }

@@ -134,6 +134,17 @@ def running2(n: size, x: f32[n + 1] @ DRAM, y: f32[n] @ DRAM):
         y[i] = x[i + 1]
 
 @proc
+def par_pairs(x: f32[2] @ DRAM, y: f32[4] @ DRAM, z: f32[4] @ DRAM):
+    for i in par(0, 1):
+        x[0] = y[i]
+    for i in par(1, 2):
+        x[0] = y[i]
+    for i in par(0, 2):
+        z[i] = y[i]
+    for i in par(2, 4):
+        z[i] = y[i]
+
+@proc
 def running(n: size, x: f32[n + 1] @ DRAM):
     for i in seq(0, n):
         x[i + 1] = x[i] * 0.5
@@ -214,6 +225,16 @@ TEST(JoinLoops, ConsecutiveRangesWithEqualBodies) {
   m = test::scheduling_error_message(
       [&] { join_loops(q, find_loop(q, "i #1"), find_loop(q, "i #3")); });
   EXPECT_NE(m.find("directly after the first"), std::string::npos) << m;
+}
+
+TEST(JoinLoops, ParLoopsStayRaceFree) {
+  Proc p = mod().proc("par_pairs");
+  std::string m = test::scheduling_error_message(
+      [&] { join_loops(p, find_loop(p, "i"), find_loop(p, "i #1")); });
+  EXPECT_NE(m.find("the joined par loop would race"), std::string::npos) << m;
+  Rewrite r = join_loops(p, find_loop(p, "i #2"), find_loop(p, "i #3"));
+  EXPECT_TRUE(has(r.proc, "for i in par(0, 4):")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {}, "join_par");
 }
 
 TEST(MultLoops, FlattensANestWithAConstantInnerBound) {
