@@ -70,9 +70,10 @@ Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, co
                  bool guard);
 
 // fission at a gap (between two statements of one block), lifted n_lifts levels as
-// fission_after does (same safety checks), and then a loop copy whose part does
-// not use the iterator, is idempotent and provably runs at least once is replaced
-// by its body. Refused (Api) when the gap is at the edge of its block.
+// fission_after does (same safety checks; lifting stops at the proc body, as in the
+// reference), and then a loop copy whose part does not use the iterator, is
+// idempotent and provably runs at least once is replaced by its body. Refused (Api)
+// when the gap is at the edge of its block.
 Rewrite autofission(const Proc& p, const Cursor& gap, int n_lifts = 1);
 
 // `for i in seq(0, hi): s` -> `for io in seq(0, outer_hi): for ii in

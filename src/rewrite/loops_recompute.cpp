@@ -195,11 +195,9 @@ Rewrite autofission(const Proc& p, const Cursor& gap, int n_lifts) {
   Rewrite r{p, identity_forward()};
   Cursor g = gap;
   for (int level = 0; level < n_lifts; ++level) {
+    // As in the reference, lifting stops at the proc body.
     Cursor scope = parent(g);
-    if (!scope.valid())
-      scheduling_error(prim, r.proc, scope,
-                       "cannot lift the split " + std::to_string(n_lifts) + " level(s): only " +
-                           std::to_string(level) + " statement(s) enclose it");
+    if (!scope.valid()) break;
     const Block* blk = resolve_parent_block(r.proc, g.path);
     int gi = g.index();
     // A level with nothing on one side only moves the split point out.
@@ -210,7 +208,16 @@ Rewrite autofission(const Proc& p, const Cursor& gap, int n_lifts) {
     // Step 1-4 of one level: fission_after checks and splits.
     StmtPath last = g.path;
     last.back().index = gi - 1;
-    Rewrite step = fission_after(r.proc, Cursor::stmt(last), 1);
+    Rewrite step;
+    try {
+      step = fission_after(r.proc, Cursor::stmt(last), 1);
+    } catch (const Error& e) {
+      // The refusal is fission's; report it under this primitive's name.
+      const std::string tag = "fission_after: ";
+      if (e.kind() != ErrorKind::Scheduling || e.message().rfind(tag, 0) != 0) throw;
+      throw Error(ErrorKind::Scheduling, e.where(),
+                  std::string(prim) + ": " + e.message().substr(tag.size()));
+    }
     r = Rewrite{step.proc, compose(r.forward, step.forward)};
     g = after(scope);  // between the two copies
     if (resolve_stmt(r.proc, scope)->kind != StmtKind::For) continue;

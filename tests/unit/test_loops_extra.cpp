@@ -374,7 +374,7 @@ TEST(Autofission, DropsLoopsThePartsDoNotNeed) {
   Proc d = mod().proc("running2");
   std::string m =
       test::scheduling_error_message([&] { autofission(d, after(find_stmt(d, "x[_] = _")), 1); });
-  EXPECT_NE(m.find("cannot fission loop 'i'"), std::string::npos) << m;
+  EXPECT_NE(m.find("autofission: cannot fission loop 'i'"), std::string::npos) << m;
   // At a block's edge there is nothing to split.
   EXPECT_THROW(autofission(p, before(find_stmt(p, "t : _")), 1), Error);
 }
