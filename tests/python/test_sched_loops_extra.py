@@ -289,3 +289,17 @@ def test_divide_with_recompute():
         divide_with_recompute(stencil, "i", "n / 2", 4, ["io", "ii"])
     with pytest.raises(TypeError, match="outer_stride"):
         divide_with_recompute(stencil, "i", "n / 4", 0, ["io", "ii"])
+
+
+def test_cursors_of_earlier_procs_are_forwarded():
+    loop = two_stmts.find_loop("i")
+    y_store = two_stmts.find("y[_] = _")
+    p = shift_loop(two_stmts, loop, 2)
+    q = parallelize_loop(p, loop)  # a cursor of two_stmts, forwarded through shift_loop
+    assert "for i in par(2, n + 2):" in str(q)
+    same(two_stmts, q, n=6)
+    r = add_loop(q, y_store, "r", 2)
+    assert "for r in seq(0, 2):" in str(r)
+    same(two_stmts, r, n=3)
+    # The statement inside the new loop is found again through the forwarding.
+    assert str(r.forward(y_store)).startswith("y[i - 2] = ")
