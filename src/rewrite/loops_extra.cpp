@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "exo/frontend.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
 #include "rewrite/buffers_util.h"
@@ -213,7 +214,7 @@ Rewrite shift_loop(const Proc& p, const Cursor& c, const Expr& new_lo) {
   SrcInfo si = f->srcinfo;
   // Step 2. Check.
   if (!provable_at(p, c.path, binop(BinOpKind::Ge, new_lo, int_const(0, si), si)))
-    scheduling_error(prim, p, c, "expected 0 <= new_lo: " + q(new_lo) + " >= 0 is not provable");
+    scheduling_error(prim, p, c, "Expected 0 <= `new_lo`: " + q(new_lo) + " >= 0 is not provable");
   // The body re-evaluates `lo - new_lo` in every iteration.
   std::string clash = config_clash({f->lo, new_lo}, f->body);
   if (!clash.empty())
@@ -250,8 +251,8 @@ Rewrite join_loops(const Proc& p, const Cursor& c1, const Cursor& c2) {
   SrcInfo si = f1->srcinfo;
   if (!provable_at(p, c1.path, binop(BinOpKind::Eq, f1->hi, f2->lo, si)))
     scheduling_error(prim, p, Cursor::block(c1.path, 2),
-                     "expected the first loop upper bound " + q(f1->hi) +
-                         " to be the same as the second loop lower bound " + q(f2->lo));
+                     "expected the first loop upper bound " + print_expr(f1->hi) +
+                         " to be the same as the second loop lower bound " + print_expr(f2->lo));
   if (!provable_at(p, c1.path, binop(BinOpKind::Le, f1->lo, f1->hi, si)) ||
       !provable_at(p, c1.path, binop(BinOpKind::Le, f2->lo, f2->hi, si)))
     scheduling_error(prim, p, Cursor::block(c1.path, 2),
@@ -344,8 +345,9 @@ Rewrite eliminate_dead_code(const Proc& p, const Cursor& c) {
   if (auto* f = s.as<ForNode>()) {
     if (!refutable_at(p, c.path, binop(BinOpKind::Lt, f->lo, f->hi, f->srcinfo)))
       scheduling_error(prim, p, c,
-                       "loop '" + f->iter.name() + "' may run: " + q(f->hi) + " <= " + q(f->lo) +
-                           " is not provable where it runs");
+                       "Loop condition isn't always False: loop '" + f->iter.name() +
+                           "' may run (" + q(f->hi) + " <= " + q(f->lo) +
+                           " is not provable where it runs)");
     return remove();
   }
   auto* i = s.as<IfNode>();
@@ -356,8 +358,8 @@ Rewrite eliminate_dead_code(const Proc& p, const Cursor& c) {
     taken = false;
   else
     scheduling_error(prim, p, c,
-                     "the condition " + q(i->cond) +
-                         " is neither always true nor always false where the if runs");
+                     "If condition isn't always True or always False: " + q(i->cond) +
+                         " may hold or not where the if runs");
   const Block& kept = taken ? i->body : i->orelse;
   if (kept.empty()) return remove();
   return Rewrite{splice_block(p, c.path, 1, kept),
@@ -369,8 +371,24 @@ Rewrite specialize(const Proc& p, const Cursor& block, const std::vector<std::st
   if (!block.is_stmt() && !block.is_block())
     scheduling_error(prim, p, block, "expected a statement or a block");
   std::vector<Expr> es;
-  for (auto& t : conds)
-    es.push_back(buffers_detail::parse_bool_at(prim, 2, "conds", p, block.path, t));
+  for (auto& t : conds) {
+    try {
+      es.push_back(buffers_detail::parse_bool_at(prim, 2, "conds", p, block.path, t));
+    } catch (const Error& e) {
+      // Text that parses and names known variables but is not a condition on
+      // control values (e.g. compares data) is refused as the reference does.
+      if (e.kind() != ErrorKind::Api || e.message().find("is not defined") != std::string::npos)
+        throw;
+      try {
+        parse_expr_fragment(t);
+      } catch (const Error&) {
+        throw e;
+      }
+      std::string why = e.message();
+      if (size_t k = why.find("specialize: "); k != std::string::npos) why = why.substr(k + 12);
+      scheduling_error(prim, p, block, "Invalid specialization condition '" + t + "': " + why);
+    }
+  }
   return specialize(p, block, es);
 }
 
@@ -384,9 +402,9 @@ Rewrite specialize(const Proc& p, const Cursor& block, const std::vector<Expr>& 
   // Step 2. Check: names declared in the block stay visible after it.
   std::string hidden = declared_and_used_after(p, block);
   if (!hidden.empty())
-    scheduling_error(
-        prim, p, block,
-        "the block declares '" + hidden + "', which is used after it (the copies would hide it)");
+    scheduling_error(prim, p, block,
+                     "Block contains allocations '" + hidden +
+                         "' which are used outside the block (the copies would hide them)");
   // Step 3. Build the chain from the default copy up.
   Block chain = fresh_copy(stmts);
   for (auto it = conds.rbegin(); it != conds.rend(); ++it)

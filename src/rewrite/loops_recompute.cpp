@@ -44,6 +44,31 @@ std::string idempotence_failure(const Proc& p, const Block& b) {
   return "";
 }
 
+// The refusal text, naming the first statement of `b` that writes (or reduces into)
+// the location at fault, as the reference does ("The statement at ... is not
+// idempotent").
+std::string not_idempotent(const Proc& p, const Block& b, const std::string& why) {
+  std::string name = why.substr(why.find('\'') + 1);
+  name = name.substr(0, name.find('\''));
+  std::map<Sym, Sym> alias;
+  EffectCollector::collect_aliases(p->body, alias);
+  SrcInfo at = b.empty() ? SrcInfo() : b[0]->srcinfo;
+  bool found = false;
+  for_each_stmt(b, [&](const Stmt& s) {
+    if (found || s->kind == StmtKind::For || s->kind == StmtKind::If) return;
+    Effects e = rewrite_detail::effects_of(s, alias);
+    bool hit = false;
+    for (auto* m : {&e.writes, &e.reduces})
+      for (auto& [buf, as] : *m) hit = hit || buf.name() == name;
+    for (auto& f : e.cfg_writes) hit = hit || f.second == name;
+    if (hit) {
+      at = s->srcinfo;
+      found = true;
+    }
+  });
+  return "The statement at " + at.str() + " is not idempotent: " + why;
+}
+
 // A name the block declares (top level) that statements after it use.
 std::string declared_and_used_after(const Proc& p, const StmtPath& first, int count) {
   const Block* parent = resolve_parent_block(p, first);
@@ -84,10 +109,10 @@ Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, co
         prim, p, block,
         "expected the new loop to run at least once: " + q(hi) + " > 0 is not provable");
   if (!guard) {
-    std::string why = idempotence_failure(p, Block(stmts.begin(), stmts.end()));
+    Block b(stmts.begin(), stmts.end());
+    std::string why = idempotence_failure(p, b);
     if (!why.empty())
-      scheduling_error(prim, p, block,
-                       "the block may not be idempotent: " + why + " (use guard=True)");
+      scheduling_error(prim, p, block, not_idempotent(p, b, why) + " (use guard=True)");
   }
   std::string hidden = declared_and_used_after(p, block.path, n);
   if (!hidden.empty())
@@ -139,22 +164,21 @@ Rewrite divide_with_recompute(const Proc& p, const Cursor& c, const Expr& outer_
   if (f->mode != LoopMode::Seq)
     scheduling_error(prim, p, c,
                      "expected a seq loop (recomputed iterations would run concurrently)");
-  // Step 2. Check: the inner loops cover [0, hi) (the last one ends at hi), and
-  // running iterations again, after later ones, keeps the results.
+  // Step 2. Check: running iterations again, after later ones, keeps the
+  // results, and the inner loops cover [0, hi) (the last one ends at hi).
+  std::string why = idempotence_failure(p, f->body);
+  if (!why.empty()) scheduling_error(prim, p, c, not_idempotent(p, f->body, why));
   Expr S = int_const(outer_stride, si);
   Expr extra = buffers_detail::sub_index(f->hi, binop(BinOpKind::Mul, outer_hi, S, si));
+  if (!provable_at(p, c.path, binop(BinOpKind::Ge, extra, int_const(0, si), si)))
+    scheduling_error(prim, p, c,
+                     "outer_hi * outer_stride exceeds loop's hi " + print_expr(f->hi) + ": " +
+                         q(extra) + " >= 0 is not provable");
   if (!provable_at(p, c.path, binop(BinOpKind::Ge, outer_hi, int_const(1, si), si)))
     scheduling_error(prim, p, c,
                      "expected outer_hi >= 1: " + q(outer_hi) +
                          " >= 1 is not provable (no iteration would run)");
-  if (!provable_at(p, c.path, binop(BinOpKind::Ge, extra, int_const(0, si), si)))
-    scheduling_error(prim, p, c,
-                     "outer_hi * outer_stride exceeds the loop's upper bound " + q(f->hi) + ": " +
-                         q(extra) + " >= 0 is not provable");
-  std::string why = idempotence_failure(p, f->body);
-  if (!why.empty())
-    scheduling_error(prim, p, c,
-                     "the body of loop '" + f->iter.name() + "' may not be idempotent: " + why);
+
   // The inner bound re-reads hi in every outer iteration.
   auto writes = rewrite_detail::config_writes(f->body);
   for (auto& e : {f->hi, outer_hi})

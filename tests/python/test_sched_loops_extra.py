@@ -171,7 +171,7 @@ def test_shift_loop():
     same(scale2, p, n=6)
     q = shift_loop(grid_sym, grid_sym.find_loop("j"), "i")
     same(grid_sym, q, n=4, m=3)
-    with pytest.raises(exo.SchedulingError, match="expected 0 <= new_lo"):
+    with pytest.raises(exo.SchedulingError, match="Expected 0 <= `new_lo`"):
         shift_loop(scale2, "i", "n - 5")
     with pytest.raises(TypeError, match="argument 2, 'new_lo' to shift_loop"):
         shift_loop(scale2, "i", 1.5)
@@ -221,9 +221,9 @@ def test_eliminate_dead_code():
     q = eliminate_dead_code(guarded, "k")
     assert "for k in" not in str(q)
     same(guarded, q, n=8)
-    with pytest.raises(exo.SchedulingError, match="neither always true nor always false"):
+    with pytest.raises(exo.SchedulingError, match="If condition isn't always True or always False"):
         eliminate_dead_code(guarded, "if i < 4: _")
-    with pytest.raises(exo.SchedulingError, match="may run"):
+    with pytest.raises(exo.SchedulingError, match="Loop condition isn't always False"):
         eliminate_dead_code(scale2, "i")
 
 
@@ -251,7 +251,7 @@ def test_add_loop():
     p = add_loop(init_then_acc, "c[_] = _", "r", "n")
     assert "for r in seq(0, n):" in str(p)
     same(init_then_acc, p, n=3)
-    with pytest.raises(exo.SchedulingError, match="not be idempotent: it reduces into 'c'"):
+    with pytest.raises(exo.SchedulingError, match="is not idempotent: it reduces into 'c'"):
         add_loop(acc_then, "c[_] += _", "r", "n")
     q = add_loop(acc_then, "c[_] += _", "r", "n", guard=True)
     assert "if r == 0:" in str(q)
@@ -281,7 +281,7 @@ def test_divide_with_recompute():
     assert "for io in seq(0, n / 4):" in str(p)
     same(stencil, p, n=10)
     same(stencil, p, n=8)
-    with pytest.raises(exo.SchedulingError, match="may not be idempotent"):
+    with pytest.raises(exo.SchedulingError, match="The statement at .* is not idempotent"):
         divide_with_recompute(prefix.add_assertion("n >= 8"), "i", "n / 4", 4, ["io", "ii"])
     with pytest.raises(exo.SchedulingError, match="outer_hi >= 1"):
         divide_with_recompute(scale2, "i", "n / 4", 4, ["io", "ii"])
@@ -303,3 +303,120 @@ def test_cursors_of_earlier_procs_are_forwarded():
     same(two_stmts, r, n=3)
     # The statement inside the new loop is found again through the forwarding.
     assert str(r.forward(y_store)).startswith("y[i - 2] = ")
+
+
+# Cases from the reference's scheduling tests, with its messages.
+
+
+def test_reference_divide_with_recompute_and_shift():
+    @proc
+    def foo(n: size, A: f32[n + 3]):
+        assert n % 4 == 0
+        for i in seq(0, n + 3):
+            A[i] = 1.0
+
+    p = divide_with_recompute(foo, foo.find_loop("i"), "n/4", 4, ["io", "ii"])
+    same(foo, p, n=8)
+
+    @proc
+    def bad(n: size, A: f32[n + 3]):
+        for i in seq(0, n + 3):
+            A[i] += 1.0
+
+    with pytest.raises(exo.SchedulingError, match="The statement at .* is not idempotent"):
+        divide_with_recompute(bad, bad.find_loop("i"), "n/4", 4, ["io", "ii"])
+
+    @proc
+    def big(n: size, A: f32[n + 3]):
+        for i in seq(0, n + 3):
+            A[i] = 1.0
+
+    with pytest.raises(exo.SchedulingError, match=r"outer_hi \* outer_stride exceeds loop's hi n \+ 3"):
+        divide_with_recompute(big, big.find_loop("i"), "(n + 4) / 4", 4, ["io", "ii"])
+    for lo in (-3, "n-3"):
+        with pytest.raises(exo.SchedulingError, match="Expected 0 <= `new_lo`"):
+            shift_loop(scale2, scale2.find_loop("i"), lo)
+
+
+def test_reference_join_specialize_dead_code():
+    @proc
+    def do_nothing(x: [f32][2, 1]):
+        pass
+
+    @proc
+    def foo(n: size, x: f32[n + 1]):
+        for i in seq(0, n):
+            x[i] = 0.0
+            x[i] += -(1.0 + x[i])
+            for j in seq(0, 1):
+                if i == j:
+                    pass
+            a: f32[4, 2]
+            y = a[1:3, 1:2]
+            do_nothing(y)
+        for i in seq(n, n + 1):
+            x[i] = 0.0
+            x[i] += -(1.0 + x[i])
+            for j in seq(0, 1):
+                if i == j:
+                    pass
+            a: f32[4, 2]
+            y = a[1:3, 1:2]
+            do_nothing(y)
+
+    p = join_loops(foo, foo.find_loop("i"), foo.find_loop("i #1"))
+    assert "for i in seq(0, n + 1):" in str(p)
+    same(foo, p, n=4)
+
+    @proc
+    def gap(n: size, x: f32[n + 2]):
+        for i in seq(0, n):
+            x[i] = 0.0
+        for i in seq(n + 1, n + 2):
+            x[i] = 0.0
+
+    with pytest.raises(exo.SchedulingError,
+                       match=r"expected the first loop upper bound n to be the same as the second loop lower bound n \+ 1"):
+        join_loops(gap, gap.find_loop("i"), gap.find_loop("i #1"))
+
+    @proc
+    def gemv(M: size, N: size, C: f32[M, N], A: f32[M, N], alpha: f32):
+        for i in seq(0, M):
+            for j in seq(0, N):
+                C[i, j] += alpha * A[i, j]
+
+    s = specialize(gemv, "for i in _:_", [f"N <= {x}" for x in [2, 4, 8]])
+    for n in (1, 3, 9):
+        same(gemv, s, M=2, N=n)
+    with pytest.raises(exo.SchedulingError, match="Invalid specialization condition"):
+        specialize(gemv, "for i in _:_", [f"alpha == {x}" for x in [0.0, 1.0]])
+
+    @proc
+    def alloc_used(n: size, x: f32[1]):
+        a: f32
+        a = 1.0
+        x[0] = a
+
+    with pytest.raises(exo.SchedulingError, match="Block contains allocations"):
+        specialize(alloc_used, alloc_used.body()[0], "n > 0")
+    whole = specialize(alloc_used, alloc_used.body(), ["n > 2"])
+    same(alloc_used, whole, n=3)
+
+    @proc
+    def dead(n: size, x: f32[n]):
+        for i in seq(0, n):
+            x[i] = 1.0
+
+    d = specialize(dead, dead.find_loop("i"), "0 < n")
+    d = eliminate_dead_code(d, d.find_loop("i #1"))
+    assert str(d).count("for i in") == 1
+    same(dead, d, n=3)
+
+    @proc
+    def empty(n: size, x: f32[n]):
+        for i in seq((7 + n) / 8 * 8, (7 + n) / 8 * 8):
+            x[0] = 2.0
+
+    e = eliminate_dead_code(empty, empty.find_loop("i"))
+    assert "for i" not in str(e)
+    same(empty, e, n=5)
