@@ -243,6 +243,10 @@ TEST(MultLoops, FlattensANestWithAConstantInnerBound) {
   EXPECT_TRUE(has(r.proc, "for k in seq(0, n * 16):")) << print_proc(r.proc);
   EXPECT_TRUE(has(r.proc, "x[k / 16, k % 16]")) << print_proc(r.proc);
   test::expect_same_results(p, r.proc, {{"n", 3}}, "mult_tiles");
+  // The inner loop's body moves up one level; the inner loop itself is gone.
+  Cursor store = find_stmt(p, "y[_] = x[io, ii]");
+  EXPECT_EQ(r.forward(store).str(), "body[0].body[0]");
+  EXPECT_FALSE(r.forward(find_loop(p, "ii")).valid());
   std::string m =
       test::scheduling_error_message([&] { mult_loops(p, find_loop(p, "io #1"), "k"); });
   EXPECT_NE(m.find("expected the inner loop to have a positive constant bound, got 'n'"),
@@ -387,6 +391,10 @@ TEST(DivideWithRecompute, OverlappingTiles) {
   EXPECT_NE(s.find("for io in seq(0, n / 4):"), std::string::npos) << s;
   for (int n : {4, 7, 13})
     test::expect_same_results(p, r.proc, {{"n", n}}, "recompute_" + std::to_string(n));
+  // The loop's cursor follows the outer loop, its body the inner one.
+  Cursor loop = find_loop(p, "i");
+  EXPECT_TRUE(r.forward(loop) == loop);
+  EXPECT_EQ(r.forward(find_stmt(p, "y[_] = _")).str(), "body[0].body[0].body[0]");
   // A running dependence is not idempotent.
   Proc q = add_assertion(mod().proc("running"), "n >= 4");
   std::string m = test::scheduling_error_message(
