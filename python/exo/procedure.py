@@ -9,6 +9,7 @@ from ._sched_buffers import BuffersPrimitives
 from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
 from ._sched_loops import LoopsPrimitives
+from ._sched_loops_extra import LoopsExtraPrimitives
 from ._sched_reshape import ReshapePrimitives
 from ._sched_subprocs import SubprocsPrimitives
 from .API_cursors import ArgCursor, Cursor, ExprListCursor, GapCursor, InvalidCursor, lift_cursor
@@ -16,7 +17,7 @@ from .qast import make_qast
 
 
 class Procedure(
-    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives
+    LoopsPrimitives, LoopsExtraPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives
 ):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
 
