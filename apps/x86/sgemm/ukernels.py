@@ -102,7 +102,9 @@ def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd):
     p = p.set_memory("B_reg", mem)
     p = p.replace_all(load)
 
-    # A: one element per row and k, broadcast once to a vector shared by the jo loop.
+    # A: one element per row and k, broadcast once to a vector shared by the jo
+    # loop. The broadcast ignores jo and rewrites the same value, so fission may
+    # hoist it out of jo, and then remove_loop drops its now-redundant loop.
     p = p.bind_expr("A_reg", "A[k, i]")
     p = p.expand_dim("A_reg", VW, "ji")
     p = p.lift_alloc("A_reg", n_lifts=2)
