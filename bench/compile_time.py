@@ -11,7 +11,8 @@ checking @proc/@instr definitions, Python itself), and generating C for the
 procs it exports; the analysis's query counts (all queries, Z3 calls, cache
 hits). Then, as a whole process, `exocc` on the app (the `exocc` on PATH, else
 `python -m exo.main`; EXOCC overrides). With --runs N, each app is measured in
-N fresh processes and every row reports its minimum (the machine may be shared).
+N fresh processes and every row reports its minimum and median (the machine
+may be shared: the minimum is the least disturbed run).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import os
 import runpy
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -139,8 +141,8 @@ def time_exocc(app: Path):
 
 
 def repeated(app: Path, runs: int):
-    """`runs` fresh processes (cold caches each time): the minimum of each row,
-    the least disturbed by other load on the machine."""
+    """`runs` fresh processes (cold caches each time): each row's minimum (the
+    least disturbed by other load on the machine) and median."""
     results = []
     for _ in range(runs):
         r = subprocess.run([sys.executable, __file__, "--json", str(app)], capture_output=True,
@@ -159,34 +161,39 @@ def repeated(app: Path, runs: int):
     for label, calls, ms in results[0]["rows"]:
         section += ms is None
         values = [r[(section, label)] for r in runs_by_key if r.get((section, label)) is not None]
-        rows.append((label, calls, None if ms is None else min(values)))
-    exocc_ms = min(time_exocc(app)[0] for _ in range(runs))
-    return rows, results[0]["queries"], exocc_ms, ""
+        rows.append((label, calls, None if ms is None else (min(values), statistics.median(values))))
+    exocc = [time_exocc(app)[0] for _ in range(runs)]
+    return rows, results[0]["queries"], (min(exocc), statistics.median(exocc)), ""
 
 
 def bench_app(app: Path, runs: int):
     if runs > 1:
         rows, q, exocc_ms, status = repeated(app, runs)
-        note = f" (minimum of {runs} processes)"
+        note = f" ({runs} fresh processes: minimum and median)"
     else:
         rows, q = measure(app)
         exocc_ms, status = time_exocc(app)
         note = ""
+
+    def ms_text(ms):
+        return f"{ms[0]:9.2f} {ms[1]:9.2f}" if isinstance(ms, tuple) else f"{ms:9.2f}"
+
     print(f"\n== {app.relative_to(REPO)} =={note}")
-    print(f"{'phase':<40} {'calls':>6} {'ms':>9}")
+    print(f"{'phase':<40} {'calls':>6} {'ms':>9}" + (f" {'median':>9}" if runs > 1 else ""))
     for label, calls, ms in rows:
         if ms is None:
             print(label)
         else:
-            print(f"{label:<40} {'' if calls is None else calls:>6} {ms:9.2f}")
+            print(f"{label:<40} {'' if calls is None else calls:>6} {ms_text(ms)}")
     print(f"analysis queries: {q['queries']}, sent to Z3: {q['solver_calls']}, cache hits: {q['cache_hits']}")
-    print(f"exocc {app.name}, whole process: {exocc_ms:.0f} ms{status}")
+    whole = f"{exocc_ms[0]:.0f} ms (median {exocc_ms[1]:.0f} ms)" if runs > 1 else f"{exocc_ms:.0f} ms"
+    print(f"exocc {app.name}, whole process: {whole}{status}")
 
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("apps", nargs="*")
-    ap.add_argument("--runs", type=int, default=1, help="fresh processes per app; report the minimum")
+    ap.add_argument("--runs", type=int, default=1, help="fresh processes per app (minimum, median)")
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run, for --runs
     args = ap.parse_args(argv)
     apps = [Path(a).resolve() for a in args.apps] or [a for a in DEFAULT_APPS if a.exists()]
