@@ -2,10 +2,13 @@
 // unchanged on random inputs; each refusal next to a near-identical accepted case.
 #include <gtest/gtest.h>
 
+#include "exo/buffers.h"
 #include "exo/buffers_extra.h"
 #include "exo/exo.h"
+#include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/rewrite.h"
+#include "exo/scheduling.h"
 #include "support/schedule_check.h"
 
 namespace exo {
@@ -63,6 +66,117 @@ def rows(n: size, m: size, x: f32[n, m] @ DRAM, y: f32[n, m] @ DRAM):
             lines[i + 1, j] = x[i, j]
         for j in seq(0, m):
             y[i, j] = lines[i + 1, j] - lines[i, j]
+
+@proc
+def pairs(n: size, x: f32[n, 2] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        acc: f32[2, 4] @ DRAM
+        for k in seq(0, 4):
+            acc[0, k] = x[i, 0] * 2.0
+            acc[1, k] = x[i, 1] + 1.0
+        copy4(acc[1, 0:4], acc[0, 0:4])
+        y[i] = acc[0, 3] + acc[1, 2]
+
+@proc
+def pairs_loop(n: size, x: f32[n, 2] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        acc: f32[2] @ DRAM
+        for j in seq(0, 2):
+            acc[j] = x[i, j] * 2.0
+        y[i] = acc[0] + acc[1]
+
+@proc
+def dead(n: size, x: f32[n] @ DRAM):
+    u: f32[n] @ DRAM
+    v: f32[n] @ DRAM
+    for i in seq(0, n):
+        v[i] = x[i]
+    for i in seq(0, n):
+        x[i] = v[i] * 2.0
+
+@proc
+def sink_ok(n: size, x: f32[n, 4] @ DRAM, y: f32[n] @ DRAM):
+    t: f32[4] @ DRAM
+    acc: f32 @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 4):
+            t[k] = x[i, k] * 2.0
+        acc = 0.0
+        for k in seq(0, 4):
+            acc += t[3 - k]
+        y[i] = acc
+
+@proc
+def prefix(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    acc: f32 @ DRAM
+    for i in seq(0, n):
+        if i == 0:
+            acc = 0.0
+        acc += x[i]
+        y[i] = acc
+
+@proc
+def local(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    acc: f32 @ DRAM
+    for i in seq(0, n):
+        acc = 0.0
+        acc += x[i]
+        y[i] = acc
+
+@proc
+def partial(n: size, x: f32[n, 4] @ DRAM, y: f32[n] @ DRAM):
+    t: f32[4] @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 3):
+            t[k] = x[i, k]
+        y[i] = t[0] + t[3]
+
+@proc
+def full(n: size, x: f32[n, 4] @ DRAM, y: f32[n] @ DRAM):
+    t: f32[4] @ DRAM
+    for i in seq(0, n):
+        for k in seq(0, 4):
+            t[k] = x[i, k]
+        y[i] = t[0] + t[3]
+
+@proc
+def used_after(n: size, x: f32[n] @ DRAM, y: f32 @ DRAM):
+    acc: f32 @ DRAM
+    for i in seq(0, n):
+        acc = x[i]
+    y = acc
+
+@proc
+def branch(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    t: f32 @ DRAM
+    if n > 4:
+        t = x[0]
+        y[0] = t
+    else:
+        t = x[n - 1]
+        y[n - 1] = t * 2.0
+
+@proc
+def ext(n: size, m: size, x: f32[n, m] @ DRAM, y: f32[n] @ DRAM):
+    assert n >= 8
+    for i in seq(0, 8):
+        y[i] = 0.0
+        for j in seq(0, m):
+            y[i] += x[i, j]
+
+@proc
+def decl(n: size, x: f32[n] @ DRAM):
+    t: f32[n] @ DRAM
+    for i in seq(0, n):
+        t[i] = x[i]
+    for i in seq(0, n):
+        x[i] = t[i] + 1.0
+
+@proc
+def alias(x: f32[8] @ DRAM):
+    w = x[0:4]
+    for i in seq(0, 4):
+        x[i + 4] = w[i]
 )";
 
 const Module& mod() {
@@ -156,6 +270,147 @@ TEST(ResizeDim, FoldLineBuffer) {
   } catch (const Error& e) {
     EXPECT_TRUE(has(e.message(), "fold=True needs a positive constant size")) << e.message();
   }
+}
+
+// ---------------------------------------------------------------------------
+// unroll_buffer, delete_buffer
+// ---------------------------------------------------------------------------
+
+TEST(UnrollBuffer, SplitsConstantDimension) {
+  Proc p = mod().proc("pairs");
+  Rewrite r = unroll_buffer(p, "acc", 0);
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "acc_0: f32[4] @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "acc_1: f32[4] @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "copy4(acc_1[0:4], acc_0[0:4])")) << s;
+  EXPECT_TRUE(has(s, "y[i] = acc_0[3] + acc_1[2]")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 4}}, "unroll_buffer_pairs");
+  // Dimension 1 is indexed by the loop variable k.
+  std::string m = test::scheduling_error_message([&] { unroll_buffer(p, "acc", 1); });
+  EXPECT_TRUE(has(m, "expected a constant index in dimension 1 of acc[0, k], got k")) << m;
+}
+
+TEST(UnrollBuffer, NeedsUnrolledLoopFirst) {
+  Proc p = mod().proc("pairs_loop");
+  std::string m = test::scheduling_error_message([&] { unroll_buffer(p, "acc", 0); });
+  EXPECT_TRUE(has(m, "unroll_buffer: expected a constant index in dimension 0 of acc[j]")) << m;
+  Proc q = unroll_loop(p, "j").proc;
+  Rewrite r = unroll_buffer(q, "acc", 0);
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "acc_0: f32 @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "y[i] = acc_0 + acc_1")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 3}}, "unroll_buffer_scalar");
+}
+
+TEST(UnrollBuffer, RefusesWindowsOverTheDimension) {
+  Proc p = mod().proc("win");
+  std::string m = test::scheduling_error_message([&] { unroll_buffer(p, "t", 1); });
+  EXPECT_TRUE(has(m, "takes an interval of dimension 1")) << m;
+  m = test::scheduling_error_message([&] { unroll_buffer(p, "t", 0); });
+  EXPECT_TRUE(has(m, "expected a constant extent in dimension 0 of 't'")) << m;
+}
+
+TEST(DeleteBuffer, OnlyUnused) {
+  Proc p = mod().proc("dead");
+  Rewrite r = delete_buffer(p, "u");
+  EXPECT_FALSE(has(print_proc(r.proc), "u: f32")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {{"n", 5}}, "delete_buffer");
+  std::string m = test::scheduling_error_message([&] { delete_buffer(p, "v"); });
+  EXPECT_TRUE(has(m, "delete_buffer: cannot delete 'v': it is still used here (v[i])")) << m;
+}
+
+// ---------------------------------------------------------------------------
+// sink_alloc
+// ---------------------------------------------------------------------------
+
+TEST(SinkAlloc, IntoLoopWhenOverwrittenEachIteration) {
+  Proc p = mod().proc("sink_ok");
+  Rewrite r1 = sink_alloc(p, "acc");
+  Rewrite r2 = sink_alloc(r1.proc, "t");
+  std::string s = print_proc(r2.proc);
+  EXPECT_TRUE(has(s, "for i in seq(0, n):\n        t: f32[4] @ DRAM\n        acc: f32 @ DRAM"))
+      << s;
+  test::expect_same_results(p, r2.proc, {{"n", 4}}, "sink_alloc_loop");
+  // The cursor to the allocation follows it into the loop.
+  Cursor moved = r1.forward(find_alloc(p, "acc"));
+  EXPECT_TRUE(resolve_stmt(r1.proc, moved).as<AllocNode>());
+}
+
+TEST(SinkAlloc, RefusesValuesCarriedAcrossIterations) {
+  std::string m = test::scheduling_error_message([&] { sink_alloc(mod().proc("prefix"), "acc"); });
+  EXPECT_TRUE(
+      has(m,
+          "sink_alloc: cannot sink 'acc' into the loop: acc may read a value written in an earlier "
+          "iteration"))
+      << m;
+  Proc q = mod().proc("local");
+  test::expect_same_results(q, sink_alloc(q, "acc").proc, {{"n", 5}}, "sink_alloc_local");
+  // A loop nest overwriting t[0:3] does not cover t[3]; t[0:4] does.
+  m = test::scheduling_error_message([&] { sink_alloc(mod().proc("partial"), "t"); });
+  EXPECT_TRUE(has(m, "t[3] may read a value written in an earlier iteration")) << m;
+  Proc f = mod().proc("full");
+  test::expect_same_results(f, sink_alloc(f, "t").proc, {{"n", 3}}, "sink_alloc_box");
+}
+
+TEST(SinkAlloc, RefusesUseAfterAndNonScope) {
+  std::string m =
+      test::scheduling_error_message([&] { sink_alloc(mod().proc("used_after"), "acc"); });
+  EXPECT_TRUE(has(m, "cannot sink 'acc': it is used after the loop (acc)")) << m;
+  m = test::scheduling_error_message([&] { sink_alloc(mod().proc("sink_ok"), "t"); });
+  EXPECT_TRUE(has(m, "the statement after it is not a loop or an if statement")) << m;
+}
+
+TEST(SinkAlloc, IntoBothBranches) {
+  Proc p = mod().proc("branch");
+  Rewrite r = sink_alloc(p, "t");
+  std::string s = print_proc(r.proc);
+  EXPECT_TRUE(has(s, "if n > 4:\n        t: f32 @ DRAM")) << s;
+  EXPECT_TRUE(has(s, "else:\n        t: f32 @ DRAM")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 3}}, "sink_alloc_else");
+  test::expect_same_results(p, r.proc, {{"n", 6}}, "sink_alloc_then");
+}
+
+// ---------------------------------------------------------------------------
+// extract_subproc
+// ---------------------------------------------------------------------------
+
+TEST(ExtractSubproc, InfersParametersAndAsserts) {
+  Proc p = mod().proc("ext");
+  ExtractedSubproc e = extract_subproc(p, "for j in _: _", "row_sum");
+  std::string sub = print_proc(e.subproc);
+  EXPECT_TRUE(
+      has(sub, "def row_sum(n: size, m: size, x: f32[n, m] @ DRAM, y: f32[n] @ DRAM, i: index):"))
+      << sub;
+  EXPECT_TRUE(has(sub, "assert n >= 8")) << sub;
+  EXPECT_TRUE(has(sub, "assert 0 <= i")) << sub;
+  EXPECT_TRUE(has(sub, "assert i < 8")) << sub;
+  std::string s = print_proc(e.rewrite.proc);
+  EXPECT_TRUE(has(s, "row_sum(n, m, x, y, i)")) << s;
+  test::expect_same_results(p, e.rewrite.proc, {{"n", 9}, {"m", 3}}, "extract_subproc");
+  ExtractedSubproc bare = extract_subproc(p, "for j in _: _", "row_sum2", false);
+  EXPECT_TRUE(bare.subproc->preds.empty());
+  test::expect_same_results(p, bare.rewrite.proc, {{"n", 8}, {"m", 2}},
+                            "extract_subproc_noasserts");
+}
+
+TEST(ExtractSubproc, RefusesDeclarationsUsedAfter) {
+  Proc p = mod().proc("decl");
+  std::string m = test::scheduling_error_message([&] { extract_subproc(p, "t : _", "mk"); });
+  EXPECT_TRUE(has(m, "the block declares 't', which is used after it")) << m;
+  ExtractedSubproc e = extract_subproc(p, "for i in _: _", "fill");
+  EXPECT_TRUE(has(print_proc(e.subproc), "def fill(n: size, x: f32[n] @ DRAM, t: f32[n] @ DRAM):"))
+      << print_proc(e.subproc);
+  test::expect_same_results(p, e.rewrite.proc, {{"n", 4}}, "extract_subproc_alloc_param");
+}
+
+TEST(ExtractSubproc, RefusesAliasedParameters) {
+  Proc p = mod().proc("alias");
+  std::string m =
+      test::scheduling_error_message([&] { extract_subproc(p, "for i in _: _", "mv"); });
+  EXPECT_TRUE(has(m, "'x' and 'w' share storage")) << m;
+  Proc q = inline_window(p, "w = _").proc;
+  ExtractedSubproc e = extract_subproc(q, "for i in _: _", "mv");
+  test::expect_same_results(p, e.rewrite.proc, {}, "extract_subproc_inlined_window");
 }
 
 }  // namespace
