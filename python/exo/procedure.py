@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import _core
 from ._sched_buffers import BuffersPrimitives
+from ._sched_buffers_extra import BuffersExtraPrimitives
 from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
 from ._sched_loops import LoopsPrimitives
@@ -16,7 +17,8 @@ from .qast import make_qast
 
 
 class Procedure(
-    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives
+    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives,
+    BuffersExtraPrimitives,
 ):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
 
