@@ -173,6 +173,14 @@ def decl(n: size, x: f32[n] @ DRAM):
         x[i] = t[i] + 1.0
 
 @proc
+def ext_win(n: size, x: f32[n, 8] @ DRAM, y: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        w = x[i, 4:8]
+        copy4(y[i, 0:4], w)
+        for k in seq(0, 4):
+            y[i, k + 4] = w[k] * 2.0
+
+@proc
 def alias(x: f32[8] @ DRAM):
     w = x[0:4]
     for i in seq(0, 4):
@@ -391,6 +399,21 @@ TEST(ExtractSubproc, InfersParametersAndAsserts) {
   EXPECT_TRUE(bare.subproc->preds.empty());
   test::expect_same_results(p, bare.rewrite.proc, {{"n", 8}, {"m", 2}},
                             "extract_subproc_noasserts");
+}
+
+TEST(ExtractSubproc, WindowsAndCalls) {
+  Proc p = mod().proc("ext_win");
+  ExtractedSubproc e = extract_subproc(p, "for k in _: _", "scale_hi");
+  std::string sub = print_proc(e.subproc);
+  EXPECT_TRUE(has(sub, "def scale_hi(n: size, y: f32[n, 8] @ DRAM, i: index, w: [f32][4] @ DRAM):"))
+      << sub;
+  test::expect_same_results(p, e.rewrite.proc, {{"n", 3}}, "extract_subproc_window");
+  // A block holding the call and the loop.
+  Cursor call = find_stmt(p, "copy4(_)");
+  ExtractedSubproc both = extract_subproc(p, Cursor::block(call.path, 2), "halves");
+  EXPECT_TRUE(has(print_proc(both.rewrite.proc), "halves(n, y, i, w)"))
+      << print_proc(both.rewrite.proc);
+  test::expect_same_results(p, both.rewrite.proc, {{"n", 2}}, "extract_subproc_call");
 }
 
 TEST(ExtractSubproc, RefusesDeclarationsUsedAfter) {
