@@ -180,9 +180,10 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
                    "fold=True needs a positive constant size, got '" + size + "'");
   Expr off =
       fold ? int_const(0) : simplify_index(parse_index_at(kPrim, 4, "offset", p, c.path, offset));
-  if (reads_config(sz) || reads_config(off))
-    argument_error(kPrim, 3, "size",
-                   "the size and offset cannot read configuration fields, which may change");
+  if (reads_config(sz))
+    argument_error(kPrim, 3, "size", "cannot read configuration fields, which may change");
+  if (reads_config(off))
+    argument_error(kPrim, 4, "offset", "cannot read configuration fields, which may change");
 
   // Step 2. Check: a positive extent; every access inside the new extent (or,
   // folded, sliding forward).

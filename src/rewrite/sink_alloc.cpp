@@ -113,9 +113,9 @@ Rewrite sink_alloc(const Proc& p, const Cursor& c) {
   sp.back().index = i + 1;
   Stmt scope = i + 1 < static_cast<int>(parent->size()) ? (*parent)[i + 1] : Stmt();
   if (!scope || (!scope.as<ForNode>() && !scope.as<IfNode>()))
-    scheduling_error(kPrim, p, c,
-                     "cannot sink '" + a->name.name() +
-                         "': the statement after it is not a loop or an if statement");
+    argument_error(kPrim, 1, "alloc_cursor",
+                   "cannot sink '" + a->name.name() +
+                       "': the statement after it is not a loop or an if statement");
   // Step 2. Check: x is not used after that statement, and no iteration of a
   // loop reads what an earlier one wrote.
   StmtPath after = sp;

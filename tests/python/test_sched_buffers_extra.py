@@ -124,6 +124,9 @@ def test_delete_buffer():
 
 
 def test_sink_alloc_and_carried_value_refusal():
+    # Followed by another allocation: a ValueError, as in the reference.
+    with pytest.raises(ValueError, match="not a loop or an if statement"):
+        sink_alloc(rowsum, "acc")
     q = delete_buffer(rowsum, "unused")
     p = sink_alloc(q, q.find_alloc("acc"))
     assert "for i in seq(0, n):\n        acc: f32 @ DRAM" in str(p)

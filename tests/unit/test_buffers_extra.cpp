@@ -364,8 +364,15 @@ TEST(SinkAlloc, RefusesUseAfterAndNonScope) {
   std::string m =
       test::scheduling_error_message([&] { sink_alloc(mod().proc("used_after"), "acc"); });
   EXPECT_TRUE(has(m, "cannot sink 'acc': it is used after the loop (acc)")) << m;
-  m = test::scheduling_error_message([&] { sink_alloc(mod().proc("sink_ok"), "t"); });
-  EXPECT_TRUE(has(m, "the statement after it is not a loop or an if statement")) << m;
+  // As in the reference, a wrong kind of statement after it is an argument error.
+  try {
+    sink_alloc(mod().proc("sink_ok"), "t");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Api);
+    EXPECT_TRUE(has(e.message(), "the statement after it is not a loop or an if statement"))
+        << e.message();
+  }
 }
 
 TEST(SinkAlloc, IntoBothBranches) {
