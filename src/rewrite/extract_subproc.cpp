@@ -63,9 +63,8 @@ void environment(const Proc& p, const StmtPath& path, std::vector<EnvEntry>& env
       b = &f->body;
     } else if (auto* c = s.as<IfNode>()) {
       bool orelse = path[k + 1].orelse;
-      facts.push_back(orelse
-                          ? binop(BinOpKind::Eq, c->cond, bool_const(false, c->srcinfo), c->srcinfo)
-                          : c->cond);
+      // Written `cond == True` / `cond == False`, as the reference prints them.
+      facts.push_back(binop(BinOpKind::Eq, c->cond, bool_const(!orelse, c->srcinfo), c->srcinfo));
       b = orelse ? &c->orelse : &c->body;
     } else {
       b = nullptr;

@@ -181,6 +181,17 @@ def ext_win(n: size, x: f32[n, 8] @ DRAM, y: f32[n, 8] @ DRAM):
             y[i, k + 4] = w[k] * 2.0
 
 @proc
+def ext_if(N: size, M: size, K: size, x: f32[N, K + M] @ DRAM):
+    assert N >= 8
+    assert M >= 2
+    if N < 10 and M < 4:
+        for i in seq(0, 8):
+            x[i, 0] += 2.0
+    else:
+        for i in seq(0, 8):
+            x[i, 0] += 1.0
+
+@proc
 def alias(x: f32[8] @ DRAM):
     w = x[0:4]
     for i in seq(0, 4):
@@ -421,6 +432,25 @@ TEST(ExtractSubproc, WindowsAndCalls) {
   EXPECT_TRUE(has(print_proc(both.rewrite.proc), "halves(n, y, i, w)"))
       << print_proc(both.rewrite.proc);
   test::expect_same_results(p, both.rewrite.proc, {{"n", 2}}, "extract_subproc_call");
+}
+
+TEST(ExtractSubproc, BranchConditionsBecomeAsserts) {
+  Proc p = mod().proc("ext_if");
+  ExtractedSubproc a = extract_subproc(p, "for i in _: _", "foo_if");
+  ExtractedSubproc b = extract_subproc(a.rewrite.proc, "for i in _: _", "foo_else");
+  std::string s_if = print_proc(a.subproc), s_else = print_proc(b.subproc);
+  EXPECT_TRUE(
+      has(s_if,
+          "def foo_if(N: size, M: size, K: size, x: f32[N, K + M] @ DRAM):\n    assert N >= 8\n"
+          "    assert M >= 2\n    assert (N < 10 and M < 4) == True\n"))
+      << s_if;
+  EXPECT_TRUE(has(s_else, "assert (N < 10 and M < 4) == False")) << s_else;
+  EXPECT_TRUE(has(print_proc(b.rewrite.proc), "foo_else(N, M, K, x)"))
+      << print_proc(b.rewrite.proc);
+  test::expect_same_results(p, b.rewrite.proc, {{"N", 9}, {"M", 3}, {"K", 2}},
+                            "extract_subproc_if");
+  test::expect_same_results(p, b.rewrite.proc, {{"N", 12}, {"M", 3}, {"K", 2}},
+                            "extract_subproc_else");
 }
 
 TEST(ExtractSubproc, RefusesDeclarationsUsedAfter) {
