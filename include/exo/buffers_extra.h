@@ -20,10 +20,11 @@ namespace exo {
 //
 // With `fold`, the dimension becomes a circular buffer of constant extent `size`
 // (offset is ignored): x[.., e, ..] becomes x[.., e % size, ..]. Safe when the
-// accesses slide forward: every access, at any point, is less than `size` below
-// each index written before it (since the allocation), so no element still to be
-// read shares its slot with a later write. Refused on windows of the dimension
-// other than single points passed to a call, and on window statements of x.
+// accesses slide forward: every access is less than `size` below each access
+// made before it since the allocation (the reads of one statement count as
+// simultaneous, before its write), so no element still live shares its slot with
+// a later one. Refused on windows of the dimension other than single points
+// passed to a call, and on window statements of x.
 Rewrite resize_dim(const Proc& p, const Cursor& alloc, int dim, const std::string& size,
                    const std::string& offset, bool fold = false);
 Rewrite resize_dim(const Proc& p, const std::string& alloc, int dim, const std::string& size,
