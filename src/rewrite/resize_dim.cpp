@@ -135,9 +135,12 @@ void check_fold(const Proc& p, const Cursor& alloc, const Sym& x, int dim, long 
       StmtPath common(a.path.begin(), a.path.begin() + m);
       common.push_back(PathStep{false, 0});
       const size_t shared_loops = path_context(p, common).iters.size();
-      std::string why;
+      std::string why, later_iter;
       for (size_t d = outer; d < shared_loops && why.empty(); ++d)
-        if (!slides(p, x, a, b, d, true, size)) why = "a later iteration";
+        if (!slides(p, x, a, b, d, true, size)) {
+          why = "a later iteration";
+          later_iter = path_context(p, a.path).iters[d].name();
+        }
       // The same iteration of every shared loop: a runs first if it precedes b in
       // the block; within one statement, its reads run together before its write,
       // and a call accesses its windows in any order.
@@ -159,10 +162,16 @@ void check_fold(const Proc& p, const Cursor& alloc, const Sym& x, int dim, long 
         scheduling_error(kPrim, p, Cursor::stmt(b.path),
                          head + "RHS accesses " + a.text + " and " + b.text +
                              " of one statement may be " + std::to_string(size) + " or more apart");
+      if (!later_iter.empty())
+        scheduling_error(kPrim, p, Cursor::stmt(b.path),
+                         head + "access window of iteration " + later_iter + "' > " + later_iter +
+                             " (" + b.text + ") may come " + std::to_string(size) +
+                             " or more below " + a.text + " of iteration " + later_iter +
+                             "; they would share a slot");
       scheduling_error(kPrim, p, Cursor::stmt(b.path),
                        head + "access window of " + b.text + " may come " + std::to_string(size) +
-                           " or more below " + a.text + ", accessed before it (in " + why +
-                           "); they would share a slot");
+                           " or more below " + a.text +
+                           ", accessed before it; they would share a slot");
     }
   }
 }

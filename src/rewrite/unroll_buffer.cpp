@@ -78,7 +78,39 @@ Rewrite unroll_buffer(const Proc& p, const Cursor& c, int dim) {
   Rewrite r = splice_rewrite(q, c.path, 1, allocs);
   // Step 4. Windows of the new buffers may have other strides: re-check callees.
   recheck(prim, p, c, r.proc);
-  return r;
+  // Expression cursors lose the removed coordinate: those past it shift down.
+  const Sym x = a->name;
+  Forward coords = [p, x, dim](const Cursor& k) -> Cursor {
+    if (!k.is_expr()) return k;
+    Stmt s = resolve_stmt(p, k.path);
+    if (!s) return k;
+    Cursor out = k;
+    auto drop = [&](int& child, int at) {
+      if (child == at) return false;
+      if (child > at) --child;
+      return true;
+    };
+    auto* as = s.as<AssignNode>();
+    auto* rd = s.as<ReduceNode>();
+    if (((as && as->name == x) || (rd && rd->name == x)) && !drop(out.expr_path[0], dim))
+      return Cursor::invalid();
+    std::vector<Expr> top = stmt_exprs(s);
+    Expr e = k.expr_path[0] < static_cast<int>(top.size()) ? top[k.expr_path[0]] : Expr();
+    for (size_t d = 1; d < k.expr_path.size() && e; ++d) {
+      const int child = k.expr_path[d];
+      int at = -1;  // the child index of the removed coordinate
+      if (auto* r2 = e.as<ReadNode>(); r2 && r2->name == x) at = dim;
+      if (auto* w = e.as<WindowExprNode>(); w && w->name == x) {
+        at = 0;
+        for (int j = 0; j < dim; ++j) at += w->idx[j].is_interval ? 2 : 1;
+      }
+      if (at >= 0 && !drop(out.expr_path[d], at)) return Cursor::invalid();
+      std::vector<Expr> kids = expr_children(e);
+      e = child < static_cast<int>(kids.size()) ? kids[child] : Expr();
+    }
+    return out;
+  };
+  return Rewrite{r.proc, compose(coords, r.forward)};
 }
 
 Rewrite unroll_buffer(const Proc& p, const std::string& alloc, int dim) {
@@ -91,7 +123,8 @@ Rewrite delete_buffer(const Proc& p, const Cursor& c) {
   std::vector<BufUse> uses = uses_after(p, c.path, a->name);
   if (!uses.empty())
     scheduling_error(prim, p, Cursor::stmt(uses.front().path),
-                     "cannot delete '" + a->name.name() + "': it is still used here (" +
+                     "cannot delete '" + a->name.name() + "': The variable " + a->name.name() +
+                         " can potentially be used after the statement (it is used here: " +
                          uses.front().text + ")");
   const Block* parent = resolve_parent_block(p, c.path);
   Block repl;

@@ -112,6 +112,9 @@ def test_unroll_buffer_after_unroll_loop():
     q = unroll_loop(pairs, "j")
     p = unroll_buffer(q, q.find_alloc("acc"), 0)
     assert "acc_0: f32 @ DRAM" in str(p) and "acc_1: f32 @ DRAM" in str(p)
+    # A cursor to an assignment's value follows it (its index went away).
+    rhs = q.find("y[_] = _").rhs()
+    assert str(p.forward(rhs)) == "acc_0 - acc_1"
     same_results(pairs, p, n=5)
 
 
@@ -119,7 +122,7 @@ def test_delete_buffer():
     p = delete_buffer(rowsum, "unused")
     assert "unused" not in str(p)
     same_results(rowsum, p, n=3, m=4)
-    with pytest.raises(SchedulingError, match="cannot delete 'acc': it is still used here"):
+    with pytest.raises(SchedulingError, match="The variable acc can potentially be used after the statement"):
         delete_buffer(rowsum, "acc")
 
 

@@ -378,6 +378,13 @@ TEST(UnrollBuffer, SplitsConstantDimension) {
   EXPECT_TRUE(has(s, "copy4(acc_1[0:4], acc_0[0:4])")) << s;
   EXPECT_TRUE(has(s, "y[i] = acc_0[3] + acc_1[2]")) << s;
   test::expect_same_results(p, r.proc, {{"n", 4}}, "unroll_buffer_pairs");
+  // Cursors follow: statements shift past the new allocations; an expression
+  // past the removed coordinate shifts down, one inside it is gone.
+  Cursor rhs = Cursor::expr(find_stmt(p, "y[_] = _").path, {1});
+  EXPECT_EQ(print_expr(resolve_expr(r.proc, r.forward(rhs))), "acc_0[3] + acc_1[2]");
+  Cursor read = Cursor::expr(rhs.path, {1, 0, 1});  // the 3 of acc[0, 3]
+  EXPECT_EQ(print_expr(resolve_expr(r.proc, r.forward(read))), "3");
+  EXPECT_FALSE(r.forward(Cursor::expr(rhs.path, {1, 0, 0})).valid());
   // Dimension 1 is indexed by the loop variable k.
   std::string m = test::scheduling_error_message([&] { unroll_buffer(p, "acc", 1); });
   EXPECT_TRUE(has(m, "expected a constant index in dimension 1 of acc[0, k], got k")) << m;
@@ -409,7 +416,11 @@ TEST(DeleteBuffer, OnlyUnused) {
   EXPECT_FALSE(has(print_proc(r.proc), "u: f32")) << print_proc(r.proc);
   test::expect_same_results(p, r.proc, {{"n", 5}}, "delete_buffer");
   std::string m = test::scheduling_error_message([&] { delete_buffer(p, "v"); });
-  EXPECT_TRUE(has(m, "delete_buffer: cannot delete 'v': it is still used here (v[i])")) << m;
+  EXPECT_TRUE(has(m,
+                  "delete_buffer: cannot delete 'v': The variable v can potentially be used after "
+                  "the statement (it is "
+                  "used here: v[i])"))
+      << m;
 }
 
 // ---------------------------------------------------------------------------
