@@ -79,7 +79,7 @@ void check_not_live_across_iterations(const Proc& p, const StmtPath& loop, const
     if (u.kind == BufUse::Window || u.kind == BufUse::WholeCall || u.kind == BufUse::Stride)
       scheduling_error(
           kPrim, p, at,
-          "cannot sink '" + x.name() + "' into the loop: " + u.text +
+          "Cannot sink allocation '" + x.name() + "' into the loop: " + u.text +
               " may carry values between iterations (windows and calls are not analysed)");
     if (u.kind == BufUse::Write) continue;
     std::vector<Expr> idx;
@@ -95,7 +95,7 @@ void check_not_live_across_iterations(const Proc& p, const StmtPath& loop, const
     if (!covered)
       scheduling_error(
           kPrim, p, at,
-          "cannot sink '" + x.name() + "' into the loop: " + u.text +
+          "Cannot sink allocation '" + x.name() + "' into the loop: " + u.text +
               " may read a value written in an earlier iteration (no earlier statement of this "
               "iteration provably overwrites it)");
   }
@@ -114,7 +114,7 @@ Rewrite sink_alloc(const Proc& p, const Cursor& c) {
   Stmt scope = i + 1 < static_cast<int>(parent->size()) ? (*parent)[i + 1] : Stmt();
   if (!scope || (!scope.as<ForNode>() && !scope.as<IfNode>()))
     argument_error(kPrim, 1, "alloc_cursor",
-                   "cannot sink '" + a->name.name() +
+                   "Cannot sink allocation '" + a->name.name() +
                        "': the statement after it is not a loop or an if statement");
   // Step 2. Check: x is not used after that statement, and no iteration of a
   // loop reads what an earlier one wrote.
@@ -124,7 +124,7 @@ Rewrite sink_alloc(const Proc& p, const Cursor& c) {
   for (auto& u : later)
     if (u.path.size() >= after.size())
       scheduling_error(kPrim, p, Cursor::stmt(u.path),
-                       "cannot sink '" + a->name.name() + "': it is used after the " +
+                       "Cannot sink allocation '" + a->name.name() + "': it is used after the " +
                            (scope.as<ForNode>() ? "loop" : "if statement") + " (" + u.text + ")");
   if (scope.as<ForNode>()) check_not_live_across_iterations(p, sp, a->name);
 

@@ -442,10 +442,10 @@ TEST(SinkAlloc, IntoLoopWhenOverwrittenEachIteration) {
 
 TEST(SinkAlloc, RefusesValuesCarriedAcrossIterations) {
   std::string m = test::scheduling_error_message([&] { sink_alloc(mod().proc("prefix"), "acc"); });
-  EXPECT_TRUE(
-      has(m,
-          "sink_alloc: cannot sink 'acc' into the loop: acc may read a value written in an earlier "
-          "iteration"))
+  EXPECT_TRUE(has(m,
+                  "sink_alloc: Cannot sink allocation 'acc' into the loop: acc may read a value "
+                  "written in an earlier "
+                  "iteration"))
       << m;
   Proc q = mod().proc("local");
   test::expect_same_results(q, sink_alloc(q, "acc").proc, {{"n", 5}}, "sink_alloc_local");
@@ -459,7 +459,7 @@ TEST(SinkAlloc, RefusesValuesCarriedAcrossIterations) {
 TEST(SinkAlloc, RefusesUseAfterAndNonScope) {
   std::string m =
       test::scheduling_error_message([&] { sink_alloc(mod().proc("used_after"), "acc"); });
-  EXPECT_TRUE(has(m, "cannot sink 'acc': it is used after the loop (acc)")) << m;
+  EXPECT_TRUE(has(m, "Cannot sink allocation 'acc': it is used after the loop (acc)")) << m;
   // As in the reference, a wrong kind of statement after it is an argument error.
   try {
     sink_alloc(mod().proc("sink_ok"), "t");
