@@ -158,3 +158,13 @@ def test_extract_subproc_without_asserts_and_bad_name():
     same_results(rowsum, p, n=2, m=2)
     with pytest.raises(TypeError, match="subproc_name"):
         extract_subproc(rowsum, "for j in _: _", "not a name")
+
+
+def test_extract_subproc_block_cursor():
+    block = rowsum.find_loop("j").expand(1, 0)
+    p, sub = extract_subproc(rowsum, block, "row")
+    assert "row(n, m, x, acc, i)\n        y[i] = acc" in str(p)
+    assert "    acc = 0.0\n    for j in seq(0, m):" in str(sub)
+    same_results(rowsum, p, n=3, m=4)
+    # Cursors of the original outside the block still reach their statements.
+    assert str(p.forward(rowsum.find("y[_] = _"))).strip() == "y[i] = acc"
