@@ -24,7 +24,8 @@ namespace exo {
 // made before it since the allocation (the reads of one statement count as
 // simultaneous, before its write), so no element still live shares its slot with
 // a later one. Refused on windows of the dimension other than single points
-// passed to a call, and on window statements of x.
+// passed to a call, on window statements of x, and on accesses inside a par loop
+// (its iterations may run at once).
 Rewrite resize_dim(const Proc& p, const Cursor& alloc, int dim, const std::string& size,
                    const std::string& offset, bool fold = false);
 Rewrite resize_dim(const Proc& p, const std::string& alloc, int dim, const std::string& size,

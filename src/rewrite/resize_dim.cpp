@@ -126,6 +126,17 @@ void check_fold(const Proc& p, const Cursor& alloc, const Sym& x, int dim, long 
     if (u.kind == BufUse::Reduce) acc.push_back({c.lo, false, u.path, u.text});
   }
   const size_t outer = path_context(p, alloc.path).iters.size();
+  // Iterations of a par loop may run at once: the order the check relies on is gone.
+  for (auto& a : acc) {
+    PathContext ctx = path_context(p, a.path);
+    for (size_t d = outer; d < ctx.iters.size(); ++d) {
+      StmtPath loop(a.path.begin(), a.path.begin() + ctx.loop_prefix[d]);
+      if (resolve_stmt(p, loop).as<ForNode>()->mode == LoopMode::Par)
+        scheduling_error(kPrim, p, Cursor::stmt(loop),
+                         "cannot fold '" + x.name() + "': it is accessed in the par loop '" +
+                             ctx.iters[d].name() + "', whose iterations may run at the same time");
+    }
+  }
   for (auto& a : acc) {
     for (auto& b : acc) {
       size_t n = common_prefix(a.path, b.path);

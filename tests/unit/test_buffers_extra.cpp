@@ -57,6 +57,13 @@ def blur(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
             y[i] = buf[i] + buf[i - 1] + buf[i - 2]
 
 @proc
+def blur_par(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    buf: f32[n] @ DRAM
+    for i in par(0, n):
+        buf[i] = x[i] * 2.0
+        y[i] = buf[i] + 1.0
+
+@proc
 def rows(n: size, m: size, x: f32[n, m] @ DRAM, y: f32[n, m] @ DRAM):
     lines: f32[n + 1, m] @ DRAM
     for j in seq(0, m):
@@ -331,6 +338,16 @@ TEST(ResizeDim, FoldSlidingWindow) {
           "cannot fold dimension 0 of 'buf' to 2: Buffer folding failed because access window of "
           "buf[i - 2] may come 2 or more below buf[i]"))
       << m;
+}
+
+TEST(ResizeDim, FoldRefusesParLoops) {
+  // Sequentially one slot would do; in parallel, iterations would share it.
+  std::string m = test::scheduling_error_message(
+      [&] { resize_dim(mod().proc("blur_par"), "buf", 0, "1", "0", true); });
+  EXPECT_TRUE(has(m, "it is accessed in the par loop 'i'")) << m;
+  // The same loop run in sequence folds.
+  Proc p = mod().proc("blur");
+  EXPECT_NO_THROW(resize_dim(p, "buf", 0, "3", "0", true));
 }
 
 TEST(ResizeDim, FoldLineBuffer) {
