@@ -133,6 +133,10 @@ def test_sink_alloc_and_carried_value_refusal():
     q = delete_buffer(rowsum, "unused")
     p = sink_alloc(q, q.find_alloc("acc"))
     assert "for i in seq(0, n):\n        acc: f32 @ DRAM" in str(p)
+    # Cursors follow: the allocation into the loop, the loop up one, its body down one.
+    assert str(p.forward(q.find_alloc("acc"))).strip() == "acc: f32 @ DRAM"
+    assert repr(p.forward(q.find_loop("i"))) == "<ForCursor body[0]>"
+    assert repr(p.forward(q.find("y[_] = _"))) == "<AssignCursor body[0].body[3]>"
     same_results(rowsum, p, n=4, m=3)
     r = delete_buffer(running, "unused")
     with pytest.raises(SchedulingError, match="may read a value written in an earlier iteration"):
