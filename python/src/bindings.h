@@ -75,6 +75,7 @@ void define_sched_subprocs(ProcClass& c);  // replace, inline, call_eqv, make_in
 void define_sched_reshape(ProcClass& c);   // divide_dim, mult_dim
 void define_sched_lift_scope(ProcClass& c);  // lift_loop_from_if (lift_scope)
 void define_sched_loops_extra(ProcClass& c);  // parallelize_loop, shift_loop, join_loops, ...
+void define_sched_buffers_extra(ProcClass& c);  // resize_dim, unroll_buffer, sink_alloc, ...
 
 // The Python class of `exo.libs.memories.MemGenError` (created by define_errors).
 py::handle memgen_error_type();
