@@ -5,7 +5,9 @@ interpreter; the AVX2/AVX512 memories refuse shapes they cannot hold."""
 from __future__ import annotations
 
 import ctypes
+import re
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,6 +147,11 @@ def test_star_import_exposes_every_instruction():
                                     "mm256_prefix_broadcast_sd_scalar", "mm512_set1_ps_scalar"]:
         assert isinstance(ns.get(name), Procedure) and ns[name].is_instr(), name
     assert ns["AVX512"] is AVX512 and ns["DRAM"] is not None
+    # ... and every instruction the library file defines.
+    source = (Path(__file__).resolve().parents[2] / "lib" / "platforms" / "x86.exo").read_text()
+    defined = re.findall(r"^def (\w+)\(", source, re.M)
+    assert len(defined) >= 115
+    assert [n for n in defined if not isinstance(ns.get(n), Procedure)] == []
 
 
 def test_f64_dot_with_prefix_tail(tmp_path):
