@@ -259,6 +259,29 @@ TEST(X86Library, HasTheF64AndAvx512Counterparts) {
     EXPECT_TRUE(m.has_proc(n)) << n;
 }
 
+// exo-lang's mm512_mask_add_ps has no bound on N, so a call with any N is
+// accepted, and N >= 16 adds every lane (the mask saturates instead of shifting
+// past the mask's width).
+TEST(X86Library, MaskAddTakesAnyLaneCount) {
+  Scope scope = x86::x86_scope();
+  Module m = Module::from_string(
+      "@proc\ndef t(N: size, o: f32[16], x: f32[16], y: f32[16]):\n"
+      "    ov: f32[16] @ AVX512\n    xv: f32[16] @ AVX512\n    yv: f32[16] @ AVX512\n"
+      "    mm512_loadu_ps(ov, o[0:16])\n    mm512_loadu_ps(xv, x[0:16])\n"
+      "    mm512_loadu_ps(yv, y[0:16])\n    mm512_mask_add_ps(N, ov, xv, yv)\n"
+      "    mm512_storeu_ps(o[0:16], ov)\n",
+      "mask_add.exo", &scope);
+  Proc p = m.proc("t");
+  if (!cpu_has("avx512f")) GTEST_SKIP() << "this CPU has no avx512f: mm512_mask_add_ps did not run";
+  for (int64_t n : {0, 3, 15, 16, 17, 31, 32, 40}) {
+    auto in = test::make_random_inputs(p, {{"N", n}}, static_cast<unsigned>(n) + 1);
+    auto expected = test::run_interpreted(p, in, {});
+    auto actual =
+        test::run_compiled(p, in, "x86_mask_add_" + std::to_string(n), "-mavx2 -mfma -mavx512f");
+    EXPECT_EQ(test::compare_outputs(p, expected, actual), "") << "N = " << n;
+  }
+}
+
 // --- The memories -----------------------------------------------------------
 
 std::string alloc_c(const std::string& decl) {
