@@ -25,7 +25,8 @@ bool cpu_has(const std::string& flag) {
   std::ifstream f("/proc/cpuinfo");
   std::string line;
   while (std::getline(f, line))
-    if (line.rfind("flags", 0) == 0) return (line + " ").find(" " + flag + " ") != std::string::npos;
+    if (line.rfind("flags", 0) == 0)
+      return (line + " ").find(" " + flag + " ") != std::string::npos;
   return false;
 }
 
@@ -33,16 +34,19 @@ bool is_vector_mem(const MemoryPtr& m) { return m == x86::avx2() || m == x86::av
 
 // Instructions that write register lanes their body leaves untouched (zeroing
 // masked loads, overcomputing broadcasts): only lanes below the bound are compared.
-const std::set<std::string> kPartialLanes = {
-    "mm512_maskz_loadu_ps", "mm512_maskz_loadu_pd", "mm256_prefix_load_ps",
-    "mm256_prefix_load_pd", "mm512_mask_set1_ps",   "mm512_mask_set1_pd"};
+const std::set<std::string> kPartialLanes = {"mm512_maskz_loadu_ps", "mm512_maskz_loadu_pd",
+                                             "mm256_prefix_load_ps", "mm256_prefix_load_pd",
+                                             "mm512_mask_set1_ps",   "mm512_mask_set1_pd"};
 
 std::string loadu_for(const MemoryPtr& m, ScalarKind k) {
   bool wide = m == x86::avx512();
   switch (k) {
-    case ScalarKind::F32: return wide ? "mm512_loadu_ps" : "mm256_loadu_ps";
-    case ScalarKind::F64: return wide ? "mm512_loadu_pd" : "mm256_loadu_pd";
-    default: return "mm256_loadu_si256";
+    case ScalarKind::F32:
+      return wide ? "mm512_loadu_ps" : "mm256_loadu_ps";
+    case ScalarKind::F64:
+      return wide ? "mm512_loadu_pd" : "mm256_loadu_pd";
+    default:
+      return "mm256_loadu_si256";
   }
 }
 std::string storeu_for(const MemoryPtr& m, ScalarKind k) {
@@ -105,14 +109,18 @@ Wrapper make_wrapper(const Proc& instr) {
     }
     std::string v = "v" + id;
     pre.push_back(v + ": " + t + "[" + ext + "] @ " + a.mem->name());
-    pre.push_back(loadu_for(a.mem, kind) + "(" + v + "[0:" + ext + "], d" + id + "[0:" + ext + "])");
+    pre.push_back(loadu_for(a.mem, kind) + "(" + v + "[0:" + ext + "], d" + id + "[0:" + ext +
+                  "])");
     call.push_back(v + "[0:" + ext + "]");
     if (!partial) {
-      post.push_back(storeu_for(a.mem, kind) + "(d" + id + "[0:" + ext + "], " + v + "[0:" + ext + "])");
+      post.push_back(storeu_for(a.mem, kind) + "(d" + id + "[0:" + ext + "], " + v + "[0:" + ext +
+                     "])");
     } else {
       post.push_back("tmp" + id + ": " + t + "[" + ext + "] @ DRAM");
-      post.push_back(storeu_for(a.mem, kind) + "(tmp" + id + "[0:" + ext + "], " + v + "[0:" + ext + "])");
-      post.push_back("for i in seq(0, " + std::to_string(bound) + "):\n        d" + id + "[i] = tmp" + id + "[i]");
+      post.push_back(storeu_for(a.mem, kind) + "(tmp" + id + "[0:" + ext + "], " + v + "[0:" + ext +
+                     "])");
+      post.push_back("for i in seq(0, " + std::to_string(bound) + "):\n        d" + id +
+                     "[i] = tmp" + id + "[i]");
     }
   }
   std::ostringstream s;
@@ -148,7 +156,8 @@ TEST_P(X86Instr, CompiledMatchesBody) {
   for (unsigned seed = 1; seed <= 3; ++seed) {
     auto in = test::make_random_inputs(p, {}, seed);
     auto expected = test::run_interpreted(p, in, {});
-    auto actual = test::run_compiled(p, in, "x86_" + GetParam() + "_" + std::to_string(seed), flags);
+    auto actual =
+        test::run_compiled(p, in, "x86_" + GetParam() + "_" + std::to_string(seed), flags);
     EXPECT_EQ(test::compare_outputs(p, expected, actual), "") << w.source;
   }
 }
@@ -162,25 +171,122 @@ std::vector<std::string> instr_names() {
 INSTANTIATE_TEST_SUITE_P(All, X86Instr, ::testing::ValuesIn(instr_names()),
                          [](const auto& info) { return info.param; });
 
+// Every instruction of exo-lang's exo.platforms.x86, under its name, plus the
+// names earlier releases used (mm256_setzero, mm256_reg_copy).
+const char* const kReferenceNames[] = {
+    "prefetch",
+    "mm256_setzero_ps",
+    "mm256_setzero_pd",
+    "mm256_loadu_ps",
+    "mm256_loadu_pd",
+    "mm256_storeu_ps",
+    "mm256_storeu_pd",
+    "mm256_fmadd_ps",
+    "mm256_fmadd_pd",
+    "mm256_broadcast_ss",
+    "mm256_broadcast_sd",
+    "mm256_broadcast_ss_scalar",
+    "mm256_broadcast_sd_scalar",
+    "mm256_fmadd_ps_broadcast",
+    "mm256_mul_ps",
+    "mm256_mul_pd",
+    "mm256_div_ps",
+    "mm256_div_pd",
+    "mm256_add_ps",
+    "mm256_add_pd",
+    "mm256_sub_ps",
+    "mm256_sub_pd",
+    "mm256_loadu_si256",
+    "mm256_storeu_si256",
+    "mm256_add_epi16",
+    "mm512_setzero_ps",
+    "mm512_add_ps",
+    "mm512_mask_add_ps",
+    "mm512_loadu_ps",
+    "mm512_storeu_ps",
+    "mm512_maskz_loadu_ps",
+    "mm512_mask_storeu_ps",
+    "mm512_fmadd_ps",
+    "mm512_mask_fmadd_ps",
+    "mm512_relu_ps",
+    "mm512_mask_set1_ps",
+    "mm512_set1_ps",
+    "avx2_set0_ps",
+    "avx2_fmadd_memu_ps",
+    "avx2_select_ps",
+    "avx2_select_pd",
+    "avx2_assoc_reduce_add_ps",
+    "avx2_assoc_reduce_add_pd",
+    "avx2_sign_ps",
+    "avx2_sign_pd",
+    "avx2_reduce_add_wide_ps",
+    "avx2_reduce_add_wide_pd",
+    "avx2_reg_copy_ps",
+    "avx2_reg_copy_pd",
+    "avx2_mask_storeu_ps",
+    "avx2_ui16_divide_by_3",
+    "mm256_prefix_load_ps",
+    "mm256_prefix_store_ps",
+    "mm256_prefix_add_ps",
+    "mm256_prefix_mul_ps",
+    "mm256_prefix_sub_ps",
+    "mm256_prefix_div_ps",
+    "mm256_prefix_broadcast_ss",
+    "avx2_convert_f32_lower_to_f64",
+    "avx2_convert_f32_upper_to_f64",
+    "mm256_setzero",
+    "mm256_reg_copy",
+};
+
 TEST(X86Library, HasTheReferenceNames) {
   const Module& m = x86::load_x86_library();
-  for (const char* n : {"prefetch", "mm256_setzero_ps", "mm256_loadu_ps", "mm256_storeu_pd",
-                        "mm256_fmadd_ps", "mm256_broadcast_ss", "mm256_broadcast_sd_scalar",
-                        "mm256_fmadd_ps_broadcast", "mm256_div_pd", "mm512_mask_fmadd_ps",
-                        "mm512_relu_ps", "mm512_mask_set1_ps", "avx2_set0_ps", "avx2_fmadd_memu_ps",
-                        "avx2_select_pd", "avx2_assoc_reduce_add_ps", "avx2_sign_pd",
-                        "avx2_reduce_add_wide_ps", "avx2_reg_copy_pd", "avx2_mask_storeu_ps",
-                        "mm256_prefix_broadcast_ss", "avx2_convert_f32_upper_to_f64",
-                        "mm256_loadu_si256", "avx2_ui16_divide_by_3"})
+  EXPECT_EQ(std::size(kReferenceNames), 62u);
+  for (const char* n : kReferenceNames) {
     EXPECT_TRUE(m.has_proc(n)) << n;
+    if (m.has_proc(n)) EXPECT_TRUE(m.proc(n)->instr.has_value()) << n;
+  }
+}
+
+// The f64 and AVX-512 counterparts beyond the reference's f32-only forms.
+TEST(X86Library, HasTheF64AndAvx512Counterparts) {
+  const Module& m = x86::load_x86_library();
+  for (const char* n :
+       {"mm256_prefix_fmadd_pd", "mm256_prefix_broadcast_sd_scalar",
+        "avx2_prefix_reduce_add_wide_pd", "avx2_prefix_sign_pd", "avx2_abs_pd",
+        "avx2_mask_storeu_pd", "avx2_convert_f64_to_f32_upper", "mm512_setzero_pd",
+        "mm512_maskz_loadu_pd", "mm512_mask_storeu_pd", "mm512_mask_fmadd_pd", "mm512_mask_div_pd",
+        "mm512_set1_pd_scalar", "mm512_fmadd_pd_broadcast", "avx512_assoc_reduce_add_pd"})
+    EXPECT_TRUE(m.has_proc(n)) << n;
+}
+
+// exo-lang's mm512_mask_add_ps has no bound on N, so a call with any N is
+// accepted, and N >= 16 adds every lane (the mask saturates instead of shifting
+// past the mask's width).
+TEST(X86Library, MaskAddTakesAnyLaneCount) {
+  Scope scope = x86::x86_scope();
+  Module m = Module::from_string(
+      "@proc\ndef t(N: size, o: f32[16], x: f32[16], y: f32[16]):\n"
+      "    ov: f32[16] @ AVX512\n    xv: f32[16] @ AVX512\n    yv: f32[16] @ AVX512\n"
+      "    mm512_loadu_ps(ov, o[0:16])\n    mm512_loadu_ps(xv, x[0:16])\n"
+      "    mm512_loadu_ps(yv, y[0:16])\n    mm512_mask_add_ps(N, ov, xv, yv)\n"
+      "    mm512_storeu_ps(o[0:16], ov)\n",
+      "mask_add.exo", &scope);
+  Proc p = m.proc("t");
+  if (!cpu_has("avx512f")) GTEST_SKIP() << "this CPU has no avx512f: mm512_mask_add_ps did not run";
+  for (int64_t n : {0, 3, 15, 16, 17, 31, 32, 40}) {
+    auto in = test::make_random_inputs(p, {{"N", n}}, static_cast<unsigned>(n) + 1);
+    auto expected = test::run_interpreted(p, in, {});
+    auto actual =
+        test::run_compiled(p, in, "x86_mask_add_" + std::to_string(n), "-mavx2 -mfma -mavx512f");
+    EXPECT_EQ(test::compare_outputs(p, expected, actual), "") << "N = " << n;
+  }
 }
 
 // --- The memories -----------------------------------------------------------
 
 std::string alloc_c(const std::string& decl) {
   Scope scope = x86::x86_scope();
-  Module m = Module::from_string("@proc\ndef k(x: f32[8]):\n    " + decl +
-                                     "\n    pass\n",
+  Module m = Module::from_string("@proc\ndef k(x: f32[8]):\n    " + decl + "\n    pass\n",
                                  "mem.exo", &scope);
   return compile_to_c({m.proc("k")}, "mem").c;
 }
@@ -198,9 +304,9 @@ TEST(X86Memory, DeclaresRegisters) {
 }
 
 TEST(X86Memory, RefusesShapesItCannotHold) {
-  for (std::string bad : {"a: f32[7] @ AVX2", "a: f64[8] @ AVX2", "a: i32[8] @ AVX2",
-                          "a: f32 @ AVX2", "a: f32[8] @ AVX512", "a: f32[16, 4] @ AVX512",
-                          "a: i8[64] @ AVX512"}) {
+  for (std::string bad :
+       {"a: f32[7] @ AVX2", "a: f64[8] @ AVX2", "a: i32[8] @ AVX2", "a: f32 @ AVX2",
+        "a: f32[8] @ AVX512", "a: f32[16, 4] @ AVX512", "a: i8[64] @ AVX512"}) {
     try {
       alloc_c(bad);
       ADD_FAILURE() << "accepted " << bad;
