@@ -8,7 +8,8 @@
 // a refusal; any other error is a failure. Deterministic seeds; the
 // per-primitive counts are printed and written to random_schedule.log, and every
 // primitive must be accepted a few times (else the generator does not exercise
-// it). EXO_RANDOM_SCHEDULE_PROCS sets the number of procs (default 200).
+// it). EXO_RANDOM_SCHEDULE_PROCS sets the number of procs (default 200),
+// EXO_RANDOM_SCHEDULE_FIRST_SEED the first seed (default 1).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -36,10 +37,10 @@ bool coin(Rng& r, int percent) { return pick(r, 100) < percent; }
 
 constexpr int kDefaultProcs = 200;
 
-int procs_to_run() {
-  const char* v = std::getenv("EXO_RANDOM_SCHEDULE_PROCS");
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
   int n = v ? std::atoi(v) : 0;
-  return n > 0 ? n : kDefaultProcs;
+  return n > 0 ? n : fallback;
 }
 
 // ---------------------------------------------------------------------------
@@ -88,14 +89,15 @@ constexpr int kMinAccepted = 3;    // per primitive, in a run of the default siz
 
 TEST(RandomSchedule, AcceptedStepsPreserveResults) {
   const auto& table = test::random_steps();
-  const int n_procs = procs_to_run();
+  const int n_procs = env_int("EXO_RANDOM_SCHEDULE_PROCS", kDefaultProcs);
+  const int first_seed = env_int("EXO_RANDOM_SCHEDULE_FIRST_SEED", 1);
   // EXO_RANDOM_SCHEDULE_VERBOSE=1 (or =<primitive>) prints the refusals.
   const char* vb = std::getenv("EXO_RANDOM_SCHEDULE_VERBOSE");
   const bool verbose = vb != nullptr;
   const std::string verbose_only = vb && std::string(vb) != "1" ? vb : "";
   std::map<std::string, Counts> counts;
   int steps_checked = 0, compiled_runs = 0;
-  for (int seed = 1; seed <= n_procs; ++seed) {
+  for (int seed = first_seed; seed < first_seed + n_procs; ++seed) {
     Rng rng(static_cast<unsigned>(seed));
     bool divisible = coin(rng, 30);
     std::string name = "rand" + std::to_string(seed);
