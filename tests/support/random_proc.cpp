@@ -29,6 +29,15 @@ def dbl_row(dst: [f32][8] @ DRAM, src: [f32][8] @ DRAM):
         tmp = src[k] * 2.0
         dst[k] = tmp
 
+@proc
+def cfg_row(dst: [f32][8] @ DRAM):
+    for k in seq(0, 8):
+        dst[k] += Cfg.f
+
+@proc
+def set_cfg(v: f32):
+    Cfg.f = v * 2.0
+
 @instr("rs_add8(&{dst_data}, &{src_data});", "static void rs_add8(float *d, const float *s) { for (int k = 0; k < 8; ++k) d[k] += s[k]; }")
 def add8(dst: [f32][8] @ DRAM, src: [f32][8] @ DRAM):
     assert stride(dst, 0) == 1
@@ -55,8 +64,8 @@ def dbl8(dst: [f32][8] @ DRAM, src: [f32][8] @ DRAM):
 }
 
 const std::vector<std::string>& random_proc_subprocs() {
-  static const std::vector<std::string> names = {"scale_row", "acc_row", "dbl_row",
-                                                 "add8",      "copy8",   "dbl8"};
+  static const std::vector<std::string> names = {"scale_row", "acc_row", "dbl_row", "cfg_row",
+                                                 "set_cfg",   "add8",    "copy8",   "dbl8"};
   return names;
 }
 
@@ -285,7 +294,13 @@ void RandomProcGen::window(std::ostringstream& os, int d, const Iters& its) {
 
 void RandomProcGen::call(std::ostringstream& os, int d, const Iters& its) {
   std::string r1 = row(its), r2 = row(its);
-  switch (pick(4)) {
+  switch (pick(6)) {
+    case 4:  // reads the config inside the callee
+      os << ind(d) << "cfg_row(A[" << r1 << ", 0:8])\n";
+      break;
+    case 5:  // writes the config inside the callee
+      os << ind(d) << "set_cfg(x[" << pick(4) << "])\n";
+      break;
     case 0:
       os << ind(d) << "scale_row(8, A[" << r1 << ", 0:8], A[" << r2 << ", 0:8])\n";
       break;

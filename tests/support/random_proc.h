@@ -15,8 +15,8 @@ namespace exo::test {
 
 // The config `Cfg` (field f: f32), subprocs and instructions the procs use.
 const std::string& random_proc_library();
-// Names in the library whose bodies match fragments the generator produces,
-// for replace; all take (dst: [f32][8], src: [f32][8]) except scale_row.
+// The library's subprocs and instructions (the generator calls them; replace
+// uses them, most match its vector loops; call_eqv swaps in their variants).
 const std::vector<std::string>& random_proc_subprocs();
 
 class RandomProcGen {

@@ -289,8 +289,9 @@ StepLibrary make_step_library(const Module& m) {
     // Scheduled from the callee: equivalent. Each variant has its own name (two
     // different procs of one name cannot be compiled together).
     bool sym = name == "scale_row";
-    pool.push_back(
-        rename_proc(split_loop(q, "k", 4, "ko", "ki", "guard", !sym).proc, name + "_s").proc);
+    if (q->body.front()->kind == StmtKind::For)
+      pool.push_back(
+          rename_proc(split_loop(q, "k", 4, "ko", "ki", "guard", !sym).proc, name + "_s").proc);
     pool.push_back(rename_proc(q, name + "_v").proc);
   }
   // Same signature, another meaning (a new equivalence class): call_eqv must refuse.
