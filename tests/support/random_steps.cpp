@@ -113,9 +113,14 @@ std::optional<std::string> window_around(Rng& r, const Proc& p, const Cursor& s,
                                          bool written_only) {
   Stmt st = resolve_stmt(p, s);
   std::vector<std::pair<std::string, std::vector<Expr>>> acc;
+  // Shadowed iterators print as `i0_1`, a name the window text cannot refer to.
+  static const std::regex shadowed("_[0-9]");
   auto note = [&](const Sym& n, const std::vector<Expr>& idx) {
+    std::string text;
+    for (auto& e : idx) text += print_expr(e) + ",";
     for (auto* b : kBuffers)
-      if (n.name() == b && !idx.empty()) acc.push_back({b, idx});
+      if (n.name() == b && !idx.empty() && !std::regex_search(text, shadowed))
+        acc.push_back({b, idx});
   };
   if (auto* a = st.as<AssignNode>()) note(a->name, a->idx);
   if (auto* a = st.as<ReduceNode>()) note(a->name, a->idx);
