@@ -283,6 +283,8 @@ std::vector<Proc> eqv_candidates(const Proc& callee, const StepLibrary& lib) {
 
 }  // namespace
 
+void reset_step_names() { fresh_id = 0; }
+
 StepLibrary make_step_library(const Module& m) {
   StepLibrary lib;
   lib.cfg = m.configs().at(0);

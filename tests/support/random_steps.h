@@ -34,5 +34,8 @@ struct RandomStep {
   StepApply apply;
 };
 const std::vector<RandomStep>& random_steps();
+// Restarts the new names steps give (st0, b1, ...), so a seed run alone names
+// things as in the full run.
+void reset_step_names();
 
 }  // namespace exo::test

@@ -99,6 +99,7 @@ TEST(RandomSchedule, AcceptedStepsPreserveResults) {
   int steps_checked = 0, compiled_runs = 0;
   for (int seed = first_seed; seed < first_seed + n_procs; ++seed) {
     Rng rng(static_cast<unsigned>(seed));
+    test::reset_step_names();
     bool divisible = coin(rng, 30);
     std::string name = "rand" + std::to_string(seed);
     std::string src = test::random_proc_library() + test::RandomProcGen(rng).proc(name, divisible);
