@@ -1,8 +1,11 @@
 // Substitution with renaming, and "provable here" queries for the primitives.
 #include "rewrite/loops_util.h"
 
+#include <optional>
+
 #include "analysis/lower.h"
 #include "analysis/solver.h"
+#include "exo/rewrite.h"
 #include "exo/scheduling.h"
 
 namespace exo::rewrite_detail {
@@ -156,11 +159,22 @@ bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate
 
 }  // namespace
 
+// A goal without variables is decided by arithmetic: in code that never runs (a
+// loop of no iterations, a false guard) the context proves anything, and a rewrite
+// accepted there on that ground can produce a proc that no longer checks.
+std::optional<bool> constant_goal(const Expr& goal) {
+  Expr g = fold_constants(goal);
+  if (auto* c = g.as<ConstNode>()) return c->val != 0;
+  return std::nullopt;
+}
+
 bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
+  if (auto v = constant_goal(goal)) return *v;
   return prove_at(p, path, goal, false);
 }
 
 bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
+  if (auto v = constant_goal(goal)) return !*v;
   return prove_at(p, path, goal, true);
 }
 

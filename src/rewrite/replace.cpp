@@ -104,6 +104,14 @@ std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, con
       return "argument " + q(a.name.name()) + " of " + sub->name + " is in " + a.mem->name() + ", but " +
              q(r->name.name()) + " is in " + it->second.mem->name();
   }
+  // Sizes must be positive at any call: a loop that never runs is not a call of size 0.
+  for (size_t k = 0; k < sub->args.size(); ++k) {
+    const FnArg& a = sub->args[k];
+    if (a.type.is_tensor || a.type.base != ScalarKind::Size) continue;
+    if (!holds(p, at, binop(BinOpKind::Lt, int_const(0), u.args[k])))
+      return "the size argument " + q(a.name.name()) + " of " + sub->name + " would be " +
+             q(print_expr(u.args[k])) + ", which is not provably positive";
+  }
   PredInstance inst(sub, u, site);
   for (auto& pr : sub->preds) {
     Expr goal = inst.mutate(pr);

@@ -207,6 +207,38 @@ Cursor stmt_range(const Proc& p, const Cursor& first, const Cursor& last) {
   return Cursor::block(first.path, last.index() - first.index() + 1);
 }
 
+// Whether a statement of `stmts` names `name` (an access, a window of it, or a call argument).
+bool mentions(const Block& stmts, const Sym& name) {
+  bool found = false;
+  std::function<void(const Expr&)> scan = [&](const Expr& e) {
+    if (auto* r = e.as<ReadNode>(); r && r->name == name) found = true;
+    if (auto* w = e.as<WindowExprNode>(); w && w->name == name) found = true;
+    for (auto& k : expr_children(e)) scan(k);
+  };
+  for_each_stmt(stmts, [&](const Stmt& s) {
+    if (auto* a = s.as<AssignNode>(); a && a->name == name) found = true;
+    if (auto* a = s.as<ReduceNode>(); a && a->name == name) found = true;
+    for (auto& e : stmt_exprs(s)) scan(e);
+  });
+  return found;
+}
+
+// A window of `buf` declared at the top of the block and used after it: staging
+// would point it at the new buffer, which is dead once stored back. Returns its name.
+std::string escaping_window(const Proc& p, const Cursor& block, const Sym& buf) {
+  const Block* parent = resolve_parent_block(p, block.path);
+  int first = block.index(), count = block.is_block() ? block.count : 1;
+  Block rest(parent->begin() + first + count, parent->end());
+  std::set<Sym> of_buf{buf};
+  for (int k = first; k < first + count; ++k)
+    if (auto* w = (*parent)[k].as<WindowStmtNode>())
+      if (auto* e = w->rhs.as<WindowExprNode>(); e && of_buf.count(e->name)) {
+        of_buf.insert(w->name);
+        if (mentions(rest, w->name)) return w->name.name();
+      }
+  return "";
+}
+
 Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_expr, const std::string& new_name,
                   bool accum) {
   // Step 1. Locate the block and the window.
@@ -244,6 +276,12 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
     scheduling_error(kPrim, p, where,
                      "the block accesses the storage of '" + w.buf.name() + "' through '" + use.other_alias +
                          "', which staging would not redirect");
+  std::string escaping = escaping_window(p, block, w.buf);
+  if (!escaping.empty())
+    scheduling_error(
+        kPrim, p, where,
+        "the window '" + escaping + "' of '" + w.buf.name() +
+            "' is declared in the block and used after it, where staging would not redirect it");
   bool reads = false, writes = false, reduces = false;
   const StagedAccess* first_rw = nullptr;
   for (auto& a : use.accesses) {

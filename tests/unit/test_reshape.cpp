@@ -38,6 +38,19 @@ def odd(n: size, x: f32[n] @ DRAM):
         x[i] = t[i] + 1.0
 )";
 
+const char* kDead = R"(
+@proc
+def dead(x: f32[8] @ DRAM):
+    for i in seq(0, 2 / 3):
+        t: f32[1] @ DRAM
+        t[0] = x[0]
+        x[1] = t[0]
+    for i in seq(0, 2):
+        u: f32[3] @ DRAM
+        u[i] = x[i]
+        x[i + 4] = u[i]
+)";
+
 const Module& mod() {
   static Module m = Module::from_string(kSrc);
   return m;
@@ -63,6 +76,16 @@ TEST(Reshape, DivideDimRefusesIndivisible) {
   Proc q4 = add_assertion(q, "n % 4 == 0");
   Rewrite r = divide_dim(q4, "t", 0, 4);
   test::expect_same_results(q4, r.proc, {{"n", 12}}, "divide_dim_symbolic");
+}
+
+// Inside a loop that never runs every fact is provable; a constant extent that
+// does not divide is still refused (the result would not check).
+TEST(Reshape, DivideDimDecidesConstantsInDeadCode) {
+  Proc p = Module::from_string(kDead).proc("dead");
+  std::string m = test::scheduling_error_message([&] { divide_dim(p, "t", 0, 3); });
+  EXPECT_NE(m.find("cannot divide dimension 0 of 't' (extent 1) by 3"), std::string::npos) << m;
+  Rewrite r = divide_dim(p, "u", 0, 3);
+  test::expect_same_results(p, r.proc, {}, "divide_dim_dead_twin");
 }
 
 TEST(Reshape, MultDim) {
