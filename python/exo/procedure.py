@@ -13,7 +13,16 @@ from ._sched_loops import LoopsPrimitives
 from ._sched_loops_extra import LoopsExtraPrimitives
 from ._sched_reshape import ReshapePrimitives
 from ._sched_subprocs import SubprocsPrimitives
-from .API_cursors import ArgCursor, Cursor, ExprListCursor, GapCursor, InvalidCursor, lift_cursor
+from .API_cursors import (
+    ArgCursor,
+    BlockCursor,
+    Cursor,
+    ExprListCursor,
+    GapCursor,
+    InvalidCursor,
+    InvalidCursorError,
+    lift_cursor,
+)
 from .qast import make_qast
 
 
@@ -138,7 +147,8 @@ class Procedure(
 
     def forward(self, cursor):
         """`cursor` (of this procedure or one it was scheduled from) in this
-        procedure: an InvalidCursor when a rewrite on the way removed it."""
+        procedure. Raises InvalidCursorError, as exo-lang does, when a rewrite
+        on the way removed the code it pointed at."""
         if not isinstance(cursor, Cursor):
             raise TypeError("expected a cursor")
         if cursor.is_invalid():
@@ -148,8 +158,11 @@ class Procedure(
         if isinstance(cursor, ExprListCursor):
             return ExprListCursor([self.forward(c) for c in cursor], self)
         fwd = _core.forward_or_invalid(self._handle, cursor._impl)
+        if fwd.kind() == "invalid":
+            what = "gap" if isinstance(cursor, GapCursor) else "block" if isinstance(cursor, BlockCursor) else "node"
+            raise InvalidCursorError(f"{what} no longer exists")
         if isinstance(cursor, GapCursor):
-            return GapCursor(fwd, self, cursor.type()) if fwd.kind() != "invalid" else InvalidCursor()
+            return GapCursor(fwd, self, cursor.type())
         return lift_cursor(fwd, self)
 
     def _forward_arg(self, arg):
