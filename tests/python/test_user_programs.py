@@ -331,3 +331,31 @@ def test_walking_up_to_the_top():
         two_stage.interpret(W=W, H=H, out=o1, inp=inp)
         p.interpret(W=W, H=H, out=o2, inp=inp)
         np.testing.assert_allclose(o1, o2, rtol=1e-6)
+
+
+def test_sinking_and_shrinking_the_producer_buffer():
+    """quiz3's pattern: the intermediate buffer is sunk into the tile loops and
+    resized to one tile (plus the halo row) per level, then lifted back out."""
+    p = rename(two_stage, "two_stage_tiled")
+    tmp = p.find("tmp : _")
+    for i, loop in enumerate(loops_at_or_above(p.find_loop("x"))):
+        loop, tmp = p.forward(loop), p.forward(tmp)
+        p = sink_alloc(p, tmp)
+        if i == 0:  # rows: a 5-row window starting at 4 * yo
+            p = resize_dim(p, tmp, 0, 5, f"4 * {loop.name()}")
+        else:  # columns: one column at x
+            p = resize_dim(p, tmp, 1, 1, loop.name())
+    p = lift_alloc(p, tmp, 2)
+    text = str(p)
+    assert "tmp: f32[5, 1] @ DRAM" in text and "tmp[yi, 0] = inp[yi + 4 * yo, x] * 2.0" in text
+    # The row window cannot be shrunk to 4 rows: the consumer reads the halo row.
+    q = sink_alloc(two_stage, two_stage.find("tmp : _"))
+    with pytest.raises(SchedulingError):
+        resize_dim(q, q.find("tmp : _"), 0, 4, "4 * yo")
+    rng = np.random.default_rng(9)
+    for H, W in ((4, 3), (12, 5)):
+        inp = rng.standard_normal((H + 1, W)).astype(np.float32)
+        o1, o2 = np.zeros((H, W), np.float32), np.zeros((H, W), np.float32)
+        two_stage.interpret(W=W, H=H, out=o1, inp=inp)
+        p.interpret(W=W, H=H, out=o2, inp=inp)
+        np.testing.assert_allclose(o1, o2, rtol=1e-6)
