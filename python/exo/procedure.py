@@ -8,6 +8,7 @@ from . import _core
 from ._sched_buffers import BuffersPrimitives
 from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
+from ._sched_exprs import ExprsPrimitives
 from ._sched_loops import LoopsPrimitives
 from ._sched_reshape import ReshapePrimitives
 from ._sched_subprocs import SubprocsPrimitives
@@ -16,7 +17,8 @@ from .qast import make_qast
 
 
 class Procedure(
-    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives
+    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives,
+    ExprsPrimitives,
 ):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
 

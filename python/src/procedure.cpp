@@ -89,6 +89,7 @@ void define_procedure(py::module_& m) {
   define_sched_configs(cls);
   define_sched_subprocs(cls);
   define_sched_reshape(cls);
+  define_sched_exprs(cls);
 
   m.def("solver_stats", [] {
     SolverStats st = solver_stats();

@@ -1,0 +1,39 @@
+"""Expression and statement primitives (commute_expr, left_reassociate_expr,
+rewrite_expr, merge_writes, split_write, fold_into_reduce, inline_assign,
+lift_reduce_constant, insert_noop_call), as Procedure methods.
+
+References are pattern strings or cursors (of this procedure or one it was
+scheduled from); the core checks the rest and names the primitive in errors.
+"""
+
+from . import _core
+from .API_cursors import ExprListCursor
+
+
+def _expr_text(prim, argno, argname, expr):
+    """Exo text for an expression argument; Python numbers become literals."""
+    if isinstance(expr, bool):
+        return "True" if expr else "False"
+    if isinstance(expr, (int, float)):
+        return repr(expr)
+    if not isinstance(expr, str):
+        raise TypeError(f"argument {argno}, '{argname}' to {prim}: expected an Exo expression string")
+    return expr
+
+
+class ExprsPrimitives:
+    def commute_expr(self, expr_cursors):
+        """`a + b` -> `b + a`, `a * b` -> `b * a` for each data expression given
+        (a cursor, a list of cursors, or a pattern: every match)."""
+        if isinstance(expr_cursors, ExprListCursor):
+            expr_cursors = list(expr_cursors)
+        return type(self)(self._handle.commute_expr(expr_cursors))
+
+    def left_reassociate_expr(self, expr):
+        """`a + (b + c)` -> `(a + b) + c` (and the same for `*`)."""
+        return type(self)(self._handle.left_reassociate_expr(expr))
+
+    def rewrite_expr(self, expr_cursor, new_expr):
+        """Replaces the expression by `new_expr`, which must be provably equal to it there."""
+        text = _expr_text("rewrite_expr", 2, "new_expr", new_expr)
+        return type(self)(self._handle.rewrite_expr(expr_cursor, text))

@@ -1,0 +1,44 @@
+// Expression and statement primitives (exo/exprs.h) as ProcHandle methods.
+// References are patterns or cursors; new expressions and call arguments are Exo text.
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "exo/exprs.h"
+#include "exo/scheduling.h"
+
+namespace exo::python {
+
+namespace {
+
+// One cursor, a list or tuple of them, or a pattern standing for every match.
+std::vector<Cursor> expr_list(const ProcHandle& h, const py::object& refs, const char* prim,
+                              const char* argname) {
+  std::vector<Cursor> out;
+  if (py::isinstance<py::list>(refs) || py::isinstance<py::tuple>(refs)) {
+    for (auto item : refs) out.push_back(ref_to_cursor(h, item, RefKind::Expr, prim, 1, argname));
+    if (out.empty()) argument_error(prim, 1, argname, "expected at least one expression");
+    return out;
+  }
+  out.push_back(ref_to_cursor(h, refs, RefKind::Expr, prim, 1, argname));
+  return out;
+}
+
+}  // namespace
+
+void define_sched_exprs(ProcClass& c) {
+  c.def("commute_expr", [](const ProcHandle& h, py::object exprs) {
+    if (py::isinstance<py::str>(exprs))
+      return derive(h, commute_expr(h.proc, exprs.cast<std::string>()));
+    return derive(h, commute_expr(h.proc, expr_list(h, exprs, "commute_expr", "expr_cursors")));
+  });
+  c.def("left_reassociate_expr", [](const ProcHandle& h, py::object expr) {
+    Cursor at = ref_to_cursor(h, expr, RefKind::Expr, "left_reassociate_expr", 1, "expr");
+    return derive(h, left_reassociate_expr(h.proc, at));
+  });
+  c.def("rewrite_expr", [](const ProcHandle& h, py::object expr, const std::string& new_expr) {
+    Cursor at = ref_to_cursor(h, expr, RefKind::Expr, "rewrite_expr", 1, "expr_cursor");
+    return derive(h, rewrite_expr(h.proc, at, new_expr));
+  });
+}
+
+}  // namespace exo::python

@@ -1,0 +1,124 @@
+"""Expression and statement primitives through exo.API_scheduling: results
+compared with the original proc on random inputs, refusals with their twins."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import exo
+from exo import DRAM, proc
+from exo.API_scheduling import (
+    commute_expr,
+    fold_into_reduce,
+    inline_assign,
+    insert_noop_call,
+    left_reassociate_expr,
+    lift_reduce_constant,
+    merge_writes,
+    rewrite_expr,
+    split_write,
+)
+
+RNG = np.random.default_rng(7)
+
+
+def run(p, **shapes):
+    """Runs p on fixed random inputs (the same for every proc with these
+    arguments); returns the data arguments afterwards."""
+    rng = np.random.default_rng(11)
+    args = {}
+    for a in p._handle.args():
+        name = a["name"]
+        if name in shapes and isinstance(shapes[name], int):
+            args[name] = shapes[name]
+        else:
+            args[name] = rng.uniform(-2, 2, size=shapes[name]).astype(np.float32)
+    p.interpret(**args)
+    return {k: v for k, v in args.items() if isinstance(v, np.ndarray)}
+
+
+def same(p, q, **shapes):
+    a, b = run(p, **shapes), run(q, **shapes)
+    for k in a:
+        np.testing.assert_allclose(a[k], b[k], rtol=1e-5, atol=1e-5, err_msg=k)
+
+
+@proc
+def axpy(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = a * x[i] + y[i]
+
+
+@proc
+def sub(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i] - a
+
+
+@proc
+def sum3(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i] + (a + y[i])
+
+
+@proc
+def guarded(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        if i < 4:
+            y[i] = x[i % 4] * 2.0
+
+
+@proc
+def shift(n: size, x: f32[n + 1] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i + 1]
+
+
+AXPY = dict(n=7, a=(1,), x=(7,), y=(7,))
+
+
+def test_commute_expr():
+    p = commute_expr(axpy, [axpy.find("a * x[i]")])
+    assert "y[i] = x[i] * a + y[i]" in str(p)
+    same(axpy, p, **AXPY)
+    # A pattern commutes every match; a single cursor works too.
+    q = commute_expr(axpy, axpy.find("_ + _"))
+    assert "y[i] = y[i] + a * x[i]" in str(q)
+    same(axpy, q, **AXPY)
+
+
+def test_commute_expr_refuses_other_operators():
+    with pytest.raises(TypeError, match="only '\\+' or '\\*' can commute, got '-'"):
+        commute_expr(sub, [sub.find("x[_] - a")])
+    with pytest.raises(TypeError, match="only numeric"):
+        commute_expr(shift, "i + 1")
+    # Twin: the same shape with `+`.
+    same(axpy, commute_expr(axpy, "_ + y[i]"), **AXPY)
+
+
+def test_left_reassociate_expr():
+    p = left_reassociate_expr(sum3, sum3.find("x[i] + (a + y[i])"))
+    assert "y[i] = x[i] + a + y[i]" in str(p)
+    same(sum3, p, **AXPY)
+    with pytest.raises(TypeError, match="same binary operation"):
+        left_reassociate_expr(axpy, axpy.find("_ + y[i]"))
+
+
+def test_rewrite_expr():
+    p = rewrite_expr(guarded, guarded.find("i % 4"), "i")
+    assert "y[i] = x[i] * 2.0" in str(p)
+    same(guarded, p, n=7, x=(7,), y=(7,))
+    # Data expressions: index parts proven, the rest identical.
+    q = rewrite_expr(guarded, "x[_] * 2.0", "x[i % 4 + 0] * 2.0")
+    same(guarded, q, n=7, x=(7,), y=(7,))
+    with pytest.raises(exo.SchedulingError, match="cannot prove 'i % 4' and 'i \\+ 1' equal here"):
+        rewrite_expr(guarded, guarded.find("i % 4"), "i + 1")
+    with pytest.raises(exo.SchedulingError, match="cannot prove"):
+        rewrite_expr(guarded, "x[_] * 2.0", "2.0 * x[i]")
+    # The branch condition is what makes `i % 4 == i`: it must hold at the statement.
+    with pytest.raises(exo.SchedulingError, match="cannot prove"):
+        rewrite_expr(guarded, guarded.find("i < 4"), "i < 5")
+    # Numbers are accepted as expressions.
+    r = rewrite_expr(guarded, "i < 4", "i < 4 + 0")
+    same(guarded, r, n=7, x=(7,), y=(7,))
