@@ -44,4 +44,34 @@ Rewrite rewrite_expr(const Proc& p, const Cursor& expr, const std::string& new_e
 Rewrite rewrite_expr(const Proc& p, const std::string& expr, const std::string& new_expr,
                      const Scope* scope = nullptr);
 
+// Two adjacent writes of one location (a block of two Assign/Reduce statements
+// to the same buffer, indices proven equal) become one:
+//   a = b; a = c -> a = c      a += b; a = c -> a = c
+//   a = b; a += c -> a = b + c  a += b; a += c -> a += b + c
+// Refused when the second right-hand side reads the buffer (directly or through
+// a window), whose value the merge changes.
+Rewrite merge_writes(const Proc& p, const Cursor& block);
+Rewrite merge_writes(const Proc& p, const std::string& block);
+
+// `a = b + c` -> `a = b; a += c` and `a += b + c` -> `a += b; a += c`. Refused
+// unless the right-hand side is an addition, and when `c` may read the element
+// written (it would see the first write).
+Rewrite split_write(const Proc& p, const Cursor& stmt);
+Rewrite split_write(const Proc& p, const std::string& stmt);
+
+// `a = a + e` -> `a += e`, when the left operand of the addition reads the
+// element assigned (same buffer, indices proven equal). Exact.
+Rewrite fold_into_reduce(const Proc& p, const Cursor& assign);
+Rewrite fold_into_reduce(const Proc& p, const std::string& assign);
+
+// A block `x = 0.0; for i in _: ... x += c * e ...` becomes
+// `x = 0.0; for i in _: ... x += e ...; x = c * x`. Every write of x in the loop
+// must be such a reduction of the assigned element with the same factor `c` (a
+// constant, or a data read not depending on the loop and not written in it); x
+// may not be read in the loop. The initial value must be the literal 0 (the
+// reference does not check this; any other value would be scaled too). If the
+// loop does not run, x becomes c * 0 (a NaN when c is infinite or NaN).
+Rewrite lift_reduce_constant(const Proc& p, const Cursor& block);
+Rewrite lift_reduce_constant(const Proc& p, const std::string& block);
+
 }  // namespace exo

@@ -37,3 +37,19 @@ class ExprsPrimitives:
         """Replaces the expression by `new_expr`, which must be provably equal to it there."""
         text = _expr_text("rewrite_expr", 2, "new_expr", new_expr)
         return type(self)(self._handle.rewrite_expr(expr_cursor, text))
+
+    def merge_writes(self, block_cursor):
+        """Two adjacent writes of one element become one (`a = b; a += c` -> `a = b + c`, ...)."""
+        return type(self)(self._handle.merge_writes(block_cursor))
+
+    def split_write(self, stmt):
+        """`a = b + c` -> `a = b; a += c` (and `a += b + c` -> `a += b; a += c`)."""
+        return type(self)(self._handle.split_write(stmt))
+
+    def fold_into_reduce(self, assign):
+        """`a = a + e` -> `a += e`."""
+        return type(self)(self._handle.fold_into_reduce(assign))
+
+    def lift_reduce_constant(self, block_cursor):
+        """`x = 0; for: x += c * e` -> `x = 0; for: x += e; x = c * x`."""
+        return type(self)(self._handle.lift_reduce_constant(block_cursor))

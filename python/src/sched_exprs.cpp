@@ -39,6 +39,22 @@ void define_sched_exprs(ProcClass& c) {
     Cursor at = ref_to_cursor(h, expr, RefKind::Expr, "rewrite_expr", 1, "expr_cursor");
     return derive(h, rewrite_expr(h.proc, at, new_expr));
   });
+  c.def("merge_writes", [](const ProcHandle& h, py::object block) {
+    Cursor at = ref_to_cursor(h, block, RefKind::Block, "merge_writes", 1, "block_cursor");
+    return derive(h, merge_writes(h.proc, at));
+  });
+  c.def("split_write", [](const ProcHandle& h, py::object stmt) {
+    Cursor at = ref_to_cursor(h, stmt, RefKind::Stmt, "split_write", 1, "stmt");
+    return derive(h, split_write(h.proc, at));
+  });
+  c.def("fold_into_reduce", [](const ProcHandle& h, py::object assign) {
+    Cursor at = ref_to_cursor(h, assign, RefKind::Stmt, "fold_into_reduce", 1, "assign");
+    return derive(h, fold_into_reduce(h.proc, at));
+  });
+  c.def("lift_reduce_constant", [](const ProcHandle& h, py::object block) {
+    Cursor at = ref_to_cursor(h, block, RefKind::Block, "lift_reduce_constant", 1, "block_cursor");
+    return derive(h, lift_reduce_constant(h.proc, at));
+  });
 }
 
 }  // namespace exo::python

@@ -122,3 +122,79 @@ def test_rewrite_expr():
     # Numbers are accepted as expressions.
     r = rewrite_expr(guarded, "i < 4", "i < 4 + 0")
     same(guarded, r, n=7, x=(7,), y=(7,))
+
+
+# --------------------------------------------------------------------------- #
+# merge_writes, split_write, fold_into_reduce, lift_reduce_constant
+# --------------------------------------------------------------------------- #
+
+
+@proc
+def writes(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[i] += z[i]
+        z[i] = z[i] + x[i]
+        z[i] = x[i] + z[i]
+
+
+@proc
+def writes_self(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[i] += z[i] * y[i]
+
+
+W = dict(n=6, x=(6,), y=(6,), z=(6,))
+
+
+def test_merge_writes():
+    p = merge_writes(writes, writes.find("y[_] = _\ny[_] += _"))
+    assert "y[i] = x[i] + z[i]" in str(p)
+    same(writes, p, **W)
+    with pytest.raises(exo.SchedulingError, match="not depend on the left hand side"):
+        merge_writes(writes_self, writes_self.find("y[_] = _\ny[_] += _"))
+    with pytest.raises(ValueError, match="expected a block of 2 statements"):
+        merge_writes(writes, writes.find("y[_] = _"))
+
+
+def test_split_write_and_fold_into_reduce():
+    s = writes.find("y[_] += _").prev()
+    p = merge_writes(writes, s.expand(0, 1))
+    q = split_write(p, p.find("y[_] = _"))
+    assert "y[i] = x[i]\n        y[i] += z[i]" in str(q)
+    same(writes, q, **W)
+    f = fold_into_reduce(writes, writes.find("z[_] = z[_] + _"))
+    assert "z[i] += x[i]" in str(f)
+    same(writes, f, **W)
+    with pytest.raises(exo.SchedulingError, match="is not a read of the element assigned"):
+        fold_into_reduce(writes, writes.find("z[_] = x[_] + _"))
+    with pytest.raises(exo.SchedulingError, match="may be the element written"):
+        split_write(writes, writes.find("z[_] = x[_] + _"))
+
+
+@proc
+def dot(n: size, a: f32, x: f32[n] @ DRAM, out: f32 @ DRAM):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+    out = acc
+
+
+@proc
+def dot_one(n: size, a: f32, x: f32[n] @ DRAM, out: f32 @ DRAM):
+    acc: f32 @ DRAM
+    acc = 1.0
+    for i in seq(0, n):
+        acc += a * x[i]
+    out = acc
+
+
+def test_lift_reduce_constant():
+    init = dot.find("acc = _")
+    p = lift_reduce_constant(dot, init.expand(0, 1))
+    assert "acc += x[i]" in str(p) and "acc = a * acc" in str(p)
+    same(dot, p, n=8, a=(1,), x=(8,), out=(1,))
+    with pytest.raises(exo.SchedulingError, match="initial value 0"):
+        lift_reduce_constant(dot_one, dot_one.find("acc = _").expand(0, 1))

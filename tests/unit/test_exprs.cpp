@@ -252,5 +252,325 @@ TEST(RewriteExpr, ArgumentErrors) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// merge_writes, split_write, fold_into_reduce
+// ---------------------------------------------------------------------------
+
+const char* kWrites = R"(
+@proc
+def set_add(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[i] += z[i]
+
+@proc
+def add_add(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] += x[i] * 2.0
+        y[i] += z[i]
+
+@proc
+def add_set(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] += x[i]
+        y[i] = z[i]
+
+@proc
+def set_set(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[i] = z[i] + 1.0
+
+@proc
+def self_read(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[i] += y[i] * z[i]
+
+@proc
+def window_read(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    w = y[0:n]
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[i] += w[i]
+
+@proc
+def other_elem(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        y[n - 1 - i] += z[i]
+
+@proc
+def same_elem(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        if i == n - 1 - i:
+            y[i] = x[i]
+            y[n - 1 - i] += z[i]
+
+@proc
+def sum_write(n: size, x: f32[n] @ DRAM, y: f32[n + 1] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i] + z[i]
+        y[i] += x[i] + y[i + 1]
+        y[i] = x[i] + y[i]
+        y[i] = y[i] + z[i]
+        y[i] = z[i] + y[i]
+        y[i] = x[i] * z[i]
+)";
+
+const Module& wmod() {
+  static Module m = Module::from_string(kWrites);
+  return m;
+}
+
+Cursor loop_body_block(const Proc& p) {
+  Cursor loop = find_cursor(p, "for i in _: _");
+  StmtPath path = loop.path;
+  path.push_back(PathStep{false, 0});
+  return Cursor::block(path, 2);
+}
+
+TEST(MergeWrites, AllFourCases) {
+  struct Case {
+    const char* proc;
+    const char* expect;
+  } cases[] = {{"set_add", "y[i] = x[i] + z[i]\n"},
+               {"add_add", "y[i] += x[i] * 2.0 + z[i]\n"},
+               {"add_set", "y[i] = z[i]\n"},
+               {"set_set", "y[i] = z[i] + 1.0\n"}};
+  for (auto& k : cases) {
+    Proc p = wmod().proc(k.proc);
+    Cursor block = loop_body_block(p);
+    Rewrite r = merge_writes(p, block);
+    EXPECT_TRUE(has(r.proc, k.expect)) << k.proc << "\n" << print_proc(r.proc);
+    test::expect_same_results(p, r.proc, {{"n", 6}}, std::string("merge_") + k.proc);
+  }
+}
+
+TEST(MergeWrites, RefusesWhenTheSecondReadsTheLocation) {
+  std::string m = test::scheduling_error_message(
+      [&] { merge_writes(wmod().proc("self_read"), loop_body_block(wmod().proc("self_read"))); });
+  EXPECT_NE(
+      m.find("merge_writes: expected the right hand side of the second statement to not depend"),
+      std::string::npos)
+      << m;
+  EXPECT_NE(m.find("it reads 'y[i]'"), std::string::npos) << m;
+  // Through a window of the same buffer.
+  Proc w = wmod().proc("window_read");
+  m = test::scheduling_error_message([&] { merge_writes(w, loop_body_block(w)); });
+  EXPECT_NE(m.find("it reads 'w[i]'"), std::string::npos) << m;
+  // Twin: reading another buffer is accepted (set_add above).
+}
+
+TEST(MergeWrites, NeedsProvablySameIndices) {
+  Proc p = wmod().proc("other_elem");
+  std::string m = test::scheduling_error_message([&] { merge_writes(p, loop_body_block(p)); });
+  EXPECT_NE(m.find("expected the left hand side's indices to be the same"), std::string::npos) << m;
+  // Twin: under a condition making them equal.
+  Proc q = wmod().proc("same_elem");
+  Cursor iff = find_cursor(q, "if _: _");
+  StmtPath path = iff.path;
+  path.push_back(PathStep{false, 0});
+  Rewrite r = merge_writes(q, Cursor::block(path, 2));
+  EXPECT_TRUE(has(r.proc, "y[i] = x[i] + z[i]")) << print_proc(r.proc);
+  test::expect_same_results(q, r.proc, {{"n", 7}}, "merge_same_elem");
+  // Argument errors: not writes, different buffers, not two statements.
+  try {
+    merge_writes(q, Cursor::block(iff.path, 1));
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Api);
+    EXPECT_NE(std::string(e.what()).find(
+                  "argument 1, 'block_cursor' to merge_writes: expected a block of 2"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(SplitWrite, SplitsAdditions) {
+  Proc p = wmod().proc("sum_write");
+  Rewrite r = split_write(p, "y[_] = x[_] + z[_]");
+  EXPECT_TRUE(has(r.proc, "y[i] = x[i]\n        y[i] += z[i]\n")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {{"n", 5}}, "split_assign");
+  // A reduction, whose second term reads another element of the buffer.
+  Rewrite r2 = split_write(p, "y[_] += _");
+  EXPECT_TRUE(has(r2.proc, "y[i] += x[i]\n        y[i] += y[i + 1]\n")) << print_proc(r2.proc);
+  test::expect_same_results(p, r2.proc, {{"n", 5}}, "split_reduce");
+}
+
+TEST(SplitWrite, RefusesWhenTheSecondTermReadsTheElement) {
+  Proc p = wmod().proc("sum_write");
+  std::string m = test::scheduling_error_message([&] { split_write(p, "y[_] = x[_] + y[_]"); });
+  EXPECT_NE(
+      m.find("split_write: the second term 'y[i]' reads 'y[i]', which may be the element written"),
+      std::string::npos)
+      << m;
+  m = test::scheduling_error_message([&] { split_write(p, "y[_] = x[_] * z[_]"); });
+  EXPECT_NE(m.find("expected the rhs of the statement to be an addition"), std::string::npos) << m;
+  // Twin of the first: `y[i + 1]` is provably another element (SplitsAdditions).
+}
+
+TEST(FoldIntoReduce, FoldsSelfAddition) {
+  Proc p = wmod().proc("sum_write");
+  Rewrite r = fold_into_reduce(p, "y[_] = y[_] + z[_]");
+  EXPECT_TRUE(has(r.proc, "y[i] += z[i]\n        y[i] = z[i] + y[i]")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {{"n", 5}}, "fold");
+  // The read must be the left operand (as the reference) and the same element.
+  std::string m =
+      test::scheduling_error_message([&] { fold_into_reduce(p, "y[_] = z[_] + y[_]"); });
+  EXPECT_NE(m.find("the lhs of the addition, 'z[i]', is not a read of the element assigned (y[i])"),
+            std::string::npos)
+      << m;
+  m = test::scheduling_error_message([&] { fold_into_reduce(p, "y[_] = x[_] * z[_]"); });
+  EXPECT_NE(m.find("the rhs of the assignment must be an addition"), std::string::npos) << m;
+  try {
+    fold_into_reduce(p, "y[_] += _");
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "argument 1, 'assign' to fold_into_reduce: expected an assignment"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// lift_reduce_constant
+// ---------------------------------------------------------------------------
+
+const char* kLift = R"(
+@proc
+def dot(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+        if i < 3:
+            acc += a * y[i]
+    out = acc
+
+@proc
+def dot_init1(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 1.0
+    for i in seq(0, n):
+        acc += a * x[i]
+    out = acc
+
+@proc
+def dot_mixed(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+        acc += 2.0 * y[i]
+    out = acc
+
+@proc
+def dot_const(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += 2.0 * x[i]
+        acc += 2.0 * y[i]
+    out = acc
+
+@proc
+def dot_var(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += x[i] * y[i]
+    out = acc
+
+@proc
+def dot_written(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+        a = y[i]
+    out = acc
+
+@proc
+def dot_reads(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+        y[i] = acc
+    out = acc
+
+@proc
+def rows(n: size, m: size, s: f32[m] @ DRAM, x: f32[m, n] @ DRAM, out: f32[m] @ DRAM):
+    acc: f32[m] @ DRAM
+    for j in seq(0, m):
+        acc[j] = 0.0
+        for i in seq(0, n):
+            acc[j] += s[j] * x[j, i]
+        out[j] = acc[j]
+
+@proc
+def rows_guarded(n: size, m: size, s: f32[n] @ DRAM, x: f32[m, n] @ DRAM, out: f32[m] @ DRAM):
+    acc: f32[m] @ DRAM
+    for j in seq(0, m):
+        acc[j] = 0.0
+        for i in seq(0, n):
+            if j < n:
+                acc[j] += s[j] * x[j, i]
+        out[j] = acc[j]
+)";
+
+const Module& lmod() {
+  static Module m = Module::from_string(kLift);
+  return m;
+}
+
+const char* kInitLoop = "acc = _\nfor i in _: _";
+
+TEST(LiftReduceConstant, LiftsTheCommonFactor) {
+  Proc p = lmod().proc("dot");
+  Rewrite r = lift_reduce_constant(p, kInitLoop);
+  EXPECT_TRUE(has(r.proc, "acc += x[i]\n")) << print_proc(r.proc);
+  EXPECT_TRUE(has(r.proc, "acc += y[i]\n")) << print_proc(r.proc);
+  EXPECT_TRUE(has(r.proc, "    acc = a * acc\n    out = acc")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {{"n", 6}}, "lift_dot");
+  Proc c = lmod().proc("dot_const");
+  Rewrite rc = lift_reduce_constant(c, kInitLoop);
+  EXPECT_TRUE(has(rc.proc, "acc = 2.0 * acc")) << print_proc(rc.proc);
+  test::expect_same_results(c, rc.proc, {{"n", 6}}, "lift_const");
+  // An element of a buffer, scaled by a read indexed outside the loop.
+  Proc w = lmod().proc("rows");
+  Rewrite rw = lift_reduce_constant(w, "acc[_] = _\nfor i in _: _");
+  EXPECT_TRUE(has(rw.proc, "acc[j] = s[j] * acc[j]")) << print_proc(rw.proc);
+  test::expect_same_results(w, rw.proc, {{"n", 5}, {"m", 3}}, "lift_rows");
+}
+
+TEST(LiftReduceConstant, Refusals) {
+  std::string m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("dot_init1"), kInitLoop); });
+  EXPECT_NE(m.find("the assignment must set the initial value 0"), std::string::npos) << m;
+  m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("dot_mixed"), kInitLoop); });
+  EXPECT_NE(m.find("have different constants: 'a' and '2.0'"), std::string::npos) << m;
+  m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("dot_var"), kInitLoop); });
+  EXPECT_NE(m.find("the factor 'x[i]' depends on a variable defined within the loop"),
+            std::string::npos)
+      << m;
+  m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("dot_written"), kInitLoop); });
+  EXPECT_NE(m.find("the factor 'a' is a buffer written in the loop body"), std::string::npos) << m;
+  m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("dot_reads"), kInitLoop); });
+  EXPECT_NE(m.find("is read in the loop body"), std::string::npos) << m;
+  // The factor is only in bounds under the loop's guard.
+  m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("rows_guarded"), "acc[_] = _\nfor i in _: _"); });
+  EXPECT_NE(m.find("reading the factor after the loop is not provably safe"), std::string::npos)
+      << m;
+  // Twins: `dot` and `rows` above.
+}
+
 }  // namespace
 }  // namespace exo
