@@ -50,6 +50,10 @@ class ExprsPrimitives:
         """`a = a + e` -> `a += e`."""
         return type(self)(self._handle.fold_into_reduce(assign))
 
+    def inline_assign(self, alloc_cursor):
+        """`x = e; s` -> `s[x -> e]` for the assignment `alloc_cursor`."""
+        return type(self)(self._handle.inline_assign(alloc_cursor))
+
     def lift_reduce_constant(self, block_cursor):
         """`x = 0; for: x += c * e` -> `x = 0; for: x += e; x = c * x`."""
         return type(self)(self._handle.lift_reduce_constant(block_cursor))

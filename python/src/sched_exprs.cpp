@@ -51,6 +51,10 @@ void define_sched_exprs(ProcClass& c) {
     Cursor at = ref_to_cursor(h, assign, RefKind::Stmt, "fold_into_reduce", 1, "assign");
     return derive(h, fold_into_reduce(h.proc, at));
   });
+  c.def("inline_assign", [](const ProcHandle& h, py::object assign) {
+    Cursor at = ref_to_cursor(h, assign, RefKind::Stmt, "inline_assign", 1, "alloc_cursor");
+    return derive(h, inline_assign(h.proc, at));
+  });
   c.def("lift_reduce_constant", [](const ProcHandle& h, py::object block) {
     Cursor at = ref_to_cursor(h, block, RefKind::Block, "lift_reduce_constant", 1, "block_cursor");
     return derive(h, lift_reduce_constant(h.proc, at));

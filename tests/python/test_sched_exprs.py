@@ -198,3 +198,36 @@ def test_lift_reduce_constant():
     same(dot, p, n=8, a=(1,), x=(8,), out=(1,))
     with pytest.raises(exo.SchedulingError, match="initial value 0"):
         lift_reduce_constant(dot_one, dot_one.find("acc = _").expand(0, 1))
+
+
+# --------------------------------------------------------------------------- #
+# inline_assign, insert_noop_call
+# --------------------------------------------------------------------------- #
+
+
+@proc
+def staged(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        y[i] = t + 1.0
+        x[i] = t
+
+
+@proc
+def staged_clobber(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        x[i] = 0.0
+        y[i] = t + 1.0
+
+
+def test_inline_assign():
+    p = inline_assign(staged, staged.find("t = _"))
+    assert "y[i] = x[i] * 2.0 + 1.0" in str(p) and "x[i] = x[i] * 2.0" in str(p)
+    same(staged, p, n=6, x=(6,), y=(6,))
+    with pytest.raises(exo.SchedulingError, match="would be evaluated after 'x\\[i\\] = 0.0'"):
+        inline_assign(staged_clobber, staged_clobber.find("t = _"))
+    with pytest.raises(exo.SchedulingError, match="'y' is not an allocation"):
+        inline_assign(writes, writes.find("y[_] = _"))

@@ -572,5 +572,155 @@ TEST(LiftReduceConstant, Refusals) {
   // Twins: `dot` and `rows` above.
 }
 
+// ---------------------------------------------------------------------------
+// inline_assign
+// ---------------------------------------------------------------------------
+
+const char* kInline = R"(
+@proc
+def tmp(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        y[i] = t + t
+        for k in seq(0, 2):
+            y[i] += t
+
+@proc
+def tmp_clobber(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        x[i] = 0.0
+        y[i] = t
+
+@proc
+def tmp_late(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        y[i] = t
+        x[i] = 0.0
+
+@proc
+def tmp_loop(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[0] * 2.0
+        for k in seq(0, n):
+            x[k] = t
+
+@proc
+def arg_write(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    for i in seq(0, n):
+        y[i] = x[i]
+        z[i] = y[i]
+
+@proc
+def outer(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    t: f32[n] @ DRAM
+    for i in seq(0, n):
+        t[i] = x[i]
+        y[i] = t[i] * 3.0
+    for i in seq(0, n):
+        z[i] = t[i]
+
+@proc
+def outer_only(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
+    t: f32[n] @ DRAM
+    for i in seq(0, n):
+        t[i] = x[i]
+        y[i] = t[i] * 3.0
+
+@proc
+def pair(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32[2] @ DRAM
+        t[1] = 1.0
+        t[0] = x[i]
+        y[i] = t[0] + t[1]
+
+@proc
+def pair_unknown(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32[2] @ DRAM
+        t[1] = 1.0
+        t[0] = x[i]
+        for k in seq(0, 2):
+            y[i] += t[k]
+
+@proc
+def rewritten(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i]
+        t = t * 2.0
+        y[i] = t
+)";
+
+const Module& imod() {
+  static Module m = Module::from_string(kInline);
+  return m;
+}
+
+TEST(InlineAssign, SubstitutesTheValue) {
+  Proc p = imod().proc("tmp");
+  Rewrite r = inline_assign(p, "t = _");
+  EXPECT_TRUE(has(r.proc, "y[i] = x[i] * 2.0 + x[i] * 2.0\n")) << print_proc(r.proc);
+  EXPECT_TRUE(has(r.proc, "y[i] += x[i] * 2.0\n")) << print_proc(r.proc);
+  EXPECT_FALSE(has(r.proc, "t = ")) << print_proc(r.proc);
+  test::expect_same_results(p, r.proc, {{"n", 5}}, "inline_tmp");
+  // The value may read x itself: `t = t * 2.0` reads the t that stays.
+  Proc w = imod().proc("rewritten");
+  Rewrite rw = inline_assign(w, "t = t * _");
+  EXPECT_TRUE(has(rw.proc, "y[i] = t * 2.0")) << print_proc(rw.proc);
+  test::expect_same_results(w, rw.proc, {{"n", 5}}, "inline_self");
+  // Other elements proven different stay.
+  Proc q = imod().proc("pair");
+  Rewrite rq = inline_assign(q, "t[0] = _");
+  EXPECT_TRUE(has(rq.proc, "y[i] = x[i] + t[1]")) << print_proc(rq.proc);
+  test::expect_same_results(q, rq.proc, {{"n", 5}}, "inline_pair");
+}
+
+TEST(InlineAssign, RefusesWhenTheValueChangesBeforeAUse) {
+  std::string m =
+      test::scheduling_error_message([&] { inline_assign(imod().proc("tmp_clobber"), "t = _"); });
+  EXPECT_NE(m.find("inline_assign: cannot inline 't': 'x[i] * 2.0' would be evaluated after 'x[i] "
+                   "= 0.0' changes"),
+            std::string::npos)
+      << m;
+  // Twin: the write comes after the last use.
+  Proc late = imod().proc("tmp_late");
+  Rewrite r = inline_assign(late, "t = _");
+  test::expect_same_results(late, r.proc, {{"n", 5}}, "inline_late");
+  // A loop reading t after it wrote what the value reads.
+  m = test::scheduling_error_message([&] { inline_assign(imod().proc("tmp_loop"), "t = _"); });
+  EXPECT_NE(m.find("this statement reads it and writes what 'x[0] * 2.0' reads"), std::string::npos)
+      << m;
+}
+
+TEST(InlineAssign, TheDeletedWriteMustBeInvisible) {
+  // An argument: the caller sees it.
+  std::string m =
+      test::scheduling_error_message([&] { inline_assign(imod().proc("arg_write"), "y[_] = _"); });
+  EXPECT_NE(m.find("'y' is not an allocation"), std::string::npos) << m;
+  // Allocated outside the loop and read by a later loop.
+  m = test::scheduling_error_message([&] { inline_assign(imod().proc("outer"), "t[_] = _"); });
+  EXPECT_NE(m.find("'t' is allocated outside this block and read elsewhere"), std::string::npos)
+      << m;
+  // Twin: no other reader.
+  Proc o = imod().proc("outer_only");
+  Rewrite r = inline_assign(o, "t[_] = _");
+  EXPECT_TRUE(has(r.proc, "y[i] = x[i] * 3.0")) << print_proc(r.proc);
+  test::expect_same_results(o, r.proc, {{"n", 5}}, "inline_outer");
+  // A read that may or may not be the element.
+  m = test::scheduling_error_message(
+      [&] { inline_assign(imod().proc("pair_unknown"), "t[0] = _"); });
+  EXPECT_NE(m.find("'t[k]' may or may not be the element 't[0]'"), std::string::npos) << m;
+  // Written again afterwards.
+  m = test::scheduling_error_message([&] { inline_assign(imod().proc("rewritten"), "t = x[_]"); });
+  EXPECT_NE(m.find("because the buffer is written afterwards"), std::string::npos) << m;
+}
+
 }  // namespace
 }  // namespace exo
