@@ -85,4 +85,11 @@ Rewrite inline_assign(const Proc& p, const std::string& assign);
 Rewrite lift_reduce_constant(const Proc& p, const Cursor& block);
 Rewrite lift_reduce_constant(const Proc& p, const std::string& block);
 
+// Inserts `instr(args...)` at the gap `gap`. `instr` must have no effect: its
+// body is a single `pass`. Each argument is Exo text typed at the gap (an index
+// or data expression, a buffer, or a window `x[i, 0:8]`); argument types must
+// match the parameters, the call's preconditions and bounds must hold there.
+Rewrite insert_noop_call(const Proc& p, const Cursor& gap, const Proc& instr,
+                         const std::vector<std::string>& args, const Scope* scope = nullptr);
+
 }  // namespace exo

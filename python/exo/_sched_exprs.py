@@ -57,3 +57,14 @@ class ExprsPrimitives:
     def lift_reduce_constant(self, block_cursor):
         """`x = 0; for: x += c * e` -> `x = 0; for: x += e; x = c * x`."""
         return type(self)(self._handle.lift_reduce_constant(block_cursor))
+
+    def insert_noop_call(self, gap_cursor, instr, args):
+        """Inserts a call of `instr` (whose body is `pass`) with `args` (Exo text:
+        expressions, buffers or windows such as "x[0:8]") at the gap."""
+        handle = getattr(instr, "_handle", None)
+        if not isinstance(handle, _core.ProcHandle):
+            raise TypeError("argument 2, 'instr' to insert_noop_call: expected a Procedure object")
+        if not isinstance(args, (list, tuple)):
+            raise TypeError("argument 3, 'args' to insert_noop_call: expected a list of arguments")
+        texts = [_expr_text("insert_noop_call", 3, "args", a) for a in args]
+        return type(self)(self._handle.insert_noop_call(gap_cursor, handle, texts))

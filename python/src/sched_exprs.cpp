@@ -59,6 +59,11 @@ void define_sched_exprs(ProcClass& c) {
     Cursor at = ref_to_cursor(h, block, RefKind::Block, "lift_reduce_constant", 1, "block_cursor");
     return derive(h, lift_reduce_constant(h.proc, at));
   });
+  c.def("insert_noop_call", [](const ProcHandle& h, py::object gap, const ProcHandle& instr,
+                               const std::vector<std::string>& args) {
+    Cursor at = ref_to_cursor(h, gap, RefKind::Any, "insert_noop_call", 1, "gap_cursor");
+    return derive(h, insert_noop_call(h.proc, at, instr.proc, args));
+  });
 }
 
 }  // namespace exo::python

@@ -231,3 +231,38 @@ def test_inline_assign():
         inline_assign(staged_clobber, staged_clobber.find("t = _"))
     with pytest.raises(exo.SchedulingError, match="'y' is not an allocation"):
         inline_assign(writes, writes.find("y[_] = _"))
+
+
+@exo.instr("/* prefetch {x_data} */")
+def prefetch(n: size, x: [f32][n] @ DRAM):
+    assert n >= 4
+    pass
+
+
+@exo.instr("/* zero */")
+def zero4(x: [f32][4] @ DRAM):
+    for k in seq(0, 4):
+        x[k] = 0.0
+
+
+@proc
+def big(n: size, x: f32[n] @ DRAM):
+    assert n >= 8
+    for i in seq(0, n):
+        x[i] = x[i] * 2.0
+
+
+def test_insert_noop_call():
+    loop = big.find_loop("i")
+    p = insert_noop_call(big, loop.before(), prefetch, ["n", "x[0:n]"])
+    assert "prefetch(n, x[0:n])\n    for i in seq(0, n):" in str(p)
+    same(big, p, n=9, x=(9,))
+    q = insert_noop_call(big, loop.body()[0].after(), prefetch, [4, "x[0:4]"])
+    assert "x[i] = x[i] * 2.0\n        prefetch(4, x[0:4])" in str(q)
+    same(big, q, n=9, x=(9,))
+    with pytest.raises(exo.SchedulingError, match="its body is not pass"):
+        insert_noop_call(big, loop.before(), zero4, ["x[0:4]"])
+    with pytest.raises(exo.SchedulingError, match="the call is not valid here"):
+        insert_noop_call(big, loop.before(), prefetch, [2, "x[0:2]"])
+    with pytest.raises(TypeError, match="argument count mismatch"):
+        insert_noop_call(big, loop.before(), prefetch, ["n"])

@@ -722,5 +722,78 @@ TEST(InlineAssign, TheDeletedWriteMustBeInvisible) {
   EXPECT_NE(m.find("because the buffer is written afterwards"), std::string::npos) << m;
 }
 
+// ---------------------------------------------------------------------------
+// insert_noop_call
+// ---------------------------------------------------------------------------
+
+const char* kNoop = R"(
+@instr("/* hint {n} */")
+def hint(n: size, x: [f32][n] @ DRAM):
+    assert n >= 4
+    pass
+
+@instr("/* touch */")
+def touch(x: [f32][4] @ DRAM):
+    x[0] = 0.0
+
+@proc
+def body(n: size, x: f32[n] @ DRAM):
+    for i in seq(0, n):
+        x[i] = x[i] * 2.0
+)";
+
+const Module& nmod() {
+  static Module m = Module::from_string(kNoop);
+  return m;
+}
+
+TEST(InsertNoopCall, InsertsACallWithoutEffect) {
+  Proc p = nmod().proc("body");
+  Proc big = add_assertion(p, "n >= 8");
+  Cursor gap = before(find_loop(big, "i"));
+  Rewrite r = insert_noop_call(big, gap, nmod().proc("hint"), {"n", "x[0:n]"});
+  EXPECT_TRUE(has(r.proc, "    hint(n, x[0:n])\n    for i in seq(0, n):")) << print_proc(r.proc);
+  test::expect_same_results(big, r.proc, {{"n", 9}}, "noop_call");
+  // Inside the loop, a window at the iterator.
+  Cursor in = before(find_stmt(big, "x[_] = _"));
+  Rewrite r2 = insert_noop_call(big, in, nmod().proc("hint"), {"4", "x[0:4]"});
+  test::expect_same_results(big, r2.proc, {{"n", 9}}, "noop_call_in_loop");
+}
+
+TEST(InsertNoopCall, Refusals) {
+  Proc p = nmod().proc("body");
+  Cursor gap = before(find_loop(p, "i"));
+  // The callee's precondition n >= 4 is unknown here (twin: with n >= 8 above).
+  std::string m = test::scheduling_error_message([&] {
+    insert_noop_call(p, gap, nmod().proc("hint"), {"n", "x[0:n]"});
+  });
+  EXPECT_NE(m.find("insert_noop_call: the call is not valid here"), std::string::npos) << m;
+  Proc big = add_assertion(p, "n >= 8");
+  Cursor bgap = before(find_loop(big, "i"));
+  // A body that is not `pass`.
+  m = test::scheduling_error_message(
+      [&] { insert_noop_call(big, bgap, nmod().proc("touch"), {"x[0:4]"}); });
+  EXPECT_NE(m.find("cannot insert a call to 'touch': its body is not pass"), std::string::npos)
+      << m;
+  // Argument types.
+  m = test::scheduling_error_message([&] {
+    insert_noop_call(big, bgap, nmod().proc("hint"), {"n", "2.0"});
+  });
+  EXPECT_NE(m.find("function argument type mismatch"), std::string::npos) << m;
+  // Out of bounds window.
+  m = test::scheduling_error_message([&] {
+    insert_noop_call(big, bgap, nmod().proc("hint"), {"n", "x[1:n + 1]"});
+  });
+  EXPECT_NE(m.find("the call is not valid here"), std::string::npos) << m;
+  try {
+    insert_noop_call(big, bgap, nmod().proc("hint"), {"n"});
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Type);
+    EXPECT_NE(std::string(e.what()).find("function argument count mismatch"), std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace exo
