@@ -159,8 +159,16 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
       dirty_by = "'" + stmt_text(t) + "'";
     }
   }
-  // Step 3: outside its own block's lifetime, x must not be read at all.
+  // Step 3: when x outlives this block, earlier executions of the assignment
+  // (other iterations of an enclosing loop) may be seen by any read of x: then
+  // every read must be one we replace.
   if (!local) {
+    if (!keep.empty())
+      scheduling_error(
+          prim, p, c,
+          "'" + a->name.name() +
+              "' is allocated outside this block, so a read of another element may see "
+              "this assignment from an earlier iteration");
     int total = 0;
     for_each_expr(p->body, [&](const Expr& e) {
       if (auto* r = e.as<ReadNode>(); r && r->name == a->name) ++total;

@@ -633,6 +633,14 @@ def outer_only(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
         y[i] = t[i] * 3.0
 
 @proc
+def prev_iter(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    t: f32[n] @ DRAM
+    for i in seq(0, n):
+        t[i] = x[i]
+        if i > 0:
+            y[i] = t[i] + t[i - 1]
+
+@proc
 def pair(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
     for i in seq(0, n):
         t: f32[2] @ DRAM
@@ -713,6 +721,11 @@ TEST(InlineAssign, TheDeletedWriteMustBeInvisible) {
   Rewrite r = inline_assign(o, "t[_] = _");
   EXPECT_TRUE(has(r.proc, "y[i] = x[i] * 3.0")) << print_proc(r.proc);
   test::expect_same_results(o, r.proc, {{"n", 5}}, "inline_outer");
+  // Another element, written by this assignment in an earlier iteration.
+  m = test::scheduling_error_message([&] { inline_assign(imod().proc("prev_iter"), "t[_] = _"); });
+  EXPECT_NE(m.find("a read of another element may see this assignment from an earlier iteration"),
+            std::string::npos)
+      << m;
   // A read that may or may not be the element.
   m = test::scheduling_error_message(
       [&] { inline_assign(imod().proc("pair_unknown"), "t[0] = _"); });
