@@ -73,12 +73,18 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
   for (auto& e : a->idx)
     if (exprs_detail::reads_config(e))
       scheduling_error(prim, p, c, "the indices of " + x + " read a config field");
-  // x's storage must only be reached by name: a window or a whole-buffer call
-  // argument could read the element behind our back.
+  // x's storage must only be reached by name: a window or a call argument (data
+  // arguments are passed by reference, and need a buffer, not a value) could
+  // read the element behind our back.
   bool aliased = false;
   for_each_expr(p->body, [&](const Expr& e) {
     if (auto* w = e.as<WindowExprNode>(); w && w->name == a->name) aliased = true;
     if (auto* r = e.as<ReadNode>(); r && r->name == a->name && r->type.is_tensor) aliased = true;
+  });
+  for_each_stmt(p->body, [&](const Stmt& s) {
+    if (auto* call = s.as<CallNode>())
+      for (auto& arg : call->args)
+        if (auto* r = arg.as<ReadNode>(); r && r->name == a->name) aliased = true;
   });
   if (aliased)
     scheduling_error(

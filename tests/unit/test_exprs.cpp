@@ -440,6 +440,28 @@ TEST(FoldIntoReduce, FoldsSelfAddition) {
 
 const char* kLift = R"(
 @proc
+def add_to(acc: f32 @ DRAM, v: f32 @ DRAM):
+    acc += v
+
+@proc
+def dot_call(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+        add_to(acc, y[i])
+    out = acc
+
+@proc
+def dot_call_other(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
+    acc: f32 @ DRAM
+    acc = 0.0
+    for i in seq(0, n):
+        acc += a * x[i]
+        add_to(y[i], x[i])
+    out = acc
+
+@proc
 def dot(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM, out: f32):
     acc: f32 @ DRAM
     acc = 0.0
@@ -564,6 +586,14 @@ TEST(LiftReduceConstant, Refusals) {
   m = test::scheduling_error_message(
       [&] { lift_reduce_constant(lmod().proc("dot_reads"), kInitLoop); });
   EXPECT_NE(m.find("is read in the loop body"), std::string::npos) << m;
+  // A call reducing into x: passing it is a use of its value (twin: a call
+  // reducing into another buffer).
+  m = test::scheduling_error_message(
+      [&] { lift_reduce_constant(lmod().proc("dot_call"), kInitLoop); });
+  EXPECT_NE(m.find("the buffer of 'acc' is read in the loop body"), std::string::npos) << m;
+  Proc other = lmod().proc("dot_call_other");
+  Rewrite ro = lift_reduce_constant(other, kInitLoop);
+  test::expect_same_results(other, ro.proc, {{"n", 6}}, "lift_call_other");
   // The factor is only in bounds under the loop's guard.
   m = test::scheduling_error_message(
       [&] { lift_reduce_constant(lmod().proc("rows_guarded"), "acc[_] = _\nfor i in _: _"); });
@@ -631,6 +661,17 @@ def outer_only(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
     for i in seq(0, n):
         t[i] = x[i]
         y[i] = t[i] * 3.0
+
+@proc
+def consume(v: f32 @ DRAM, out: f32 @ DRAM):
+    out = v
+
+@proc
+def passed(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        t: f32 @ DRAM
+        t = x[i] * 2.0
+        consume(t, y[i])
 
 @proc
 def prev_iter(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
@@ -721,6 +762,9 @@ TEST(InlineAssign, TheDeletedWriteMustBeInvisible) {
   Rewrite r = inline_assign(o, "t[_] = _");
   EXPECT_TRUE(has(r.proc, "y[i] = x[i] * 3.0")) << print_proc(r.proc);
   test::expect_same_results(o, r.proc, {{"n", 5}}, "inline_outer");
+  // Passed to a call (by reference): it cannot become a value.
+  m = test::scheduling_error_message([&] { inline_assign(imod().proc("passed"), "t = _"); });
+  EXPECT_NE(m.find("'t' is windowed or passed to a call"), std::string::npos) << m;
   // Another element, written by this assignment in an earlier iteration.
   m = test::scheduling_error_message([&] { inline_assign(imod().proc("prev_iter"), "t[_] = _"); });
   EXPECT_NE(m.find("a read of another element may see this assignment from an earlier iteration"),
