@@ -780,6 +780,55 @@ TEST(InlineAssign, TheDeletedWriteMustBeInvisible) {
 }
 
 // ---------------------------------------------------------------------------
+// Cursor forwarding through the statement edits
+// ---------------------------------------------------------------------------
+
+TEST(ExprsForwarding, StatementsAndExpressionsFollowTheEdits) {
+  // merge_writes: the merged reduction keeps the second statement's cursor, and
+  // an expression of its right-hand side moves under the new `+`.
+  Proc p = wmod().proc("add_add");
+  Cursor second = find_stmt(p, "y[_] += z[_]");
+  Cursor z = Cursor::expr(second.path, {1});
+  Rewrite r = merge_writes(p, loop_body_block(p));
+  Cursor s2 = r.forward(second);
+  ASSERT_TRUE(s2.valid());
+  EXPECT_EQ(print_stmt(resolve_stmt(r.proc, s2)), "y[i] += x[i] * 2.0 + z[i]\n");
+  Cursor z2 = r.forward(z);
+  ASSERT_TRUE(z2.valid());
+  EXPECT_EQ(print_expr(resolve_expr(r.proc, z2)), "z[i]");
+  EXPECT_FALSE(r.forward(find_stmt(p, "y[_] += x[_] * _")).valid());
+  // fold_into_reduce: the added term keeps its cursor; the dropped read is gone.
+  Proc f = wmod().proc("sum_write");
+  Cursor fold = find_stmt(f, "y[_] = y[_] + z[_]");
+  Rewrite rf = fold_into_reduce(f, fold);
+  Cursor term = rf.forward(Cursor::expr(fold.path, {1, 1}));
+  ASSERT_TRUE(term.valid());
+  EXPECT_EQ(print_expr(resolve_expr(rf.proc, term)), "z[i]");
+  EXPECT_FALSE(rf.forward(Cursor::expr(fold.path, {1, 0})).valid());
+  // split_write: later statements shift by one; the split statement is gone.
+  Cursor later = find_stmt(f, "y[_] = x[_] * z[_]");
+  Rewrite rs = split_write(f, "y[_] = x[_] + z[_]");
+  Cursor l2 = rs.forward(later);
+  ASSERT_TRUE(l2.valid());
+  EXPECT_EQ(print_stmt(resolve_stmt(rs.proc, l2)), "y[i] = x[i] * z[i]\n");
+  // inline_assign: the assignment is gone, the statements after it follow.
+  Proc t = imod().proc("tmp");
+  Cursor use = find_stmt(t, "y[_] = _");
+  Rewrite ri = inline_assign(t, "t = _");
+  EXPECT_FALSE(ri.forward(find_stmt(t, "t = _")).valid());
+  Cursor u2 = ri.forward(use);
+  ASSERT_TRUE(u2.valid());
+  EXPECT_EQ(print_stmt(resolve_stmt(ri.proc, u2)), "y[i] = x[i] * 2.0 + x[i] * 2.0\n");
+  // lift_reduce_constant: the loop keeps its cursor, the statement after it shifts.
+  Proc d = lmod().proc("dot");
+  Cursor loop = find_loop(d, "i");
+  Cursor out = find_stmt(d, "out = _");
+  Rewrite rl = lift_reduce_constant(d, kInitLoop);
+  EXPECT_EQ(resolve_stmt(rl.proc, rl.forward(loop))->kind, StmtKind::For);
+  EXPECT_EQ(print_stmt(resolve_stmt(rl.proc, rl.forward(out))), "out = acc\n");
+}
+
+// ---------------------------------------------------------------------------
 // insert_noop_call
 // ---------------------------------------------------------------------------
 
