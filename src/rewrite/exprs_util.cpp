@@ -5,6 +5,7 @@
 #include "analysis/lower.h"
 #include "analysis/solver.h"
 #include "exo/frontend.h"
+#include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
 #include "frontend/typecheck_internal.h"
@@ -228,13 +229,27 @@ void bind_visible(tc::Checker& c, const Proc& p, const StmtPath& path) {
   }
 }
 
+// The names a proc's own code uses beyond its variables: the configs it reads
+// or writes and the externs it calls, so text can mention them too.
+void bind_proc_names(Scope& sc, const Proc& p) {
+  for_each_expr(p->body, [&](const Expr& e) {
+    if (auto* r = e.as<ReadConfigNode>()) sc.bind_config(r->config);
+    if (auto* x = e.as<ExternCallNode>()) sc.bind_extern(x->fn->name(), x->fn);
+  });
+  for_each_stmt(p->body, [&](const Stmt& s) {
+    if (auto* w = s.as<WriteConfigNode>()) sc.bind_config(w->config);
+  });
+}
+
 }  // namespace
 
 Expr parse_like_at(const char* prim, int argno, const char* argname, const Proc& p,
                    const StmtPath& path, const std::string& text, const Expr& like,
                    const Scope* scope) {
   Scope builtins = Scope::with_builtins();
-  tc::Checker c(scope ? *scope : builtins);
+  Scope names(scope ? scope : &builtins);
+  bind_proc_names(names, p);
+  tc::Checker c(names);
   bind_visible(c, p, path);
   try {
     uast::UExprPtr ue = parse_expr_fragment(text);
@@ -257,6 +272,7 @@ Stmt parse_call_at(const char* prim, const Proc& p, const StmtPath& path, const 
                    const std::vector<std::string>& args, const Scope* scope) {
   Scope builtins = Scope::with_builtins();
   Scope with_instr(scope ? scope : &builtins);
+  bind_proc_names(with_instr, p);
   // A name no user variable can have, so locals never shadow the callee.
   const std::string callee = "__exo_noop_callee";
   with_instr.bind(callee, instr);

@@ -231,6 +231,9 @@ TEST(RewriteExpr, ConfigWrittenAfterTheConditionIsUnknown) {
   Rewrite r = rewrite_expr(q, Cursor::expr(wq.path, {0}), "2");
   EXPECT_TRUE(has(r.proc, "x[2] = 1.0")) << print_proc(r.proc);
   test::expect_same_results(q, r.proc, {}, "rewrite_config", cfgs());
+  // And back: the new text may name the configs the proc uses.
+  Rewrite back = rewrite_expr(r.proc, Cursor::expr(wq.path, {0}), "C.k");
+  EXPECT_TRUE(has(back.proc, "x[C.k] = 1.0")) << print_proc(back.proc);
 }
 
 TEST(RewriteExpr, ArgumentErrors) {
