@@ -291,3 +291,26 @@ def test_unfold_staged_reduce_chain():
     same(staged_reduce, q, n=5, x=(5,), y=(5,))
     # Cursors from the original follow the whole chain.
     assert str(q.forward(alloc)).strip().startswith("tmp: f32")
+
+
+@proc
+def gemm_alpha(M: size, N: size, K: size, alpha: f32, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM,
+               C: f32[M, N] @ DRAM):
+    for i in seq(0, M):
+        for j in seq(0, N):
+            for k in seq(0, K):
+                C[i, j] += alpha * (A[i, k] * B[k, j])
+
+
+def test_sgemm_alpha_chain():
+    """The reference's sgemm schedule: stage C[i, j] as an accumulator, lift
+    alpha out of the k loop, inline the scaled accumulator into the store."""
+    from exo.API_scheduling import stage_mem
+
+    k_loop = gemm_alpha.find_loop("k")
+    p = stage_mem(gemm_alpha, k_loop, "C[i, j]", "C_tile", accum=True)
+    p = lift_reduce_constant(p, p.forward(k_loop).expand(1, 0))
+    assert "C_tile += A[i, k] * B[k, j]" in str(p) and "C_tile = alpha * C_tile" in str(p)
+    p = inline_assign(p, p.find("C_tile = _ * _"))
+    assert "C[i, j] += alpha * C_tile" in str(p)
+    same(gemm_alpha, p, M=3, N=5, K=4, alpha=(1,), A=(3, 4), B=(4, 5), C=(3, 5))
