@@ -67,11 +67,13 @@ Rewrite fold_into_reduce(const Proc& p, const std::string& assign);
 // `x[i] = e; s` -> `s[x[i] -> e]`: the assignment is deleted and the reads of
 // the element in the rest of its block become `e`. Safe when nothing can observe
 // the deleted write or the change of evaluation time of `e`:
-//  - x is an allocation, never windowed nor passed whole to a call;
+//  - x is an allocation, never windowed nor passed to a call (by reference);
 //  - the rest of the block does not write x, and each read of x there is proven
 //    to be of the assigned element (replaced) or of another one (kept);
-//  - x is allocated in the same block, or else x is read nowhere else in the proc;
-//  - no buffer or config field `e` reads is written before a statement reading x.
+//  - x is allocated in the same block; or else x is read nowhere else in the
+//    proc and no read is kept (an earlier iteration's write could be seen);
+//  - no buffer or config field `e` reads is written before a statement reading
+//    x (a single assignment or reduction may write it after reading x).
 Rewrite inline_assign(const Proc& p, const Cursor& assign);
 Rewrite inline_assign(const Proc& p, const std::string& assign);
 
