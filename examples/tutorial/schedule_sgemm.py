@@ -39,13 +39,18 @@ def schedule(p):
     p = step("original", p)
     p = step("rename", p.rename("sgemm_tiled"))
     # Tile i and j by 32 so a 32x32 block of C stays in cache while k runs;
-    # `cut_and_guard` keeps a separate loop for the M % 32 leftover rows.
+    # `cut_and_guard` adds separate loops for the M % 32 and N % 32 leftovers.
     p = step("split i by 32", p.split("i", 32, ["io", "ii"], tail="cut_and_guard"))
     p = step("split j by 32", p.split("j", 32, ["jo", "ji"], tail="cut_and_guard"))
-    # Tile k too, so the 32 rows of B used by a block are reused across ii.
-    p = step("split k by 32", p.split("k", 32, ["ko", "ki"], tail="cut_and_guard"))
-    # Bring the block loops outside: io, jo, ko, then ii, ji, ki.
+    # The leftover columns sit inside the ii loop, next to the jo loop: split
+    # the ii loop in two (fission) so the jo loop is alone in the first one.
+    p = step("fission after the jo loop", p.fission_after("for jo in _: _"))
+    # Now the block loops can be brought outside: io, jo, then ii, ji.
     p = step("reorder ii jo", p.reorder("ii", "jo"))
+    # Tile k as well, so the 32 rows of B a block uses are reused across ii.
+    p = step("split k by 32", p.split("k", 32, ["ko", "ki"], tail="cut_and_guard"))
+    # Move the k-leftover out of ji and ii, then bring ko outside ii and ji.
+    p = step("fission after the ko loop", p.fission_after("for ko in _: _", n_lifts=2))
     p = step("reorder ji ko", p.reorder("ji", "ko"))
     p = step("reorder ii ko", p.reorder("ii", "ko"))
     # Inside a block, run k outside j so B[k, j] and C[i, j] stream along rows.

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .API_cursors import Cursor
+from ._core import SchedulingError
+from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
 from .procedure import Procedure
@@ -417,9 +418,37 @@ def unroll_loop(proc, loop_cursor):
 # --------------------------------------------------------------------------- #
 
 
+_LOOP_NAME = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*(#\s*\d+\s*)?$")
+
+
+def _scope_cursor(fname, proc, cursor):
+    """The loop or if statement `cursor` denotes in `proc`: a cursor (of proc or of a
+    procedure it was scheduled from), a loop name ("i", "i #1") or a pattern."""
+    if isinstance(cursor, str):
+        return proc.find_loop(cursor) if _LOOP_NAME.match(cursor) else proc.find(cursor)
+    if not isinstance(cursor, Cursor):
+        _err(fname, 1, "scope_cursor", "expected a ForCursor or IfCursor")
+    return proc.forward(cursor)
+
+
 def lift_scope(proc, scope_cursor):
-    return _dispatch("lift_scope", proc, ("lift_scope", lambda m: m(scope_cursor)),
-                     ("lift_if", lambda m: m(scope_cursor, 1)))
+    _check_proc("lift_scope", proc)
+    if hasattr(proc, "lift_scope"):
+        return proc.lift_scope(scope_cursor)
+    inner = _scope_cursor("lift_scope", proc, scope_cursor)
+    if not isinstance(inner, (ForCursor, IfCursor)):
+        _err("lift_scope", 1, "scope_cursor", "expected a ForCursor or IfCursor")
+    outer = inner.parent()
+    if outer.is_invalid():
+        raise SchedulingError("lift_scope: cannot lift the scope of a top-level statement")
+    if isinstance(inner, IfCursor):
+        # An if moves out of the loop or if around it (lift_if checks the rest).
+        return proc.lift_if(inner, 1)
+    if isinstance(outer, ForCursor):
+        # A loop lifted out of a loop: the two loops are interchanged.
+        return proc.reorder(outer)
+    # A loop lifted out of an if: the if moves inside the loop.
+    return type(proc)(proc._handle.lift_loop_from_if(inner))
 
 
 def eliminate_dead_code(proc, stmt_cursor):

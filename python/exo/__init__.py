@@ -22,6 +22,8 @@ from .extern import Extern
 from .procedure import Procedure, compile_procs, compile_procs_to_strings
 from .frontend import proc, instr, config
 from .annotations import size, index, stride, R, f16, f32, f64, i8, ui8, ui16, i32, seq, par
+from .API_cursors import ExoType
+from . import stdlib
 
 __version__ = "0.1.0"
 
@@ -38,6 +40,8 @@ __all__ = [
     "DRAM",
     "SchedulingError",
     "ParseFragmentError",
+    "stdlib",
+    "ExoType",
     # Exo's type and loop names, so code using them without
     # `from __future__ import annotations` still runs. `bool` is deliberately
     # not exported: it would shadow Python's builtin (Exo reads it by name).

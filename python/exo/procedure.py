@@ -10,6 +10,7 @@ from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
 from ._sched_exprs import ExprsPrimitives
 from ._sched_loops import LoopsPrimitives
+from ._sched_loops_extra import LoopsExtraPrimitives
 from ._sched_reshape import ReshapePrimitives
 from ._sched_subprocs import SubprocsPrimitives
 from .API_cursors import ArgCursor, Cursor, ExprListCursor, GapCursor, InvalidCursor, lift_cursor
@@ -17,7 +18,7 @@ from .qast import make_qast
 
 
 class Procedure(
-    LoopsPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives,
+    LoopsPrimitives, LoopsExtraPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives,
     ExprsPrimitives,
 ):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
@@ -73,10 +74,17 @@ class Procedure(
         return "```python\n" + str(self) + "\n```"
 
     def __eq__(self, other):
-        return isinstance(other, Procedure) and other._handle.id() == self._handle.id()
+        # Structural, as in the reference: the same schedule applied twice to one
+        # procedure gives equal procedures. Same text alone is not enough: both
+        # must also come from one original (their names would mean the same).
+        if not isinstance(other, Procedure):
+            return False
+        if other._handle.id() == self._handle.id():
+            return True
+        return str(self) == str(other) and self._handle.is_eq(other._handle)
 
     def __hash__(self):
-        return hash(self._handle.id())
+        return hash(str(self))
 
     # ---- cursors ----
     def args(self):

@@ -73,6 +73,8 @@ void define_sched_buffers(ProcClass& c);   // stage_mem, expand_dim, lift_alloc,
 void define_sched_configs(ProcClass& c);   // bind_config, configwrite_*, delete_config
 void define_sched_subprocs(ProcClass& c);  // replace, inline, call_eqv, make_instr
 void define_sched_reshape(ProcClass& c);   // divide_dim, mult_dim
+void define_sched_lift_scope(ProcClass& c);  // lift_loop_from_if (lift_scope)
+void define_sched_loops_extra(ProcClass& c);  // parallelize_loop, shift_loop, join_loops, ...
 void define_sched_exprs(ProcClass& c);     // commute_expr, rewrite_expr, merge_writes, inline_assign, ...
 
 // The Python class of `exo.libs.memories.MemGenError` (created by define_errors).

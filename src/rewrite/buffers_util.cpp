@@ -142,6 +142,17 @@ Expr parse_index_at(const char* prim, int argno, const char* argname, const Proc
   });
 }
 
+Expr parse_bool_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
+                   const std::string& text) {
+  return as_argument(prim, argno, argname, [&] {
+    Scope builtins = Scope::with_builtins();
+    tc::Checker c(builtins);
+    bind_visible(c, p, path);
+    uast::UExprPtr ue = parse_expr_fragment(text);
+    return c.check_bool(*ue, argname);
+  });
+}
+
 ParsedWindow parse_window_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                              const std::string& text) {
   return as_argument(prim, argno, argname, [&] {

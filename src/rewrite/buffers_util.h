@@ -18,6 +18,9 @@ void walk_paths(const Block& b, const StmtPath& prefix, const std::function<void
 // Parse/type errors become argument errors of `prim`.
 Expr parse_index_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                     const std::string& text);
+// The same for a boolean control expression (a guard condition).
+Expr parse_bool_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
+                   const std::string& text);
 
 // `A[i, 0:8]` (or `A`, the whole buffer) typed at `path`: the buffer and one
 // coordinate per dimension (omitted slice bounds filled in from the shape).

@@ -55,12 +55,13 @@ std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts) {
 std::optional<Conflict> later_iteration_conflict(const Proc& p,
                                                  const std::vector<exo::Access>& first,
                                                  const std::vector<exo::Access>& second,
-                                                 size_t depth) {
+                                                 size_t depth, bool reductions_commute) {
   using namespace analysis;
   for (auto& a : first)
     for (auto& b : second) {
       if (a.kind == EffectKind::Read && b.kind == EffectKind::Read) continue;
-      if (a.kind == EffectKind::Reduce && b.kind == EffectKind::Reduce) continue;
+      if (reductions_commute && a.kind == EffectKind::Reduce && b.kind == EffectKind::Reduce)
+        continue;
       if (!same_storage(a, b)) continue;
       Lowering L;
       exo::Access la = separate_iterations(a, depth, "_later"),

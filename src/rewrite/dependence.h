@@ -28,11 +28,12 @@ std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts);
 // both accesses' loop ranges and branch conditions, they may touch one location.
 // Loops at depth >= `depth` are separate for the two accesses; outer loops are
 // shared. An access outside that loop (a bound evaluation) is compared with every
-// iteration. Undecided pairs count as conflicts.
+// iteration. Undecided pairs count as conflicts. With `reductions_commute` false,
+// two reductions of one location conflict too (concurrent iterations would race).
 std::optional<Conflict> later_iteration_conflict(const Proc& p,
                                                  const std::vector<exo::Access>& first,
                                                  const std::vector<exo::Access>& second,
-                                                 size_t depth);
+                                                 size_t depth, bool reductions_commute = true);
 
 // "write x[i + 1]", "read Cfg.field".
 std::string access_text(const exo::Access& a);

@@ -44,6 +44,25 @@ std::string scope_name(const Stmt& s) {
   return "if '" + print_expr(s.as<IfNode>()->cond) + "'";
 }
 
+// Whether the part before the split point does the same thing in every iteration
+// of the loop over `iter`: it does not mention `iter`, does not reduce, and reads
+// nothing it writes (the rest of what it reads, the second part must not write:
+// the conflict check covers that). The reference's fission accepts such a first
+// part (a loop-invariant setup such as `two[ii] = 2.0`) even though a later
+// iteration writes what an earlier one read.
+bool first_is_invariant(const Block& before, const std::vector<Access>& first, const Sym& iter) {
+  if (rewrite_detail::names_used(before).count(iter)) return false;
+  for (auto& a : first) {
+    if (a.kind == EffectKind::Reduce) return false;
+    if (a.kind != EffectKind::Write) continue;
+    for (auto& b : first)
+      if (b.kind == EffectKind::Read && b.buffer == a.buffer && b.config == a.config &&
+          b.field == a.field)
+        return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
@@ -103,7 +122,23 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       size_t depth = rewrite_detail::loop_depth(q, scope.path);
       auto first = rewrite_detail::accesses_of(q, before);
       auto second = rewrite_detail::accesses_of(q, after_part);
-      if (auto cf = rewrite_detail::later_iteration_conflict(q, first, second, depth))
+      std::optional<rewrite_detail::Conflict> cf;
+      if (first_is_invariant(before, first, f->iter)) {
+        // Every iteration of the first part stores the same values in the same
+        // places, so a later iteration's write only repeats what the second part
+        // already read: only the second part's writes must stay clear of it.
+        std::vector<Access> first_reads, first_writes, second_writes;
+        for (auto& a : first)
+          (a.kind == EffectKind::Write ? first_writes : first_reads).push_back(a);
+        for (auto& b : second)
+          if (b.kind != EffectKind::Read) second_writes.push_back(b);
+        cf = rewrite_detail::later_iteration_conflict(q, first_reads, second, depth);
+        if (!cf)
+          cf = rewrite_detail::later_iteration_conflict(q, first_writes, second_writes, depth);
+      } else {
+        cf = rewrite_detail::later_iteration_conflict(q, first, second, depth);
+      }
+      if (cf)
         scheduling_error(prim, q, scope,
                          "cannot fission loop '" + f->iter.name() + "': the " +
                              rewrite_detail::access_text(cf->earlier) +

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "exo/analysis.h"
+#include "exo/equivalence.h"
 #include "exo/frontend.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
@@ -221,6 +222,8 @@ Proc partial_eval(const Proc& p, const std::map<std::string, long long>& values)
     out->preds.push_back(e);
   }
   out->body = sub.mutate_block(p->body);
+  // Fewer arguments: no longer interchangeable with the original (call_eqv).
+  out->eqv_class = new_eqv_class();
 
   // Step 3. Re-check: bounds may have become provable or refutable.
   Proc result = out;
@@ -247,6 +250,8 @@ Proc add_assertion(const Proc& p, const Expr& assertion) {
     EXO_FAIL(ErrorKind::Api, p->srcinfo, "add_assertion: expected a boolean expression");
   auto out = std::make_shared<ProcNode>(*p);
   out->preds.push_back(assertion);
+  // A stronger precondition is a different contract (as in the reference).
+  out->eqv_class = new_eqv_class();
   Proc result = out;
   check_proc(result);  // contradictory preconditions are refused here
   return result;
@@ -333,6 +338,8 @@ Proc transpose(const Proc& p, const std::string& arg) {
   out->preds.clear();
   for (auto& pr : p->preds) out->preds.push_back(t.mutate(pr));
   out->body = t.mutate_block(p->body);
+  // The argument's layout changed: callers must not swap it in for the original.
+  out->eqv_class = new_eqv_class();
 
   // Step 3. Re-check (the bounds are the same facts, swapped).
   Proc result = out;

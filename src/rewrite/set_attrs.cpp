@@ -3,6 +3,7 @@
 #include <set>
 
 #include "exo/analysis.h"
+#include "exo/equivalence.h"
 #include "exo/ir_mutator.h"
 #include "exo/match.h"
 #include "exo/printer.h"
@@ -149,6 +150,9 @@ Rewrite set_precision(const Proc& p, const BufferRef& b, ScalarKind type) {
   Retype rt(names, type);
   auto out = std::make_shared<ProcNode>(*q);
   out->body = rt.mutate_block(q->body);
+  // Values round differently (and an argument's type changes): a new class, so
+  // call_eqv does not swap this proc in for the original.
+  out->eqv_class = new_eqv_class();
   // Step 4. Every statement stays where it was.
   return Rewrite{out, identity_forward()};
 }
@@ -196,6 +200,7 @@ Rewrite set_window(const Proc& p, const BufferRef& b, bool is_window) {
   rw.win = is_window;
   auto out = std::make_shared<ProcNode>(*q);
   out->body = rw.mutate_block(q->body);
+  out->eqv_class = new_eqv_class();  // the argument's type is part of the interface
   Proc result = out;
   check_proc(result);  // stride assertions now read the new layout
   return Rewrite{result, identity_forward()};
@@ -210,7 +215,12 @@ Rewrite set_memory(const Proc& p, const BufferRef& b, const MemoryPtr& mem) {
   if (!mem) argument_error(prim, 2, "mem_type", "expected a memory");
   Target t = resolve(prim, p, b);
   require_data(prim, p, t);
-  return Rewrite{redeclare(p, b, t.type, mem), identity_forward()};
+  Proc q = redeclare(p, b, t.type, mem);
+  // An argument's memory is part of the interface; an allocation's is not (the
+  // values are the same, so the proc stays equivalent, as scheduled kernels with
+  // buffers moved to registers must remain swappable by call_eqv).
+  if (b.arg >= 0) q = with_new_eqv_class(q);
+  return Rewrite{q, identity_forward()};
 }
 
 Rewrite set_memory(const Proc& p, const std::string& name, const MemoryPtr& mem) {

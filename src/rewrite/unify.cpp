@@ -497,7 +497,10 @@ class Unifier {
       throw Mismatch{q(tn.name()) + " is allocated inside the replaced code; it cannot be passed as " +
                      q(pn.name())};
     const FnArg& a = sub_->args[at->second];
-    if (a.type.base != ScalarKind::R && a.type.base != tbase)
+    // R is the default precision, f32 (as when type-checking a call): R data
+    // fits an f32 argument; an R argument takes data of any precision.
+    bool r_as_f32 = tbase == ScalarKind::R && a.type.base == ScalarKind::F32;
+    if (a.type.base != ScalarKind::R && a.type.base != tbase && !r_as_f32)
       throw Mismatch{q(tacc) + " is " + std::string(scalar_kind_name(tbase)) + " but argument " + q(pn.name()) +
                      " of " + sub_->name + " is " + std::string(scalar_kind_name(a.type.base))};
     for (auto& e : tidx)
