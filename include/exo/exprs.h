@@ -34,8 +34,9 @@ Rewrite left_reassociate_expr(const Proc& p, const std::string& expr);
 
 // Replaces the expression at `expr` by `new_expr` (Exo text typed with the names
 // visible at its statement and the configs and externs the proc uses; other
-// names resolve through `scope`, builtins when null). Refused unless the two are proven equal wherever the statement runs
-// (preconditions, positive sizes, enclosing loop ranges and branch conditions):
+// names resolve through `scope`, builtins when null). Refused unless the two
+// are proven equal wherever the statement runs (preconditions, positive sizes,
+// enclosing loop ranges and branch conditions):
 // index, size and boolean expressions are compared by the solver; data
 // expressions must have the same operations on the same buffers and constants,
 // with their index sub-expressions proven equal.
