@@ -314,3 +314,30 @@ def test_sgemm_alpha_chain():
     p = inline_assign(p, p.find("C_tile = _ * _"))
     assert "C[i, j] += alpha * C_tile" in str(p)
     same(gemm_alpha, p, M=3, N=5, K=4, alpha=(1,), A=(3, 4), B=(4, 5), C=(3, 5))
+
+
+def test_rewrite_expr_after_divide_with_recompute():
+    """The reference's use: a loop bound that the precondition makes constant."""
+    from exo.API_scheduling import divide_with_recompute
+
+    @proc
+    def fill(n: size, A: i8[n + 3]):
+        assert n % 4 == 0
+        for i in seq(0, n + 3):
+            A[i] = 1.0
+
+    @proc
+    def fill_any(n: size, A: i8[n + 3]):
+        assert n >= 4
+        for i in seq(0, n + 3):
+            A[i] = 1.0
+
+    p = divide_with_recompute(fill, fill.find_loop("i"), "n/4", 4, ["io", "ii"])
+    q = rewrite_expr(p, p.find_loop("ii").hi(), 7)
+    assert "for ii in seq(0, 7):" in str(q)
+    A = np.zeros(11, dtype=np.int8)
+    q.interpret(n=8, A=A)
+    assert (A == 1).all()
+    r = divide_with_recompute(fill_any, fill_any.find_loop("i"), "n/4", 4, ["io", "ii"])
+    with pytest.raises(exo.SchedulingError, match="cannot prove"):
+        rewrite_expr(r, r.find_loop("ii").hi(), 7)
