@@ -69,7 +69,7 @@ def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("kernels", nargs="*", default=["avx2:6x16", "avx512:12x32"])
     ap.add_argument("--k", type=int, default=256)
-    ap.add_argument("--seconds", type=float, default=0.2)
+    ap.add_argument("--seconds", type=float, default=0.3)
     ap.add_argument("--cc", default="gcc,clang")
     args = ap.parse_args(argv)
     write_sources([parse_kernel(k) for k in args.kernels])

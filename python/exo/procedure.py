@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import _core
 from ._sched_buffers import BuffersPrimitives
+from ._sched_buffers_extra import BuffersExtraPrimitives
 from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
 from ._sched_exprs import ExprsPrimitives
@@ -18,7 +19,14 @@ from .qast import make_qast
 
 
 class Procedure(
-    LoopsPrimitives, LoopsExtraPrimitives, CleanupPrimitives, BuffersPrimitives, ConfigsPrimitives, SubprocsPrimitives, ReshapePrimitives,
+    LoopsPrimitives,
+    LoopsExtraPrimitives,
+    CleanupPrimitives,
+    BuffersPrimitives,
+    BuffersExtraPrimitives,
+    ConfigsPrimitives,
+    SubprocsPrimitives,
+    ReshapePrimitives,
     ExprsPrimitives,
 ):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.

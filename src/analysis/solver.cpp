@@ -9,6 +9,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <limits>
+#include <optional>
 #include <unordered_map>
 
 #include "analysis/lower.h"
@@ -123,6 +126,129 @@ class Z3Query {
   std::map<std::string, z3::expr> ints_;
 };
 
+// Answers without Z3 for conjunctions of linear atoms (most of the queries the
+// schedules send: "does this code run?", "can these two iterations meet?").
+// Each variable's interval is narrowed from the atoms (sound bound propagation):
+// an empty interval proves the query. Otherwise a few candidate points of the
+// intervals are tried, and one that satisfies every atom is a counterexample:
+// checked by evaluation, so exact. Anything else (disjunctions, products, no
+// candidate fits) is left to Z3.
+std::optional<ProofResult> decide_cheaply(const std::vector<Formula>& assumptions,
+                                          const Formula& goal) {
+  using i128 = __int128;
+  constexpr long long kInf = std::numeric_limits<long long>::max();
+  std::vector<const Affine*> atoms;  // each means `e >= 0`
+  std::vector<Affine> negated;       // -e of each `e == 0` (pointed to once complete)
+  std::map<Sym, bool> bools;
+  bool contradiction = false;
+  std::function<bool(const Formula&)> add = [&](const Formula& f) -> bool {
+    switch (f->kind) {
+      case FKind::True:
+        return true;
+      case FKind::False:
+        contradiction = true;
+        return true;
+      case FKind::And:
+        for (auto& a : f->args)
+          if (!add(a)) return false;
+        return true;
+      case FKind::BoolVar:
+      case FKind::NotVar: {
+        auto [it, fresh] = bools.emplace(f->var, f->kind == FKind::BoolVar);
+        if (!fresh && it->second != (f->kind == FKind::BoolVar)) contradiction = true;
+        return true;
+      }
+      case FKind::Ge0:
+      case FKind::Eq0:
+        // Index arithmetic has small coefficients; stay far from overflow.
+        if (std::llabs(f->e.constant) > (1LL << 40)) return false;
+        for (auto& [x, c] : f->e.terms)
+          if (std::llabs(c) > (1LL << 20)) return false;
+        atoms.push_back(&f->e);
+        if (f->kind == FKind::Eq0) negated.push_back(-f->e);
+        return true;
+      default:
+        return false;
+    }
+  };
+  for (auto& a : assumptions)
+    if (!add(a)) return std::nullopt;
+  Formula neg = f_not(goal);
+  if (!add(neg)) return std::nullopt;
+  for (auto& e : negated) atoms.push_back(&e);
+  ProofResult r;
+  if (contradiction) {
+    r.answer = Answer::Yes;
+    return r;
+  }
+  std::map<Sym, std::pair<long long, long long>> box;  // [lo, hi], kInf = unbounded
+  for (auto* e : atoms)
+    for (auto& [x, c] : e->terms) box.try_emplace(x, -kInf, kInf);
+  auto floor_div = [](i128 a, i128 b) {  // b > 0
+    return a / b - ((a % b != 0) && (a < 0));
+  };
+  // Propagate: for c*x + rest >= 0, c > 0 gives x >= ceil(-max(rest) / c) and
+  // c < 0 gives x <= floor(max(rest) / -c), when max(rest) is finite.
+  for (int round = 0; round < 4; ++round) {
+    bool changed = false;
+    for (auto* e : atoms) {
+      for (auto& [x, c] : e->terms) {
+        i128 rest = e->constant;
+        bool finite = true;
+        for (auto& [y, k] : e->terms) {
+          if (y == x) continue;
+          auto [lo, hi] = box[y];
+          long long m = k > 0 ? hi : lo;
+          if (m == kInf || m == -kInf) {
+            finite = false;
+            break;
+          }
+          rest += static_cast<i128>(k) * m;
+        }
+        if (!finite) continue;
+        auto& [lo, hi] = box[x];
+        // Bounds beyond the long long range are kept only where that weakens them.
+        if (c > 0) {
+          i128 bound = std::min<i128>(-floor_div(rest, c), kInf - 1);  // ceil(-rest / c)
+          if (bound > -kInf && bound > lo) lo = static_cast<long long>(bound), changed = true;
+        } else {
+          i128 bound = std::max<i128>(floor_div(rest, -static_cast<i128>(c)), -kInf + 1);
+          if (bound < kInf && bound < hi) hi = static_cast<long long>(bound), changed = true;
+        }
+        if (lo > hi) {
+          r.answer = Answer::Yes;
+          return r;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  // Candidates: every variable nearest zero, at its lower bound, at its upper bound.
+  for (int pick = 0; pick < 3; ++pick) {
+    std::map<Sym, long long> at;
+    for (auto& [x, b] : box) {
+      auto [lo, hi] = b;
+      long long zero = lo > 0 ? lo : hi < 0 ? hi : 0;
+      at[x] = pick == 0 ? zero : pick == 1 ? (lo != -kInf ? lo : zero) : (hi != kInf ? hi : zero);
+    }
+    bool fits = true;
+    for (auto* e : atoms) {
+      i128 v = e->constant;
+      for (auto& [x, c] : e->terms) v += static_cast<i128>(c) * at[x];
+      if (v < 0) {
+        fits = false;
+        break;
+      }
+    }
+    if (!fits) continue;
+    r.answer = Answer::No;
+    for (auto& [x, v] : at)
+      if (!Lowering::is_auxiliary(x)) r.counterexample.emplace_back(x, v);
+    return r;
+  }
+  return std::nullopt;
+}
+
 // Is (assumptions and not goal) unsatisfiable? Names are the canonical ones.
 CachedAnswer run_z3(const std::vector<Formula>& assumptions, const Formula& goal,
                     const std::map<Sym, std::string>& names) {
@@ -185,6 +311,11 @@ ProofResult prove(const std::vector<Formula>& assumptions, const Formula& goal) 
   if (prove_by_elimination(used, goal)) {
     result.answer = Answer::Yes;
     return result;
+  }
+  if (auto box = decide_cheaply(used, goal)) {
+    std::sort(box->counterexample.begin(), box->counterexample.end(),
+              [](auto& x, auto& y) { return x.first < y.first; });
+    return *box;
   }
 
   std::map<Sym, std::string> names;

@@ -2,9 +2,10 @@
 // The narrow interface between the analyses and the SMT solver.
 //
 // prove(assumptions, goal) decides whether the assumptions imply the goal over
-// the integers. It answers cheap queries itself (constant folding, then bound
-// elimination with the linear atoms of the assumptions) and sends only the rest
-// to Z3, caching Z3's answers by a canonical text of the query (variables renamed
+// the integers. It answers cheap queries itself (constant folding, bound
+// elimination with the linear atoms of the assumptions, then, for conjunctions
+// of linear atoms, bound propagation and a checked candidate counterexample)
+// and sends only the rest to Z3, caching Z3's answers by a canonical text of the query (variables renamed
 // in order of appearance, so equal query shapes from different procedures share
 // an entry). Unknown (timeout, nonlinear) must be treated as "not proven".
 //
