@@ -346,3 +346,21 @@ def test_rewrite_expr_after_divide_with_recompute():
     r = divide_with_recompute(fill_any, fill_any.find_loop("i"), "n/4", 4, ["io", "ii"])
     with pytest.raises(exo.SchedulingError, match="cannot prove"):
         rewrite_expr(r, r.find_loop("ii").hi(), 7)
+
+
+@exo.instr("/* fence */")
+def fence():
+    pass
+
+
+def test_insert_noop_call_fence_after_a_call():
+    """The reference's Gemmini idiom: a fence after each accelerator call."""
+    @proc
+    def twice(n: size, x: f32[n] @ DRAM):
+        assert n >= 8
+        big(n, x)
+        big(n, x)
+
+    p = insert_noop_call(twice, twice.find("big(_) #0").after(), fence, [])
+    assert "big(n, x)\n    fence()\n    big(n, x)" in str(p)
+    same(twice, p, n=9, x=(9,))
