@@ -9,6 +9,7 @@
 #include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/rewrite.h"
+#include "exo/scheduling.h"
 #include "support/schedule_check.h"
 
 namespace exo {
@@ -69,6 +70,20 @@ def stale(x: f32[8] @ DRAM):
     if C.k == 2:
         C.k = 3
         x[C.k] = 1.0
+
+@proc
+def stale_if(x: f32[8] @ DRAM):
+    if C.k == 2:
+        C.k = 3
+        if C.k == 2:
+            x[0] = 1.0
+
+@proc
+def fresh_if(x: f32[8] @ DRAM):
+    if C.k == 2:
+        x[1] = 3.0
+        if C.k == 2:
+            x[0] = 1.0
 
 @proc
 def fresh(x: f32[8] @ DRAM):
@@ -234,6 +249,19 @@ TEST(RewriteExpr, ConfigWrittenAfterTheConditionIsUnknown) {
   // And back: the new text may name the configs the proc uses.
   Rewrite back = rewrite_expr(r.proc, Cursor::expr(wq.path, {0}), "C.k");
   EXPECT_TRUE(has(back.proc, "x[C.k] = 1.0")) << print_proc(back.proc);
+}
+
+TEST(RewriteExpr, SharedContextForgetsOverwrittenConfigs) {
+  // The loop primitives' proofs use the same rule: assert_if may not use a
+  // condition on a config field written since.
+  Proc p = mod().proc("stale_if");
+  Cursor inner = match_pattern(p, "if _: _")[1];
+  std::string m = test::scheduling_error_message([&] { assert_if(p, inner, true); });
+  EXPECT_NE(m.find("assert_if"), std::string::npos) << m;
+  Proc q = mod().proc("fresh_if");
+  Rewrite r = assert_if(q, match_pattern(q, "if _: _")[1], true);
+  EXPECT_TRUE(has(r.proc, "x[1] = 3.0\n        x[0] = 1.0")) << print_proc(r.proc);
+  test::expect_same_results(q, r.proc, {}, "assert_if_config", cfgs());
 }
 
 TEST(RewriteExpr, ArgumentErrors) {
