@@ -9,6 +9,7 @@ from ._sched_buffers import BuffersPrimitives
 from ._sched_buffers_extra import BuffersExtraPrimitives
 from ._sched_cleanup import CleanupPrimitives
 from ._sched_configs import ConfigsPrimitives
+from ._sched_exprs import ExprsPrimitives
 from ._sched_loops import LoopsPrimitives
 from ._sched_loops_extra import LoopsExtraPrimitives
 from ._sched_reshape import ReshapePrimitives
@@ -35,6 +36,7 @@ class Procedure(
     ConfigsPrimitives,
     SubprocsPrimitives,
     ReshapePrimitives,
+    ExprsPrimitives,
 ):
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
 

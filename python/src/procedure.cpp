@@ -92,6 +92,7 @@ void define_procedure(py::module_& m) {
   define_sched_lift_scope(cls);
   define_sched_loops_extra(cls);
   define_sched_buffers_extra(cls);
+  define_sched_exprs(cls);
 
   m.def("solver_stats", [] {
     SolverStats st = solver_stats();
