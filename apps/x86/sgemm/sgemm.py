@@ -73,8 +73,9 @@ def reference_ukernel(MR, NR, name):
     return ukernel.rename(name)
 
 
-def make_sgemm(name, uk, MR, NR, MC, KC, NC):
-    """SGEMM `name` and `name`_PAR around micro-kernel `uk` (MR x NR)."""
+def make_sgemm(name, uk, uk_fast, MR, NR, MC, KC, NC):
+    """SGEMM `name` and `name`_PAR around micro-kernel `uk` (MR x NR), whose calls
+    are then swapped for the equivalent scheduled `uk_fast`."""
     assert MC % MR == 0 and NC % NR == 0
     MP, NP = MC // MR, NC // NR
     pfx = name.lower()
@@ -147,6 +148,8 @@ def make_sgemm(name, uk, MR, NR, MC, KC, NC):
                                     C[ir * MR + i, jr * NR + j] += Ct[i, j]
 
     gebp = gebp.rename(f"{pfx}_gebp")
+    for _ in range(2):  # the full tile and the edge tile
+        gebp = gebp.call_eqv(uk_fast, f"{uk.name()}(_)")
 
     @proc
     def block_nk(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
@@ -223,6 +226,47 @@ def make_sgemm(name, uk, MR, NR, MC, KC, NC):
 
 
 
+def _local_ukernel(MR, NR, isa):
+    from exo.platforms.x86 import (AVX2, AVX512, mm256_broadcast_ss, mm256_fmadd_ps, mm256_loadu_ps,
+                                   mm256_storeu_ps, mm512_fmadd_ps, mm512_loadu_ps, mm512_set1_ps,
+                                   mm512_storeu_ps)
+    if isa == "avx2":
+        VW, mem, load, store, bcast, fmadd = 8, AVX2, mm256_loadu_ps, mm256_storeu_ps, mm256_broadcast_ss, mm256_fmadd_ps
+    else:
+        VW, mem, load, store, bcast, fmadd = 16, AVX512, mm512_loadu_ps, mm512_storeu_ps, mm512_set1_ps, mm512_fmadd_ps
+    name = f"ukernel_{isa}_{MR}x{NR}"
+    ref = reference_ukernel(MR, NR, name + "_ref")
+    p = ref.rename(name)
+    p = p.reorder("j", "k")
+    p = p.reorder("i", "k")
+    p = p.split("j", VW, ["jo", "ji"], perfect=True)
+    p = p.stage_mem(f"C[0:{MR}, 0:{NR}]", "C_reg", "for k in _: _")
+    p = p.divide_dim("C_reg", 1, VW)
+    for copy in [p.find("C_reg[_] = _").parent(), p.find("C[_] = _").parent()]:
+        p = p.split(copy, VW, ["jo", "ji"], perfect=True)
+    p = p.simplify()
+    p = p.set_memory("C_reg", mem)
+    p = p.replace_all(load)
+    p = p.replace_all(store)
+    p = p.stage_mem(f"B[k, 0:{NR}]", "B_reg", "for i in _: _")
+    p = p.divide_dim("B_reg", 0, VW)
+    p = p.split(p.find("B_reg[_] = _").parent(), VW, ["jo", "ji"], perfect=True)
+    p = p.simplify()
+    p = p.set_memory("B_reg", mem)
+    p = p.replace_all(load)
+    p = p.bind_expr("A_reg", "A[k, i]")
+    p = p.expand_dim("A_reg", VW, "ji")
+    p = p.lift_alloc("A_reg", n_lifts=1)
+    p = p.fission_after("A_reg[_] = _", n_lifts=1)
+    p = p.set_memory("A_reg", mem)
+    p = p.replace_all(bcast)
+    p = p.replace_all(fmadd)
+    for nm in ["jo", "i0", "i"]:
+        for loop in p.find_loop(nm, many=True):
+            p = p.unroll(loop)
+    return ref, p.simplify()
+
+
 def _generation_isa():
     isa = os.environ.get("EXO_SGEMM_ISA", "").strip().lower()
     if isa:
@@ -237,11 +281,8 @@ def _generation_isa():
     return "avx512" if "avx512f" in flags.split() else "avx2"
 
 
-_uk_avx512 = reference_ukernel(12, 32, "ukernel_avx512_12x32")
-_uk_avx2 = reference_ukernel(6, 16, "ukernel_avx2_6x16")
-
-_AVX512 = make_sgemm("SGEMM_AVX512", _uk_avx512, 12, 32, 96, 256, 1024)
-_AVX2 = make_sgemm("SGEMM_AVX2", _uk_avx2, 6, 16, 96, 256, 1024)
+_AVX512 = make_sgemm("SGEMM_AVX512", *_local_ukernel(12, 32, "avx512"), 12, 32, 96, 256, 1024)
+_AVX2 = make_sgemm("SGEMM_AVX2", *_local_ukernel(6, 16, "avx2"), 6, 16, 96, 256, 1024)
 
 SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
 SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
