@@ -23,7 +23,8 @@ APP = REPO / "apps" / "x86" / "sgemm" / "sgemm.py"
 SHAPES = [
     (1, 1, 1), (7, 13, 5), (97, 131, 257), (300, 17, 64), (12, 32, 256), (13, 33, 257),
     (1, 100, 3), (100, 1, 3), (3, 3, 1000), (11, 31, 1), (25, 65, 600), (131, 1031, 7),
-    (192, 96, 512), (7, 2053, 2),
+    (192, 96, 512), (7, 2053, 2), (100, 150, 40), (104, 144, 33), (16, 48, 20), (60, 16, 300),
+    (53, 47, 3),
 ]
 
 
@@ -134,3 +135,14 @@ def test_isa_override_rejects_unknown(tmp_path):
     r = subprocess.run([sys.executable, "-m", "exo.main", "-o", str(tmp_path), "--stem", "sgemm", str(APP)],
                        env=env, capture_output=True, text=True)
     assert r.returncode != 0 and "EXO_SGEMM_ISA" in r.stderr
+
+
+def test_generated_structure(generated):
+    c = generated.read_text()
+    par = c[c.index("void SGEMM_AVX512_PAR( void"):]
+    single = c[c.index("void SGEMM_AVX512( void"):]
+    assert "#pragma omp parallel for" in c
+    assert "#pragma omp" not in single[:single.index("\n}")]
+    assert "_mm512_fmadd_ps" in c and "_mm256_fmadd_ps" in c
+    assert "_Thread_local" in c and "aligned(64)" in c
+    assert par.count("{") > 0

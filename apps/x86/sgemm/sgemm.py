@@ -59,26 +59,197 @@ class DRAM_SHARED(DRAM_TLS):
         return f"static {prim_type} {new_name}[{n}] __attribute__((aligned(64)));"
 
 
-def reference_ukernel(MR, NR, name):
-    @proc
-    def ukernel(K: size, A: [f32][K, MR] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
-        assert stride(A, 1) == 1
-        assert stride(B, 1) == 1
-        assert stride(C, 1) == 1
-        for i in seq(0, MR):
-            for j in seq(0, NR):
-                for k in seq(0, K):
-                    C[i, j] += A[k, i] * B[k, j]
+def reference_ukernel(MR, NR, name, a_rows=False):
+    """C[0:MR, 0:NR] += A^T B over K. A is k-major ([K, MR], a packed panel) or,
+    with `a_rows`, row-major ([MR, K], rows of the caller's A used in place)."""
+    if a_rows:
+
+        @proc
+        def ukernel(K: size, A: [f32][MR, K] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
+            assert stride(A, 1) == 1
+            assert stride(B, 1) == 1
+            assert stride(C, 1) == 1
+            for i in seq(0, MR):
+                for j in seq(0, NR):
+                    for k in seq(0, K):
+                        C[i, j] += A[i, k] * B[k, j]
+
+    else:
+
+        @proc
+        def ukernel(K: size, A: [f32][K, MR] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
+            assert stride(A, 1) == 1
+            assert stride(B, 1) == 1
+            assert stride(C, 1) == 1
+            for i in seq(0, MR):
+                for j in seq(0, NR):
+                    for k in seq(0, K):
+                        C[i, j] += A[k, i] * B[k, j]
 
     return ukernel.rename(name)
 
 
-def make_sgemm(name, uk, uk_fast, MR, NR, MC, KC, NC):
-    """SGEMM `name` and `name`_PAR around micro-kernel `uk` (MR x NR), whose calls
-    are then swapped for the equivalent scheduled `uk_fast`."""
-    assert MC % MR == 0 and NC % NR == 0
+def _isa_instrs(isa):
+    from exo.platforms import x86
+
+    if isa == "avx2":
+        return 8, x86.AVX2, x86.mm256_loadu_ps, x86.mm256_storeu_ps, x86.mm256_broadcast_ss, x86.mm256_fmadd_ps
+    return 16, x86.AVX512, x86.mm512_loadu_ps, x86.mm512_storeu_ps, x86.mm512_set1_ps, x86.mm512_fmadd_ps
+
+
+def schedule_ukernel(MR, NR, isa, a_rows=False):
+    """(reference, scheduled) micro-kernel: C held in MR x NR/VW vector registers
+    across the k loop; per k, NR/VW loads of B, one broadcast of A per row, and
+    MR * NR/VW FMAs, fully unrolled."""
+    VW, mem, load, store, bcast, fmadd = _isa_instrs(isa)
+    name = f"ukernel_{isa}_{MR}x{NR}" + ("_rows" if a_rows else "")
+    ref = reference_ukernel(MR, NR, name + "_ref", a_rows)
+    p = ref.rename(name)
+    p = p.reorder("j", "k")
+    p = p.reorder("i", "k")
+    p = p.split("j", VW, ["jo", "ji"], perfect=True)
+    p = p.stage_mem(f"C[0:{MR}, 0:{NR}]", "C_reg", "for k in _: _")
+    p = p.divide_dim("C_reg", 1, VW)
+    for copy in [p.find("C_reg[_] = _").parent(), p.find("C[_] = _").parent()]:
+        p = p.split(copy, VW, ["jo", "ji"], perfect=True)
+    p = p.simplify()
+    p = p.set_memory("C_reg", mem)
+    p = p.replace_all(load)
+    p = p.replace_all(store)
+    p = p.stage_mem(f"B[k, 0:{NR}]", "B_reg", "for i in _: _")
+    p = p.divide_dim("B_reg", 0, VW)
+    p = p.split(p.find("B_reg[_] = _").parent(), VW, ["jo", "ji"], perfect=True)
+    p = p.simplify()
+    p = p.set_memory("B_reg", mem)
+    p = p.replace_all(load)
+    p = p.bind_expr("A_reg", "A[i, k]" if a_rows else "A[k, i]")
+    p = p.expand_dim("A_reg", VW, "ji")
+    p = p.lift_alloc("A_reg", n_lifts=1)
+    p = p.fission_after("A_reg[_] = _", n_lifts=1)
+    p = p.set_memory("A_reg", mem)
+    p = p.replace_all(bcast)
+    p = p.replace_all(fmadd)
+    for nm in ["jo", "i0", "i"]:
+        for loop in p.find_loop(nm, many=True):
+            p = p.unroll(loop)
+    return ref, p.simplify()
+
+
+def tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows=False):
+    """C[0:t, 0:w] += A^T B for t <= MRt, w <= NRt with the MRt x NRt kernel:
+    straight into C when the tile is whole, else into a zeroed local tile whose
+    valid part is then added to C (the panels are zero-padded, so the kernel
+    reads only initialised data)."""
+    uk, fast = schedule_ukernel(MRt, NRt, isa, a_rows)
+    if a_rows:
+
+        @proc
+        def tile(t: size, w: size, k: size, A: [f32][MR, k] @ DRAM, B: [f32][k, NR] @ DRAM,
+                 C: [f32][t, w] @ DRAM):
+            assert t == MRt
+            assert w <= NRt
+            assert stride(A, 1) == 1
+            assert stride(B, 1) == 1
+            assert stride(C, 1) == 1
+            if w == NRt:
+                uk(k, A[0:MRt, :], B[:, 0:NRt], C[0:MRt, 0:NRt])
+            else:
+                Ct: f32[MRt, NRt] @ DRAM_STACK
+                for i in seq(0, MRt):
+                    for j in seq(0, NRt):
+                        Ct[i, j] = 0.0
+                uk(k, A[0:MRt, :], B[:, 0:NRt], Ct)
+                for i in seq(0, t):
+                    for j in seq(0, w):
+                        C[i, j] += Ct[i, j]
+
+    else:
+
+        @proc
+        def tile(t: size, w: size, k: size, A: [f32][k, MR] @ DRAM, B: [f32][k, NR] @ DRAM,
+                 C: [f32][t, w] @ DRAM):
+            assert t <= MRt
+            assert w <= NRt
+            assert stride(A, 1) == 1
+            assert stride(B, 1) == 1
+            assert stride(C, 1) == 1
+            if t == MRt and w == NRt:
+                uk(k, A[:, 0:MRt], B[:, 0:NRt], C[0:MRt, 0:NRt])
+            else:
+                Ct: f32[MRt, NRt] @ DRAM_STACK
+                for i in seq(0, MRt):
+                    for j in seq(0, NRt):
+                        Ct[i, j] = 0.0
+                uk(k, A[:, 0:MRt], B[:, 0:NRt], Ct)
+                for i in seq(0, t):
+                    for j in seq(0, w):
+                        C[i, j] += Ct[i, j]
+
+    tile = tile.rename(f"{pfx}_tile_{MRt}x{NRt}" + ("_rows" if a_rows else ""))
+    for _ in range(2):
+        tile = tile.call_eqv(fast, f"{uk.name()}(_)")
+    return tile, uk, fast
+
+
+def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M):
+    """SGEMM `name` and `name`_PAR: MR x NR micro-kernel of `isa`, blocks MC x KC
+    (packed A) and KC x NC (packed B). Edge tiles use MR/3, 2MR/3 or MR rows and
+    NR/2 or NR columns, whichever is the smallest that covers them. Problems
+    with M <= WIDE_M use B in place (no B packing); with N <= NR, A in place."""
+    assert MC % MR == 0 and NC % NR == 0 and MR % 3 == 0 and NR % 2 == 0
     MP, NP = MC // MR, NC // NR
+    M1, M2, N1 = MR // 3, 2 * MR // 3, NR // 2
     pfx = name.lower()
+    t11, uk, fast = tile_proc(pfx, MR, NR, M1, N1, isa)
+    t21 = tile_proc(pfx, MR, NR, M2, N1, isa)[0]
+    t31 = tile_proc(pfx, MR, NR, MR, N1, isa)[0]
+    t12 = tile_proc(pfx, MR, NR, M1, NR, isa)[0]
+    t22 = tile_proc(pfx, MR, NR, M2, NR, isa)[0]
+    t32, uk, fast = tile_proc(pfx, MR, NR, MR, NR, isa)
+    r1 = tile_proc(pfx, MR, NR, MR, N1, isa, a_rows=True)[0]
+    r2 = tile_proc(pfx, MR, NR, MR, NR, isa, a_rows=True)[0]
+
+    @proc
+    def edge(t: size, w: size, k: size, A: [f32][k, MR] @ DRAM, B: [f32][k, NR] @ DRAM,
+             C: [f32][t, w] @ DRAM):
+        # One tile of t x w (1 <= t <= MR, 1 <= w <= NR) by the smallest kernel covering it.
+        assert t <= MR
+        assert w <= NR
+        assert stride(A, 1) == 1
+        assert stride(B, 1) == 1
+        assert stride(C, 1) == 1
+        if w <= N1:
+            if t <= M1:
+                t11(t, w, k, A, B, C)
+            else:
+                if t <= M2:
+                    t21(t, w, k, A, B, C)
+                else:
+                    t31(t, w, k, A, B, C)
+        else:
+            if t <= M1:
+                t12(t, w, k, A, B, C)
+            else:
+                if t <= M2:
+                    t22(t, w, k, A, B, C)
+                else:
+                    t32(t, w, k, A, B, C)
+
+    edge = edge.rename(f"{pfx}_edge")
+
+    @proc
+    def row_tile(w: size, k: size, A: [f32][MR, k] @ DRAM, B: [f32][k, NR] @ DRAM, C: [f32][MR, w] @ DRAM):
+        # MR rows of A used in place, w <= NR columns.
+        assert w <= NR
+        assert stride(A, 1) == 1
+        assert stride(B, 1) == 1
+        assert stride(C, 1) == 1
+        if w <= N1:
+            r1(MR, w, k, A, B, C)
+        else:
+            r2(MR, w, k, A, B, C)
+
+    row_tile = row_tile.rename(f"{pfx}_row_tile")
 
     @proc
     def pack_a(m: size, k: size, A: [f32][m, k] @ DRAM, Ap: f32[MP, KC, MR] @ DRAM):
@@ -126,7 +297,7 @@ def make_sgemm(name, uk, uk_fast, MR, NR, MC, KC, NC):
     @proc
     def gebp(m: size, n: size, k: size, Ap: f32[MP, KC, MR] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
              C: [f32][m, n] @ DRAM):
-        # C[0:m, 0:n] += packed A block * packed B block, one micro-kernel per tile.
+        # C[0:m, 0:n] += packed A block * packed B block, tile by tile.
         assert m <= MC
         assert n <= NC
         assert k <= KC
@@ -136,65 +307,133 @@ def make_sgemm(name, uk, uk_fast, MR, NR, MC, KC, NC):
                 if ir * MR + MR <= m and jr * NR + NR <= n:
                     uk(k, Ap[ir, 0:k, :], Bp[jr, 0:k, :], C[ir * MR:ir * MR + MR, jr * NR:jr * NR + NR])
                 else:
-                    Ct: f32[MR, NR] @ DRAM_STACK
-                    for i in seq(0, MR):
-                        for j in seq(0, NR):
-                            Ct[i, j] = 0.0
-                    uk(k, Ap[ir, 0:k, :], Bp[jr, 0:k, :], Ct)
-                    for i in seq(0, MR):
-                        if ir * MR + i < m:
-                            for j in seq(0, NR):
-                                if jr * NR + j < n:
-                                    C[ir * MR + i, jr * NR + j] += Ct[i, j]
+                    if ir * MR + MR <= m:
+                        edge(MR, n - jr * NR, k, Ap[ir, 0:k, :], Bp[jr, 0:k, :],
+                             C[ir * MR:ir * MR + MR, jr * NR:n])
+                    else:
+                        if jr * NR + NR <= n:
+                            edge(m - ir * MR, NR, k, Ap[ir, 0:k, :], Bp[jr, 0:k, :],
+                                 C[ir * MR:m, jr * NR:jr * NR + NR])
+                        else:
+                            edge(m - ir * MR, n - jr * NR, k, Ap[ir, 0:k, :], Bp[jr, 0:k, :],
+                                 C[ir * MR:m, jr * NR:n])
 
-    gebp = gebp.rename(f"{pfx}_gebp")
-    for _ in range(2):  # the full tile and the edge tile
-        gebp = gebp.call_eqv(uk_fast, f"{uk.name()}(_)")
+    gebp = gebp.rename(f"{pfx}_gebp").call_eqv(fast, f"{uk.name()}(_)")
 
     @proc
-    def block_nk(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
-                 C: [f32][M, n] @ DRAM):
+    def wide(m: size, n: size, k: size, Ap: f32[MP, KC, MR] @ DRAM, B: [f32][k, n] @ DRAM,
+             Bp: f32[NP, KC, NR] @ DRAM, C: [f32][m, n] @ DRAM):
+        # Few rows: B's whole panels are used in place, only its last partial panel is packed.
+        assert m <= MC
         assert n <= NC
         assert k <= KC
-        assert stride(A, 1) == 1
         assert stride(B, 1) == 1
         assert stride(C, 1) == 1
-        Bp: f32[NP, KC, NR] @ DRAM_TLS
-        pack_b(k, n, B, Bp)
-        Ap: f32[MP, KC, MR] @ DRAM_TLS
-        for ic in seq(0, (M + MC - 1) / MC):
-            if ic * MC + MC <= M:
-                pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
-                gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
-            else:
-                pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
-                gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+        for jr in seq(0, n / NR):
+            for ir in seq(0, (m + MR - 1) / MR):
+                if ir * MR + MR <= m:
+                    uk(k, Ap[ir, 0:k, :], B[:, jr * NR:jr * NR + NR],
+                       C[ir * MR:ir * MR + MR, jr * NR:jr * NR + NR])
+                else:
+                    edge(m - ir * MR, NR, k, Ap[ir, 0:k, :], B[:, jr * NR:jr * NR + NR],
+                         C[ir * MR:m, jr * NR:jr * NR + NR])
+        if n % NR > 0:
+            pack_b(k, n % NR, B[:, n - n % NR:n], Bp)
+            for ir in seq(0, (m + MR - 1) / MR):
+                if ir * MR + MR <= m:
+                    edge(MR, n % NR, k, Ap[ir, 0:k, :], Bp[0, 0:k, :], C[ir * MR:ir * MR + MR, n - n % NR:n])
+                else:
+                    edge(m - ir * MR, n % NR, k, Ap[ir, 0:k, :], Bp[0, 0:k, :], C[ir * MR:m, n - n % NR:n])
 
-    block_nk = block_nk.rename(f"{pfx}_block_nk")
+    wide = wide.rename(f"{pfx}_wide").call_eqv(fast, f"{uk.name()}(_)")
 
     @proc
-    def block_nk_par(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
-                     C: [f32][M, n] @ DRAM):
-        # The packed B block is shared; each thread packs its own A blocks.
-        assert n <= NC
+    def narrow(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Ap: f32[MP, KC, MR] @ DRAM,
+               Bp: f32[NP, KC, NR] @ DRAM, C: [f32][M, n] @ DRAM):
+        # One panel of columns: A's whole row tiles are used in place, only its last
+        # partial tile is packed.
+        assert n <= NR
         assert k <= KC
         assert stride(A, 1) == 1
-        assert stride(B, 1) == 1
         assert stride(C, 1) == 1
-        Bp: f32[NP, KC, NR] @ DRAM_SHARED
-        pack_b(k, n, B, Bp)
-        for ic in par(0, (M + MC - 1) / MC):
+        for ir in seq(0, M / MR):
+            row_tile(n, k, A[ir * MR:ir * MR + MR, :], Bp[0, 0:k, :], C[ir * MR:ir * MR + MR, :])
+        if M % MR > 0:
+            pack_a(M % MR, k, A[M - M % MR:M, :], Ap)
+            edge(M % MR, n, k, Ap[0, 0:k, :], Bp[0, 0:k, :], C[M - M % MR:M, :])
+
+    narrow = narrow.rename(f"{pfx}_narrow")
+
+    def make_block(par):
+        # One KC slice of one NC column block: C[:, n] += A[:, k] * B[k, n].
+        _ = (MP, NP, MC, KC, NC, MR, WIDE_M, pack_a, pack_b, gebp, wide, narrow)  # @proc free names
+        if par:
+
+            @proc
+            def packed(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
+                       C: [f32][M, n] @ DRAM):
+                # MC row blocks in parallel, each thread packing its own A blocks.
+                assert n <= NC
+                assert k <= KC
+                assert stride(A, 1) == 1
+                assert stride(C, 1) == 1
+                for ic in par(0, (M + MC - 1) / MC):
+                    Ap: f32[MP, KC, MR] @ DRAM_TLS
+                    if ic * MC + MC <= M:
+                        pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
+                        gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
+                    else:
+                        pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
+                        gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+
+        else:
+
+            @proc
+            def packed(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
+                       C: [f32][M, n] @ DRAM):
+                assert n <= NC
+                assert k <= KC
+                assert stride(A, 1) == 1
+                assert stride(C, 1) == 1
+                Ap: f32[MP, KC, MR] @ DRAM_TLS
+                for ic in seq(0, (M + MC - 1) / MC):
+                    if ic * MC + MC <= M:
+                        pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
+                        gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
+                    else:
+                        pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
+                        gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+
+        sfx = "_par" if par else ""
+        packed = packed.rename(f"{pfx}{sfx}_packed")
+        # Shared by the threads of SGEMM_PAR: packed by one, read by all.
+        BMem = DRAM_SHARED if par else DRAM_TLS
+
+        @proc
+        def block(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
+                  C: [f32][M, n] @ DRAM):
+            assert n <= NC
+            assert k <= KC
+            assert stride(A, 1) == 1
+            assert stride(B, 1) == 1
+            assert stride(C, 1) == 1
+            Bp: f32[NP, KC, NR] @ BMem
             Ap: f32[MP, KC, MR] @ DRAM_TLS
-            if ic * MC + MC <= M:
-                pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
-                gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
+            if n <= NR:
+                pack_b(k, n, B, Bp)
+                narrow(M, n, k, A, Ap, Bp, C)
             else:
-                pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
-                gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+                if M <= WIDE_M:
+                    pack_a(M, k, A, Ap)
+                    wide(M, n, k, Ap, B, Bp, C)
+                else:
+                    pack_b(k, n, B, Bp)
+                    packed(M, n, k, A, Bp, C)
 
-    block_nk_par = block_nk_par.rename(f"{pfx}_block_nk_par")
+        return block.rename(f"{pfx}{sfx}_block")
 
     def driver(block, sfx):
+        _ = (KC, NC, pfx)  # @proc free names
         @proc
         def block_n(M: size, n: size, K: size, A: [f32][M, K] @ DRAM, B: [f32][K, n] @ DRAM,
                     C: [f32][M, n] @ DRAM):
@@ -221,50 +460,8 @@ def make_sgemm(name, uk, uk_fast, MR, NR, MC, KC, NC):
 
         return sgemm
 
-    return {name: driver(block_nk, "").rename(name),
-            name + "_PAR": driver(block_nk_par, "_par").rename(name + "_PAR")}
-
-
-
-def _local_ukernel(MR, NR, isa):
-    from exo.platforms.x86 import (AVX2, AVX512, mm256_broadcast_ss, mm256_fmadd_ps, mm256_loadu_ps,
-                                   mm256_storeu_ps, mm512_fmadd_ps, mm512_loadu_ps, mm512_set1_ps,
-                                   mm512_storeu_ps)
-    if isa == "avx2":
-        VW, mem, load, store, bcast, fmadd = 8, AVX2, mm256_loadu_ps, mm256_storeu_ps, mm256_broadcast_ss, mm256_fmadd_ps
-    else:
-        VW, mem, load, store, bcast, fmadd = 16, AVX512, mm512_loadu_ps, mm512_storeu_ps, mm512_set1_ps, mm512_fmadd_ps
-    name = f"ukernel_{isa}_{MR}x{NR}"
-    ref = reference_ukernel(MR, NR, name + "_ref")
-    p = ref.rename(name)
-    p = p.reorder("j", "k")
-    p = p.reorder("i", "k")
-    p = p.split("j", VW, ["jo", "ji"], perfect=True)
-    p = p.stage_mem(f"C[0:{MR}, 0:{NR}]", "C_reg", "for k in _: _")
-    p = p.divide_dim("C_reg", 1, VW)
-    for copy in [p.find("C_reg[_] = _").parent(), p.find("C[_] = _").parent()]:
-        p = p.split(copy, VW, ["jo", "ji"], perfect=True)
-    p = p.simplify()
-    p = p.set_memory("C_reg", mem)
-    p = p.replace_all(load)
-    p = p.replace_all(store)
-    p = p.stage_mem(f"B[k, 0:{NR}]", "B_reg", "for i in _: _")
-    p = p.divide_dim("B_reg", 0, VW)
-    p = p.split(p.find("B_reg[_] = _").parent(), VW, ["jo", "ji"], perfect=True)
-    p = p.simplify()
-    p = p.set_memory("B_reg", mem)
-    p = p.replace_all(load)
-    p = p.bind_expr("A_reg", "A[k, i]")
-    p = p.expand_dim("A_reg", VW, "ji")
-    p = p.lift_alloc("A_reg", n_lifts=1)
-    p = p.fission_after("A_reg[_] = _", n_lifts=1)
-    p = p.set_memory("A_reg", mem)
-    p = p.replace_all(bcast)
-    p = p.replace_all(fmadd)
-    for nm in ["jo", "i0", "i"]:
-        for loop in p.find_loop(nm, many=True):
-            p = p.unroll(loop)
-    return ref, p.simplify()
+    return {name: driver(make_block(False), "").rename(name),
+            name + "_PAR": driver(make_block(True), "_par").rename(name + "_PAR")}
 
 
 def _generation_isa():
@@ -281,8 +478,8 @@ def _generation_isa():
     return "avx512" if "avx512f" in flags.split() else "avx2"
 
 
-_AVX512 = make_sgemm("SGEMM_AVX512", *_local_ukernel(12, 32, "avx512"), 12, 32, 96, 256, 1024)
-_AVX2 = make_sgemm("SGEMM_AVX2", *_local_ukernel(6, 16, "avx2"), 6, 16, 96, 256, 1024)
+_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 96, 256, 1024, 48)
+_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 96, 256, 1024, 24)
 
 SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
 SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
