@@ -112,16 +112,14 @@ def schedule_ukernel(MR, NR, isa, a_rows=False):
     p = p.divide_dim("C_reg", 1, VW)
     for copy in [p.find("C_reg[_] = _").parent(), p.find("C[_] = _").parent()]:
         p = p.split(copy, VW, ["jo", "ji"], perfect=True)
-    p = p.simplify()
-    p = p.set_memory("C_reg", mem)
-    p = p.replace_all(load)
-    p = p.replace_all(store)
     p = p.stage_mem(f"B[k, 0:{NR}]", "B_reg", "for i in _: _")
     p = p.divide_dim("B_reg", 0, VW)
     p = p.split(p.find("B_reg[_] = _").parent(), VW, ["jo", "ji"], perfect=True)
     p = p.simplify()
+    p = p.set_memory("C_reg", mem)
     p = p.set_memory("B_reg", mem)
     p = p.replace_all(load)
+    p = p.replace_all(store)
     p = p.bind_expr("A_reg", "A[i, k]" if a_rows else "A[k, i]")
     p = p.expand_dim("A_reg", VW, "ji")
     p = p.lift_alloc("A_reg", n_lifts=1)
@@ -191,23 +189,28 @@ def tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows=False):
     return tile, uk, fast
 
 
-def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M):
+def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
     """SGEMM `name` and `name`_PAR: MR x NR micro-kernel of `isa`, blocks MC x KC
-    (packed A) and KC x NC (packed B). Edge tiles use MR/3, 2MR/3 or MR rows and
-    NR/2 or NR columns, whichever is the smallest that covers them. Problems
-    with M <= WIDE_M use B in place (no B packing); with N <= NR, A in place."""
-    assert MC % MR == 0 and NC % NR == 0 and MR % 3 == 0 and NR % 2 == 0
+    (packed A) and KC x NC (packed B). An edge tile of t x w runs the kernel of
+    ROWS[r] x COLS[c] rows and columns, the smallest that covers it (ROWS: three
+    row counts up to MR, COLS: two column counts up to NR). Problems with
+    M <= WIDE_M use B in place (no B packing); with N <= NR, A in place."""
+    assert MC % MR == 0 and NC % NR == 0 and ROWS[2] == MR and COLS[1] == NR
     MP, NP = MC // MR, NC // NR
-    M1, M2, N1 = MR // 3, 2 * MR // 3, NR // 2
+    (M1, M2, _), (N1, _) = ROWS, COLS
     pfx = name.lower()
-    t11, uk, fast = tile_proc(pfx, MR, NR, M1, N1, isa)
-    t21 = tile_proc(pfx, MR, NR, M2, N1, isa)[0]
-    t31 = tile_proc(pfx, MR, NR, MR, N1, isa)[0]
-    t12 = tile_proc(pfx, MR, NR, M1, NR, isa)[0]
-    t22 = tile_proc(pfx, MR, NR, M2, NR, isa)[0]
-    t32, uk, fast = tile_proc(pfx, MR, NR, MR, NR, isa)
-    r1 = tile_proc(pfx, MR, NR, MR, N1, isa, a_rows=True)[0]
-    r2 = tile_proc(pfx, MR, NR, MR, NR, isa, a_rows=True)[0]
+    tiles = {}
+
+    def tile(MRt, NRt, a_rows=False):
+        key = (MRt, NRt, a_rows)
+        if key not in tiles:
+            tiles[key] = tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows)
+        return tiles[key][0]
+
+    t11, t21, t31 = (tile(r, N1) for r in ROWS)
+    t12, t22, t32 = (tile(r, NR) for r in ROWS)
+    r1, r2 = tile(MR, N1, True), tile(MR, NR, True)
+    _, uk, fast = tiles[(MR, NR, False)]
 
     @proc
     def edge(t: size, w: size, k: size, A: [f32][k, MR] @ DRAM, B: [f32][k, NR] @ DRAM,
@@ -478,8 +481,8 @@ def _generation_isa():
     return "avx512" if "avx512f" in flags.split() else "avx2"
 
 
-_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 96, 256, 1024, 48)
-_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 96, 256, 1024, 24)
+_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 96, 256, 1024, 48, (4, 8, 12), (16, 32))
+_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 96, 256, 1024, 24, (6, 6, 6), (8, 16))
 
 SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
 SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
