@@ -305,8 +305,8 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
         assert n <= NC
         assert k <= KC
         assert stride(C, 1) == 1
-        for jr in seq(0, (n + NR - 1) / NR):
-            for ir in seq(0, (m + MR - 1) / MR):
+        for ir in seq(0, (m + MR - 1) / MR):
+            for jr in seq(0, (n + NR - 1) / NR):
                 if ir * MR + MR <= m and jr * NR + NR <= n:
                     uk(k, Ap[ir, 0:k, :], Bp[jr, 0:k, :], C[ir * MR:ir * MR + MR, jr * NR:jr * NR + NR])
                 else:
@@ -481,8 +481,10 @@ def _generation_isa():
     return "avx512" if "avx512f" in flags.split() else "avx2"
 
 
-_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 96, 256, 1024, 48, (4, 8, 12), (16, 32))
-_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 96, 256, 1024, 24, (6, 6, 6), (8, 16))
+# Blocks: KC x NR of B (32 KB) stays in L1 during a micro-kernel, the MC x KC
+# A block (144 KB) and KC x NC B block (512 KB) together in the 1 MB L2.
+_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 144, 256, 512, 48, (4, 8, 12), (16, 32))
+_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 144, 256, 512, 24, (6, 6, 6), (8, 16))
 
 SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
 SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
