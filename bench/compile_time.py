@@ -1,21 +1,28 @@
 """Compile-time benchmark: how long going from Exo source to C takes.
 
-usage: /usr/bin/python3 bench/compile_time.py [APP.py ...]
+usage: PYTHONPATH=build/python /usr/bin/python3 bench/compile_time.py [--runs N] [APP.py ...]
        (default: apps/x86/sgemm/ukernels.py and apps/x86/sgemm/sgemm.py)
 
 For each app, inside this process: the time spent in each scheduling primitive
-(every Procedure method call, counted per name), the rest of running the
-app's source (parsing and checking @proc/@instr definitions, Python itself),
-and generating C for the procs it exports; the analysis's query counts (all
-queries, Z3 calls, cache hits). Then, as a whole process, `exocc` on the app.
+(every Procedure method call, counted per name, and per proc being scheduled:
+the name of the proc a primitive returns, e.g. all the steps that build
+`ukernel_avx2_6x16`), the rest of running the app's source (parsing and
+checking @proc/@instr definitions, Python itself), and generating C for the
+procs it exports; the analysis's query counts (all queries, Z3 calls, cache
+hits). Then, as a whole process, `exocc` on the app (the `exocc` on PATH, else
+`python -m exo.main`; EXOCC overrides). With --runs N, each app is measured in
+N fresh processes and every row reports its minimum (the machine may be shared).
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
 import inspect
+import json
 import os
 import runpy
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,6 +45,7 @@ NOT_PRIMITIVES = {
 }
 
 timings = defaultdict(lambda: [0, 0.0])  # name -> [calls, seconds]
+by_proc = defaultdict(lambda: [0, 0.0])  # scheduled proc's name -> [calls, seconds]
 _depth = [0]
 
 
@@ -47,14 +55,19 @@ def _timed(name, fn):
         # Only the outermost call counts (repeat() calls other primitives).
         _depth[0] += 1
         t0 = time.perf_counter()
+        result = None
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            return result
         finally:
             dt = time.perf_counter() - t0
             _depth[0] -= 1
             if _depth[0] == 0:
                 timings[name][0] += 1
                 timings[name][1] += dt
+                target = result if isinstance(result, Procedure) else args[0]
+                by_proc[target.name()][0] += 1
+                by_proc[target.name()][1] += dt
 
     return wrapper
 
@@ -73,8 +86,26 @@ def exported_procs(namespace):
     return [namespace[n] for n in names if isinstance(namespace.get(n), Procedure)]
 
 
-def bench_app(app: Path):
+def exocc_command():
+    if "EXOCC" in os.environ:
+        return [os.environ["EXOCC"]]
+    if shutil.which("exocc"):
+        return ["exocc"]
+    return [sys.executable, "-m", "exo.main"]
+
+
+def exocc_env():
+    # The child imports the same exo package as this process.
+    env = dict(os.environ)
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(exo.__file__)))
+    env["PYTHONPATH"] = os.pathsep.join([package_root] + sys.path[1:])
+    return env
+
+
+def measure(app: Path):
+    """One in-process run of `app`: [(row label, calls or None, ms)], query counts."""
     timings.clear()
+    by_proc.clear()
     before = _core.solver_stats()
     t0 = time.perf_counter()
     namespace = runpy.run_path(str(app), run_name="exo_app")
@@ -87,34 +118,88 @@ def bench_app(app: Path):
     t_sched = sum(s for _, s in timings.values())
     n_prims = sum(c for c, _ in timings.values())
 
-    print(f"\n== {app.relative_to(REPO)} ==")
-    print(f"{'phase':<40} {'calls':>6} {'ms':>9}")
-    print(f"{'define procs (parse, check) + Python':<40} {'':>6} {1e3 * (t_run - t_sched):9.2f}")
-    print(f"{'scheduling primitives':<40} {n_prims:6d} {1e3 * t_sched:9.2f}")
+    rows = [("define procs (parse, check) + Python", None, 1e3 * (t_run - t_sched)),
+            ("scheduling primitives", n_prims, 1e3 * t_sched)]
     for name, (calls, secs) in sorted(timings.items(), key=lambda kv: -kv[1][1]):
-        print(f"{'  ' + name:<40} {calls:6d} {1e3 * secs:9.2f}")
-    print(f"{'generate C':<40} {'':>6} {1e3 * t_codegen:9.2f}")
-    q = {k: after[k] - before[k] for k in after}
-    print(f"analysis queries: {q['queries']}, sent to Z3: {q['solver_calls']}, cache hits: {q['cache_hits']}")
+        rows.append(("  " + name, calls, 1e3 * secs))
+    rows.append(("scheduling primitives by proc scheduled:", None, None))
+    for name, (calls, secs) in sorted(by_proc.items(), key=lambda kv: -kv[1][1]):
+        rows.append(("  " + name, calls, 1e3 * secs))
+    rows.append(("generate C", None, 1e3 * t_codegen))
+    return rows, {k: after[k] - before[k] for k in after}
 
-    exocc = os.environ.get("EXOCC", "exocc")
+
+def time_exocc(app: Path):
     with tempfile.TemporaryDirectory() as out:
-        t2 = time.perf_counter()
-        r = subprocess.run([exocc, "-o", out, "--stem", app.stem, str(app)], capture_output=True, text=True)
-        t_exocc = time.perf_counter() - t2
-    status = "" if r.returncode == 0 else f"  (failed: {r.stderr.strip().splitlines()[-1:]})"
-    print(f"exocc {app.name}, whole process: {1e3 * t_exocc:.0f} ms{status}")
-    return t_sched, t_exocc
+        t0 = time.perf_counter()
+        r = subprocess.run(exocc_command() + ["-o", out, "--stem", app.stem, str(app)],
+                           capture_output=True, text=True, env=exocc_env())
+        ms = 1e3 * (time.perf_counter() - t0)
+    return ms, "" if r.returncode == 0 else f"  (failed: {r.stderr.strip().splitlines()[-1:]})"
+
+
+def repeated(app: Path, runs: int):
+    """`runs` fresh processes (cold caches each time): the minimum of each row,
+    the least disturbed by other load on the machine."""
+    results = []
+    for _ in range(runs):
+        r = subprocess.run([sys.executable, __file__, "--json", str(app)], capture_output=True,
+                           text=True, env=exocc_env(), check=True)
+        results.append(json.loads(r.stdout))
+    # Rows are matched by label within their section (their order follows the times).
+    def keyed(res):
+        section, out = 0, {}
+        for label, calls, ms in res["rows"]:
+            section += ms is None
+            out[(section, label)] = ms
+        return out
+
+    runs_by_key = [keyed(res) for res in results]
+    rows, section = [], 0
+    for label, calls, ms in results[0]["rows"]:
+        section += ms is None
+        values = [r[(section, label)] for r in runs_by_key if r.get((section, label)) is not None]
+        rows.append((label, calls, None if ms is None else min(values)))
+    exocc_ms = min(time_exocc(app)[0] for _ in range(runs))
+    return rows, results[0]["queries"], exocc_ms, ""
+
+
+def bench_app(app: Path, runs: int):
+    if runs > 1:
+        rows, q, exocc_ms, status = repeated(app, runs)
+        note = f" (minimum of {runs} processes)"
+    else:
+        rows, q = measure(app)
+        exocc_ms, status = time_exocc(app)
+        note = ""
+    print(f"\n== {app.relative_to(REPO)} =={note}")
+    print(f"{'phase':<40} {'calls':>6} {'ms':>9}")
+    for label, calls, ms in rows:
+        if ms is None:
+            print(label)
+        else:
+            print(f"{label:<40} {'' if calls is None else calls:>6} {ms:9.2f}")
+    print(f"analysis queries: {q['queries']}, sent to Z3: {q['solver_calls']}, cache hits: {q['cache_hits']}")
+    print(f"exocc {app.name}, whole process: {exocc_ms:.0f} ms{status}")
 
 
 def main(argv):
-    apps = [Path(a).resolve() for a in argv] or [a for a in DEFAULT_APPS if a.exists()]
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("apps", nargs="*")
+    ap.add_argument("--runs", type=int, default=1, help="fresh processes per app; report the minimum")
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # one run, for --runs
+    args = ap.parse_args(argv)
+    apps = [Path(a).resolve() for a in args.apps] or [a for a in DEFAULT_APPS if a.exists()]
     if not apps:
         print("no apps to benchmark")
         return 1
     instrument()
+    if args.json:
+        rows, q = measure(apps[0])
+        print(json.dumps({"rows": rows, "queries": q}))
+        return 0
     for app in apps:
-        bench_app(app)
+        bench_app(app, args.runs)
     return 0
 
 

@@ -2,7 +2,10 @@
 // after it. Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward,
 // once per lifted level.
 #include <algorithm>
+#include <set>
+#include <tuple>
 
+#include "exo/ir_mutator.h"
 #include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
@@ -37,6 +40,42 @@ Forward forward_fission(const StmtPath& sp, int g) {
     r.path[d + 1].index -= g;
     return r;
   };
+}
+
+// When the part before the split point ignores the loop iterator and is
+// idempotent (it reads nothing it writes and reduces into nothing declared
+// outside it), every copy of it computes the same values: running it n times
+// up front equals interleaving it with the part after, provided the part after
+// writes nothing the part before reads or writes. This is how a broadcast
+// shared by the iterations of a loop is hoisted out of it.
+bool invariant_idempotent_prefix(const ForNode& f, const Block& before,
+                                 const std::vector<Access>& first,
+                                 const std::vector<Access>& second) {
+  bool uses_iter = false;
+  for_each_expr(before, [&](const Expr& e) {
+    if (auto* r = e.as<ReadNode>(); r && r->name == f.iter) uses_iter = true;
+  });
+  if (uses_iter) return false;
+  std::set<Sym> private_bufs;
+  for_each_stmt(before, [&](const Stmt& s) {
+    if (auto* a = s.as<AllocNode>()) private_bufs.insert(a->name);
+  });
+  // Locations by storage: a buffer, or a config field.
+  using Key = std::tuple<const Config*, std::string, Sym>;
+  auto key = [](const Access& a) {
+    return a.is_config() ? Key{a.config.get(), a.field, Sym()} : Key{nullptr, "", a.buffer};
+  };
+  std::set<Key> read, written;
+  for (auto& a : first) {
+    if (!a.is_config() && private_bufs.count(a.buffer)) continue;
+    if (a.kind == EffectKind::Reduce) return false;
+    (a.kind == EffectKind::Read ? read : written).insert(key(a));
+  }
+  for (auto& k : read)
+    if (written.count(k)) return false;
+  for (auto& a : second)
+    if (a.kind != EffectKind::Read && (read.count(key(a)) || written.count(key(a)))) return false;
+  return true;
 }
 
 std::string scope_name(const Stmt& s) {
@@ -103,7 +142,8 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       size_t depth = rewrite_detail::loop_depth(q, scope.path);
       auto first = rewrite_detail::accesses_of(q, before);
       auto second = rewrite_detail::accesses_of(q, after_part);
-      if (auto cf = rewrite_detail::later_iteration_conflict(q, first, second, depth))
+      auto cf = rewrite_detail::later_iteration_conflict(q, first, second, depth);
+      if (cf && !invariant_idempotent_prefix(*f, before, first, second))
         scheduling_error(prim, q, scope,
                          "cannot fission loop '" + f->iter.name() + "': the " +
                              rewrite_detail::access_text(cf->earlier) +

@@ -77,6 +77,36 @@ def gemv(n: size, m: size, y: f32[n] @ DRAM, A: f32[n, m] @ DRAM, x: f32[m] @ DR
             y[i] += A[i, j] * x[j]
 
 @proc
+def hoist(n: size, m: size, a: f32[n] @ DRAM, y: f32[n, m] @ DRAM):
+    for i in seq(0, n):
+        t: f32[4] @ DRAM
+        for j in seq(0, m):
+            for l in seq(0, 4):
+                t[l] = a[i] * 2.0
+            y[i, j] += t[1] * t[3]
+    for i in seq(0, n):
+        t2: f32[4] @ DRAM
+        for j in seq(0, m):
+            for l in seq(0, 4):
+                t2[l] = a[i] * 2.0
+            a[i] += t2[1]
+    for i in seq(0, n):
+        t3: f32[4] @ DRAM
+        for j in seq(0, m):
+            for l in seq(0, 4):
+                t3[l] = a[i] * 2.0
+            y[i, j] += t3[1]
+            t3[1] = 0.0
+    for i in seq(0, n):
+        t4: f32[4] @ DRAM
+        for l in seq(0, 4):
+            t4[l] = 0.0
+        for j in seq(0, m):
+            for l in seq(0, 4):
+                t4[l] += a[i]
+            y[i, j] += t4[1]
+
+@proc
 def branch(n: size, x: f32[n] @ DRAM):
     for i in seq(0, n):
         if i > 2:
@@ -172,6 +202,23 @@ TEST(Fission, GuardsFromSplit) {
   for (long long n : {3, 8, 9})
     test::expect_same_results(g, r.proc, {{"n", n}, {"m", 3}},
                               "fission_guard_" + std::to_string(n));
+}
+
+TEST(Fission, LoopInvariantIdempotentPrefix) {
+  // A broadcast into t shared by the iterations of j: t[l] is rewritten with the
+  // same value each time, so it can run once before the loop that reads it.
+  Proc p = mod().proc("hoist");
+  Rewrite r = fission_after(p, "t[_] = _", 2);
+  EXPECT_EQ(match_pattern(r.proc, "for j in _: _").size(), 5u) << print_proc(r.proc);
+  for (long long m : {1, 3})
+    test::expect_same_results(p, r.proc, {{"n", 3}, {"m", m}},
+                              "fission_hoist_" + std::to_string(m));
+  // Refused when the part after writes what the part before reads (a) or
+  // writes (t3), or when the part before is not idempotent (it reduces into t4).
+  for (const char* stmt : {"t2[_] = _", "t3[_] = _", "t4[_] += _"}) {
+    std::string m = sched_error([&] { fission_after(p, stmt, 2); });
+    EXPECT_NE(m.find("cannot fission loop 'j'"), std::string::npos) << stmt << "\n" << m;
+  }
 }
 
 TEST(Fission, ElseBranchAndEmptySides) {

@@ -1,17 +1,41 @@
 """Register-blocked SGEMM micro-kernels, scheduled from a plain triple loop.
 
-    C[0:MR, 0:NR] += A_packed[0:K, 0:MR]^T * B_packed[0:K, 0:NR]
+    C[0:MR, 0:NR] += A[0:K, 0:MR]^T * B[0:K, 0:NR]
 
 `A` holds MR rows of A column by column (k-major), `B` holds NR columns of B
 row by row: the layout the SGEMM driver packs them into. C is kept in MR x
 NR/VW vector registers for the whole k loop; each step loads NR/VW vectors
 of B, broadcasts one element of A per row, and does MR * NR/VW FMAs.
 
-Two shapes: AVX2 (6 x 16: 12 accumulators of the 16 ymm registers) and
-AVX-512 (12 x 32: 24 accumulators of the 32 zmm registers).
+Interface (for the SGEMM driver):
+
+    reference_ukernel(MR, NR, name) -> Procedure
+        The unscheduled kernel, with this signature (kept stable):
+            name(K: size, A: [f32][K, MR] @ DRAM, B: [f32][K, NR] @ DRAM,
+                 C: [f32][MR, NR] @ DRAM)
+        and `stride(X, 1) == 1` asserted for A, B and C.
+
+    make_ukernel(MR, NR, isa) -> (ref_proc, scheduled_proc)
+        isa is "avx2" (VW = 8) or "avx512" (VW = 16); NR a multiple of VW and
+        1 <= MR <= 12 (smaller MR for the edge kernels of M tails). ref_proc is
+        reference_ukernel(MR, NR, "ukernel_<isa>_<MR>x<NR>_ref"); scheduled_proc,
+        "ukernel_<isa>_<MR>x<NR>", is scheduled from it, so in a driver that calls
+        ref_proc, `p.call_eqv(scheduled_proc, "ukernel_<isa>_<MR>x<NR>_ref(_)")`
+        swaps in the fast version. Results are cached per (MR, NR, isa).
+
+    ukernel_avx2_ref, ukernel_avx2        the 6 x 16 AVX2 kernel (12 of the 16
+                                          ymm registers hold C)
+    ukernel_avx512_ref, ukernel_avx512    the 12 x 32 AVX-512 kernel (24 of the
+                                          32 zmm registers hold C)
+
+Register budget: MR * NR/VW accumulators + NR/VW B vectors + 1 broadcast must fit
+the 16 (AVX2) or 32 (AVX-512) vector registers for the kernel to run at peak;
+larger shapes are still correct, only slower.
 """
 
 from __future__ import annotations
+
+import functools
 
 from exo import DRAM, proc
 from exo.platforms.x86 import (
@@ -26,6 +50,15 @@ from exo.platforms.x86 import (
     mm512_set1_ps,
     mm512_storeu_ps,
 )
+
+# isa -> vector width, register memory, and the instructions the schedule uses.
+ISAS = {
+    "avx2": dict(VW=8, mem=AVX2, load=mm256_loadu_ps, store=mm256_storeu_ps,
+                 bcast=mm256_broadcast_ss, fmadd=mm256_fmadd_ps),
+    "avx512": dict(VW=16, mem=AVX512, load=mm512_loadu_ps, store=mm512_storeu_ps,
+                   bcast=mm512_set1_ps, fmadd=mm512_fmadd_ps),
+}
+MAX_MR = 12
 
 
 def reference_ukernel(MR, NR, name):
@@ -51,53 +84,69 @@ def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd):
     p = p.reorder("i", "k")
     p = p.split("j", VW, ["jo", "ji"], perfect=True)
 
-    # C: staged into registers around the k loop, one vector per (i, jo).
-    p = p.stage_mem("C[0:%d, 0:%d]" % (MR, NR), "C_reg", "for k in _: _")
+    # C: loaded into MR x NR/VW vector registers before the k loop, stored after.
+    p = p.stage_mem(f"C[0:{MR}, 0:{NR}]", "C_reg", "for k in _: _")
     p = p.divide_dim("C_reg", 1, VW)
-    for _ in range(2):  # the copy-in and copy-out loops
-        p = p.split("i1", VW, ["i2", "i3"], perfect=True)
+    for copy in [p.find("C_reg[_] = _").parent(), p.find("C[_] = _").parent()]:
+        p = p.split(copy, VW, ["jo", "ji"], perfect=True)
     p = p.simplify()
     p = p.set_memory("C_reg", mem)
     p = p.replace_all(load)
     p = p.replace_all(store)
 
-    # B: one row of NR loaded per k.
-    p = p.stage_mem("B[k, 0:%d]" % NR, "B_reg", "for i in _: _")
-    p = p.split("i0", VW, ["io", "ii"], perfect=True)
+    # B: one row of NR loaded into NR/VW vectors per k.
+    p = p.stage_mem(f"B[k, 0:{NR}]", "B_reg", "for i in _: _")
     p = p.divide_dim("B_reg", 0, VW)
+    p = p.split(p.find("B_reg[_] = _").parent(), VW, ["jo", "ji"], perfect=True)
     p = p.simplify()
     p = p.set_memory("B_reg", mem)
     p = p.replace_all(load)
 
-    # A: one element per row, broadcast to a vector.
+    # A: one element per row and k, broadcast once to a vector shared by the jo loop.
     p = p.bind_expr("A_reg", "A[k, i]")
     p = p.expand_dim("A_reg", VW, "ji")
     p = p.lift_alloc("A_reg", n_lifts=2)
     p = p.fission_after("A_reg[_] = _", n_lifts=2)
-    p = p.remove_loop("jo")
+    p = p.remove_loop(p.find("A_reg[_] = _").parent().parent())
     p = p.set_memory("A_reg", mem)
     p = p.replace_all(bcast)
-
     p = p.replace_all(fmadd)
-    # Fully unrolled tile: every register access has constant indices.
-    for loop in ["jo", "i", "io", "i2", "i2", "i0", "i0"]:
-        p = p.unroll(loop)
+
+    # Fully unrolled tile, innermost loops first: only the k loop is left.
+    for name in ["jo", "i0", "i"]:
+        for loop in p.find_loop(name, many=True):
+            p = p.unroll(loop)
     return p.simplify()
 
 
-ukernel_avx2_ref = reference_ukernel(6, 16, "ukernel_avx2_6x16_ref")
-ukernel_avx2 = schedule_ukernel(
-    ukernel_avx2_ref.rename("ukernel_avx2_6x16"), 6, 16, 8, AVX2,
-    mm256_loadu_ps, mm256_storeu_ps, mm256_broadcast_ss, mm256_fmadd_ps,
-)
+@functools.lru_cache(maxsize=None)
+def make_ukernel(MR, NR, isa):
+    """(reference proc, scheduled proc) for an MR x NR tile with `isa`."""
+    if isa not in ISAS:
+        raise ValueError(f"isa must be one of {sorted(ISAS)}, not {isa!r}")
+    cfg = ISAS[isa]
+    VW = cfg["VW"]
+    if not (isinstance(NR, int) and NR > 0 and NR % VW == 0):
+        raise ValueError(f"NR must be a positive multiple of {VW} for {isa}, not {NR!r}")
+    if not (isinstance(MR, int) and 1 <= MR <= MAX_MR):
+        raise ValueError(f"MR must be in 1..{MAX_MR}, not {MR!r}")
+    name = f"ukernel_{isa}_{MR}x{NR}"
+    ref = reference_ukernel(MR, NR, name + "_ref")
+    sched = schedule_ukernel(ref.rename(name), MR, NR, **cfg)
+    return ref, sched
 
-ukernel_avx512_ref = reference_ukernel(12, 32, "ukernel_avx512_12x32_ref")
-ukernel_avx512 = schedule_ukernel(
-    ukernel_avx512_ref.rename("ukernel_avx512_12x32"), 12, 32, 16, AVX512,
-    mm512_loadu_ps, mm512_storeu_ps, mm512_set1_ps, mm512_fmadd_ps,
-)
 
-__all__ = ["ukernel_avx2", "ukernel_avx512"]
+ukernel_avx2_ref, ukernel_avx2 = make_ukernel(6, 16, "avx2")
+ukernel_avx512_ref, ukernel_avx512 = make_ukernel(12, 32, "avx512")
+
+__all__ = [
+    "reference_ukernel",
+    "make_ukernel",
+    "ukernel_avx2_ref",
+    "ukernel_avx2",
+    "ukernel_avx512_ref",
+    "ukernel_avx512",
+]
 
 if __name__ == "__main__":
     print(ukernel_avx2)

@@ -1,0 +1,145 @@
+"""apps/x86/sgemm/ukernels.py: the scheduled SGEMM micro-kernels compute what
+their reference triple loop computes (compiled C, random inputs, strided
+operands), are reachable from a caller through call_eqv, and keep C in
+registers across a single k loop."""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import exo
+from exo import SchedulingError, proc
+
+from conftest import REPO, ptr
+
+_spec = importlib.util.spec_from_file_location("ukernels", REPO / "apps/x86/sgemm/ukernels.py")
+ukernels = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ukernels)
+
+
+def _cpu_flags():
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+FLAGS = _cpu_flags()
+CFLAGS = {"avx2": ["-mavx2", "-mfma"], "avx512": ["-mavx512f"]}
+NEEDS = {"avx2": {"avx2", "fma"}, "avx512": {"avx512f"}}
+
+
+def skip_unless(isa):
+    missing = NEEDS[isa] - FLAGS
+    if missing:
+        pytest.skip(f"this CPU lacks {', '.join(sorted(missing))}: {isa} kernels cannot run here")
+
+
+def harness(ker, MR, NR, name):
+    """A caller with plain dense arguments that runs `ker` on sub-blocks of
+    larger, padded matrices, so every row stride differs from the tile width."""
+
+    @proc
+    def run(K: size, A: f32[K, MR + 3], B: f32[K, NR + 5], C: f32[MR + 2, NR + 7]):
+        ker(K, A[0:K, 1:MR + 1], B[0:K, 2:NR + 2], C[1:MR + 1, 3:NR + 3])
+
+    return run.rename(name)
+
+
+def build(procs, workdir, isa):
+    exo.compile_procs(procs, workdir, "uk.c", "uk.h")
+    lib = workdir / "libuk.so"
+    subprocess.run(
+        ["gcc", "-std=c11", "-O2", "-Wall", "-Werror", *CFLAGS[isa], "-shared", "-fPIC",
+         "-o", str(lib), str(workdir / "uk.c")],
+        check=True, capture_output=True, text=True,
+    )
+    return ctypes.CDLL(str(lib))
+
+
+CASES = [("avx2", MR, NR) for MR in (1, 3, 6) for NR in (8, 16)] + [("avx2", 4, 24)]
+CASES += [("avx512", MR, NR) for MR in (1, 5, 12) for NR in (16, 32)]
+
+
+@pytest.mark.parametrize("isa,MR,NR", CASES)
+def test_scheduled_matches_reference(tmp_path, isa, MR, NR):
+    skip_unless(isa)
+    ref, sched = ukernels.make_ukernel(MR, NR, isa)
+    run_ref = harness(ref, MR, NR, "run_ref")
+    # The driver's path: a caller of the reference gets the scheduled kernel.
+    run_fast = run_ref.rename("run_fast").call_eqv(sched, f"{ref.name()}(_)")
+    assert sched.name() in run_fast.c_code_str()
+    lib = build([run_ref, run_fast], tmp_path, isa)
+    rng = np.random.default_rng(MR * 100 + NR)
+    for K in (1, 2, 37):
+        A = rng.standard_normal((K, MR + 3)).astype(np.float32)
+        B = rng.standard_normal((K, NR + 5)).astype(np.float32)
+        C = rng.standard_normal((MR + 2, NR + 7)).astype(np.float32)
+        want, got = C.copy(), C.copy()
+        lib.run_ref(None, ctypes.c_int64(K), ptr(A), ptr(B), ptr(want))
+        lib.run_fast(None, ctypes.c_int64(K), ptr(A), ptr(B), ptr(got))
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        # Only the MR x NR tile changes, by A_tile^T B_tile.
+        exact = C.astype(np.float64)
+        exact[1:MR + 1, 3:NR + 3] += A[:, 1:MR + 1].T.astype(np.float64) @ B[:, 2:NR + 2]
+        np.testing.assert_allclose(got, exact, rtol=1e-4, atol=1e-4)
+        mask = np.ones_like(C, dtype=bool)
+        mask[1:MR + 1, 3:NR + 3] = False
+        np.testing.assert_array_equal(got[mask], C[mask])
+
+
+@pytest.mark.parametrize("isa,MR,NR,VW", [("avx2", 6, 16, 8), ("avx512", 12, 32, 16)])
+def test_register_tile_shape(isa, MR, NR, VW):
+    # Structure, whatever the CPU: one loop (over k); C loaded before it and
+    # stored after it as MR * NR/VW vectors; per k, NR/VW loads of B, MR
+    # broadcasts of A and MR * NR/VW FMAs, all on constant register indices.
+    _, sched = ukernels.make_ukernel(MR, NR, isa)
+    text = str(sched)
+    assert text.count("for ") == 1 and "for k in seq(0, K):" in text
+    body = text.split("for k in seq(0, K):")[1]
+    head, tail = text.split("for k in seq(0, K):")[0], body.split("\n    mm")[1:]
+    p = "mm256" if isa == "avx2" else "mm512"
+    bcast = "mm256_broadcast_ss" if isa == "avx2" else "mm512_set1_ps"
+    assert head.count(f"{p}_loadu_ps(C_reg") == MR * NR // VW
+    assert body.count(f"{p}_loadu_ps(B_reg") == NR // VW
+    assert body.count(f"{bcast}(A_reg") == MR
+    assert body.count(f"{p}_fmadd_ps(") == MR * NR // VW
+    assert len(tail) == MR * NR // VW and all(t.startswith(f"{p[2:]}_storeu_ps(C[") for t in tail)
+    assert sched.is_eq(ukernels.make_ukernel(MR, NR, isa)[0])
+
+
+def test_module_kernels_and_cache():
+    assert ukernels.ukernel_avx2.name() == "ukernel_avx2_6x16"
+    assert ukernels.ukernel_avx2_ref.name() == "ukernel_avx2_6x16_ref"
+    assert ukernels.ukernel_avx512.name() == "ukernel_avx512_12x32"
+    assert ukernels.make_ukernel(6, 16, "avx2") == (ukernels.ukernel_avx2_ref, ukernels.ukernel_avx2)
+    ref = ukernels.reference_ukernel(2, 8, "tile_2x8")
+    assert ref.name() == "tile_2x8"
+    assert str(ref).splitlines()[0] == (
+        "def tile_2x8(K: size, A: [f32][K, 2] @ DRAM, B: [f32][K, 8] @ DRAM, C: [f32][2, 8] @ DRAM):")
+
+
+@pytest.mark.parametrize("MR,NR,isa", [(6, 12, "avx2"), (6, 24, "avx512"), (0, 16, "avx2"),
+                                       (13, 16, "avx2"), (6, 16, "sse")])
+def test_bad_shapes_are_value_errors(MR, NR, isa):
+    with pytest.raises(ValueError):
+        ukernels.make_ukernel(MR, NR, isa)
+
+
+def test_unrelated_kernel_is_refused_by_call_eqv():
+    # call_eqv only accepts the scheduled kernel of the same reference.
+    ref6, _ = ukernels.make_ukernel(6, 16, "avx2")
+    other = ukernels.reference_ukernel(6, 16, "other_6x16")
+    caller = harness(ref6, 6, 16, "caller")
+    with pytest.raises(SchedulingError):
+        caller.call_eqv(other, f"{ref6.name()}(_)")
