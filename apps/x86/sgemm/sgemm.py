@@ -29,6 +29,7 @@ from exo import DRAM, proc
 from exo.memory import DRAM_STACK, Memory
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ukernels import ISAS, make_ukernel  # noqa: E402
 
 
 class DRAM_TLS(Memory):
@@ -59,51 +60,25 @@ class DRAM_SHARED(DRAM_TLS):
         return f"static {prim_type} {new_name}[{n}] __attribute__((aligned(64)));"
 
 
-def reference_ukernel(MR, NR, name, a_rows=False):
-    """C[0:MR, 0:NR] += A^T B over K. A is k-major ([K, MR], a packed panel) or,
-    with `a_rows`, row-major ([MR, K], rows of the caller's A used in place)."""
-    if a_rows:
+def row_ukernel(MR, NR, isa):
+    """(reference, scheduled) micro-kernel like ukernels.make_ukernel's, but with
+    A row-major ([MR, K]: rows of the caller's A used in place) instead of a
+    k-major packed panel; the schedule is the same."""
+    cfg = ISAS[isa]
+    VW, mem = cfg["VW"], cfg["mem"]
+    name = f"ukernel_{isa}_{MR}x{NR}_rows"
 
-        @proc
-        def ukernel(K: size, A: [f32][MR, K] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
-            assert stride(A, 1) == 1
-            assert stride(B, 1) == 1
-            assert stride(C, 1) == 1
-            for i in seq(0, MR):
-                for j in seq(0, NR):
-                    for k in seq(0, K):
-                        C[i, j] += A[i, k] * B[k, j]
+    @proc
+    def ukernel(K: size, A: [f32][MR, K] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
+        assert stride(A, 1) == 1
+        assert stride(B, 1) == 1
+        assert stride(C, 1) == 1
+        for i in seq(0, MR):
+            for j in seq(0, NR):
+                for k in seq(0, K):
+                    C[i, j] += A[i, k] * B[k, j]
 
-    else:
-
-        @proc
-        def ukernel(K: size, A: [f32][K, MR] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
-            assert stride(A, 1) == 1
-            assert stride(B, 1) == 1
-            assert stride(C, 1) == 1
-            for i in seq(0, MR):
-                for j in seq(0, NR):
-                    for k in seq(0, K):
-                        C[i, j] += A[k, i] * B[k, j]
-
-    return ukernel.rename(name)
-
-
-def _isa_instrs(isa):
-    from exo.platforms import x86
-
-    if isa == "avx2":
-        return 8, x86.AVX2, x86.mm256_loadu_ps, x86.mm256_storeu_ps, x86.mm256_broadcast_ss, x86.mm256_fmadd_ps
-    return 16, x86.AVX512, x86.mm512_loadu_ps, x86.mm512_storeu_ps, x86.mm512_set1_ps, x86.mm512_fmadd_ps
-
-
-def schedule_ukernel(MR, NR, isa, a_rows=False):
-    """(reference, scheduled) micro-kernel: C held in MR x NR/VW vector registers
-    across the k loop; per k, NR/VW loads of B, one broadcast of A per row, and
-    MR * NR/VW FMAs, fully unrolled."""
-    VW, mem, load, store, bcast, fmadd = _isa_instrs(isa)
-    name = f"ukernel_{isa}_{MR}x{NR}" + ("_rows" if a_rows else "")
-    ref = reference_ukernel(MR, NR, name + "_ref", a_rows)
+    ref = ukernel.rename(name + "_ref")
     p = ref.rename(name)
     p = p.reorder("j", "k")
     p = p.reorder("i", "k")
@@ -118,15 +93,16 @@ def schedule_ukernel(MR, NR, isa, a_rows=False):
     p = p.simplify()
     p = p.set_memory("C_reg", mem)
     p = p.set_memory("B_reg", mem)
-    p = p.replace_all(load)
-    p = p.replace_all(store)
-    p = p.bind_expr("A_reg", "A[i, k]" if a_rows else "A[k, i]")
+    p = p.replace_all(cfg["load"])
+    p = p.replace_all(cfg["store"])
+    p = p.bind_expr("A_reg", "A[i, k]")
     p = p.expand_dim("A_reg", VW, "ji")
-    p = p.lift_alloc("A_reg", n_lifts=1)
-    p = p.fission_after("A_reg[_] = _", n_lifts=1)
+    p = p.lift_alloc("A_reg", n_lifts=2)
+    p = p.fission_after("A_reg[_] = _", n_lifts=2)
+    p = p.remove_loop(p.find("A_reg[_] = _").parent().parent())
     p = p.set_memory("A_reg", mem)
-    p = p.replace_all(bcast)
-    p = p.replace_all(fmadd)
+    p = p.replace_all(cfg["bcast"])
+    p = p.replace_all(cfg["fmadd"])
     for nm in ["jo", "i0", "i"]:
         for loop in p.find_loop(nm, many=True):
             p = p.unroll(loop)
@@ -138,7 +114,7 @@ def tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows=False):
     straight into C when the tile is whole, else into a zeroed local tile whose
     valid part is then added to C (the panels are zero-padded, so the kernel
     reads only initialised data)."""
-    uk, fast = schedule_ukernel(MRt, NRt, isa, a_rows)
+    uk, fast = row_ukernel(MRt, NRt, isa) if a_rows else make_ukernel(MRt, NRt, isa)
     if a_rows:
 
         @proc
