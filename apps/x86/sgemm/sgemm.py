@@ -344,48 +344,56 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
 
     narrow = narrow.rename(f"{pfx}_narrow")
 
+    @proc
+    def packed_seq(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
+               C: [f32][M, n] @ DRAM):
+        assert n <= NC
+        assert k <= KC
+        assert stride(A, 1) == 1
+        assert stride(C, 1) == 1
+        Ap: f32[MP, KC, MR] @ DRAM_TLS
+        for ic in seq(0, (M + MC - 1) / MC):
+            if ic * MC + MC <= M:
+                pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
+                gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
+            else:
+                pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
+                gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+
+    packed_seq = packed_seq.rename(f"{pfx}_packed")
+
     def make_block(par):
         # One KC slice of one NC column block: C[:, n] += A[:, k] * B[k, n].
-        _ = (MP, NP, MC, KC, NC, MR, WIDE_M, pack_a, pack_b, gebp, wide, narrow)  # @proc free names
+        _ = (MP, NP, MC, KC, NC, MR, WIDE_M, pack_a, pack_b, gebp, wide, narrow, packed_seq)  # @proc free names
         if par:
 
             @proc
             def packed(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
                        C: [f32][M, n] @ DRAM):
-                # MC row blocks in parallel, each thread packing its own A blocks.
+                # MC row blocks in parallel, each thread packing its own A blocks;
+                # a single block runs on the calling thread (no parallel region).
                 assert n <= NC
                 assert k <= KC
                 assert stride(A, 1) == 1
                 assert stride(C, 1) == 1
-                for ic in par(0, (M + MC - 1) / MC):
-                    Ap: f32[MP, KC, MR] @ DRAM_TLS
-                    if ic * MC + MC <= M:
-                        pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
-                        gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
-                    else:
-                        pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
-                        gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+                if M <= MC:
+                    packed_seq(M, n, k, A, Bp, C)
+                else:
+                    for ic in par(0, (M + MC - 1) / MC):
+                        Ap: f32[MP, KC, MR] @ DRAM_TLS
+                        if ic * MC + MC <= M:
+                            pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
+                            gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
+                        else:
+                            pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
+                            gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
 
         else:
-
-            @proc
-            def packed(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
-                       C: [f32][M, n] @ DRAM):
-                assert n <= NC
-                assert k <= KC
-                assert stride(A, 1) == 1
-                assert stride(C, 1) == 1
-                Ap: f32[MP, KC, MR] @ DRAM_TLS
-                for ic in seq(0, (M + MC - 1) / MC):
-                    if ic * MC + MC <= M:
-                        pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
-                        gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
-                    else:
-                        pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
-                        gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
+            packed = packed_seq
 
         sfx = "_par" if par else ""
-        packed = packed.rename(f"{pfx}{sfx}_packed")
+        if par:
+            packed = packed.rename(f"{pfx}_par_packed")
         # Shared by the threads of SGEMM_PAR: packed by one, read by all.
         BMem = DRAM_SHARED if par else DRAM_TLS
 
