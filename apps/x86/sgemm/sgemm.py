@@ -504,7 +504,7 @@ def _generation_isa():
 # Blocks: KC x NR of B (32 KB) stays in L1 during a micro-kernel, the MC x KC
 # A block (144 KB) and KC x NC B block (512 KB) together in the 1 MB L2.
 _AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 144, 256, 512, 48, (4, 8, 12), (16, 32))
-_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 144, 256, 512, 24, (6, 6, 6), (8, 16))
+_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 144, 256, 512, 24, (2, 4, 6), (8, 16))
 
 SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
 SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
