@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -137,12 +138,22 @@ def test_isa_override_rejects_unknown(tmp_path):
     assert r.returncode != 0 and "EXO_SGEMM_ISA" in r.stderr
 
 
+def definition(c, name):
+    m = re.search(rf"void {name}\( void[^;{{]*\) {{\n", c)
+    assert m, name
+    return c[m.end():c.index("\n}\n", m.end())]
+
+
 def test_generated_structure(generated):
     c = generated.read_text()
-    par = c[c.index("void SGEMM_AVX512_PAR( void"):]
-    single = c[c.index("void SGEMM_AVX512( void"):]
-    assert "#pragma omp parallel for" in c
-    assert "#pragma omp" not in single[:single.index("\n}")]
-    assert "_mm512_fmadd_ps" in c and "_mm256_fmadd_ps" in c
+    # Only the parallel variants open parallel regions, over MC row blocks.
+    assert "#pragma omp parallel for" in definition(c, "sgemm_avx512_par_packed")
+    assert "#pragma omp parallel for" in definition(c, "sgemm_avx2_par_packed")
+    assert c.count("#pragma omp parallel for") == 2
+    assert "_mm512_fmadd_ps" in definition(c, "ukernel_avx512_12x32")
+    assert "_mm256_fmadd_ps" in definition(c, "ukernel_avx2_6x16")
     assert "_Thread_local" in c and "aligned(64)" in c
-    assert par.count("{") > 0
+    # Without EXO_SGEMM_ISA the generating machine's flags decide.
+    expected = "SGEMM_AVX512" if cpu_has("avx512f") else "SGEMM_AVX2"
+    assert f"{expected}(ctxt" in definition(c, "SGEMM")
+    assert f"{expected}_PAR(ctxt" in definition(c, "SGEMM_PAR")
