@@ -149,7 +149,7 @@ def test_generated_structure(generated):
     # Only the parallel variants open parallel regions, over MC row blocks.
     assert "#pragma omp parallel for" in definition(c, "sgemm_avx512_par_packed")
     assert "#pragma omp parallel for" in definition(c, "sgemm_avx2_par_packed")
-    assert c.count("#pragma omp parallel for") == 2
+    assert c.count("#pragma omp parallel for") == 4  # two loops in each
     assert "_mm512_fmadd_ps" in definition(c, "ukernel_avx512_12x32")
     assert "_mm256_fmadd_ps" in definition(c, "ukernel_avx2_6x16")
     assert "_Thread_local" in c and "aligned(64)" in c

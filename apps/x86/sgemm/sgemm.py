@@ -173,6 +173,7 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
     M <= WIDE_M use B in place (no B packing); with N <= NR, A in place."""
     assert MC % MR == 0 and NC % NR == 0 and ROWS[2] == MR and COLS[1] == NR
     MP, NP = MC // MR, NC // NR
+    MR2, MC2 = 2 * MR, 2 * MC
     (M1, M2, _), (N1, _) = ROWS, COLS
     pfx = name.lower()
     block_n_ref, block_ref = _block_refs(KC, NC, pfx)
@@ -364,20 +365,37 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
 
     def make_block(par):
         # One KC slice of one NC column block: C[:, n] += A[:, k] * B[k, n].
-        _ = (MP, NP, MC, KC, NC, MR, WIDE_M, pack_a, pack_b, gebp, wide, narrow, packed_seq)  # @proc free names
+        _ = (MP, NP, MC, KC, NC, MR, MR2, MC2, WIDE_M, pack_a, pack_b, gebp, wide, narrow, packed_seq)  # @proc free names
         if par:
 
             @proc
             def packed(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
                        C: [f32][M, n] @ DRAM):
-                # MC row blocks in parallel, each thread packing its own A blocks;
-                # a single block runs on the calling thread (no parallel region).
+                # MC row blocks in parallel, each thread packing its own A blocks.
+                # Up to 2 MC rows: two halves of whole MR tiles (both threads
+                # busy); small problems stay on the calling thread.
                 assert n <= NC
                 assert k <= KC
                 assert stride(A, 1) == 1
                 assert stride(C, 1) == 1
-                if M <= MC:
+                if M <= MR2:
                     packed_seq(M, n, k, A, Bp, C)
+                elif M <= MC2:
+                    if n <= 64 or k <= 64:  # too little work for two threads
+                        packed_seq(M, n, k, A, Bp, C)
+                    else:
+                        for h in par(0, 2):
+                            Ap: f32[MP, KC, MR] @ DRAM_TLS
+                            if h == 0:
+                                pack_a((M + MR2 - 1) / MR2 * MR, k,
+                                       A[0:(M + MR2 - 1) / MR2 * MR, :], Ap)
+                                gebp((M + MR2 - 1) / MR2 * MR, n, k, Ap, Bp,
+                                     C[0:(M + MR2 - 1) / MR2 * MR, :])
+                            else:
+                                pack_a(M - (M + MR2 - 1) / MR2 * MR, k,
+                                       A[(M + MR2 - 1) / MR2 * MR:M, :], Ap)
+                                gebp(M - (M + MR2 - 1) / MR2 * MR, n, k, Ap, Bp,
+                                     C[(M + MR2 - 1) / MR2 * MR:M, :])
                 else:
                     for ic in par(0, (M + MC - 1) / MC):
                         Ap: f32[MP, KC, MR] @ DRAM_TLS
