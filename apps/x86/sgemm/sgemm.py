@@ -11,13 +11,14 @@ exports
 The ISA of SGEMM / SGEMM_PAR is AVX-512 when the generating machine's
 /proc/cpuinfo lists avx512f, else AVX2; EXO_SGEMM_ISA=avx2|avx512 overrides.
 
-Structure (BLIS): for each NC-wide column block of B and C, for each KC-deep
-slice of K, B[KC, NC] is packed into NR-wide k-major micro-panels; for each
-MC-row block of A, A[MC, KC] is packed into MR-high k-major micro-panels; then
-every MR x NR tile of C gets one micro-kernel call over the KC slice. Packed
-panels are zero-padded to whole micro-panels, so tiles on the M / N edges run
-the same full-size micro-kernel into a local MR x NR tile whose valid part is
-then added to C.
+Structure (BLIS; details in README.md): N is cut into NC column blocks and K
+into KC slices (both scheduled from the plain triple loop `sgemm_spec`); each
+KC x NC slice packs B into NR-wide k-major micro-panels and, per MC row block
+(in parallel in *_PAR), A into MR-high k-major micro-panels, then runs one
+micro-kernel per MR x NR tile of C. Panels are zero-padded, so edge tiles run
+the smallest of the 3 x 2 kernel shapes that covers them, into a local tile
+whose valid part is then added to C. Skinny slices skip the packing that cannot
+pay off: N <= NR uses A's rows in place, M <= WIDE_M uses B's rows in place.
 """
 
 from __future__ import annotations
