@@ -18,13 +18,22 @@ static void run_sgemm(int M, int N, int K, const float* A, const float* B, float
 static void run_sgemm_par(int M, int N, int K, const float* A, const float* B, float* C) {
   SGEMM_PAR(NULL, M, N, K, A, B, C);
 }
+// The AVX2 variant: the same vector width as the OpenBLAS kernels this
+// machine's Debian OpenBLAS selects (Haswell), for a like-for-like comparison.
+static void run_sgemm_avx2(int M, int N, int K, const float* A, const float* B, float* C) {
+  SGEMM_AVX2(NULL, M, N, K, A, B, C);
+}
 #endif
 
 int exo_bench_contenders(Contender* out, int threads) {
   int n = 0;
 #ifdef HAVE_EXO_SGEMM
-  if (threads == 1) out[n++] = (Contender){"Exo SGEMM", run_sgemm, 1 << 30};
-  else out[n++] = (Contender){"Exo SGEMM_PAR", run_sgemm_par, 1 << 30};
+  if (threads == 1) {
+    out[n++] = (Contender){"Exo SGEMM", run_sgemm, 1 << 30};
+    out[n++] = (Contender){"Exo SGEMM_AVX2", run_sgemm_avx2, 1 << 30};
+  } else {
+    out[n++] = (Contender){"Exo SGEMM_PAR", run_sgemm_par, 1 << 30};
+  }
 #endif
   out[n++] = (Contender){"Exo naive", run_naive, 256};
   return n;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Kernel benchmark: Exo SGEMM vs OpenBLAS vs BLIS vs the naive Exo code, single-
 # and multi-threaded, square and skinny shapes, against the measured FMA peak.
-# Prints tables and writes build/bench/gemm_*.csv and build/bench/gemm.png.
-# Usage: bench/run_gemm_bench.sh [--quick]
+# Prints tables and writes build/bench/gemm_<cc>_{1t,mt}.csv and build/bench/gemm_<cc>.png.
+# Usage: [CC=gcc|clang] bench/run_gemm_bench.sh [--quick]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=build/bench
@@ -25,7 +25,9 @@ if [ -f apps/x86/sgemm/sgemm.py ]; then
   DEFS+=(-DHAVE_EXO_SGEMM)
 fi
 CC="${CC:-gcc}"
-"$CC" -O3 -march=native -fopenmp "${DEFS[@]}" -I "$OUT" -I bench -o "$OUT/gemm_bench" \
+TAG=$(basename "$CC")
+echo "compiler: $("$CC" --version | head -1)"
+"$CC" -O3 -march=native -fopenmp "${DEFS[@]}" -I "$OUT" -I bench -o "$OUT/gemm_bench_$TAG" \
   bench/gemm_bench.c bench/exo_kernels.c "${SRCS[@]}" -ldl -lm
 
 if [ "${1:-}" = "--quick" ]; then
@@ -36,9 +38,9 @@ else
   SKINNY=(16x1024x1024 1024x16x1024 16x2048x512 2048x16x512 1024x1024x16 6x2048x2048)
 fi
 echo "== single-threaded (OPENBLAS_NUM_THREADS=1) =="
-OPENBLAS_NUM_THREADS=1 "$OUT/gemm_bench" --threads 1 --csv "$OUT/gemm_1t.csv" "${SQUARE[@]}" "${SKINNY[@]}"
+OPENBLAS_NUM_THREADS=1 "$OUT/gemm_bench_$TAG" --threads 1 --csv "$OUT/gemm_${TAG}_1t.csv" "${SQUARE[@]}" "${SKINNY[@]}"
 echo
 T=$(nproc)
 echo "== multi-threaded ($T threads) =="
-OPENBLAS_NUM_THREADS=$T OMP_NUM_THREADS=$T "$OUT/gemm_bench" --threads "$T" --csv "$OUT/gemm_mt.csv" "${SQUARE[@]}"
-/usr/bin/python3 bench/plot_gemm.py "$OUT/gemm_1t.csv" "$OUT/gemm.png" && echo "plot: $OUT/gemm.png"
+OPENBLAS_NUM_THREADS=$T OMP_NUM_THREADS=$T "$OUT/gemm_bench_$TAG" --threads "$T" --csv "$OUT/gemm_${TAG}_mt.csv" "${SQUARE[@]}"
+/usr/bin/python3 bench/plot_gemm.py "$OUT/gemm_${TAG}_1t.csv" "$OUT/gemm_$TAG.png" && echo "plot: $OUT/gemm_$TAG.png"
