@@ -117,6 +117,18 @@ bool const_value(const Expr& e, long long& out) {
 
 namespace {
 
+bool reads_config(const Expr& e) {
+  struct Finder : IRVisitor {
+    bool found = false;
+    void visit(const Expr& x) override {
+      if (x.as<ReadConfigNode>()) found = true;
+      if (!found) IRVisitor::visit(x);
+    }
+  } f;
+  f.visit(e);
+  return f.found;
+}
+
 // Preconditions, positive sizes, and the loop ranges and branch conditions
 // enclosing the statement at `path`.
 std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
@@ -130,8 +142,18 @@ std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
   // A config field written between a fact and the statement (by an earlier
   // statement of an enclosing block, or in an enclosing loop's body, which later
   // iterations see) is a new unknown at the statement: stale facts do not apply.
+  // Forgetting only matters once some fact reads a config field (otherwise the
+  // old and the new unknown are equally unconstrained), and collecting the
+  // effects of every earlier statement for every query is costly: it is skipped
+  // until then.
+  bool facts_read_config = false;
+  auto note_fact = [&](const Expr& e) {
+    if (!facts_read_config) facts_read_config = reads_config(e);
+  };
+  for (auto& pr : p->preds) note_fact(pr);
   static const std::map<Sym, Sym> no_alias;
   auto forget_config_writes = [&](const Stmt& s) {
+    if (!facts_read_config) return;
     for (auto& [cfg, field] : effects_of(s, no_alias).cfg_writes) L.invalidate_config(cfg, field);
   };
   const Block* b = &p->body;
@@ -145,11 +167,14 @@ std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
       Affine i = Affine::var(f->iter);
       assume.push_back(f_ge(i, L.affine(f->lo)));
       assume.push_back(f_lt(i, L.affine(f->hi)));
+      note_fact(f->lo);
+      note_fact(f->hi);
       forget_config_writes(s);
       b = &f->body;
     } else if (auto* c = s.as<IfNode>()) {
       Formula cond = L.formula(c->cond);
       assume.push_back(orelse ? f_not(cond) : cond);
+      note_fact(c->cond);
       b = orelse ? &c->orelse : &c->body;
     }
   }

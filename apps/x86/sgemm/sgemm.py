@@ -449,14 +449,14 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
         # One NC column block, all of K: K cut into KC slices, each a `block_ref`.
         bn = block_n_ref.rename(f"{pfx}{sfx}_block_n")
         bn = bn.reorder("i", "k").reorder("j", "k")
-        bn = bn.split("k", KC, ["kc", "kk"], tail="cut")
+        bn = bn.split("k", KC, ["kc", "kk"], tail="cut_and_guard")
         for _ in range(2):  # the whole slices, then the tail slice
             bn = bn.replace(block_ref, "for kk in _: _")
             bn = bn.call_eqv(block, f"{block_ref.name()}(_)")
         # The whole problem: N cut into NC column blocks, each a `block_n_ref`.
         top = sgemm_spec.rename(name + sfx.upper())
         top = top.reorder("i", "j")
-        top = top.split("j", NC, ["jc", "jj"], tail="cut")
+        top = top.split("j", NC, ["jc", "jj"], tail="cut_and_guard")
         for _ in range(2):
             top = top.replace(block_n_ref, "for jj in _: _")
             top = top.call_eqv(bn, f"{block_n_ref.name()}(_)")
