@@ -7,6 +7,7 @@
 #include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
+#include "rewrite/buffers_util.h"
 #include "rewrite/loops_util.h"
 
 namespace exo {
@@ -141,7 +142,30 @@ struct NestAccess {
   Access acc;
 };
 
-std::vector<NestAccess> nest_accesses(const Block& body, const std::map<Sym, Sym>& alias) {
+// `x[i] = x[i] + e` (or `e + x[i]`) means exactly `x[i] += e`: both read the
+// element, add (IEEE addition is commutative) and store. Seen as the reduction it
+// is, it commutes with the other reductions of x, so loops around an
+// accumulation written out in full reorder as they do around `+=`. Used for the
+// analysis only: the proc keeps the statement as written.
+struct AssignAddAsReduce : IRMutator {
+  Block mutate_stmt(const Stmt& s) override {
+    if (auto* a = s.as<AssignNode>())
+      if (auto* add = a->rhs.as<BinOpNode>(); add && add->op == BinOpKind::Add)
+        for (int side = 0; side < 2; ++side) {
+          const Expr& self = side == 0 ? add->lhs : add->rhs;
+          const Expr& rest = side == 0 ? add->rhs : add->lhs;
+          auto* r = self.as<ReadNode>();
+          if (!r || r->name != a->name || r->idx.size() != a->idx.size()) continue;
+          bool same = true;
+          for (size_t k = 0; k < a->idx.size() && same; ++k) same = buffers_detail::same_expr(r->idx[k], a->idx[k]);
+          if (same) return {make_stmt<ReduceNode>(a->name, a->type, a->idx, rest, s->srcinfo)};
+        }
+    return IRMutator::mutate_stmt(s);
+  }
+};
+
+std::vector<NestAccess> nest_accesses(const Block& body_as_written, const std::map<Sym, Sym>& alias) {
+  Block body = AssignAddAsReduce().mutate_block(body_as_written);
   Effects e;
   EffectCollector c(e, alias);
   c.visit_block(body);

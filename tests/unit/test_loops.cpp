@@ -64,6 +64,18 @@ def bcast(n: size, m: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM, s: f32 @ DRAM):
         y[1] = s
 
 @proc
+def totals(n: size, m: size, A: f32[n, m] @ DRAM, s: f32[2] @ DRAM, t: f32[1] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, m):
+            s[0] = s[0] + A[i, j]
+    for i in seq(0, n):
+        for j in seq(0, m):
+            s[1] = A[i, j] * 2.0 + s[1]
+    for i in seq(0, n):
+        for j in seq(0, m):
+            t[0] = A[i, j] - t[0]
+
+@proc
 def copy4(a: f32[4] @ DRAM, b: f32[4] @ DRAM):
     for i in seq(0, 4):
         b[i] = a[i]
@@ -179,6 +191,19 @@ TEST(Loops, ReorderLoops) {
   expect_same(st, ok.proc, {{"n", 5}, {"m", 6}}, "reorder_loops_z");
   m = sched_error([&] { reorder_loops(st, "i k"); });
   EXPECT_NE(m.find("expected loop 'k' directly inside 'i'"), std::string::npos) << m;
+}
+
+TEST(Loops, ReorderLoopsAroundAccumulationWrittenInFull) {
+  // `s[0] = s[0] + e` is `s[0] += e`: the loops around it interchange (either
+  // operand order); `t[0] = e - t[0]` is no reduction, and is refused.
+  Proc p = mod().proc("totals");
+  Rewrite r = reorder_loops(p, "i j");
+  EXPECT_EQ(find_loop(r.proc, "j").str(), "body[0]");
+  Rewrite r2 = reorder_loops(r.proc, "i #1");
+  EXPECT_EQ(find_loop(r2.proc, "j #1").str(), "body[1]");
+  expect_same(p, r2.proc, {{"n", 5}, {"m", 7}}, "reorder_loops_assign_add");
+  std::string m = sched_error([&] { reorder_loops(p, "i #2"); });
+  EXPECT_NE(m.find("cannot reorder loops 'i' and 'j': 't[0]' written in one iteration"), std::string::npos) << m;
 }
 
 TEST(Loops, RemoveLoop) {
