@@ -232,9 +232,16 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
         assert stride(A, 1) == 1
         for ir in seq(0, (m + MR - 1) / MR):
             if ir * MR + MR <= m:
+                # 16 columns of the MR rows at a time: each row's 64 bytes are
+                # read whole, and the stores stay within a few cache lines
+                # (rows by columns, the compilers emit 12 scalar transposes).
+                for ko in seq(0, k / 16):
+                    for i in seq(0, MR):
+                        for ki in seq(0, 16):
+                            Ap[ir, 16 * ko + ki, i] = A[ir * MR + i, 16 * ko + ki]
                 for i in seq(0, MR):
-                    for kk in seq(0, k):
-                        Ap[ir, kk, i] = A[ir * MR + i, kk]
+                    for kk in seq(0, k % 16):
+                        Ap[ir, k / 16 * 16 + kk, i] = A[ir * MR + i, k / 16 * 16 + kk]
             else:
                 for i in seq(0, MR):
                     if ir * MR + i < m:
