@@ -12,10 +12,11 @@ The ISA of SGEMM / SGEMM_PAR is AVX-512 when the generating machine's
 /proc/cpuinfo lists avx512f, else AVX2; EXO_SGEMM_ISA=avx2|avx512 overrides.
 
 Structure (BLIS; details in README.md): N is cut into NC column blocks and K
-into KC slices (both scheduled from the plain triple loop `sgemm_spec`); each
-KC x NC slice packs B into NR-wide k-major micro-panels and, per MC row block
-(in parallel in *_PAR), A into MR-high k-major micro-panels, then runs one
-micro-kernel per MR x NR tile of C. Panels are zero-padded, so edge tiles run
+into KC slices (both scheduled from the plain triple loop `sgemm_win_spec`);
+each KC x NC slice packs B into NR-wide k-major micro-panels and, per MC row
+block, A into MR-high k-major micro-panels, then runs one micro-kernel per
+MR x NR tile of C. *_PAR opens one parallel region: two halves of C, each the
+single-threaded code on one thread with its own (thread-local) buffers. Panels are zero-padded, so edge tiles run
 the smallest of the 3 x 2 kernel shapes that covers them, into a local tile
 whose valid part is then added to C. Skinny slices skip the packing that cannot
 pay off: N <= NR uses A's rows in place, M <= WIDE_M uses B's rows in place.
