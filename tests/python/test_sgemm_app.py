@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +112,34 @@ def test_large_blocks_cross_every_boundary(generated):
         assert err <= 1.0, f"{name}: error {err:.3g} x bound"
 
 
+def test_concurrent_par_calls(generated):
+    # Two threads calling SGEMM_PAR (and SGEMM) at once, each with its own
+    # operands: the packing buffers are thread-local, so neither sees the
+    # other's packed data. ctypes releases the GIL during the calls.
+    if not cpu_has("avx2") or not cpu_has("fma"):
+        pytest.skip("needs AVX2 and FMA")
+    lib = build(generated, "gcc", "default")
+    errors = {}
+    barrier = threading.Barrier(2)
+
+    def worker(tid):
+        barrier.wait()
+        worst = 0.0
+        for rep in range(6):
+            for name in ["SGEMM_PAR", "SGEMM"]:
+                M, N, K = (300 + 37 * tid, 700 - 50 * tid, 600 + 11 * rep)
+                worst = max(worst, run(getattr(lib, name), M, N, K, seed=100 * tid + rep))
+        errors[tid] = worst
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(errors) == {0, 1}
+    assert max(errors.values()) <= 1.0, errors
+
+
 def test_c_is_accumulated_not_overwritten(generated):
     lib = build(generated, "gcc", "default")
     A = np.zeros((5, 3), np.float32)
@@ -146,10 +175,15 @@ def definition(c, name):
 
 def test_generated_structure(generated):
     c = generated.read_text()
-    # Only the parallel variants open parallel regions, over MC row blocks.
-    assert "#pragma omp parallel for" in definition(c, "sgemm_avx512_par_packed")
-    assert "#pragma omp parallel for" in definition(c, "sgemm_avx2_par_packed")
-    assert c.count("#pragma omp parallel for") == 4  # two loops in each
+    # Only the parallel variants open parallel regions: one per call, over two
+    # halves of the rows or of the columns, each the single-threaded code.
+    for isa in ["avx512", "avx2"]:
+        body = definition(c, f"SGEMM_{isa.upper()}_PAR")
+        assert body.count("#pragma omp parallel for") == 2
+        assert f"sgemm_{isa}_seq(" in body
+    assert c.count("#pragma omp parallel for") == 4
+    # Every packing buffer is thread-local: nothing is shared between calls.
+    assert re.findall(r"static (?!_Thread_local)\w+ \w+\[", c) == []
     assert "_mm512_fmadd_ps" in definition(c, "ukernel_avx512_12x32")
     assert "_mm256_fmadd_ps" in definition(c, "ukernel_avx2_6x16")
     assert "_Thread_local" in c and "aligned(64)" in c

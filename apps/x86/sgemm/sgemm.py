@@ -12,10 +12,11 @@ The ISA of SGEMM / SGEMM_PAR is AVX-512 when the generating machine's
 /proc/cpuinfo lists avx512f, else AVX2; EXO_SGEMM_ISA=avx2|avx512 overrides.
 
 Structure (BLIS; details in README.md): N is cut into NC column blocks and K
-into KC slices (both scheduled from the plain triple loop `sgemm_spec`); each
-KC x NC slice packs B into NR-wide k-major micro-panels and, per MC row block
-(in parallel in *_PAR), A into MR-high k-major micro-panels, then runs one
-micro-kernel per MR x NR tile of C. Panels are zero-padded, so edge tiles run
+into KC slices (both scheduled from the plain triple loop `sgemm_win_spec`);
+each KC x NC slice packs B into NR-wide k-major micro-panels and, per MC row
+block, A into MR-high k-major micro-panels, then runs one micro-kernel per
+MR x NR tile of C. *_PAR opens one parallel region: two halves of C, each the
+single-threaded code on one thread with its own (thread-local) buffers. Panels are zero-padded, so edge tiles run
 the smallest of the 3 x 2 kernel shapes that covers them, into a local tile
 whose valid part is then added to C. Skinny slices skip the packing that cannot
 pay off: N <= NR uses A's rows in place, M <= WIDE_M uses B's rows in place.
@@ -49,16 +50,6 @@ class DRAM_TLS(Memory):
     @classmethod
     def can_read(cls):
         return True
-
-
-class DRAM_SHARED(DRAM_TLS):
-    """Static storage shared by all threads, 64-byte aligned: the packed B block
-    that every thread of SGEMM_PAR reads."""
-
-    @classmethod
-    def alloc(cls, new_name, prim_type, shape, srcinfo):
-        n = " * ".join(shape)
-        return f"static {prim_type} {new_name}[{n}] __attribute__((aligned(64)));"
 
 
 def row_ukernel(MR, NR, isa):
@@ -174,7 +165,8 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
     M <= WIDE_M use B in place (no B packing); with N <= NR, A in place."""
     assert MC % MR == 0 and NC % NR == 0 and ROWS[2] == MR and COLS[1] == NR
     MP, NP = MC // MR, NC // NR
-    MR2, MC2 = 2 * MR, 2 * MC
+    MR2 = 2 * MR
+    PAR_MIN = 64
     (M1, M2, _), (N1, _) = ROWS, COLS
     pfx = name.lower()
     block_n_ref, block_ref = _block_refs(KC, NC, pfx)
@@ -241,9 +233,16 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
         assert stride(A, 1) == 1
         for ir in seq(0, (m + MR - 1) / MR):
             if ir * MR + MR <= m:
+                # 16 columns of the MR rows at a time: each row's 64 bytes are
+                # read whole, and the stores stay within a few cache lines
+                # (rows by columns, the compilers emit 12 scalar transposes).
+                for ko in seq(0, k / 16):
+                    for i in seq(0, MR):
+                        for ki in seq(0, 16):
+                            Ap[ir, 16 * ko + ki, i] = A[ir * MR + i, 16 * ko + ki]
                 for i in seq(0, MR):
-                    for kk in seq(0, k):
-                        Ap[ir, kk, i] = A[ir * MR + i, kk]
+                    for kk in seq(0, k % 16):
+                        Ap[ir, k / 16 * 16 + kk, i] = A[ir * MR + i, k / 16 * 16 + kk]
             else:
                 for i in seq(0, MR):
                     if ir * MR + i < m:
@@ -364,110 +363,105 @@ def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
 
     packed_seq = packed_seq.rename(f"{pfx}_packed")
 
-    def make_block(par):
+    @proc
+    def block(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
+              C: [f32][M, n] @ DRAM):
         # One KC slice of one NC column block: C[:, n] += A[:, k] * B[k, n].
-        _ = (MP, NP, MC, KC, NC, MR, MR2, MC2, WIDE_M, pack_a, pack_b, gebp, wide, narrow, packed_seq)  # @proc free names
-        if par:
-
-            @proc
-            def packed(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
-                       C: [f32][M, n] @ DRAM):
-                # MC row blocks in parallel, each thread packing its own A blocks.
-                # Up to 2 MC rows: two halves of whole MR tiles (both threads
-                # busy); small problems stay on the calling thread.
-                assert n <= NC
-                assert k <= KC
-                assert stride(A, 1) == 1
-                assert stride(C, 1) == 1
-                if M <= MR2:
-                    packed_seq(M, n, k, A, Bp, C)
-                elif M <= MC2:
-                    if n <= 64 or k <= 64:  # too little work for two threads
-                        packed_seq(M, n, k, A, Bp, C)
-                    else:
-                        for h in par(0, 2):
-                            Ap: f32[MP, KC, MR] @ DRAM_TLS
-                            if h == 0:
-                                pack_a((M + MR2 - 1) / MR2 * MR, k,
-                                       A[0:(M + MR2 - 1) / MR2 * MR, :], Ap)
-                                gebp((M + MR2 - 1) / MR2 * MR, n, k, Ap, Bp,
-                                     C[0:(M + MR2 - 1) / MR2 * MR, :])
-                            else:
-                                pack_a(M - (M + MR2 - 1) / MR2 * MR, k,
-                                       A[(M + MR2 - 1) / MR2 * MR:M, :], Ap)
-                                gebp(M - (M + MR2 - 1) / MR2 * MR, n, k, Ap, Bp,
-                                     C[(M + MR2 - 1) / MR2 * MR:M, :])
+        assert n <= NC
+        assert k <= KC
+        assert stride(A, 1) == 1
+        assert stride(B, 1) == 1
+        assert stride(C, 1) == 1
+        Bp: f32[NP, KC, NR] @ DRAM_TLS
+        Ap: f32[MP, KC, MR] @ DRAM_TLS
+        if n > 0 and k > 0:  # the tail slices of the cut loops may be empty
+            if n <= NR:
+                pack_b(k, n, B, Bp)
+                narrow(M, n, k, A, Ap, Bp, C)
+            else:
+                if M <= WIDE_M:
+                    pack_a(M, k, A, Ap)
+                    wide(M, n, k, Ap, B, Bp, C)
                 else:
-                    for ic in par(0, (M + MC - 1) / MC):
-                        Ap: f32[MP, KC, MR] @ DRAM_TLS
-                        if ic * MC + MC <= M:
-                            pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
-                            gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
-                        else:
-                            pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
-                            gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
-
-        else:
-            packed = packed_seq
-
-        sfx = "_par" if par else ""
-        if par:
-            packed = packed.rename(f"{pfx}_par_packed")
-        # Shared by the threads of SGEMM_PAR: packed by one, read by all.
-        BMem = DRAM_SHARED if par else DRAM_TLS
-
-        @proc
-        def block(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
-                  C: [f32][M, n] @ DRAM):
-            assert n <= NC
-            assert k <= KC
-            assert stride(A, 1) == 1
-            assert stride(B, 1) == 1
-            assert stride(C, 1) == 1
-            Bp: f32[NP, KC, NR] @ BMem
-            Ap: f32[MP, KC, MR] @ DRAM_TLS
-            if n > 0 and k > 0:  # the tail slices of the cut loops may be empty
-                if n <= NR:
                     pack_b(k, n, B, Bp)
-                    narrow(M, n, k, A, Ap, Bp, C)
-                else:
-                    if M <= WIDE_M:
-                        pack_a(M, k, A, Ap)
-                        wide(M, n, k, Ap, B, Bp, C)
+                    packed_seq(M, n, k, A, Bp, C)
+
+    # Not derivable with the primitives (padded edge tiles compute values
+    # that are then dropped): its equivalence to the plain loop nest is
+    # asserted, and checked by tests/python/test_sgemm_app.py.
+    block = block.rename(f"{pfx}_block")
+    block_ref.unsafe_assert_eq(block)
+
+    # One NC column block, all of K: K cut into KC slices, each a `block_ref`.
+    bn = block_n_ref.rename(f"{pfx}_block_n")
+    bn = bn.reorder("i", "k").reorder("j", "k")
+    bn = bn.split("k", KC, ["kc", "kk"], tail="cut_and_guard")
+    for _ in range(2):  # the whole slices, then the tail slice
+        bn = bn.replace(block_ref, "for kk in _: _")
+        bn = bn.call_eqv(block, f"{block_ref.name()}(_)")
+    # The whole problem (on windows, so that SGEMM_PAR can hand each thread a
+    # part): N cut into NC column blocks, each a `block_n_ref`.
+    win = sgemm_win_spec.rename(f"{pfx}_seq")
+    win = win.reorder("i", "j")
+    win = win.split("j", NC, ["jc", "jj"], tail="cut_and_guard")
+    for _ in range(2):
+        win = win.replace(block_n_ref, "for jj in _: _")
+        win = win.call_eqv(bn, f"{block_n_ref.name()}(_)")
+
+    @proc
+    def top(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
+        win(M, N, K, A, B, C)
+
+    NR2 = 2 * NR
+    _ = (MR2, NR2, PAR_MIN)  # @proc free names
+
+    @proc
+    def par_top(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
+        # One parallel region per call: the rows (or, when N > M, the columns) of
+        # C in two halves of whole tiles, each half the single-threaded SGEMM on
+        # one thread, which packs its own A and B into its thread-local buffers.
+        if M <= PAR_MIN and N <= PAR_MIN:  # too little work for two threads
+            win(M, N, K, A, B, C)
+        else:
+            if M >= N and M > MR2:
+                for h in par(0, 2):
+                    if h == 0:
+                        win((M + MR2 - 1) / MR2 * MR, N, K, A[0:(M + MR2 - 1) / MR2 * MR, :], B,
+                            C[0:(M + MR2 - 1) / MR2 * MR, :])
                     else:
-                        pack_b(k, n, B, Bp)
-                        packed(M, n, k, A, Bp, C)
+                        win(M - (M + MR2 - 1) / MR2 * MR, N, K, A[(M + MR2 - 1) / MR2 * MR:M, :], B,
+                            C[(M + MR2 - 1) / MR2 * MR:M, :])
+            else:
+                if N > NR2:
+                    for h in par(0, 2):
+                        if h == 0:
+                            win(M, (N + NR2 - 1) / NR2 * NR, K, A, B[:, 0:(N + NR2 - 1) / NR2 * NR],
+                                C[:, 0:(N + NR2 - 1) / NR2 * NR])
+                        else:
+                            win(M, N - (N + NR2 - 1) / NR2 * NR, K, A, B[:, (N + NR2 - 1) / NR2 * NR:N],
+                                C[:, (N + NR2 - 1) / NR2 * NR:N])
+                else:
+                    win(M, N, K, A, B, C)
 
-        # Not derivable with the primitives (padded edge tiles compute values
-        # that are then dropped): its equivalence to the plain loop nest is
-        # asserted, and checked by tests/python/test_sgemm_app.py.
-        block = block.rename(f"{pfx}{sfx}_block")
-        block_ref.unsafe_assert_eq(block)
-        return block
-
-    def derive(block, sfx):
-        # One NC column block, all of K: K cut into KC slices, each a `block_ref`.
-        bn = block_n_ref.rename(f"{pfx}{sfx}_block_n")
-        bn = bn.reorder("i", "k").reorder("j", "k")
-        bn = bn.split("k", KC, ["kc", "kk"], tail="cut_and_guard")
-        for _ in range(2):  # the whole slices, then the tail slice
-            bn = bn.replace(block_ref, "for kk in _: _")
-            bn = bn.call_eqv(block, f"{block_ref.name()}(_)")
-        # The whole problem: N cut into NC column blocks, each a `block_n_ref`.
-        top = sgemm_spec.rename(name + sfx.upper())
-        top = top.reorder("i", "j")
-        top = top.split("j", NC, ["jc", "jj"], tail="cut_and_guard")
-        for _ in range(2):
-            top = top.replace(block_n_ref, "for jj in _: _")
-            top = top.call_eqv(bn, f"{block_n_ref.name()}(_)")
-        return top
-
-    return {name: derive(make_block(False), ""), name + "_PAR": derive(make_block(True), "_par")}
+    return {name: top.rename(name), name + "_PAR": par_top.rename(name + "_PAR")}
 
 
 @proc
 def sgemm_spec(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
     # What every SGEMM_* computes.
+    for i in seq(0, M):
+        for j in seq(0, N):
+            for k in seq(0, K):
+                C[i, j] += A[i, k] * B[k, j]
+
+
+@proc
+def sgemm_win_spec(M: size, N: size, K: size, A: [f32][M, K] @ DRAM, B: [f32][K, N] @ DRAM,
+                   C: [f32][M, N] @ DRAM):
+    # sgemm_spec on windows with contiguous rows.
+    assert stride(A, 1) == 1
+    assert stride(B, 1) == 1
+    assert stride(C, 1) == 1
     for i in seq(0, M):
         for j in seq(0, N):
             for k in seq(0, K):
