@@ -10,10 +10,12 @@
 #include "exo/scheduling.h"
 #include "frontend/typecheck_internal.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/visible_names.h"
 
 namespace exo::exprs_detail {
 
 using namespace analysis;
+using rewrite_detail::bind_visible;
 
 // ---------------------------------------------------------------------------
 // Context
@@ -170,14 +172,6 @@ void collect_buffer_uses(const Expr& e, std::vector<Expr>& out) {
   for (auto& k : expr_children(e)) collect_buffer_uses(k, out);
 }
 
-std::string access_text(const Sym& name, const std::vector<Expr>& idx) {
-  std::string s = name.name();
-  if (idx.empty()) return s;
-  s += "[";
-  for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + print_expr(idx[k]);
-  return s + "]";
-}
-
 std::string stmt_text(const Stmt& s) {
   std::string t = print_stmt(s);
   while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
@@ -190,44 +184,6 @@ std::string stmt_text(const Stmt& s) {
 // ---------------------------------------------------------------------------
 
 namespace {
-
-MemoryPtr window_mem(const tc::Checker& c, const Expr& rhs) {
-  auto* w = rhs.as<WindowExprNode>();
-  if (!w) return nullptr;
-  const tc::VarInfo* v = c.find(w->name.name());
-  return v ? v->mem : nullptr;
-}
-
-// Binds every name visible at `path` (the statement itself declares nothing yet).
-void bind_visible(tc::Checker& c, const Proc& p, const StmtPath& path) {
-  for (auto& a : p->args) {
-    tc::VarRole role = is_data_kind(a.type.base) ? tc::VarRole::DataArg : tc::VarRole::ControlArg;
-    c.bind(a.name.name(), tc::VarInfo{a.name, a.type, a.mem, role});
-  }
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    int i = path[k].index;
-    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) {
-      const Stmt& s = (*b)[j];
-      if (auto* a = s.as<AllocNode>())
-        c.bind(a->name.name(), tc::VarInfo{a->name, a->type, a->mem, tc::VarRole::Alloc});
-      if (auto* w = s.as<WindowStmtNode>())
-        c.bind(w->name.name(),
-               tc::VarInfo{w->name, w->rhs->type, window_mem(c, w->rhs), tc::VarRole::Window});
-    }
-    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[i];
-    if (auto* f = s.as<ForNode>()) {
-      c.bind(f->iter.name(),
-             tc::VarInfo{f->iter, Type::scalar(ScalarKind::Index), nullptr, tc::VarRole::LoopIter});
-      b = &f->body;
-    } else if (auto* f2 = s.as<IfNode>()) {
-      b = path[k + 1].orelse ? &f2->orelse : &f2->body;
-    } else {
-      b = nullptr;
-    }
-  }
-}
 
 // The names a proc's own code uses beyond its variables: the configs it reads
 // or writes and the externs it calls, so text can mention them too.
