@@ -86,36 +86,9 @@ bool Context::equal(const Expr& a, const Expr& b) {
     }
     return impl_->prove(f_eq(L.affine(a), L.affine(b)));
   }
-  if (a->kind != b->kind || a->type.is_tensor != b->type.is_tensor) return false;
-  switch (a->kind) {
-    case ExprKind::Read:
-      if (a.as<ReadNode>()->name != b.as<ReadNode>()->name) return false;
-      break;
-    case ExprKind::Const:
-      return a.as<ConstNode>()->val == b.as<ConstNode>()->val &&
-             is_data_kind(a->type.base) == is_data_kind(b->type.base);
-    case ExprKind::BinOp:
-      if (a.as<BinOpNode>()->op != b.as<BinOpNode>()->op) return false;
-      break;
-    case ExprKind::ExternCall:
-      if (a.as<ExternCallNode>()->fn.get() != b.as<ExternCallNode>()->fn.get()) return false;
-      break;
-    case ExprKind::WindowExpr: {
-      auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
-      if (x->name != y->name || x->idx.size() != y->idx.size()) return false;
-      for (size_t k = 0; k < x->idx.size(); ++k)
-        if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
-      break;
-    }
-    case ExprKind::StrideExpr:
-      return a.as<StrideExprNode>()->name == b.as<StrideExprNode>()->name &&
-             a.as<StrideExprNode>()->dim == b.as<StrideExprNode>()->dim;
-    case ExprKind::ReadConfig:
-      return a.as<ReadConfigNode>()->config.get() == b.as<ReadConfigNode>()->config.get() &&
-             a.as<ReadConfigNode>()->field == b.as<ReadConfigNode>()->field;
-    case ExprKind::USub:
-      break;
-  }
+  if (a->type.is_tensor != b->type.is_tensor || !buffers_detail::same_expr_node(a, b)) return false;
+  // Equal literals match when both are data values or both are control values.
+  if (a->kind == ExprKind::Const) return is_data_kind(a->type.base) == is_data_kind(b->type.base);
   return equal(expr_children(a), expr_children(b));
 }
 

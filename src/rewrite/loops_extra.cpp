@@ -77,40 +77,9 @@ class SameUpToRenaming {
   }
   bool expr(const Expr& a, const Expr& b) {
     if (!a || !b) return !a && !b;
-    if (a->kind != b->kind || a->type.base != b->type.base) return false;
-    switch (a->kind) {
-      case ExprKind::Read:
-        if (!name(a.as<ReadNode>()->name, b.as<ReadNode>()->name)) return false;
-        break;
-      case ExprKind::Const:
-        if (a.as<ConstNode>()->val != b.as<ConstNode>()->val) return false;
-        break;
-      case ExprKind::BinOp:
-        if (a.as<BinOpNode>()->op != b.as<BinOpNode>()->op) return false;
-        break;
-      case ExprKind::ExternCall:
-        if (a.as<ExternCallNode>()->fn != b.as<ExternCallNode>()->fn) return false;
-        break;
-      case ExprKind::WindowExpr: {
-        auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
-        if (!name(x->name, y->name) || x->idx.size() != y->idx.size()) return false;
-        for (size_t k = 0; k < x->idx.size(); ++k)
-          if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
-        break;
-      }
-      case ExprKind::StrideExpr: {
-        auto *x = a.as<StrideExprNode>(), *y = b.as<StrideExprNode>();
-        if (!name(x->name, y->name) || x->dim != y->dim) return false;
-        break;
-      }
-      case ExprKind::ReadConfig: {
-        auto *x = a.as<ReadConfigNode>(), *y = b.as<ReadConfigNode>();
-        if (x->config != y->config || x->field != y->field) return false;
-        break;
-      }
-      case ExprKind::USub:
-        break;
-    }
+    if (a->type.base != b->type.base) return false;
+    if (!buffers_detail::same_expr_node(a, b, [this](const Sym& x, const Sym& y) { return name(x, y); }))
+      return false;
     return exprs(expr_children(a), expr_children(b));
   }
   bool stmt(const Stmt& a, const Stmt& b) {
