@@ -152,6 +152,16 @@ std::string stmt_text(const Stmt& s) {
   return nl == std::string::npos ? t : t.substr(0, nl) + " ...";
 }
 
+const AssignNode* assignment_at(const char* prim, int argno, const char* argname, const Proc& p,
+                                const Cursor& c) {
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* a = s ? s.as<AssignNode>() : nullptr;
+  if (!a)
+    argument_error(prim, argno, argname,
+                   "expected an assignment, got " + (s ? stmt_text(s) : c.str()));
+  return a;
+}
+
 // ---------------------------------------------------------------------------
 // Text typed at a position
 // ---------------------------------------------------------------------------

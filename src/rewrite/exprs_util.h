@@ -61,6 +61,11 @@ void collect_buffer_uses(const Expr& e, std::vector<Expr>& out);
 using buffers_detail::access_text;
 std::string stmt_text(const Stmt& s);
 
+// The assignment under `c` (a statement of p); anything else is an argument
+// error of `prim` quoting what was found.
+const AssignNode* assignment_at(const char* prim, int argno, const char* argname, const Proc& p,
+                                const Cursor& c);
+
 // Exo text typed with the names visible at the statement `path` (arguments,
 // enclosing iterators, allocations and windows declared before it); other names
 // resolve through `scope` (builtins when null). `like` gives the kind wanted:
