@@ -125,6 +125,17 @@ std::vector<Sym> declared_names(const Block& b) {
   return out;
 }
 
+std::string declared_and_used_after(const Proc& p, const StmtPath& first, int count) {
+  const Block* parent = resolve_parent_block(p, first);
+  int i = first.back().index;
+  Block inside(parent->begin() + i, parent->begin() + i + count);
+  Block rest(parent->begin() + i + count, parent->end());
+  std::set<Sym> used = names_used(rest);
+  for (auto& d : declared_names(inside))
+    if (used.count(d)) return d.name();
+  return "";
+}
+
 std::set<std::pair<const Config*, std::string>> config_reads(const Expr& e) {
   std::set<std::pair<const Config*, std::string>> out;
   std::function<void(const Expr&)> scan = [&](const Expr& x) {

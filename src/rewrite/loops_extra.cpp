@@ -78,7 +78,8 @@ class SameUpToRenaming {
   bool expr(const Expr& a, const Expr& b) {
     if (!a || !b) return !a && !b;
     if (a->type.base != b->type.base) return false;
-    if (!buffers_detail::same_expr_node(a, b, [this](const Sym& x, const Sym& y) { return name(x, y); }))
+    if (!buffers_detail::same_expr_node(a, b,
+                                        [this](const Sym& x, const Sym& y) { return name(x, y); }))
       return false;
     return exprs(expr_children(a), expr_children(b));
   }
@@ -128,17 +129,9 @@ class SameUpToRenaming {
   }
 };
 
-// The names a block declares at its top level that statements after it (in the
-// same block) use: copies or a new scope around the block would hide them.
+// A name the statement or block declares that statements after it use.
 std::string declared_and_used_after(const Proc& p, const Cursor& block) {
-  const Block* parent = resolve_parent_block(p, block.path);
-  int first = block.index(), count = block.is_block() ? block.count : 1;
-  Block inside(parent->begin() + first, parent->begin() + first + count);
-  Block rest(parent->begin() + first + count, parent->end());
-  std::set<Sym> used = rewrite_detail::names_used(rest);
-  for (auto& d : rewrite_detail::declared_names(inside))
-    if (used.count(d)) return d.name();
-  return "";
+  return rewrite_detail::declared_and_used_after(p, block.path, block.is_block() ? block.count : 1);
 }
 
 }  // namespace
