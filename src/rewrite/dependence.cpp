@@ -10,6 +10,7 @@
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/proc_facts.h"
 
 namespace exo::rewrite_detail {
 namespace {
@@ -66,11 +67,7 @@ std::optional<Conflict> later_iteration_conflict(const Proc& p,
       Lowering L;
       exo::Access la = separate_iterations(a, depth, "_later"),
                   eb = separate_iterations(b, depth, "_earlier");
-      std::vector<Formula> assume;
-      for (auto& arg : p->args)
-        if (!arg.type.is_tensor && arg.type.base == ScalarKind::Size)
-          assume.push_back(f_ge(Affine::var(arg.name), Affine(1)));
-      for (auto& pr : p->preds) assume.push_back(L.formula(pr));
+      std::vector<Formula> assume = proc_facts(p, L);
       assume.push_back(access_domain(la, L));
       assume.push_back(access_domain(eb, L));
       if (la.loops.size() > depth && eb.loops.size() > depth)

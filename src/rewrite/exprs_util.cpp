@@ -10,6 +10,7 @@
 #include "exo/scheduling.h"
 #include "frontend/typecheck_internal.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/proc_facts.h"
 #include "rewrite/visible_names.h"
 
 namespace exo::exprs_detail {
@@ -42,10 +43,7 @@ struct Context::Impl {
 
 Context::Context(const Proc& p, const StmtPath& path) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
-  for (auto& a : p->args)
-    if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
-      m.facts.push_back(f_ge(Affine::var(a.name), Affine(1)));
-  for (auto& pr : p->preds) m.facts.push_back(m.L.formula(pr));
+  m.facts = rewrite_detail::proc_facts(p, m.L);
   const Block* b = &p->body;
   for (size_t k = 0; k < path.size() && b; ++k) {
     int i = path[k].index;

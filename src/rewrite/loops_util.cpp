@@ -7,6 +7,7 @@
 #include "analysis/solver.h"
 #include "exo/rewrite.h"
 #include "exo/scheduling.h"
+#include "rewrite/proc_facts.h"
 
 namespace exo::rewrite_detail {
 
@@ -122,11 +123,7 @@ namespace {
 std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
                                           analysis::Lowering& L) {
   using namespace analysis;
-  std::vector<Formula> assume;
-  for (auto& a : p->args)
-    if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
-      assume.push_back(f_ge(Affine::var(a.name), Affine(1)));
-  for (auto& pr : p->preds) assume.push_back(L.formula(pr));
+  std::vector<Formula> assume = proc_facts(p, L);
   // A config field written between a fact and the statement (by an earlier
   // statement of an enclosing block, or in an enclosing loop's body, which later
   // iterations see) is a new unknown at the statement: stale facts do not apply.

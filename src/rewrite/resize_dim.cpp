@@ -13,6 +13,7 @@
 #include "rewrite/buffer_uses.h"
 #include "rewrite/buffers_util.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/proc_facts.h"
 
 namespace exo {
 namespace {
@@ -83,11 +84,7 @@ bool slides(const Proc& p, const Sym& x, const DimAccess& w, const DimAccess& r,
   using namespace analysis;
   Access a = as_effect(p, w, x, shared, "_w"), b = as_effect(p, r, x, shared, "_r");
   Lowering L;
-  std::vector<Formula> assume;
-  for (auto& arg : p->args)
-    if (!arg.type.is_tensor && arg.type.base == ScalarKind::Size)
-      assume.push_back(f_ge(Affine::var(arg.name), Affine(1)));
-  for (auto& pr : p->preds) assume.push_back(L.formula(pr));
+  std::vector<Formula> assume = rewrite_detail::proc_facts(p, L);
   assume.push_back(access_domain(a, L));
   assume.push_back(access_domain(b, L));
   if (split)
