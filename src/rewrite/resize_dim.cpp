@@ -12,6 +12,7 @@
 #include "exo/scheduling.h"
 #include "rewrite/buffer_uses.h"
 #include "rewrite/buffers_util.h"
+#include "rewrite/exprs_util.h"
 #include "rewrite/loops_util.h"
 #include "rewrite/proc_facts.h"
 
@@ -19,17 +20,11 @@ namespace exo {
 namespace {
 
 using namespace buffers_detail;
+using exprs_detail::reads_config;
 using rewrite_detail::const_value;
 using rewrite_detail::provable_at;
 
 const char* kPrim = "resize_dim";
-
-bool reads_config(const Expr& e) {
-  if (e.as<ReadConfigNode>()) return true;
-  for (auto& k : expr_children(e))
-    if (reads_config(k)) return true;
-  return false;
-}
 
 // Uses no reshaping can follow: x passed whole (the callee sees the old shape)
 // and strides (they change with the extent).
