@@ -26,12 +26,6 @@ struct Context::Impl {
   Lowering L;
   std::vector<Formula> facts;
 
-  void forget_config_writes(const Stmt& s) {
-    static const std::map<Sym, Sym> no_alias;
-    rewrite_detail::Effects e = rewrite_detail::effects_of(s, no_alias);
-    for (auto& [cfg, field] : e.cfg_writes) L.invalidate_config(cfg, field);
-  }
-
   bool prove(const Formula& goal) {
     std::vector<Formula> assume = facts;
     std::vector<Formula> all = facts;
@@ -43,28 +37,7 @@ struct Context::Impl {
 
 Context::Context(const Proc& p, const StmtPath& path) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
-  m.facts = rewrite_detail::proc_facts(p, m.L);
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    int i = path[k].index;
-    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) m.forget_config_writes((*b)[j]);
-    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[i];
-    if (auto* f = s.as<ForNode>()) {
-      Affine it = Affine::var(f->iter);
-      m.facts.push_back(f_ge(it, m.L.affine(f->lo)));
-      m.facts.push_back(f_lt(it, m.L.affine(f->hi)));
-      m.forget_config_writes(s);  // earlier iterations ran the whole body
-      b = &f->body;
-    } else if (auto* c = s.as<IfNode>()) {
-      bool orelse = path[k + 1].orelse;
-      Formula cond = m.L.formula(c->cond);
-      m.facts.push_back(orelse ? f_not(cond) : cond);
-      b = orelse ? &c->orelse : &c->body;
-    } else {
-      b = nullptr;
-    }
-  }
+  m.facts = rewrite_detail::facts_at(p, path, m.L);
 }
 
 Context::~Context() = default;

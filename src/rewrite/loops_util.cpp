@@ -118,45 +118,10 @@ bool const_value(const Expr& e, long long& out) {
 
 namespace {
 
-// Preconditions, positive sizes, and the loop ranges and branch conditions
-// enclosing the statement at `path`.
-std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
-                                          analysis::Lowering& L) {
-  using namespace analysis;
-  std::vector<Formula> assume = proc_facts(p, L);
-  // A config field written between a fact and the statement (by an earlier
-  // statement of an enclosing block, or in an enclosing loop's body, which later
-  // iterations see) is a new unknown at the statement: stale facts do not apply.
-  static const std::map<Sym, Sym> no_alias;
-  auto forget_config_writes = [&](const Stmt& s) {
-    for (auto& [cfg, field] : effects_of(s, no_alias).cfg_writes) L.invalidate_config(cfg, field);
-  };
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    for (int j = 0; j < path[k].index && j < static_cast<int>(b->size()); ++j)
-      forget_config_writes((*b)[j]);
-    if (k + 1 == path.size() || path[k].index >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[path[k].index];
-    bool orelse = path[k + 1].orelse;
-    if (auto* f = s.as<ForNode>()) {
-      Affine i = Affine::var(f->iter);
-      assume.push_back(f_ge(i, L.affine(f->lo)));
-      assume.push_back(f_lt(i, L.affine(f->hi)));
-      forget_config_writes(s);
-      b = &f->body;
-    } else if (auto* c = s.as<IfNode>()) {
-      Formula cond = L.formula(c->cond);
-      assume.push_back(orelse ? f_not(cond) : cond);
-      b = orelse ? &c->orelse : &c->body;
-    }
-  }
-  return assume;
-}
-
 bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate) {
   using namespace analysis;
   Lowering L;
-  std::vector<Formula> assume = context_at(p, path, L);
+  std::vector<Formula> assume = facts_at(p, path, L);
   Formula g = L.formula(goal);
   if (negate) g = f_not(g);
   std::vector<Formula> all = assume;

@@ -1,6 +1,10 @@
 // Positive sizes and preconditions as solver facts.
 #include "rewrite/proc_facts.h"
 
+#include <map>
+
+#include "rewrite/loops_util.h"
+
 namespace exo::rewrite_detail {
 
 std::vector<analysis::Formula> proc_facts(const Proc& p, analysis::Lowering& L) {
@@ -11,6 +15,38 @@ std::vector<analysis::Formula> proc_facts(const Proc& p, analysis::Lowering& L) 
       out.push_back(f_ge(Affine::var(a.name), Affine(1)));
   for (auto& pr : p->preds) out.push_back(L.formula(pr));
   return out;
+}
+
+std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
+                                        analysis::Lowering& L) {
+  using namespace analysis;
+  std::vector<Formula> facts = proc_facts(p, L);
+  static const std::map<Sym, Sym> no_alias;
+  auto forget_config_writes = [&](const Stmt& s) {
+    for (auto& [cfg, field] : effects_of(s, no_alias).cfg_writes) L.invalidate_config(cfg, field);
+  };
+  const Block* b = &p->body;
+  for (size_t k = 0; k < path.size() && b; ++k) {
+    int i = path[k].index;
+    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) forget_config_writes((*b)[j]);
+    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
+    const Stmt& s = (*b)[i];
+    if (auto* f = s.as<ForNode>()) {
+      Affine it = Affine::var(f->iter);
+      facts.push_back(f_ge(it, L.affine(f->lo)));
+      facts.push_back(f_lt(it, L.affine(f->hi)));
+      forget_config_writes(s);  // earlier iterations ran the whole body
+      b = &f->body;
+    } else if (auto* c = s.as<IfNode>()) {
+      bool orelse = path[k + 1].orelse;
+      Formula cond = L.formula(c->cond);
+      facts.push_back(orelse ? f_not(cond) : cond);
+      b = orelse ? &c->orelse : &c->body;
+    } else {
+      b = nullptr;  // a path does not go through other statements
+    }
+  }
+  return facts;
 }
 
 }  // namespace exo::rewrite_detail
