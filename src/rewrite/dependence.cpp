@@ -74,10 +74,7 @@ std::optional<Conflict> later_iteration_conflict(const Proc& p,
         assume.push_back(
             f_lt(Affine::var(eb.loops[depth].iter), Affine::var(la.loops[depth].iter)));
       Formula goal = f_not(same_location(la, eb, L));
-      std::vector<Formula> all = assume;
-      all.push_back(goal);
-      for (auto& d : L.definitions_for(all)) assume.push_back(d);
-      if (prove(assume, goal).answer != Answer::Yes) return Conflict{b, a};
+      if (!implies(assume, goal, L)) return Conflict{b, a};
     }
   return std::nullopt;
 }

@@ -26,13 +26,7 @@ struct Context::Impl {
   Lowering L;
   std::vector<Formula> facts;
 
-  bool prove(const Formula& goal) {
-    std::vector<Formula> assume = facts;
-    std::vector<Formula> all = facts;
-    all.push_back(goal);
-    for (auto& d : L.definitions_for(all)) assume.push_back(d);
-    return analysis::prove(assume, goal).answer == Answer::Yes;
-  }
+  bool prove(const Formula& goal) { return rewrite_detail::implies(facts, goal, L); }
 };
 
 Context::Context(const Proc& p, const StmtPath& path) : impl_(std::make_unique<Impl>()) {

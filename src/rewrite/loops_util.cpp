@@ -124,10 +124,7 @@ bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate
   std::vector<Formula> assume = facts_at(p, path, L);
   Formula g = L.formula(goal);
   if (negate) g = f_not(g);
-  std::vector<Formula> all = assume;
-  all.push_back(g);
-  for (auto& d : L.definitions_for(all)) assume.push_back(d);
-  return prove(assume, g).answer == Answer::Yes;
+  return implies(assume, g, L);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "analysis/solver.h"
 #include "rewrite/loops_util.h"
 
 namespace exo::rewrite_detail {
@@ -47,6 +48,15 @@ std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
     }
   }
   return facts;
+}
+
+bool implies(std::vector<analysis::Formula> facts, const analysis::Formula& goal,
+             analysis::Lowering& L) {
+  using namespace analysis;
+  std::vector<Formula> all = facts;
+  all.push_back(goal);
+  for (auto& d : L.definitions_for(all)) facts.push_back(d);
+  return prove(facts, goal).answer == Answer::Yes;
 }
 
 }  // namespace exo::rewrite_detail

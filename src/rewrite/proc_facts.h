@@ -18,4 +18,9 @@ std::vector<analysis::Formula> proc_facts(const Proc& p, analysis::Lowering& L);
 // is a new unknown at the statement and stale facts about it do not apply.
 std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path, analysis::Lowering& L);
 
+// Whether `facts` imply `goal` for the solver, given L's definitions of the
+// atoms (divisions, config reads, ...) that facts and goal mention.
+bool implies(std::vector<analysis::Formula> facts, const analysis::Formula& goal,
+             analysis::Lowering& L);
+
 }  // namespace exo::rewrite_detail

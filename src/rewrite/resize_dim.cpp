@@ -85,10 +85,7 @@ bool slides(const Proc& p, const Sym& x, const DimAccess& w, const DimAccess& r,
   if (split)
     assume.push_back(f_lt(Affine::var(a.loops[shared].iter), Affine::var(b.loops[shared].iter)));
   Formula goal = f_lt(L.affine(a.idx[0]) - L.affine(b.idx[0]), Affine(size));
-  std::vector<Formula> all = assume;
-  all.push_back(goal);
-  for (auto& d : L.definitions_for(all)) assume.push_back(d);
-  return prove(assume, goal).answer == Answer::Yes;
+  return rewrite_detail::implies(assume, goal, L);
 }
 
 size_t common_prefix(const StmtPath& a, const StmtPath& b) {

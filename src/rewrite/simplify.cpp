@@ -10,6 +10,7 @@
 #include "exo/printer.h"
 #include "exo/rewrite.h"
 #include "rewrite/exprs_util.h"
+#include "rewrite/proc_facts.h"
 #include "rewrite/simplify_index.h"
 
 namespace exo {
@@ -64,13 +65,7 @@ class Simplifier {
 
  private:
   // ---- facts ----
-  bool provable(const Formula& goal) {
-    std::vector<Formula> all = ctx_;
-    all.push_back(goal);
-    std::vector<Formula> assume = ctx_;
-    for (auto& d : L_.definitions_for(all)) assume.push_back(d);
-    return analysis::prove(assume, goal).answer == analysis::Answer::Yes;
-  }
+  bool provable(const Formula& goal) { return rewrite_detail::implies(ctx_, goal, L_); }
   bool in_range(const Expr& e, long long bound) {
     analysis::Affine a = L_.affine(e);
     return provable(analysis::f_and(analysis::f_ge(a, analysis::Affine(0)), analysis::f_lt(a, analysis::Affine(bound))));
