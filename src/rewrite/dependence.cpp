@@ -147,4 +147,12 @@ std::set<std::pair<const Config*, std::string>> config_writes(const Block& b) {
   return out;
 }
 
+std::string config_clash(const std::vector<Expr>& es, const Block& body) {
+  auto writes = config_writes(body);
+  for (auto& e : es)
+    for (auto& c : config_reads(e))
+      if (writes.count(c)) return c.second;
+  return "";
+}
+
 }  // namespace exo::rewrite_detail

@@ -52,5 +52,8 @@ std::string declared_and_used_after(const Proc& p, const StmtPath& first, int co
 // Config fields read by an expression / written by a block.
 std::set<std::pair<const Config*, std::string>> config_reads(const Expr& e);
 std::set<std::pair<const Config*, std::string>> config_writes(const Block& b);
+// A config field (its name) that `body` writes and one of `es` reads, "" when
+// none: the body would change it between evaluations a rewrite moves across it.
+std::string config_clash(const std::vector<Expr>& es, const Block& body);
 
 }  // namespace exo::rewrite_detail

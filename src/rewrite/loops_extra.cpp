@@ -19,6 +19,7 @@ namespace {
 using buffers_detail::add_index;
 using buffers_detail::simplify_index;
 using buffers_detail::sub_index;
+using rewrite_detail::config_clash;
 using rewrite_detail::const_value;
 using rewrite_detail::expect_loop;
 using rewrite_detail::provable_at;
@@ -27,16 +28,6 @@ using rewrite_detail::refutable_at;
 Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 
 std::string q(const Expr& e) { return "'" + print_expr(e) + "'"; }
-
-// Config fields read by `es` that `body` writes: the body would change them
-// between evaluations that the rewrite moves across it.
-std::string config_clash(const std::vector<Expr>& es, const Block& body) {
-  auto writes = rewrite_detail::config_writes(body);
-  for (auto& e : es)
-    for (auto& c : rewrite_detail::config_reads(e))
-      if (writes.count(c)) return c.second;
-  return "";
-}
 
 // A copy of `b` whose locally bound names (loops, allocations, windows) are fresh.
 Block fresh_copy(const Block& b) {
