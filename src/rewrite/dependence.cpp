@@ -119,6 +119,14 @@ std::vector<Sym> declared_names(const Block& b) {
   return out;
 }
 
+std::set<Sym> allocations_in(const Block& b) {
+  std::set<Sym> out;
+  for_each_stmt(b, [&](const Stmt& s) {
+    if (auto* a = s.as<AllocNode>()) out.insert(a->name);
+  });
+  return out;
+}
+
 std::string declared_and_used_after(const Proc& p, const StmtPath& first, int count) {
   const Block* parent = resolve_parent_block(p, first);
   int i = first.back().index;

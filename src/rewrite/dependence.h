@@ -45,6 +45,8 @@ size_t loop_depth(const Proc& p, const StmtPath& path);
 std::set<Sym> names_used(const Block& b);
 // The allocations and window statements at the top level of a block.
 std::vector<Sym> declared_names(const Block& b);
+// The allocations anywhere in a block: buffers private to one run of it.
+std::set<Sym> allocations_in(const Block& b);
 // A name the statements [first, first+count) declare at their top level that
 // later statements of the same block use ("" when none): copying them or
 // wrapping them in a new scope would hide it.

@@ -135,10 +135,7 @@ Rewrite parallelize_loop(const Proc& p, const Cursor& c) {
   auto* f = expect_loop(prim, p, c);
   // Step 2. Check: iterations are independent (buffers allocated in the body are
   // private to an iteration; two reductions of one location would race).
-  std::set<Sym> priv;
-  for_each_stmt(f->body, [&](const Stmt& s) {
-    if (auto* a = s.as<AllocNode>()) priv.insert(a->name);
-  });
+  std::set<Sym> priv = rewrite_detail::allocations_in(f->body);
   std::vector<exo::Access> acc;
   for (auto& a : rewrite_detail::accesses_of(p, f->body))
     if (a.is_config() || !priv.count(a.buffer)) acc.push_back(a);

@@ -31,10 +31,7 @@ std::string idempotence_failure(const Proc& p, const Block& b) {
   Effects e;
   EffectCollector ec(e, alias);
   ec.visit_block(b);
-  std::set<Sym> priv;
-  for_each_stmt(b, [&](const Stmt& s) {
-    if (auto* a = s.as<AllocNode>()) priv.insert(a->name);
-  });
+  std::set<Sym> priv = rewrite_detail::allocations_in(b);
   for (auto& [buf, as] : e.reduces)
     if (!priv.count(buf)) return "it reduces into '" + buf.name() + "'";
   for (auto& [buf, as] : e.writes)
