@@ -17,7 +17,8 @@ from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
 from .procedure import Procedure
-from ._sched_configs import _config_handle, _expr_text
+from ._sched_args import expr_text
+from ._sched_configs import _config_handle
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -225,7 +226,7 @@ def delete_config(proc, stmt_cursor):
 def write_config(proc, gap_cursor, config, field, rhs):
     _check_proc("write_config", proc)
     cfg = _config_handle("write_config", 2, config, field)
-    text = _expr_text("write_config", 4, rhs)
+    text = expr_text("write_config", 4, "expr", rhs)
     impl = getattr(gap_cursor, "_impl", None)
     if impl is None or impl.kind() != "gap":
         _err("write_config", 1, "gap_cursor", "expected a GapCursor")

@@ -4,6 +4,7 @@ Each method checks the Python-level argument kinds, passes the rest to the core
 (exo._core.ProcHandle) and wraps the result as a new procedure of the same class.
 """
 
+from ._sched_args import expr_text
 from .configs import Config
 
 
@@ -19,17 +20,6 @@ def _config_handle(prim, argno, config, field):
     return config._handle
 
 
-def _expr_text(prim, argno, expr):
-    """An Exo expression string; Python numbers and bools become their literals."""
-    if isinstance(expr, bool):
-        return "True" if expr else "False"
-    if isinstance(expr, (int, float)):
-        return repr(expr)
-    if not isinstance(expr, str):
-        raise TypeError(f"argument {argno}, 'expr' to {prim}: expected an Exo expression string")
-    return expr
-
-
 class ConfigsPrimitives:
     def bind_config(self, expr, config, field):
         """`s[e]` -> `config.field = e; s[config.field]` for the expression `expr`."""
@@ -39,13 +29,13 @@ class ConfigsPrimitives:
     def configwrite_root(self, config, field, expr):
         """Inserts `config.field = expr` at the start of the body."""
         cfg = _config_handle("configwrite_root", 1, config, field)
-        text = _expr_text("configwrite_root", 3, expr)
+        text = expr_text("configwrite_root", 3, "expr", expr)
         return type(self)(self._handle.configwrite_root(cfg, field, text))
 
     def configwrite_after(self, stmt, config, field, expr):
         """Inserts `config.field = expr` right after the statement `stmt`."""
         cfg = _config_handle("configwrite_after", 2, config, field)
-        text = _expr_text("configwrite_after", 4, expr)
+        text = expr_text("configwrite_after", 4, "expr", expr)
         return type(self)(self._handle.configwrite_after(stmt, cfg, field, text))
 
     def delete_config(self, stmt):

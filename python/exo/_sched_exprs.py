@@ -7,18 +7,8 @@ scheduled from); the core checks the rest and names the primitive in errors.
 """
 
 from . import _core
+from ._sched_args import expr_text
 from .API_cursors import ExprListCursor
-
-
-def _expr_text(prim, argno, argname, expr):
-    """Exo text for an expression argument; Python numbers become literals."""
-    if isinstance(expr, bool):
-        return "True" if expr else "False"
-    if isinstance(expr, (int, float)):
-        return repr(expr)
-    if not isinstance(expr, str):
-        raise TypeError(f"argument {argno}, '{argname}' to {prim}: expected an Exo expression string")
-    return expr
 
 
 class ExprsPrimitives:
@@ -35,7 +25,7 @@ class ExprsPrimitives:
 
     def rewrite_expr(self, expr_cursor, new_expr):
         """Replaces the expression by `new_expr`, which must be provably equal to it there."""
-        text = _expr_text("rewrite_expr", 2, "new_expr", new_expr)
+        text = expr_text("rewrite_expr", 2, "new_expr", new_expr)
         return type(self)(self._handle.rewrite_expr(expr_cursor, text))
 
     def merge_writes(self, block_cursor):
@@ -66,5 +56,5 @@ class ExprsPrimitives:
             raise TypeError("argument 2, 'instr' to insert_noop_call: expected a Procedure object")
         if not isinstance(args, (list, tuple)):
             raise TypeError("argument 3, 'args' to insert_noop_call: expected a list of arguments")
-        texts = [_expr_text("insert_noop_call", 3, "args", a) for a in args]
+        texts = [expr_text("insert_noop_call", 3, "args", a) for a in args]
         return type(self)(self._handle.insert_noop_call(gap_cursor, handle, texts))

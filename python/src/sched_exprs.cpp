@@ -5,6 +5,7 @@
 #include "bindings.h"
 #include "exo/exprs.h"
 #include "exo/scheduling.h"
+#include "sched_util.h"
 
 namespace exo::python {
 
@@ -31,34 +32,22 @@ void define_sched_exprs(ProcClass& c) {
       return derive(h, commute_expr(h.proc, exprs.cast<std::string>()));
     return derive(h, commute_expr(h.proc, expr_list(h, exprs, "commute_expr", "expr_cursors")));
   });
-  c.def("left_reassociate_expr", [](const ProcHandle& h, py::object expr) {
-    Cursor at = ref_to_cursor(h, expr, RefKind::Expr, "left_reassociate_expr", 1, "expr");
-    return derive(h, left_reassociate_expr(h.proc, at));
-  });
+  def_on_cursor(c, "left_reassociate_expr", RefKind::Expr, "expr",
+                [](const Proc& p, const Cursor& at) { return left_reassociate_expr(p, at); });
   c.def("rewrite_expr", [](const ProcHandle& h, py::object expr, const std::string& new_expr) {
     Cursor at = ref_to_cursor(h, expr, RefKind::Expr, "rewrite_expr", 1, "expr_cursor");
     return derive(h, rewrite_expr(h.proc, at, new_expr));
   });
-  c.def("merge_writes", [](const ProcHandle& h, py::object block) {
-    Cursor at = ref_to_cursor(h, block, RefKind::Block, "merge_writes", 1, "block_cursor");
-    return derive(h, merge_writes(h.proc, at));
-  });
-  c.def("split_write", [](const ProcHandle& h, py::object stmt) {
-    Cursor at = ref_to_cursor(h, stmt, RefKind::Stmt, "split_write", 1, "stmt");
-    return derive(h, split_write(h.proc, at));
-  });
-  c.def("fold_into_reduce", [](const ProcHandle& h, py::object assign) {
-    Cursor at = ref_to_cursor(h, assign, RefKind::Stmt, "fold_into_reduce", 1, "assign");
-    return derive(h, fold_into_reduce(h.proc, at));
-  });
-  c.def("inline_assign", [](const ProcHandle& h, py::object assign) {
-    Cursor at = ref_to_cursor(h, assign, RefKind::Stmt, "inline_assign", 1, "alloc_cursor");
-    return derive(h, inline_assign(h.proc, at));
-  });
-  c.def("lift_reduce_constant", [](const ProcHandle& h, py::object block) {
-    Cursor at = ref_to_cursor(h, block, RefKind::Block, "lift_reduce_constant", 1, "block_cursor");
-    return derive(h, lift_reduce_constant(h.proc, at));
-  });
+  def_on_cursor(c, "merge_writes", RefKind::Block, "block_cursor",
+                [](const Proc& p, const Cursor& at) { return merge_writes(p, at); });
+  def_on_cursor(c, "split_write", RefKind::Stmt, "stmt",
+                [](const Proc& p, const Cursor& at) { return split_write(p, at); });
+  def_on_cursor(c, "fold_into_reduce", RefKind::Stmt, "assign",
+                [](const Proc& p, const Cursor& at) { return fold_into_reduce(p, at); });
+  def_on_cursor(c, "inline_assign", RefKind::Stmt, "alloc_cursor",
+                [](const Proc& p, const Cursor& at) { return inline_assign(p, at); });
+  def_on_cursor(c, "lift_reduce_constant", RefKind::Block, "block_cursor",
+                [](const Proc& p, const Cursor& at) { return lift_reduce_constant(p, at); });
   c.def("insert_noop_call", [](const ProcHandle& h, py::object gap, const ProcHandle& instr,
                                const std::vector<std::string>& args) {
     Cursor at = ref_to_cursor(h, gap, RefKind::Any, "insert_noop_call", 1, "gap_cursor");

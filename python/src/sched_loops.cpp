@@ -5,19 +5,9 @@
 #include "bindings.h"
 #include "exo/match.h"
 #include "exo/scheduling.h"
+#include "sched_util.h"
 
 namespace exo::python {
-namespace {
-
-// A plain name ("i", "i #1") means a loop; anything else is a statement pattern or a cursor.
-Cursor loop_or_stmt(const ProcHandle& h, py::handle ref, const char* prim, int argno,
-                    const char* argname) {
-  bool name = py::isinstance<py::str>(ref) && is_plain_name(ref.cast<std::string>());
-  return ref_to_cursor(h, ref, name ? RefKind::Loop : RefKind::Stmt, prim, argno, argname);
-}
-
-}  // namespace
-
 void define_sched_loops(ProcClass& c) {
   c.def("rename", [](const ProcHandle& h, const std::string& name) {
     return derive(h, rename_proc(h.proc, name));

@@ -7,16 +7,10 @@
 #include "exo/loops_extra.h"
 #include "exo/match.h"
 #include "exo/scheduling.h"
+#include "sched_util.h"
 
 namespace exo::python {
 namespace {
-
-// A plain name ("i", "i #1") means a loop; anything else is a statement pattern or a cursor.
-Cursor loop_or_stmt(const ProcHandle& h, py::handle ref, const char* prim, int argno,
-                    const char* argname) {
-  bool name = py::isinstance<py::str>(ref) && is_plain_name(ref.cast<std::string>());
-  return ref_to_cursor(h, ref, name ? RefKind::Loop : RefKind::Stmt, prim, argno, argname);
-}
 
 Cursor gap_arg(const ProcHandle& h, py::handle ref, const char* prim) {
   if (py::isinstance<py::str>(ref)) argument_error(prim, 1, "gap_cursor", "expected a GapCursor");
@@ -28,10 +22,8 @@ Cursor gap_arg(const ProcHandle& h, py::handle ref, const char* prim) {
 }  // namespace
 
 void define_sched_loops_extra(ProcClass& c) {
-  c.def("parallelize_loop", [](const ProcHandle& h, py::object loop) {
-    Cursor l = ref_to_cursor(h, loop, RefKind::Loop, "parallelize_loop", 1, "loop_cursor");
-    return derive(h, parallelize_loop(h.proc, l));
-  });
+  def_on_cursor(c, "parallelize_loop", RefKind::Loop, "loop_cursor",
+                [](const Proc& p, const Cursor& at) { return parallelize_loop(p, at); });
   c.def("shift_loop", [](const ProcHandle& h, py::object loop, const std::string& new_lo) {
     Cursor l = ref_to_cursor(h, loop, RefKind::Loop, "shift_loop", 1, "loop_cursor");
     return derive(h, shift_loop(h.proc, l, new_lo));

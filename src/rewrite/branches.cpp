@@ -89,13 +89,12 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
       scheduling_error(prim, p, ic,
                        "cannot lift the if out of loop '" + f->iter.name() + "': its condition '" +
                            print_expr(in->cond) + "' depends on '" + f->iter.name() + "'");
-    auto writes = rewrite_detail::config_writes(f->body);
-    for (auto& c : rewrite_detail::config_reads(in->cond))
-      if (writes.count(c))
-        scheduling_error(prim, p, ic,
-                         "cannot lift the if out of loop '" + f->iter.name() +
-                             "': the loop writes config field '" + c.second +
-                             "', which the condition reads");
+    std::string clash = rewrite_detail::config_clash({in->cond}, f->body);
+    if (!clash.empty())
+      scheduling_error(prim, p, ic,
+                       "cannot lift the if out of loop '" + f->iter.name() +
+                           "': the loop writes config field '" + clash +
+                           "', which the condition reads");
     // Step 3. Build: `if c: for: A else: for: B`.
     Block orelse;
     if (!in->orelse.empty())

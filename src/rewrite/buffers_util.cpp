@@ -11,45 +11,12 @@
 #include "exo/scheduling.h"
 #include "frontend/typecheck_internal.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/visible_names.h"
 
 namespace exo::buffers_detail {
+using rewrite_detail::bind_visible;
+
 namespace {
-
-// The buffer a window statement's source ultimately lives in, for its memory.
-MemoryPtr source_mem(const tc::Checker& c, const Expr& rhs) {
-  auto* w = rhs.as<WindowExprNode>();
-  if (!w) return nullptr;
-  const tc::VarInfo* v = c.find(w->name.name());
-  return v ? v->mem : nullptr;
-}
-
-// A checker knowing every name visible at `path`.
-void bind_visible(tc::Checker& c, const Proc& p, const StmtPath& path) {
-  for (auto& a : p->args) {
-    tc::VarRole role = is_data_kind(a.type.base) ? tc::VarRole::DataArg : tc::VarRole::ControlArg;
-    c.bind(a.name.name(), tc::VarInfo{a.name, a.type, a.mem, role});
-  }
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    int i = path[k].index;
-    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) {
-      const Stmt& s = (*b)[j];
-      if (auto* a = s.as<AllocNode>()) c.bind(a->name.name(), tc::VarInfo{a->name, a->type, a->mem, tc::VarRole::Alloc});
-      if (auto* w = s.as<WindowStmtNode>())
-        c.bind(w->name.name(), tc::VarInfo{w->name, w->rhs->type, source_mem(c, w->rhs), tc::VarRole::Window});
-    }
-    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[i];
-    if (auto* f = s.as<ForNode>()) {
-      c.bind(f->iter.name(), tc::VarInfo{f->iter, Type::scalar(ScalarKind::Index), nullptr, tc::VarRole::LoopIter});
-      b = &f->body;
-    } else if (auto* f2 = s.as<IfNode>()) {
-      b = path[k + 1].orelse ? &f2->orelse : &f2->body;
-    } else {
-      b = nullptr;
-    }
-  }
-}
 
 template <class F>
 auto as_argument(const char* prim, int argno, const char* argname, F&& f) -> decltype(f()) {
@@ -59,6 +26,18 @@ auto as_argument(const char* prim, int argno, const char* argname, F&& f) -> dec
     if (e.kind() == ErrorKind::Scheduling || e.kind() == ErrorKind::Api) throw;
     argument_error(prim, argno, argname, e.message());
   }
+}
+
+// Runs f on a checker knowing the names visible at `path` (builtins otherwise);
+// parse and type errors inside become argument errors of `prim`.
+template <class F>
+auto checked_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path, F&& f) {
+  return as_argument(prim, argno, argname, [&] {
+    Scope builtins = Scope::with_builtins();
+    tc::Checker c(builtins);
+    bind_visible(c, p, path);
+    return f(c);
+  });
 }
 
 // An affine form over atoms (index variables or opaque sub-expressions), kept in
@@ -133,32 +112,19 @@ void walk_paths(const Block& b, const StmtPath& prefix, const std::function<void
 
 Expr parse_index_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                     const std::string& text) {
-  return as_argument(prim, argno, argname, [&] {
-    Scope builtins = Scope::with_builtins();
-    tc::Checker c(builtins);
-    bind_visible(c, p, path);
-    uast::UExprPtr ue = parse_expr_fragment(text);
-    return c.check_index(*ue, argname);
-  });
+  return checked_at(prim, argno, argname, p, path,
+                    [&](tc::Checker& c) { return c.check_index(*parse_expr_fragment(text), argname); });
 }
 
 Expr parse_bool_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                    const std::string& text) {
-  return as_argument(prim, argno, argname, [&] {
-    Scope builtins = Scope::with_builtins();
-    tc::Checker c(builtins);
-    bind_visible(c, p, path);
-    uast::UExprPtr ue = parse_expr_fragment(text);
-    return c.check_bool(*ue, argname);
-  });
+  return checked_at(prim, argno, argname, p, path,
+                    [&](tc::Checker& c) { return c.check_bool(*parse_expr_fragment(text), argname); });
 }
 
 ParsedWindow parse_window_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                              const std::string& text) {
-  return as_argument(prim, argno, argname, [&] {
-    Scope builtins = Scope::with_builtins();
-    tc::Checker c(builtins);
-    bind_visible(c, p, path);
+  return checked_at(prim, argno, argname, p, path, [&](tc::Checker& c) {
     uast::UExprPtr ue = parse_expr_fragment(text);
     if (ue->kind != uast::UExprKind::Name && ue->kind != uast::UExprKind::Index)
       argument_error(prim, argno, argname, "expected a buffer or window such as 'A[i, 0:8]', got '" + text + "'");
@@ -206,36 +172,46 @@ Expr all_of(const std::vector<Expr>& es) {
   return out ? out : bool_const(true);
 }
 
-bool same_expr(const Expr& a, const Expr& b) {
-  if (a.same_as(b)) return true;
-  if (!a || !b || a->kind != b->kind) return false;
+bool same_expr_node(const Expr& a, const Expr& b, const SameName& same_name) {
+  if (a->kind != b->kind) return false;
   switch (a->kind) {
     case ExprKind::Read:
-      if (a.as<ReadNode>()->name != b.as<ReadNode>()->name) return false;
-      break;
+      return same_name(a.as<ReadNode>()->name, b.as<ReadNode>()->name);
     case ExprKind::Const:
-      return a.as<ConstNode>()->val == b.as<ConstNode>()->val && a->type.base == b->type.base;
+      return a.as<ConstNode>()->val == b.as<ConstNode>()->val;
     case ExprKind::BinOp:
-      if (a.as<BinOpNode>()->op != b.as<BinOpNode>()->op) return false;
-      break;
+      return a.as<BinOpNode>()->op == b.as<BinOpNode>()->op;
     case ExprKind::ExternCall:
-      if (a.as<ExternCallNode>()->fn != b.as<ExternCallNode>()->fn) return false;
-      break;
+      return a.as<ExternCallNode>()->fn == b.as<ExternCallNode>()->fn;
     case ExprKind::WindowExpr: {
       auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
-      if (x->name != y->name || x->idx.size() != y->idx.size()) return false;
+      if (!same_name(x->name, y->name) || x->idx.size() != y->idx.size()) return false;
       for (size_t k = 0; k < x->idx.size(); ++k)
         if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
-      break;
+      return true;
     }
-    case ExprKind::StrideExpr:
-      return a.as<StrideExprNode>()->name == b.as<StrideExprNode>()->name &&
-             a.as<StrideExprNode>()->dim == b.as<StrideExprNode>()->dim;
-    case ExprKind::ReadConfig:
-      return a.as<ReadConfigNode>()->config == b.as<ReadConfigNode>()->config &&
-             a.as<ReadConfigNode>()->field == b.as<ReadConfigNode>()->field;
-    default: break;
+    case ExprKind::StrideExpr: {
+      auto *x = a.as<StrideExprNode>(), *y = b.as<StrideExprNode>();
+      return same_name(x->name, y->name) && x->dim == y->dim;
+    }
+    case ExprKind::ReadConfig: {
+      auto *x = a.as<ReadConfigNode>(), *y = b.as<ReadConfigNode>();
+      return x->config == y->config && x->field == y->field;
+    }
+    case ExprKind::USub:
+      return true;
   }
+  return true;
+}
+
+bool same_expr_node(const Expr& a, const Expr& b) {
+  return same_expr_node(a, b, [](const Sym& x, const Sym& y) { return x == y; });
+}
+
+bool same_expr(const Expr& a, const Expr& b) {
+  if (a.same_as(b)) return true;
+  if (!a || !b || !same_expr_node(a, b)) return false;
+  if (a->kind == ExprKind::Const && a->type.base != b->type.base) return false;
   std::vector<Expr> ka = expr_children(a), kb = expr_children(b);
   if (ka.size() != kb.size()) return false;
   for (size_t k = 0; k < ka.size(); ++k)

@@ -10,6 +10,7 @@
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/proc_facts.h"
 
 namespace exo::rewrite_detail {
 namespace {
@@ -66,21 +67,14 @@ std::optional<Conflict> later_iteration_conflict(const Proc& p,
       Lowering L;
       exo::Access la = separate_iterations(a, depth, "_later"),
                   eb = separate_iterations(b, depth, "_earlier");
-      std::vector<Formula> assume;
-      for (auto& arg : p->args)
-        if (!arg.type.is_tensor && arg.type.base == ScalarKind::Size)
-          assume.push_back(f_ge(Affine::var(arg.name), Affine(1)));
-      for (auto& pr : p->preds) assume.push_back(L.formula(pr));
+      std::vector<Formula> assume = proc_facts(p, L);
       assume.push_back(access_domain(la, L));
       assume.push_back(access_domain(eb, L));
       if (la.loops.size() > depth && eb.loops.size() > depth)
         assume.push_back(
             f_lt(Affine::var(eb.loops[depth].iter), Affine::var(la.loops[depth].iter)));
       Formula goal = f_not(same_location(la, eb, L));
-      std::vector<Formula> all = assume;
-      all.push_back(goal);
-      for (auto& d : L.definitions_for(all)) assume.push_back(d);
-      if (prove(assume, goal).answer != Answer::Yes) return Conflict{b, a};
+      if (!implies(assume, goal, L)) return Conflict{b, a};
     }
   return std::nullopt;
 }
@@ -125,6 +119,25 @@ std::vector<Sym> declared_names(const Block& b) {
   return out;
 }
 
+std::set<Sym> allocations_in(const Block& b) {
+  std::set<Sym> out;
+  for_each_stmt(b, [&](const Stmt& s) {
+    if (auto* a = s.as<AllocNode>()) out.insert(a->name);
+  });
+  return out;
+}
+
+std::string declared_and_used_after(const Proc& p, const StmtPath& first, int count) {
+  const Block* parent = resolve_parent_block(p, first);
+  int i = first.back().index;
+  Block inside(parent->begin() + i, parent->begin() + i + count);
+  Block rest(parent->begin() + i + count, parent->end());
+  std::set<Sym> used = names_used(rest);
+  for (auto& d : declared_names(inside))
+    if (used.count(d)) return d.name();
+  return "";
+}
+
 std::set<std::pair<const Config*, std::string>> config_reads(const Expr& e) {
   std::set<std::pair<const Config*, std::string>> out;
   std::function<void(const Expr&)> scan = [&](const Expr& x) {
@@ -140,6 +153,14 @@ std::set<std::pair<const Config*, std::string>> config_writes(const Block& b) {
   for (auto& a : block_effects(b))
     if (a.is_config() && a.kind == EffectKind::Write) out.insert({a.config.get(), a.field});
   return out;
+}
+
+std::string config_clash(const std::vector<Expr>& es, const Block& body) {
+  auto writes = config_writes(body);
+  for (auto& e : es)
+    for (auto& c : config_reads(e))
+      if (writes.count(c)) return c.second;
+  return "";
 }
 
 }  // namespace exo::rewrite_detail

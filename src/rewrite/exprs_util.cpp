@@ -10,10 +10,13 @@
 #include "exo/scheduling.h"
 #include "frontend/typecheck_internal.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/proc_facts.h"
+#include "rewrite/visible_names.h"
 
 namespace exo::exprs_detail {
 
 using namespace analysis;
+using rewrite_detail::bind_visible;
 
 // ---------------------------------------------------------------------------
 // Context
@@ -23,48 +26,12 @@ struct Context::Impl {
   Lowering L;
   std::vector<Formula> facts;
 
-  void forget_config_writes(const Stmt& s) {
-    static const std::map<Sym, Sym> no_alias;
-    rewrite_detail::Effects e = rewrite_detail::effects_of(s, no_alias);
-    for (auto& [cfg, field] : e.cfg_writes) L.invalidate_config(cfg, field);
-  }
-
-  bool prove(const Formula& goal) {
-    std::vector<Formula> assume = facts;
-    std::vector<Formula> all = facts;
-    all.push_back(goal);
-    for (auto& d : L.definitions_for(all)) assume.push_back(d);
-    return analysis::prove(assume, goal).answer == Answer::Yes;
-  }
+  bool prove(const Formula& goal) { return rewrite_detail::implies(facts, goal, L); }
 };
 
 Context::Context(const Proc& p, const StmtPath& path) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
-  for (auto& a : p->args)
-    if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
-      m.facts.push_back(f_ge(Affine::var(a.name), Affine(1)));
-  for (auto& pr : p->preds) m.facts.push_back(m.L.formula(pr));
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    int i = path[k].index;
-    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) m.forget_config_writes((*b)[j]);
-    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[i];
-    if (auto* f = s.as<ForNode>()) {
-      Affine it = Affine::var(f->iter);
-      m.facts.push_back(f_ge(it, m.L.affine(f->lo)));
-      m.facts.push_back(f_lt(it, m.L.affine(f->hi)));
-      m.forget_config_writes(s);  // earlier iterations ran the whole body
-      b = &f->body;
-    } else if (auto* c = s.as<IfNode>()) {
-      bool orelse = path[k + 1].orelse;
-      Formula cond = m.L.formula(c->cond);
-      m.facts.push_back(orelse ? f_not(cond) : cond);
-      b = orelse ? &c->orelse : &c->body;
-    } else {
-      b = nullptr;
-    }
-  }
+  m.facts = rewrite_detail::facts_at(p, path, m.L);
 }
 
 Context::~Context() = default;
@@ -84,36 +51,9 @@ bool Context::equal(const Expr& a, const Expr& b) {
     }
     return impl_->prove(f_eq(L.affine(a), L.affine(b)));
   }
-  if (a->kind != b->kind || a->type.is_tensor != b->type.is_tensor) return false;
-  switch (a->kind) {
-    case ExprKind::Read:
-      if (a.as<ReadNode>()->name != b.as<ReadNode>()->name) return false;
-      break;
-    case ExprKind::Const:
-      return a.as<ConstNode>()->val == b.as<ConstNode>()->val &&
-             is_data_kind(a->type.base) == is_data_kind(b->type.base);
-    case ExprKind::BinOp:
-      if (a.as<BinOpNode>()->op != b.as<BinOpNode>()->op) return false;
-      break;
-    case ExprKind::ExternCall:
-      if (a.as<ExternCallNode>()->fn.get() != b.as<ExternCallNode>()->fn.get()) return false;
-      break;
-    case ExprKind::WindowExpr: {
-      auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
-      if (x->name != y->name || x->idx.size() != y->idx.size()) return false;
-      for (size_t k = 0; k < x->idx.size(); ++k)
-        if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
-      break;
-    }
-    case ExprKind::StrideExpr:
-      return a.as<StrideExprNode>()->name == b.as<StrideExprNode>()->name &&
-             a.as<StrideExprNode>()->dim == b.as<StrideExprNode>()->dim;
-    case ExprKind::ReadConfig:
-      return a.as<ReadConfigNode>()->config.get() == b.as<ReadConfigNode>()->config.get() &&
-             a.as<ReadConfigNode>()->field == b.as<ReadConfigNode>()->field;
-    case ExprKind::USub:
-      break;
-  }
+  if (a->type.is_tensor != b->type.is_tensor || !buffers_detail::same_expr_node(a, b)) return false;
+  // Equal literals match when both are data values or both are control values.
+  if (a->kind == ExprKind::Const) return is_data_kind(a->type.base) == is_data_kind(b->type.base);
   return equal(expr_children(a), expr_children(b));
 }
 
@@ -170,14 +110,6 @@ void collect_buffer_uses(const Expr& e, std::vector<Expr>& out) {
   for (auto& k : expr_children(e)) collect_buffer_uses(k, out);
 }
 
-std::string access_text(const Sym& name, const std::vector<Expr>& idx) {
-  std::string s = name.name();
-  if (idx.empty()) return s;
-  s += "[";
-  for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + print_expr(idx[k]);
-  return s + "]";
-}
-
 std::string stmt_text(const Stmt& s) {
   std::string t = print_stmt(s);
   while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
@@ -185,49 +117,21 @@ std::string stmt_text(const Stmt& s) {
   return nl == std::string::npos ? t : t.substr(0, nl) + " ...";
 }
 
+const AssignNode* assignment_at(const char* prim, int argno, const char* argname, const Proc& p,
+                                const Cursor& c) {
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* a = s ? s.as<AssignNode>() : nullptr;
+  if (!a)
+    argument_error(prim, argno, argname,
+                   "expected an assignment, got " + (s ? stmt_text(s) : c.str()));
+  return a;
+}
+
 // ---------------------------------------------------------------------------
 // Text typed at a position
 // ---------------------------------------------------------------------------
 
 namespace {
-
-MemoryPtr window_mem(const tc::Checker& c, const Expr& rhs) {
-  auto* w = rhs.as<WindowExprNode>();
-  if (!w) return nullptr;
-  const tc::VarInfo* v = c.find(w->name.name());
-  return v ? v->mem : nullptr;
-}
-
-// Binds every name visible at `path` (the statement itself declares nothing yet).
-void bind_visible(tc::Checker& c, const Proc& p, const StmtPath& path) {
-  for (auto& a : p->args) {
-    tc::VarRole role = is_data_kind(a.type.base) ? tc::VarRole::DataArg : tc::VarRole::ControlArg;
-    c.bind(a.name.name(), tc::VarInfo{a.name, a.type, a.mem, role});
-  }
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    int i = path[k].index;
-    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) {
-      const Stmt& s = (*b)[j];
-      if (auto* a = s.as<AllocNode>())
-        c.bind(a->name.name(), tc::VarInfo{a->name, a->type, a->mem, tc::VarRole::Alloc});
-      if (auto* w = s.as<WindowStmtNode>())
-        c.bind(w->name.name(),
-               tc::VarInfo{w->name, w->rhs->type, window_mem(c, w->rhs), tc::VarRole::Window});
-    }
-    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[i];
-    if (auto* f = s.as<ForNode>()) {
-      c.bind(f->iter.name(),
-             tc::VarInfo{f->iter, Type::scalar(ScalarKind::Index), nullptr, tc::VarRole::LoopIter});
-      b = &f->body;
-    } else if (auto* f2 = s.as<IfNode>()) {
-      b = path[k + 1].orelse ? &f2->orelse : &f2->body;
-    } else {
-      b = nullptr;
-    }
-  }
-}
 
 // The names a proc's own code uses beyond its variables: the configs it reads
 // or writes and the externs it calls, so text can mention them too.

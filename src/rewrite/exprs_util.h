@@ -11,6 +11,7 @@
 #include "exo/cursor.h"
 #include "exo/loopir.h"
 #include "exo/scope.h"
+#include "rewrite/buffers_util.h"
 
 namespace exo::exprs_detail {
 
@@ -55,9 +56,15 @@ Sym storage_of(const Sym& s, const std::map<Sym, Sym>& windows);
 // control reads do not count).
 void collect_buffer_uses(const Expr& e, std::vector<Expr>& out);
 
-// Diagnostics: "A[i, k + 1]", and a statement on one line.
-std::string access_text(const Sym& name, const std::vector<Expr>& idx);
+// Diagnostics: "A[i, k + 1]" (shared with the buffer primitives), and a
+// statement on one line.
+using buffers_detail::access_text;
 std::string stmt_text(const Stmt& s);
+
+// The assignment under `c` (a statement of p); anything else is an argument
+// error of `prim` quoting what was found.
+const AssignNode* assignment_at(const char* prim, int argno, const char* argname, const Proc& p,
+                                const Cursor& c);
 
 // Exo text typed with the names visible at the statement `path` (arguments,
 // enclosing iterators, allocations and windows declared before it); other names

@@ -101,21 +101,18 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
                          "cannot fission " + scope_name(s) + ": '" + name.name() +
                              "' is declared before the split point and used after it (lift the "
                              "allocation first)");
-    auto writes = rewrite_detail::config_writes(before);
     std::vector<Expr> reread;  // expressions the second copy evaluates again
     if (auto* f = s.as<ForNode>())
       reread = {f->lo, f->hi};
     else
       reread = {s.as<IfNode>()->cond};
-    for (auto& e : reread)
-      for (auto& c : rewrite_detail::config_reads(e))
-        if (writes.count(c))
-          scheduling_error(
-              prim, q, scope,
-              "cannot fission " + scope_name(s) +
-                  ": the part before the split point writes config field '" + c.second +
-                  "', which " +
-                  (s->kind == StmtKind::For ? "the loop bounds read" : "the condition reads"));
+    std::string clash = rewrite_detail::config_clash(reread, before);
+    if (!clash.empty())
+      scheduling_error(
+          prim, q, scope,
+          "cannot fission " + scope_name(s) +
+              ": the part before the split point writes config field '" + clash + "', which " +
+              (s->kind == StmtKind::For ? "the loop bounds read" : "the condition reads"));
     if (auto* f = s.as<ForNode>()) {
       // After the split, the second part at iteration i runs after the first part
       // at every later iteration j: those pairs must not conflict.

@@ -59,11 +59,7 @@ bool same_block(const StmtPath& a, const StmtPath& b) {
 Rewrite inline_assign(const Proc& p, const Cursor& c) {
   const char* prim = "inline_assign";
   // Step 1: an assignment to an element of an allocation.
-  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
-  auto* a = s ? s.as<AssignNode>() : nullptr;
-  if (!a)
-    argument_error(prim, 1, "alloc_cursor",
-                   "expected an assignment, got " + (s ? stmt_text(s) : c.str()));
+  const AssignNode* a = exprs_detail::assignment_at(prim, 1, "alloc_cursor", p, c);
   std::string x = "'" + access_text(a->name, a->idx) + "'";
   StmtPath alloc_path;
   if (!find_alloc_path(p, a->name, alloc_path))

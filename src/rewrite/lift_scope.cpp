@@ -54,14 +54,13 @@ Rewrite lift_loop_from_if(const Proc& p, const Cursor& loop) {
   if (in->body.size() != 1)
     scheduling_error(prim, p, ic,
                      "expected loop '" + f->iter.name() + "' to be directly nested in the if");
-  auto writes = rewrite_detail::config_writes(f->body);
-  for (auto& c : rewrite_detail::config_reads(in->cond))
-    if (writes.count(c))
-      scheduling_error(prim, p, loop,
-                       "cannot lift loop '" + f->iter.name() +
-                           "' out of the if: the loop writes config field '" + c.second +
-                           "', which the condition '" + print_expr(in->cond) +
-                           "' reads (it would be read again in every iteration)");
+  std::string clash = rewrite_detail::config_clash({in->cond}, f->body);
+  if (!clash.empty())
+    scheduling_error(prim, p, loop,
+                     "cannot lift loop '" + f->iter.name() +
+                         "' out of the if: the loop writes config field '" + clash +
+                         "', which the condition '" + print_expr(in->cond) +
+                         "' reads (it would be read again in every iteration)");
   // Step 3. Build `for i: if c: A`.
   Stmt inner = make_stmt<IfNode>(in->cond, f->body, Block{}, in->srcinfo);
   Stmt lifted = make_stmt<ForNode>(f->iter, f->lo, f->hi, Block{inner}, f->mode, f->srcinfo);

@@ -8,6 +8,7 @@
 #include "exo/printer.h"
 #include "exo/scheduling.h"
 #include "rewrite/buffers_util.h"
+#include "rewrite/dependence.h"
 #include "rewrite/loops_util.h"
 
 namespace exo {
@@ -170,10 +171,7 @@ std::vector<NestAccess> nest_accesses(const Block& body_as_written, const std::m
   EffectCollector c(e, alias);
   c.visit_block(body);
   // Buffers allocated inside the body are private to one iteration.
-  std::set<Sym> private_bufs;
-  for_each_stmt(body, [&](const Stmt& s) {
-    if (auto* a = s.as<AllocNode>()) private_bufs.insert(a->name);
-  });
+  std::set<Sym> private_bufs = rewrite_detail::allocations_in(body);
   std::vector<NestAccess> out;
   auto add = [&](const std::map<Sym, std::vector<Access>>& m, const char* what) {
     for (auto& [buf, as] : m)
@@ -505,10 +503,7 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
   Effects e;
   EffectCollector ec(e, alias);
   ec.visit_block(f->body);
-  std::set<Sym> private_bufs;
-  for_each_stmt(f->body, [&](const Stmt& s) {
-    if (auto* a = s.as<AllocNode>()) private_bufs.insert(a->name);
-  });
+  std::set<Sym> private_bufs = rewrite_detail::allocations_in(f->body);
   for (auto& [buf, as] : e.reduces)
     if (!private_bufs.count(buf))
       scheduling_error(prim, p, c,

@@ -19,6 +19,7 @@ namespace {
 using buffers_detail::add_index;
 using buffers_detail::simplify_index;
 using buffers_detail::sub_index;
+using rewrite_detail::config_clash;
 using rewrite_detail::const_value;
 using rewrite_detail::expect_loop;
 using rewrite_detail::provable_at;
@@ -27,16 +28,6 @@ using rewrite_detail::refutable_at;
 Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 
 std::string q(const Expr& e) { return "'" + print_expr(e) + "'"; }
-
-// Config fields read by `es` that `body` writes: the body would change them
-// between evaluations that the rewrite moves across it.
-std::string config_clash(const std::vector<Expr>& es, const Block& body) {
-  auto writes = rewrite_detail::config_writes(body);
-  for (auto& e : es)
-    for (auto& c : rewrite_detail::config_reads(e))
-      if (writes.count(c)) return c.second;
-  return "";
-}
 
 // A copy of `b` whose locally bound names (loops, allocations, windows) are fresh.
 Block fresh_copy(const Block& b) {
@@ -77,40 +68,10 @@ class SameUpToRenaming {
   }
   bool expr(const Expr& a, const Expr& b) {
     if (!a || !b) return !a && !b;
-    if (a->kind != b->kind || a->type.base != b->type.base) return false;
-    switch (a->kind) {
-      case ExprKind::Read:
-        if (!name(a.as<ReadNode>()->name, b.as<ReadNode>()->name)) return false;
-        break;
-      case ExprKind::Const:
-        if (a.as<ConstNode>()->val != b.as<ConstNode>()->val) return false;
-        break;
-      case ExprKind::BinOp:
-        if (a.as<BinOpNode>()->op != b.as<BinOpNode>()->op) return false;
-        break;
-      case ExprKind::ExternCall:
-        if (a.as<ExternCallNode>()->fn != b.as<ExternCallNode>()->fn) return false;
-        break;
-      case ExprKind::WindowExpr: {
-        auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
-        if (!name(x->name, y->name) || x->idx.size() != y->idx.size()) return false;
-        for (size_t k = 0; k < x->idx.size(); ++k)
-          if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
-        break;
-      }
-      case ExprKind::StrideExpr: {
-        auto *x = a.as<StrideExprNode>(), *y = b.as<StrideExprNode>();
-        if (!name(x->name, y->name) || x->dim != y->dim) return false;
-        break;
-      }
-      case ExprKind::ReadConfig: {
-        auto *x = a.as<ReadConfigNode>(), *y = b.as<ReadConfigNode>();
-        if (x->config != y->config || x->field != y->field) return false;
-        break;
-      }
-      case ExprKind::USub:
-        break;
-    }
+    if (a->type.base != b->type.base) return false;
+    if (!buffers_detail::same_expr_node(a, b,
+                                        [this](const Sym& x, const Sym& y) { return name(x, y); }))
+      return false;
     return exprs(expr_children(a), expr_children(b));
   }
   bool stmt(const Stmt& a, const Stmt& b) {
@@ -159,17 +120,9 @@ class SameUpToRenaming {
   }
 };
 
-// The names a block declares at its top level that statements after it (in the
-// same block) use: copies or a new scope around the block would hide them.
+// A name the statement or block declares that statements after it use.
 std::string declared_and_used_after(const Proc& p, const Cursor& block) {
-  const Block* parent = resolve_parent_block(p, block.path);
-  int first = block.index(), count = block.is_block() ? block.count : 1;
-  Block inside(parent->begin() + first, parent->begin() + first + count);
-  Block rest(parent->begin() + first + count, parent->end());
-  std::set<Sym> used = rewrite_detail::names_used(rest);
-  for (auto& d : rewrite_detail::declared_names(inside))
-    if (used.count(d)) return d.name();
-  return "";
+  return rewrite_detail::declared_and_used_after(p, block.path, block.is_block() ? block.count : 1);
 }
 
 }  // namespace
@@ -182,10 +135,7 @@ Rewrite parallelize_loop(const Proc& p, const Cursor& c) {
   auto* f = expect_loop(prim, p, c);
   // Step 2. Check: iterations are independent (buffers allocated in the body are
   // private to an iteration; two reductions of one location would race).
-  std::set<Sym> priv;
-  for_each_stmt(f->body, [&](const Stmt& s) {
-    if (auto* a = s.as<AllocNode>()) priv.insert(a->name);
-  });
+  std::set<Sym> priv = rewrite_detail::allocations_in(f->body);
   std::vector<exo::Access> acc;
   for (auto& a : rewrite_detail::accesses_of(p, f->body))
     if (a.is_config() || !priv.count(a.buffer)) acc.push_back(a);

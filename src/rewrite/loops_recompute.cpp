@@ -31,10 +31,7 @@ std::string idempotence_failure(const Proc& p, const Block& b) {
   Effects e;
   EffectCollector ec(e, alias);
   ec.visit_block(b);
-  std::set<Sym> priv;
-  for_each_stmt(b, [&](const Stmt& s) {
-    if (auto* a = s.as<AllocNode>()) priv.insert(a->name);
-  });
+  std::set<Sym> priv = rewrite_detail::allocations_in(b);
   for (auto& [buf, as] : e.reduces)
     if (!priv.count(buf)) return "it reduces into '" + buf.name() + "'";
   for (auto& [buf, as] : e.writes)
@@ -67,18 +64,6 @@ std::string not_idempotent(const Proc& p, const Block& b, const std::string& why
     }
   });
   return "The statement at " + at.str() + " is not idempotent: " + why;
-}
-
-// A name the block declares (top level) that statements after it use.
-std::string declared_and_used_after(const Proc& p, const StmtPath& first, int count) {
-  const Block* parent = resolve_parent_block(p, first);
-  int i = first.back().index;
-  Block inside(parent->begin() + i, parent->begin() + i + count);
-  Block rest(parent->begin() + i + count, parent->end());
-  std::set<Sym> used = rewrite_detail::names_used(rest);
-  for (auto& d : rewrite_detail::declared_names(inside))
-    if (used.count(d)) return d.name();
-  return "";
 }
 
 }  // namespace
@@ -114,7 +99,7 @@ Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, co
     if (!why.empty())
       scheduling_error(prim, p, block, not_idempotent(p, b, why) + " (use guard=True)");
   }
-  std::string hidden = declared_and_used_after(p, block.path, n);
+  std::string hidden = rewrite_detail::declared_and_used_after(p, block.path, n);
   if (!hidden.empty())
     scheduling_error(
         prim, p, block,

@@ -7,6 +7,7 @@
 #include "analysis/solver.h"
 #include "exo/rewrite.h"
 #include "exo/scheduling.h"
+#include "rewrite/proc_facts.h"
 
 namespace exo::rewrite_detail {
 
@@ -117,80 +118,13 @@ bool const_value(const Expr& e, long long& out) {
 
 namespace {
 
-bool reads_config(const Expr& e) {
-  struct Finder : IRVisitor {
-    bool found = false;
-    void visit(const Expr& x) override {
-      if (x.as<ReadConfigNode>()) found = true;
-      if (!found) IRVisitor::visit(x);
-    }
-  } f;
-  f.visit(e);
-  return f.found;
-}
-
-// Preconditions, positive sizes, and the loop ranges and branch conditions
-// enclosing the statement at `path`.
-std::vector<analysis::Formula> context_at(const Proc& p, const StmtPath& path,
-                                          analysis::Lowering& L) {
-  using namespace analysis;
-  std::vector<Formula> assume;
-  for (auto& a : p->args)
-    if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
-      assume.push_back(f_ge(Affine::var(a.name), Affine(1)));
-  for (auto& pr : p->preds) assume.push_back(L.formula(pr));
-  // A config field written between a fact and the statement (by an earlier
-  // statement of an enclosing block, or in an enclosing loop's body, which later
-  // iterations see) is a new unknown at the statement: stale facts do not apply.
-  // Forgetting only matters once some fact reads a config field (otherwise the
-  // old and the new unknown are equally unconstrained), and collecting the
-  // effects of every earlier statement for every query is costly: it is skipped
-  // until then.
-  bool facts_read_config = false;
-  auto note_fact = [&](const Expr& e) {
-    if (!facts_read_config) facts_read_config = reads_config(e);
-  };
-  for (auto& pr : p->preds) note_fact(pr);
-  static const std::map<Sym, Sym> no_alias;
-  auto forget_config_writes = [&](const Stmt& s) {
-    if (!facts_read_config) return;
-    for (auto& [cfg, field] : effects_of(s, no_alias).cfg_writes) L.invalidate_config(cfg, field);
-  };
-  const Block* b = &p->body;
-  for (size_t k = 0; k < path.size() && b; ++k) {
-    for (int j = 0; j < path[k].index && j < static_cast<int>(b->size()); ++j)
-      forget_config_writes((*b)[j]);
-    if (k + 1 == path.size() || path[k].index >= static_cast<int>(b->size())) break;
-    const Stmt& s = (*b)[path[k].index];
-    bool orelse = path[k + 1].orelse;
-    if (auto* f = s.as<ForNode>()) {
-      Affine i = Affine::var(f->iter);
-      assume.push_back(f_ge(i, L.affine(f->lo)));
-      assume.push_back(f_lt(i, L.affine(f->hi)));
-      note_fact(f->lo);
-      note_fact(f->hi);
-      forget_config_writes(s);
-      b = &f->body;
-    } else if (auto* c = s.as<IfNode>()) {
-      Formula cond = L.formula(c->cond);
-      assume.push_back(orelse ? f_not(cond) : cond);
-      note_fact(c->cond);
-      b = orelse ? &c->orelse : &c->body;
-    }
-  }
-  return assume;
-}
-
 bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate) {
   using namespace analysis;
   Lowering L;
-  std::vector<Formula> assume = context_at(p, path, L);
+  std::vector<Formula> assume = facts_at(p, path, L);
   Formula g = L.formula(goal);
   if (negate) g = f_not(g);
-  std::vector<Formula> all = assume;
-  all.push_back(g);
-  for (auto& d : L.definitions_for(all)) assume.push_back(d);
-  return prove(assume, g).answer == Answer::Yes;
+  return implies(assume, g, L);
 }
 
 }  // namespace

@@ -12,23 +12,19 @@
 #include "exo/scheduling.h"
 #include "rewrite/buffer_uses.h"
 #include "rewrite/buffers_util.h"
+#include "rewrite/exprs_util.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/proc_facts.h"
 
 namespace exo {
 namespace {
 
 using namespace buffers_detail;
+using exprs_detail::reads_config;
 using rewrite_detail::const_value;
 using rewrite_detail::provable_at;
 
 const char* kPrim = "resize_dim";
-
-bool reads_config(const Expr& e) {
-  if (e.as<ReadConfigNode>()) return true;
-  for (auto& k : expr_children(e))
-    if (reads_config(k)) return true;
-  return false;
-}
 
 // Uses no reshaping can follow: x passed whole (the callee sees the old shape)
 // and strides (they change with the extent).
@@ -83,20 +79,13 @@ bool slides(const Proc& p, const Sym& x, const DimAccess& w, const DimAccess& r,
   using namespace analysis;
   Access a = as_effect(p, w, x, shared, "_w"), b = as_effect(p, r, x, shared, "_r");
   Lowering L;
-  std::vector<Formula> assume;
-  for (auto& arg : p->args)
-    if (!arg.type.is_tensor && arg.type.base == ScalarKind::Size)
-      assume.push_back(f_ge(Affine::var(arg.name), Affine(1)));
-  for (auto& pr : p->preds) assume.push_back(L.formula(pr));
+  std::vector<Formula> assume = rewrite_detail::proc_facts(p, L);
   assume.push_back(access_domain(a, L));
   assume.push_back(access_domain(b, L));
   if (split)
     assume.push_back(f_lt(Affine::var(a.loops[shared].iter), Affine::var(b.loops[shared].iter)));
   Formula goal = f_lt(L.affine(a.idx[0]) - L.affine(b.idx[0]), Affine(size));
-  std::vector<Formula> all = assume;
-  all.push_back(goal);
-  for (auto& d : L.definitions_for(all)) assume.push_back(d);
-  return prove(assume, goal).answer == Answer::Yes;
+  return rewrite_detail::implies(assume, goal, L);
 }
 
 size_t common_prefix(const StmtPath& a, const StmtPath& b) {

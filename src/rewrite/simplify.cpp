@@ -9,12 +9,15 @@
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "exo/rewrite.h"
+#include "rewrite/exprs_util.h"
+#include "rewrite/proc_facts.h"
 #include "rewrite/simplify_index.h"
 
 namespace exo {
 namespace {
 
 using analysis::Formula;
+using exprs_detail::reads_config;
 using simplify_detail::IndexSimplifier;
 
 // Path keys for the old -> new statement map behind the cursor forwarding.
@@ -23,13 +26,6 @@ PathKey key_of(const StmtPath& p) {
   PathKey k;
   for (auto& s : p) k.push_back({s.orelse, s.index});
   return k;
-}
-
-bool mentions_config(const Expr& e) {
-  if (e.as<ReadConfigNode>()) return true;
-  for (auto& k : expr_children(e))
-    if (mentions_config(k)) return true;
-  return false;
 }
 
 bool only_pass(const Block& b) {
@@ -47,7 +43,7 @@ class Simplifier {
         ctx_.push_back(analysis::f_ge(analysis::Affine::var(a.name), analysis::Affine(1)));
     // A precondition on a config field holds only until the field is written.
     for (auto& pr : p->preds)
-      if (!mentions_config(pr)) ctx_.push_back(L_.formula(pr));
+      if (!reads_config(pr)) ctx_.push_back(L_.formula(pr));
   }
 
   Rewrite run() {
@@ -69,13 +65,7 @@ class Simplifier {
 
  private:
   // ---- facts ----
-  bool provable(const Formula& goal) {
-    std::vector<Formula> all = ctx_;
-    all.push_back(goal);
-    std::vector<Formula> assume = ctx_;
-    for (auto& d : L_.definitions_for(all)) assume.push_back(d);
-    return analysis::prove(assume, goal).answer == analysis::Answer::Yes;
-  }
+  bool provable(const Formula& goal) { return rewrite_detail::implies(ctx_, goal, L_); }
   bool in_range(const Expr& e, long long bound) {
     analysis::Affine a = L_.affine(e);
     return provable(analysis::f_and(analysis::f_ge(a, analysis::Affine(0)), analysis::f_lt(a, analysis::Affine(bound))));
@@ -83,7 +73,7 @@ class Simplifier {
   // +1: provably true, -1: provably false, 0: unknown.
   int decide(const Expr& cond) {
     if (auto* c = cond.as<ConstNode>()) return c->val != 0 ? 1 : -1;
-    if (mentions_config(cond)) return 0;
+    if (reads_config(cond)) return 0;
     Formula f = L_.formula(cond);
     if (provable(f)) return 1;
     if (provable(analysis::f_not(f))) return -1;
@@ -141,7 +131,7 @@ class Simplifier {
           inline_branch(known > 0 ? i->body : i->orelse, old_path, known < 0, new_path, out);
           return;
         }
-        bool usable = !mentions_config(cond);
+        bool usable = !reads_config(cond);
         Formula f = usable ? L_.formula(cond) : analysis::f_true();
         Block body, orelse;
         {
@@ -165,7 +155,7 @@ class Simplifier {
         auto* f = s.as<ForNode>();
         Expr lo = idx_.simplify(f->lo), hi = idx_.simplify(f->hi);
         // Bounds reading config fields may change meaning inside the body.
-        bool usable = !mentions_config(lo) && !mentions_config(hi);
+        bool usable = !reads_config(lo) && !reads_config(hi);
         analysis::Affine it = analysis::Affine::var(f->iter);
         analysis::Affine alo = usable ? L_.affine(lo) : it, ahi = usable ? L_.affine(hi) : it + analysis::Affine(1);
         if (usable && provable(analysis::f_le(ahi, alo))) return;  // never runs
@@ -200,7 +190,7 @@ class Simplifier {
   // `X == c` inside the branch: X reads as c (and X % M as X when X / M == 0).
   void add_fact(const Expr& cond) {
     auto* b = cond.as<BinOpNode>();
-    if (!b || b->op != BinOpKind::Eq || mentions_config(cond)) return;
+    if (!b || b->op != BinOpKind::Eq || reads_config(cond)) return;
     Expr x = b->lhs, c = b->rhs;
     if (x.as<ConstNode>()) std::swap(x, c);
     auto* cc = c.as<ConstNode>();

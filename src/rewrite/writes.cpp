@@ -173,11 +173,7 @@ Rewrite split_write(const Proc& p, const std::string& stmt) {
 
 Rewrite fold_into_reduce(const Proc& p, const Cursor& c) {
   const char* prim = "fold_into_reduce";
-  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
-  auto* a = s ? s.as<AssignNode>() : nullptr;
-  if (!a)
-    argument_error(prim, 1, "assign",
-                   "expected an assignment, got " + (s ? stmt_text(s) : c.str()));
+  const AssignNode* a = exprs_detail::assignment_at(prim, 1, "assign", p, c);
   auto* add = a->rhs.as<BinOpNode>();
   if (!add || add->op != BinOpKind::Add)
     scheduling_error(

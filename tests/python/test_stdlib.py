@@ -182,6 +182,7 @@ def test_traversals_and_navigation():
     assert ins.get_enclosing_loop(rowsum, red, n=2).name() == "i"
     assert ins.get_enclosing_loop_by_name(rowsum, red, "i") == rowsum.find_loop("i")
     assert isinstance(ins.get_enclosing_if(rowsum, red), IfCursor)
+    assert ins.get_enclosing_stmt(rowsum, red, n=2) == rowsum.find_loop("j")
     assert [type(c).__name__ for c in ins.get_parents(rowsum, red)] == ["IfCursor", "ForCursor", "ForCursor"]
     assert ins.get_top_level_stmt(rowsum, red) == rowsum.find_loop("i")
     assert ins.get_lca(rowsum, red, rowsum.find("s[_] = _")) == rowsum.find_loop("i")
@@ -190,6 +191,8 @@ def test_traversals_and_navigation():
     assert ins.get_index_in_body(rowsum, rowsum.find_loop("j"), from_top=False) == -1
     assert isinstance(ins.get_declaration(rowsum, red, "A"), ArgCursor)
     assert ins.get_declaration(caller, caller.find("vscale(_)"), "t").mem() is DRAM_STACK
+    with pytest.raises(exo.SchedulingError, match="Declaration of nope not found"):
+        ins.get_declaration(rowsum, red, "nope")
     assert ins.is_reduce(rowsum, red) and not ins.is_assign(rowsum, red) and ins.is_write(rowsum, red)
     assert ins.is_mul(rowsum, red.rhs()) and not ins.is_add(rowsum, red.rhs())
     assert ins.expr_to_string(red.rhs()) == "((A[(i), (j)]) * (c[(0)]))"

@@ -12,6 +12,25 @@ namespace exo {
 namespace {
 
 const char* kSrc = R"(
+@config
+class Cfg:
+    on: size
+    other: size
+
+@proc
+def cfg_if(n: size, x: f32[n] @ DRAM):
+    for i in seq(0, n):
+        if Cfg.on > 0:
+            Cfg.on = 0
+            x[i] = 1.0
+
+@proc
+def cfg_if_other(n: size, x: f32[n] @ DRAM):
+    for i in seq(0, n):
+        if Cfg.on > 0:
+            Cfg.other = 0
+            x[i] = 1.0
+
 @proc
 def dep(n: size, x: f32[n + 1] @ DRAM, y: f32[n] @ DRAM, z: f32[n] @ DRAM):
     for i in seq(0, n):
@@ -295,6 +314,21 @@ TEST(Fission, LoopInvariantFirstPart) {
     EXPECT_NE(msg.find("fission_after: cannot fission loop 'i'"), std::string::npos)
         << name << ": " << msg;
   }
+}
+
+TEST(Fission, ConfigReadAgainByTheCondition) {
+  // The second copy of the if evaluates its condition again, after the first
+  // part changed the config field it reads: refused.
+  std::string m = sched_error([&] { fission_after(mod().proc("cfg_if"), "Cfg.on = _"); });
+  EXPECT_NE(m.find("cannot fission if 'Cfg.on > 0': the part before the split point writes config "
+                   "field 'on', "
+                   "which the condition reads"),
+            std::string::npos)
+      << m;
+  // Writing another field is fine.
+  Proc p = mod().proc("cfg_if_other");
+  Rewrite r = fission_after(p, "Cfg.other = _");
+  test::expect_same_results(p, r.proc, {{"n", 5}}, "fission_cfg_other", mod().configs());
 }
 
 }  // namespace

@@ -351,6 +351,12 @@ TEST(AddLoop, IdempotentBlocksOrGuarded) {
   EXPECT_NE(m.find("is not idempotent"), std::string::npos) << m;
   Rewrite loop2 = add_loop(p, find_loop(p, "i"), "r", "2", false);
   test::expect_same_results(p, loop2.proc, {{"n", 4}}, "add_loop_loop");
+  // A block whose allocation is used after it would hide it; the whole span is fine.
+  Cursor alloc_and_fill = Cursor::block(find_stmt(p, "t : _").path, 2);
+  m = test::scheduling_error_message([&] { add_loop(p, alloc_and_fill, "r", "n", true); });
+  EXPECT_NE(m.find("the block declares 't', which is used after it"), std::string::npos) << m;
+  Rewrite span = add_loop(p, Cursor::block(find_stmt(p, "t : _").path, 3), "r", "n", true);
+  test::expect_same_results(p, span.proc, {{"n", 3}}, "add_loop_span");
 }
 
 TEST(Autofission, DropsLoopsThePartsDoNotNeed) {

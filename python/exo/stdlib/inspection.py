@@ -35,7 +35,7 @@ from ..API_cursors import (
     WindowStmtCursor,
 )
 from ..procedure import Procedure
-from .analysis import get_observed_stmts
+from . import introspection
 
 
 class CursorNavigationError(Exception):
@@ -173,14 +173,10 @@ def get_symbols(proc, cursor=InvalidCursor()):
 
 def get_declaration(proc, ctxt, name):
     """The allocation (or else argument) that `name` refers to at `ctxt`."""
-    stmt = get_my_stmt(proc, ctxt)
-    for s in get_observed_stmts(stmt):
-        if isinstance(s, AllocCursor) and s.name() == name:
-            return s
-    for a in proc.args():
-        if a.name() == name:
-            return a
-    raise SchedulingError(f"Declaration of {name} not found!")
+    decl = introspection.get_declaration(proc, get_my_stmt(proc, ctxt), name)
+    if decl is None:
+        raise SchedulingError(f"Declaration of {name} not found!")
+    return decl
 
 
 def get_unique_names(proc):
@@ -345,12 +341,17 @@ def get_enclosing_scope(proc, cursor, scope_type):
     return c
 
 
-def get_enclosing_loop(proc, cursor, n=1):
-    """The n-th loop around `cursor` (1: the nearest)."""
+def _nth_enclosing(proc, cursor, scope_type, n):
+    """The n-th strict ancestor of `cursor` of class `scope_type` (1: the nearest)."""
     c = _fwd(proc, cursor)
     for _ in range(n):
-        c = get_enclosing_scope(proc, c, ForCursor)
+        c = get_enclosing_scope(proc, c, scope_type)
     return c
+
+
+def get_enclosing_loop(proc, cursor, n=1):
+    """The n-th loop around `cursor` (1: the nearest)."""
+    return _nth_enclosing(proc, cursor, ForCursor, n)
 
 
 def get_enclosing_loop_by_name(proc, cursor, loop_iter):
@@ -364,17 +365,11 @@ def get_enclosing_loop_by_name(proc, cursor, loop_iter):
 
 
 def get_enclosing_if(proc, cursor, n=1):
-    c = _fwd(proc, cursor)
-    for _ in range(n):
-        c = get_enclosing_scope(proc, c, IfCursor)
-    return c
+    return _nth_enclosing(proc, cursor, IfCursor, n)
 
 
 def get_enclosing_stmt(proc, cursor, n=1):
-    c = _fwd(proc, cursor)
-    for _ in range(n):
-        c = get_enclosing_scope(proc, c, StmtCursor)
-    return c
+    return _nth_enclosing(proc, cursor, StmtCursor, n)
 
 
 def get_my_stmt(proc, cursor):
