@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: set up (builds and installs `exo` and `exocc`), compile the
 # seed's Hello Exo example (examples/sgemm/example.py) to C with exocc, build it
-# with a runner and run it on 128x128x128 (time and correctness).
+# with a runner and run it on 128x128x128 (time and correctness); then the same
+# for the scheduled SGEMM app (apps/x86/sgemm/sgemm.py) on 512x512x512.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh build
@@ -15,3 +16,10 @@ fi
 echo "generated $OUT/example.c and $OUT/example.h"
 gcc -O2 -I "$OUT" -o build/example_runner examples/sgemm/main.c "$OUT/example.c" -lm
 ./build/example_runner 128 128 128
+
+# The same triple loop, scheduled into a BLIS-style kernel (needs AVX2 + FMA;
+# uses AVX-512 where the CPU has it).
+"${EXOCC[@]}" -o "$OUT" --stem sgemm apps/x86/sgemm/sgemm.py
+echo "generated $OUT/sgemm.c and $OUT/sgemm.h"
+gcc -O3 -march=native -fopenmp -I "$OUT" -o build/sgemm_runner apps/x86/sgemm/main.c "$OUT/sgemm.c" -lm
+./build/sgemm_runner 512 512 512
