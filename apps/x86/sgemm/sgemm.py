@@ -180,6 +180,15 @@ def make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, b_packed):
         uk, fast = kern(h, w, isa)
         p = p.replace(uk, p.find_loop(loop).body()[0])
         p = p.call_eqv(fast, uk.name() + "(_)")
+    # The last columns (fewer than VW): their part of C staged transposed, k
+    # outermost and the h rows innermost, so that the C compiler vectorises
+    # along the rows.
+    rest = p.find_loop("i")
+    p = p.stage_mem(f"C[0:{h}, {NR} * (n / {NR}) + {VW} * (n % {NR} / {VW}):n]", "Ct", rest)
+    p = p.rearrange_dim("Ct", [1, 0])
+    p = p.resize_dim("Ct", 0, VW, 0)
+    p = p.set_memory("Ct", DRAM_STACK)
+    p = p.reorder("jv", "kk").reorder("i", "kk").reorder("i", "jv")
     if pack_a:
         p = p.set_memory("Ap", DRAM_TLS)
     return ref, p
