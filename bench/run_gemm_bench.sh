@@ -7,12 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=build/bench
 mkdir -p "$OUT"
+missing=()
 for p in libopenblas-dev libblis-dev python3-matplotlib; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || {
-    echo "bench: installing $p" >&2
-    apt-get install -y -qq "$p" >/dev/null
-  }
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bench: installing ${missing[*]}" >&2
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 [ -x build/exoc ] || scripts/setup.sh build
 
 PYEXO=(env PYTHONPATH="$PWD/build/python" /usr/bin/python3 -m exo.main)

@@ -31,7 +31,7 @@ from exo import DRAM, proc
 from exo.memory import DRAM_STACK, Memory
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ukernels import ISAS, make_ukernel  # noqa: E402
+from ukernels import ISAS, make_ukernel, schedule_ukernel  # noqa: E402
 
 
 class DRAM_TLS(Memory):
@@ -57,7 +57,6 @@ def row_ukernel(MR, NR, isa):
     A row-major ([MR, K]: rows of the caller's A used in place) instead of a
     k-major packed panel; the schedule is the same."""
     cfg = ISAS[isa]
-    VW, mem = cfg["VW"], cfg["mem"]
     name = f"ukernel_{isa}_{MR}x{NR}_rows"
 
     @proc
@@ -71,34 +70,7 @@ def row_ukernel(MR, NR, isa):
                     C[i, j] += A[i, k] * B[k, j]
 
     ref = ukernel.rename(name + "_ref")
-    p = ref.rename(name)
-    p = p.reorder("j", "k")
-    p = p.reorder("i", "k")
-    p = p.split("j", VW, ["jo", "ji"], perfect=True)
-    p = p.stage_mem(f"C[0:{MR}, 0:{NR}]", "C_reg", "for k in _: _")
-    p = p.divide_dim("C_reg", 1, VW)
-    for copy in [p.find("C_reg[_] = _").parent(), p.find("C[_] = _").parent()]:
-        p = p.split(copy, VW, ["jo", "ji"], perfect=True)
-    p = p.stage_mem(f"B[k, 0:{NR}]", "B_reg", "for i in _: _")
-    p = p.divide_dim("B_reg", 0, VW)
-    p = p.split(p.find("B_reg[_] = _").parent(), VW, ["jo", "ji"], perfect=True)
-    p = p.simplify()
-    p = p.set_memory("C_reg", mem)
-    p = p.set_memory("B_reg", mem)
-    p = p.replace_all(cfg["load"])
-    p = p.replace_all(cfg["store"])
-    p = p.bind_expr("A_reg", "A[i, k]")
-    p = p.expand_dim("A_reg", VW, "ji")
-    p = p.lift_alloc("A_reg", n_lifts=2)
-    p = p.fission_after("A_reg[_] = _", n_lifts=2)
-    p = p.remove_loop(p.find("A_reg[_] = _").parent().parent())
-    p = p.set_memory("A_reg", mem)
-    p = p.replace_all(cfg["bcast"])
-    p = p.replace_all(cfg["fmadd"])
-    for nm in ["jo", "i0", "i"]:
-        for loop in p.find_loop(nm, many=True):
-            p = p.unroll(loop)
-    return ref, p.simplify()
+    return ref, schedule_ukernel(ref.rename(name), MR, NR, a_expr="A[i, k]", **cfg)
 
 
 def tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows=False):

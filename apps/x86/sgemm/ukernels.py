@@ -85,8 +85,10 @@ def reference_ukernel(MR, NR, name):
     return ukernel.rename(name)
 
 
-def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd):
-    """Output-stationary register blocking with vector width VW in memory `mem`."""
+def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd, a_expr="A[k, i]"):
+    """Output-stationary register blocking with vector width VW in memory `mem`.
+    `a_expr` is how the kernel reads A's element of row i at step k (the packed
+    panel is k-major; a kernel reading A's rows in place uses "A[i, k]")."""
     # k outermost: C stays in registers for the whole reduction.
     p = p.reorder("j", "k")
     p = p.reorder("i", "k")
@@ -113,7 +115,7 @@ def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd):
     # A: one element per row and k, broadcast once to a vector shared by the jo
     # loop. The broadcast ignores jo and rewrites the same value, so fission may
     # hoist it out of jo, and then remove_loop drops its now-redundant loop.
-    p = p.bind_expr("A_reg", "A[k, i]")
+    p = p.bind_expr("A_reg", a_expr)
     p = p.expand_dim("A_reg", VW, "ji")
     p = p.lift_alloc("A_reg", n_lifts=2)
     p = p.fission_after("A_reg[_] = _", n_lifts=2)
