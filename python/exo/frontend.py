@@ -23,8 +23,23 @@ from .extern import Extern, extern_handle
 from .memory import Memory, memory_handle
 
 
+# A @proc inside a function is defined again at every call (a new function
+# object, the same code object): its source is read and parsed once.
+_source_cache = {}
+
+
 def _source(obj, kind):
     """(filename, text starting at the def/class line, its file line, column offset)."""
+    code = getattr(obj, "__code__", None)
+    if code is not None and code in _source_cache:
+        return _source_cache[code]
+    result = _read_source(obj, kind)
+    if code is not None:
+        _source_cache[code] = result
+    return result
+
+
+def _read_source(obj, kind):
     try:
         lines, first = inspect.getsourcelines(obj)
         filename = inspect.getsourcefile(obj) or inspect.getfile(obj)
@@ -520,14 +535,20 @@ class _Expander:
         return lines
 
 
+_plain_sources = {}  # source text -> True when it has no metaprogramming
+
+
 def expand_metaprogram(text, filename, def_line, namespaces):
     """(Exo text, {fresh name: Python object}) for the source of a @proc: `text`
     unchanged when it uses no metaprogramming."""
+    if _plain_sources.get(text):
+        return text, {}
     try:
         fdef = ast.parse(text).body[0]
     except SyntaxError:
         return text, {}  # the core reports it with its own message
     if not _needs_expansion(fdef):
+        _plain_sources[text] = True
         return text, {}
     x = _Expander(text, filename, def_line, namespaces, fdef)
     return x.expand(fdef), x.bound

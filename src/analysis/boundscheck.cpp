@@ -12,6 +12,7 @@
 // exactly the callee's shapes (callee sizes replaced by the caller's arguments),
 // and callee preconditions hold at each call site.
 
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -80,18 +81,16 @@ class CallSubst : public IRMutator {
   }
 };
 
-// Configuration fields a block may write, including through calls.
-void written_configs(const Block& b, std::set<std::pair<const Config*, std::string>>& out, int depth = 0) {
-  if (depth > 32) return;
-  for_each_stmt(b, [&](const Stmt& s) {
-    if (auto* w = s.as<WriteConfigNode>()) out.emplace(w->config.get(), w->field);
-    if (auto* c = s.as<CallNode>(); c && c->proc) written_configs(c->proc->body, out, depth + 1);
-  });
-}
+using ConfigFields = std::set<std::pair<const Config*, std::string>>;
 
 class BoundsChecker {
  public:
-  explicit BoundsChecker(const Proc& p) : proc_(p) {}
+  explicit BoundsChecker(const Proc& p, const std::set<Sym>* touched = nullptr) : proc_(p) {
+    if (touched) {
+      focus_ = *touched;
+      focused_ = true;
+    }
+  }
 
   void run() {
     for (auto& a : proc_->args) {
@@ -106,7 +105,7 @@ class BoundsChecker {
     }
     check_preconditions();
     for (auto& a : proc_->args) {
-      if (!a.type.is_tensor) continue;
+      if (!a.type.is_tensor || !in_focus(a.name)) continue;
       for (size_t d = 0; d < a.type.shape.size(); ++d) {
         const Expr& e = a.type.shape[d];
         require(f_gt(low_.affine(e), Affine(0)), ErrorKind::Bounds, a.srcinfo,
@@ -119,6 +118,9 @@ class BoundsChecker {
   }
 
  private:
+  // Whether checks of `name` run (all do unless the check is focused).
+  bool in_focus(const Sym& name) const { return !focused_ || focus_.count(name) > 0; }
+
   // -- facts ---------------------------------------------------------------
 
   void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense) {
@@ -141,6 +143,10 @@ class BoundsChecker {
     std::vector<Formula> preds;
     for (auto& p : proc_->preds) preds.push_back(low_.formula(p));
     if (preds.empty()) return;
+    if (focused_) {  // unchanged by the rewrite: already known satisfiable
+      for (size_t k = 0; k < preds.size(); ++k) facts_.push_back({preds[k], print_expr(proc_->preds[k])});
+      return;
+    }
     auto with = [&](size_t from, size_t to) {
       std::vector<Formula> fs;
       for (auto& f : facts_) fs.push_back(f.f);
@@ -283,7 +289,7 @@ class BoundsChecker {
       }
       case StmtKind::Alloc: {
         auto* n = s.as<AllocNode>();
-        for (size_t d = 0; d < n->type.shape.size(); ++d) {
+        for (size_t d = 0; d < n->type.shape.size() && in_focus(n->name); ++d) {
           const Expr& e = n->type.shape[d];
           require(f_gt(low_.affine(e), Affine(0)), ErrorKind::Bounds, s->srcinfo,
                   "allocation of " + n->name.name() + ": extent " + quoted(e) + " of dimension " +
@@ -302,6 +308,7 @@ class BoundsChecker {
           return;
         }
         check_window(w, n->rhs->srcinfo);
+        if (focused_ && focus_.count(w->name)) focus_.insert(n->name);
         std::vector<Expr> dims;
         for (auto& a : w->idx)
           if (a.is_interval) dims.push_back(interval_extent(a));
@@ -332,6 +339,11 @@ class BoundsChecker {
   // straight-line writes keep their values (with the callee's arguments
   // substituted), writes under loops or branches leave the field unknown.
   void apply_config_effects(const Block& body, CallSubst& subst, int depth) {
+    if (depth == 0) {  // nothing to do for a callee that writes no configuration
+      ConfigFields f;
+      written_configs(body, f, 0);
+      if (f.empty()) return;
+    }
     for (auto& s : body) {
       if (auto* w = s.as<WriteConfigNode>()) {
         assign_config(w->config.get(), w->field, subst.mutate(w->rhs));
@@ -348,9 +360,31 @@ class BoundsChecker {
   }
 
   void invalidate_written(const Block& b) {
-    std::set<std::pair<const Config*, std::string>> fields;
-    written_configs(b, fields);
+    ConfigFields fields;
+    written_configs(b, fields, 0);
     for (auto& [c, f] : fields) low_.invalidate_config(c, f);
+  }
+
+  // Configuration fields a block may write, including through calls. Each
+  // callee is walked once per check: the checker asks about every loop and
+  // branch, and deep call trees (drivers calling kernels) made it quadratic.
+  void written_configs(const Block& b, ConfigFields& out, int depth) {
+    if (depth > 32) return;
+    for_each_stmt(b, [&](const Stmt& s) {
+      if (auto* w = s.as<WriteConfigNode>()) out.emplace(w->config.get(), w->field);
+      if (auto* c = s.as<CallNode>(); c && c->proc) {
+        const ConfigFields& f = callee_writes(c->proc.get(), depth + 1);
+        out.insert(f.begin(), f.end());
+      }
+    });
+  }
+
+  const ConfigFields& callee_writes(const ProcNode* callee, int depth) {
+    auto it = callee_writes_.find(callee);
+    if (it != callee_writes_.end()) return it->second;
+    ConfigFields f;
+    written_configs(callee->body, f, depth);
+    return callee_writes_.emplace(callee, std::move(f)).first->second;
   }
 
   // -- accesses ------------------------------------------------------------
@@ -388,6 +422,7 @@ class BoundsChecker {
   }
 
   void check_access(const Sym& name, const std::vector<Expr>& idx, const SrcInfo& where) {
+    if (!in_focus(name)) return;
     const Shape* shape = shape_of(name);
     if (!shape || shape->dims.size() != idx.size()) return;  // arity is the typechecker's job
     std::string acc = access_text(name, idx);
@@ -402,6 +437,7 @@ class BoundsChecker {
   }
 
   void check_window(const WindowExprNode* w, const SrcInfo& where) {
+    if (!in_focus(w->name)) return;
     const Shape* shape = shape_of(w->name);
     if (!shape || shape->dims.size() != w->idx.size()) return;
     std::string win = w->name.name() + "[";
@@ -438,23 +474,33 @@ class BoundsChecker {
     const Proc& callee = c->proc;
     if (!callee || callee->args.size() != c->args.size()) return;
     const std::string call = "call to " + callee->name;
-
+    // Focused on other buffers: its checks are unchanged, only its configuration
+    // writes still count.
+    bool skip = focused_;
+    for (auto& arg : c->args) {
+      if (auto* w = arg.as<WindowExprNode>()) skip = skip && !focus_.count(w->name);
+      if (auto* r = arg.as<ReadNode>()) skip = skip && !focus_.count(r->name);
+    }
     CallSubst subst;
     for (size_t k = 0; k < c->args.size(); ++k) {
       const FnArg& sig = callee->args[k];
       const Expr& arg = c->args[k];
       if (auto* w = arg.as<WindowExprNode>()) {
-        check_window(w, arg->srcinfo);
+        if (!skip) check_window(w, arg->srcinfo);
         subst.buffers[sig.name] = {w->name, interval_dims(w)};
       } else if (auto* r = arg.as<ReadNode>(); r && sig.type.is_tensor) {
         std::vector<int> dims;
         for (size_t d = 0; d < sig.type.shape.size(); ++d) dims.push_back(static_cast<int>(d));
         subst.buffers[sig.name] = {r->name, dims};
       } else if (sig.type.is_numeric()) {
-        check_expr(arg);
+        if (!skip) check_expr(arg);
       } else {
         subst.values[sig.name] = arg;
       }
+    }
+    if (skip) {
+      apply_config_effects(callee->body, subst, 0);
+      return;
     }
 
     for (size_t k = 0; k < c->args.size(); ++k) {
@@ -504,6 +550,10 @@ class BoundsChecker {
   }
 
   Proc proc_;
+  std::set<Sym> focus_;
+  bool focused_ = false;
+  // Procs stay alive while the checked proc (which calls them) does.
+  std::map<const ProcNode*, ConfigFields> callee_writes_;
   Lowering low_;
   std::vector<Fact> facts_;
   std::map<Sym, Shape> shapes_;
@@ -514,6 +564,11 @@ class BoundsChecker {
 void check_proc(const Proc& p) {
   if (!p) return;
   BoundsChecker(p).run();
+}
+
+void check_proc_touching(const Proc& p, const std::set<Sym>& touched) {
+  if (!p) return;
+  BoundsChecker(p, &touched).run();
 }
 
 }  // namespace exo

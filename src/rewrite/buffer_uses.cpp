@@ -126,4 +126,14 @@ void recheck(const char* prim, const Proc& before, const Cursor& where, const Pr
   }
 }
 
+void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after,
+             const std::set<Sym>& touched) {
+  try {
+    check_proc_touching(after, touched);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Bounds && e.kind() != ErrorKind::Precondition) throw;
+    scheduling_error(prim, before, where, "the rewritten proc fails its checks: " + e.message());
+  }
+}
+
 }  // namespace exo::buffers_detail

@@ -2,6 +2,7 @@
 // The uses of one allocation within its scope, and re-indexing them: shared by
 // resize_dim, unroll_buffer, sink_alloc and delete_buffer.
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,5 +62,8 @@ PathContext path_context(const Proc& p, const StmtPath& path);
 // Re-checks bounds and callee preconditions of a rewritten proc; a failure is a
 // scheduling error of `prim` (the rewrite would leave an unchecked program).
 void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after);
+// The same, for a rewrite that changed only the uses of `touched`.
+void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after,
+             const std::set<Sym>& touched);
 
 }  // namespace exo::buffers_detail

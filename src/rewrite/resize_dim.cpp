@@ -246,8 +246,9 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
   Block body = rt.mutate_block(p->body);
   Proc q = replace_stmt(with_body(p, body), c.path,
                         make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
-  // Step 4. Bounds and callee preconditions (strides of windows) still hold.
-  recheck(kPrim, p, c, q);
+  // Step 4. Bounds and callee preconditions (strides of windows) still hold;
+  // only the uses of the resized buffer can have changed.
+  recheck(kPrim, p, c, q, {a->name});
   return Rewrite{q, identity_forward()};
 }
 

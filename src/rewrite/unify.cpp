@@ -21,6 +21,11 @@ struct Mismatch {
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
 std::string first_line(const Stmt& s) {
+  // A loop's or branch's header alone (printing the statement prints its body).
+  if (auto* f = s.as<ForNode>())
+    return "for " + f->iter.name() + " in " + (f->mode == LoopMode::Par ? "par" : "seq") + "(" +
+           print_expr(f->lo) + ", " + print_expr(f->hi) + ")";
+  if (auto* c = s.as<IfNode>()) return "if " + print_expr(c->cond);
   std::string t = print_stmt(s);
   auto nl = t.find('\n');
   if (nl != std::string::npos) t = t.substr(0, nl);
@@ -315,9 +320,12 @@ class Unifier {
   }
 
   void stmt(const Stmt& ps, const Stmt& ts) {
-    std::string differ = "statement " + q(first_line(ts)) + " does not match " + q(first_line(ps)) + " of " +
+    // Printed only on a mismatch: printing a loop prints its whole body.
+    auto differ = [&] {
+      return "statement " + q(first_line(ts)) + " does not match " + q(first_line(ps)) + " of " +
                          sub_->name;
-    if (ps->kind != ts->kind) throw Mismatch{differ};
+    };
+    if (ps->kind != ts->kind) throw Mismatch{differ()};
     switch (ps->kind) {
       case StmtKind::Assign:
       case StmtKind::Reduce: {
@@ -359,9 +367,9 @@ class Unifier {
         auto* pa = ps.as<AllocNode>();
         auto* ta = ts.as<AllocNode>();
         if (pa->type.base != ta->type.base || pa->type.rank() != ta->type.rank() || pa->mem->name() != ta->mem->name())
-          throw Mismatch{differ};
+          throw Mismatch{differ()};
         for (size_t d = 0; d < pa->type.rank(); ++d)
-          equate(plin(pa->type.shape[d]), tlin(ta->type.shape[d]), differ);
+          equate(plin(pa->type.shape[d]), tlin(ta->type.shape[d]), differ());
         locals_[pa->name] = ta->name;
         target_locals_.insert(ta->name);
         return;
@@ -369,19 +377,19 @@ class Unifier {
       case StmtKind::WriteConfig: {
         auto* pw = ps.as<WriteConfigNode>();
         auto* tw = ts.as<WriteConfigNode>();
-        if (pw->config != tw->config || pw->field != tw->field) throw Mismatch{differ};
+        if (pw->config != tw->config || pw->field != tw->field) throw Mismatch{differ()};
         data(pw->rhs, tw->rhs);
         return;
       }
       case StmtKind::Call: {
         auto* pc = ps.as<CallNode>();
         auto* tc = ts.as<CallNode>();
-        if (pc->proc != tc->proc) throw Mismatch{differ};
+        if (pc->proc != tc->proc) throw Mismatch{differ()};
         for (size_t k = 0; k < pc->args.size(); ++k) {
           const Expr& pa = pc->args[k];
           if (pa->type.is_tensor) throw Mismatch{"calls passing buffers inside " + sub_->name + " are not supported"};
           if (is_data_kind(pa->type.base)) data(pa, tc->args[k]);
-          else index_expr(pa, tc->args[k], differ);
+          else index_expr(pa, tc->args[k], differ());
         }
         return;
       }

@@ -143,3 +143,94 @@ def test_unrelated_kernel_is_refused_by_call_eqv():
     caller = harness(ref6, 6, 16, "caller")
     with pytest.raises(SchedulingError):
         caller.call_eqv(other, f"{ref6.name()}(_)")
+
+
+def masked_harness(ker, MR, w, name, a_rows):
+    """A caller running the masked kernel on the last w columns of padded
+    matrices: B and C end right after those columns (a full vector would run
+    past the row), and A is a k-major panel or MR rows in place."""
+    if a_rows:
+
+        @proc
+        def run(K: size, A: f32[MR + 3, K + 2], B: f32[K, w + 2], C: f32[MR + 2, w + 3]):
+            ker(w, K, A[1:MR + 1, 2:K + 2], B[0:K, 2:w + 2], C[1:MR + 1, 3:w + 3])
+
+    else:
+
+        @proc
+        def run(K: size, A: f32[K, MR + 3], B: f32[K, w + 2], C: f32[MR + 2, w + 3]):
+            ker(w, K, A[0:K, 1:MR + 1], B[0:K, 2:w + 2], C[1:MR + 1, 3:w + 3])
+
+    return run.rename(name)
+
+
+MASKED_CASES = [("avx2", MR, w, rows) for MR, w, rows in [(1, 1, False), (6, 7, False), (3, 5, True)]]
+MASKED_CASES += [("avx512", MR, w, rows) for MR, w, rows in [(1, 15, False), (12, 1, False),
+                                                                (7, 9, False), (12, 13, True)]]
+
+
+@pytest.mark.parametrize("isa,MR,w,a_rows", MASKED_CASES)
+def test_masked_kernel_matches_reference(tmp_path, isa, MR, w, a_rows):
+    skip_unless(isa)
+    ref, sched = ukernels.make_masked_ukernel(MR, isa, a_rows)
+    run_ref = masked_harness(ref, MR, w, "run_ref", a_rows)
+    run_fast = run_ref.rename("run_fast").call_eqv(sched, f"{ref.name()}(_)")
+    lib = build([run_ref, run_fast], tmp_path, isa)
+    rng = np.random.default_rng(MR * 100 + w)
+    for K in (1, 3, 40):
+        A = rng.standard_normal((MR + 3, K + 2) if a_rows else (K, MR + 3)).astype(np.float32)
+        B = rng.standard_normal((K, w + 2)).astype(np.float32)
+        C = rng.standard_normal((MR + 2, w + 3)).astype(np.float32)
+        want, got = C.copy(), C.copy()
+        lib.run_ref(None, ctypes.c_int64(K), ptr(A), ptr(B), ptr(want))
+        lib.run_fast(None, ctypes.c_int64(K), ptr(A), ptr(B), ptr(got))
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+        a_tile = A[1:MR + 1, 2:K + 2].T if a_rows else A[:, 1:MR + 1]
+        exact = C.astype(np.float64)
+        exact[1:MR + 1, 3:w + 3] += a_tile.T.astype(np.float64) @ B[:, 2:w + 2]
+        np.testing.assert_allclose(got, exact, rtol=1e-4, atol=1e-4)
+        mask = np.ones_like(C, dtype=bool)
+        mask[1:MR + 1, 3:w + 3] = False
+        np.testing.assert_array_equal(got[mask], C[mask])
+
+
+@pytest.mark.parametrize("isa,VW", [("avx2", 8), ("avx512", 16)])
+def test_masked_kernel_is_all_vector_instructions(isa, VW):
+    # One k loop; every other statement is an instruction call (masked loads,
+    # broadcasts, FMAs and stores), and w is asserted below the vector width.
+    _, sched = ukernels.make_masked_ukernel(4, isa)
+    text = str(sched)
+    assert f"assert w < {VW}" in text
+    assert text.count("for ") == 1
+    calls = [line.strip() for line in text.splitlines()[6:] if line.strip() and
+             not line.strip().startswith(("for ", "C_reg:", "B_reg:", "A_reg:"))]
+    fma = "mm256_prefix_fmadd_ps" if isa == "avx2" else "mm512_mask_fmadd_ps"
+    assert sum(c.startswith(fma) for c in calls) == 4
+    assert all(c.split("(")[0] in {f.name() for f in ukernels.MASKED[isa].values()} for c in calls), calls
+
+
+def test_row_kernel_matches_reference(tmp_path):
+    # a_rows: A's rows read in place ([MR, K]) instead of a k-major panel.
+    skip_unless("avx2")
+    MR, NR = 3, 16
+    ref, sched = ukernels.make_ukernel(MR, NR, "avx2", a_rows=True)
+    assert sched.name() == "ukernel_avx2_3x16_rows"
+
+    @proc
+    def run_ref(K: size, A: f32[MR + 3, K + 2], B: f32[K, NR + 5], C: f32[MR + 2, NR + 7]):
+        ref(K, A[1:MR + 1, 2:K + 2], B[0:K, 2:NR + 2], C[1:MR + 1, 3:NR + 3])
+
+    run_fast = run_ref.rename("run_fast").call_eqv(sched, f"{ref.name()}(_)")
+    lib = build([run_ref, run_fast], tmp_path, "avx2")
+    rng = np.random.default_rng(5)
+    K = 29
+    A = rng.standard_normal((MR + 3, K + 2)).astype(np.float32)
+    B = rng.standard_normal((K, NR + 5)).astype(np.float32)
+    C = rng.standard_normal((MR + 2, NR + 7)).astype(np.float32)
+    want, got = C.copy(), C.copy()
+    lib.run_ref(None, ctypes.c_int64(K), ptr(A), ptr(B), ptr(want))
+    lib.run_fast(None, ctypes.c_int64(K), ptr(A), ptr(B), ptr(got))
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    exact = C.astype(np.float64)
+    exact[1:MR + 1, 3:NR + 3] += A[1:MR + 1, 2:K + 2].astype(np.float64) @ B[:, 2:NR + 2]
+    np.testing.assert_allclose(got, exact, rtol=1e-4, atol=1e-4)

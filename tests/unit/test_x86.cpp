@@ -36,7 +36,9 @@ bool is_vector_mem(const MemoryPtr& m) { return m == x86::avx2() || m == x86::av
 // masked loads, overcomputing broadcasts): only lanes below the bound are compared.
 const std::set<std::string> kPartialLanes = {"mm512_maskz_loadu_ps", "mm512_maskz_loadu_pd",
                                              "mm256_prefix_load_ps", "mm256_prefix_load_pd",
-                                             "mm512_mask_set1_ps",   "mm512_mask_set1_pd"};
+                                             "mm512_mask_set1_ps",   "mm512_mask_set1_pd",
+                                             "avx2_maskz_loadu_ps",  "avx2_maskz_loadu_pd",
+                                             "avx2_maskz_broadcast_ss", "avx2_maskz_broadcast_sd"};
 
 std::string loadu_for(const MemoryPtr& m, ScalarKind k) {
   bool wide = m == x86::avx512();

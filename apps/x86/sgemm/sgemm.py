@@ -11,15 +11,19 @@ exports
 The ISA of SGEMM / SGEMM_PAR is AVX-512 when the generating machine's
 /proc/cpuinfo lists avx512f, else AVX2; EXO_SGEMM_ISA=avx2|avx512 overrides.
 
-Structure (BLIS; details in README.md): N is cut into NC column blocks and K
-into KC slices (both scheduled from the plain triple loop `sgemm_win_spec`);
-each KC x NC slice packs B into NR-wide k-major micro-panels and, per MC row
-block, A into MR-high k-major micro-panels, then runs one micro-kernel per
-MR x NR tile of C. *_PAR opens one parallel region: two halves of C, each the
-single-threaded code on one thread with its own (thread-local) buffers. Panels are zero-padded, so edge tiles run
-the smallest of the 3 x 2 kernel shapes that covers them, into a local tile
-whose valid part is then added to C. Skinny slices skip the packing that cannot
-pay off: N <= NR uses A's rows in place, M <= WIDE_M uses B's rows in place.
+Structure (BLIS; details in README.md), all of it scheduled from the plain
+triple loop `sgemm_win_spec` with the primitives (nothing asserted equal):
+N is cut into NC column blocks and K into KC slices; each KC x NC slice
+(`*_block`) is one of three schedules of the slice's loop nest, by shape:
+`*_packed` copies B into NR-wide k-major micro-panels (stage_mem +
+divide_dim + rearrange_dim), `*_wide` (M <= WIDE_M) reads B in place,
+`*_narrow` (N <= NR) packs nothing. Rows go by panels of MR (and the tail's
+own height: exactly, or in pieces of HEIGHTS), each panel copying its rows of
+A k-major (except narrow) and running the MR x NR micro-kernel across the
+columns, then one VW-wide kernel and one masked (AVX-512) or prefix (AVX2)
+kernel for the last w < VW columns: no scalar code for any edge. *_PAR opens
+one parallel region: two halves of C, each the single-threaded code on one
+thread with its own (thread-local) buffers.
 """
 
 from __future__ import annotations
@@ -28,10 +32,10 @@ import os
 import sys
 
 from exo import DRAM, proc
-from exo.memory import DRAM_STACK, Memory
+from exo.memory import Memory
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ukernels import ISAS, make_ukernel, schedule_ukernel  # noqa: E402
+from ukernels import ISAS, make_masked_ukernel, make_ukernel  # noqa: E402
 
 
 class DRAM_TLS(Memory):
@@ -51,318 +55,188 @@ class DRAM_TLS(Memory):
     def can_read(cls):
         return True
 
-
-def row_ukernel(MR, NR, isa):
-    """(reference, scheduled) micro-kernel like ukernels.make_ukernel's, but with
-    A row-major ([MR, K]: rows of the caller's A used in place) instead of a
-    k-major packed panel; the schedule is the same."""
-    cfg = ISAS[isa]
-    name = f"ukernel_{isa}_{MR}x{NR}_rows"
-
-    @proc
-    def ukernel(K: size, A: [f32][MR, K] @ DRAM, B: [f32][K, NR] @ DRAM, C: [f32][MR, NR] @ DRAM):
-        assert stride(A, 1) == 1
-        assert stride(B, 1) == 1
-        assert stride(C, 1) == 1
-        for i in seq(0, MR):
-            for j in seq(0, NR):
-                for k in seq(0, K):
-                    C[i, j] += A[i, k] * B[k, j]
-
-    ref = ukernel.rename(name + "_ref")
-    return ref, schedule_ukernel(ref.rename(name), MR, NR, a_expr="A[i, k]", **cfg)
+    @classmethod
+    def write(cls, s, lhs, rhs):
+        return f"{lhs} = {rhs};"
 
 
-def tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows=False):
-    """C[0:t, 0:w] += A^T B for t <= MRt, w <= NRt with the MRt x NRt kernel:
-    straight into C when the tile is whole, else into a zeroed local tile whose
-    valid part is then added to C (the panels are zero-padded, so the kernel
-    reads only initialised data)."""
-    uk, fast = row_ukernel(MRt, NRt, isa) if a_rows else make_ukernel(MRt, NRt, isa)
-    if a_rows:
+def _panel_ref(h, KC, NC, NR, b_packed):
+    """The plain loop nest for h rows of C over all n columns of one slice: B
+    either in place or already packed (Bp[j / NR, kk, j % NR] = B[kk, j])."""
+    NP = NC // NR
+    if b_packed:
+        # Cut into whole NR-wide panels and a tail: index expressions of a
+        # subproc must be affine for `replace` (no j / NR).
 
         @proc
-        def tile(t: size, w: size, k: size, A: [f32][MR, k] @ DRAM, B: [f32][k, NR] @ DRAM,
-                 C: [f32][t, w] @ DRAM):
-            assert t == MRt
-            assert w <= NRt
+        def panel_ref(n: size, np: index, k: size, A: [f32][h, k] @ DRAM,
+                      Bp: f32[NP, KC, NR] @ DRAM, C: [f32][h, n] @ DRAM):
+            assert n <= NC
+            assert np >= 0
+            assert NR * np <= n
+            assert n - NR * np < NR
+            assert k <= KC
             assert stride(A, 1) == 1
-            assert stride(B, 1) == 1
             assert stride(C, 1) == 1
-            if w == NRt:
-                uk(k, A[0:MRt, :], B[:, 0:NRt], C[0:MRt, 0:NRt])
-            else:
-                Ct: f32[MRt, NRt] @ DRAM_STACK
-                for i in seq(0, MRt):
-                    for j in seq(0, NRt):
-                        Ct[i, j] = 0.0
-                uk(k, A[0:MRt, :], B[:, 0:NRt], Ct)
-                for i in seq(0, t):
-                    for j in seq(0, w):
-                        C[i, j] += Ct[i, j]
+            for i in seq(0, h):
+                for jo in seq(0, np):
+                    for ji in seq(0, NR):
+                        for kk in seq(0, k):
+                            C[i, NR * jo + ji] += A[i, kk] * Bp[jo, kk, ji]
+                for ji in seq(0, n - NR * np):
+                    for kk in seq(0, k):
+                        C[i, NR * np + ji] += A[i, kk] * Bp[np, kk, ji]
 
     else:
 
         @proc
-        def tile(t: size, w: size, k: size, A: [f32][k, MR] @ DRAM, B: [f32][k, NR] @ DRAM,
-                 C: [f32][t, w] @ DRAM):
-            assert t <= MRt
-            assert w <= NRt
+        def panel_ref(n: size, k: size, A: [f32][h, k] @ DRAM, B: [f32][k, n] @ DRAM,
+                      C: [f32][h, n] @ DRAM):
+            assert n <= NC
+            assert k <= KC
             assert stride(A, 1) == 1
             assert stride(B, 1) == 1
             assert stride(C, 1) == 1
-            if t == MRt and w == NRt:
-                uk(k, A[:, 0:MRt], B[:, 0:NRt], C[0:MRt, 0:NRt])
-            else:
-                Ct: f32[MRt, NRt] @ DRAM_STACK
-                for i in seq(0, MRt):
-                    for j in seq(0, NRt):
-                        Ct[i, j] = 0.0
-                uk(k, A[:, 0:MRt], B[:, 0:NRt], Ct)
-                for i in seq(0, t):
-                    for j in seq(0, w):
-                        C[i, j] += Ct[i, j]
+            for i in seq(0, h):
+                for j in seq(0, n):
+                    for kk in seq(0, k):
+                        C[i, j] += A[i, kk] * B[kk, j]
 
-    tile = tile.rename(f"{pfx}_tile_{MRt}x{NRt}" + ("_rows" if a_rows else ""))
-    for _ in range(2):
-        tile = tile.call_eqv(fast, f"{uk.name()}(_)")
-    return tile, uk, fast
+    return panel_ref
 
 
-def make_sgemm(name, isa, MR, NR, MC, KC, NC, WIDE_M, ROWS, COLS):
-    """SGEMM `name` and `name`_PAR: MR x NR micro-kernel of `isa`, blocks MC x KC
-    (packed A) and KC x NC (packed B). An edge tile of t x w runs the kernel of
-    ROWS[r] x COLS[c] rows and columns, the smallest that covers it (ROWS: three
-    row counts up to MR, COLS: two column counts up to NR). Problems with
-    M <= WIDE_M use B in place (no B packing); with N <= NR, A in place."""
-    assert MC % MR == 0 and NC % NR == 0 and ROWS[2] == MR and COLS[1] == NR
-    MP, NP = MC // MR, NC // NR
+def make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, b_packed):
+    """(reference, scheduled) h-row panel of one slice: the n columns cut into
+    whole NR-wide tiles (the h x NR kernel), then at most one VW-wide tile (the
+    h x VW kernel), then fewer than VW columns (the masked kernel). With pack_a the
+    h rows of A are first copied k-major into a thread-local buffer (stage_mem +
+    rearrange_dim), else the row-major kernels read them in place."""
+    nm = f"{pfx}_panel_{h}" + ("_pa" if pack_a else "") + ("_pb" if b_packed else "")
+    ref = _panel_ref(h, KC, NC, NR, b_packed).rename(nm + "_ref")
+    p = ref.rename(nm)
+    if not b_packed:
+        p = p.split("j", NR, ["jo", "ji"], tail="cut")
+    p = p.split(p.find_loop("ji", many=True)[1], VW, ["jt", "jv"], tail="cut")
+    p = p.fission_after(p.find_loop("jo"), n_lifts=1)
+    p = p.fission_after(p.find_loop("jt"), n_lifts=1)
+    p = p.reorder(p.find_loop("i", many=True)[0], "jo")
+    p = p.reorder(p.find_loop("i", many=True)[1], "jt")
+    if pack_a:
+        p = p.stage_mem(f"A[0:{h}, 0:k]", "Ap", p.find_loop("jo"), p.find_loop("i", many=True)[2])
+        p = p.rearrange_dim("Ap", [1, 0])
+        p = p.resize_dim("Ap", 0, KC, 0)
+        # 16 columns of the h rows at a time: each row's 64 bytes are read whole
+        # and the stores stay within a few cache lines.
+        p = p.split(p.find("Ap[_] = _").parent(), 16, ["ko", "ki"], tail="cut")
+        p = p.fission_after(p.find_loop("ko"), n_lifts=1)
+        p = p.reorder(p.find("Ap[_] = _").parent().parent().parent(), "ko")
+    for loop, w in [("jo", NR), ("jt", VW)]:
+        uk, fast = make_ukernel(h, w, isa, a_rows=not pack_a)
+        p = p.replace(uk, p.find_loop(loop).body()[0])
+        p = p.call_eqv(fast, uk.name() + "(_)")
+    # The last w < VW columns, if any: the masked kernel (w is a size, so the
+    # call goes under `if w > 0`; the other branch runs no iteration).
+    rest = p.find_loop("i")
+    p = p.specialize(rest, [f"{rest.body()[0].hi()} > 0"])
+    uk, fast = make_masked_ukernel(h, isa, a_rows=not pack_a)
+    p = p.replace(uk, p.find_loop("i"))
+    p = p.call_eqv(fast, uk.name() + "(_)")
+    p = p.eliminate_dead_code(p.find_loop("jv"))
+    p = p.delete_pass()
+    if pack_a:
+        p = p.set_memory("Ap", DRAM_TLS)
+    return ref, p
+
+
+def make_block(pfx, name, block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, pack_a, pack_b):
+    """`block_ref` scheduled: rows cut into MR-row panels and a tail of fewer than
+    MR rows; the tail cut into panels of HEIGHTS rows (a binary decomposition:
+    each runs at most once) or, with HEIGHTS None, one panel of exactly the
+    tail's height (specialized on it); with pack_b, B copied first into NR-wide
+    k-major micro-panels (stage_mem + divide_dim + rearrange_dim); each panel a
+    call of the panel proc of its height (`make_panel`)."""
+    p = block_ref.rename(name)
+    p = p.reorder("kk", "j").reorder("kk", "i").reorder("j", "i")
+    p = p.split("i", MR, ["io", "ii"], tail="cut")
+    panel_loops = [(MR, "ii")]
+    if HEIGHTS is None:
+        tail = p.find_loop("ii #1")
+        heights = range(MR - 1, 0, -1)
+        p = p.specialize(tail, [f"{tail.hi()} == {t}" for t in heights])
+        for n, t in enumerate(heights, 1):
+            p = p.rewrite_expr(p.find_loop(f"ii #{n}").hi(), str(t))
+            panel_loops.append((t, f"ii #{n}"))
+        # The last branch, a multiple of MR rows: no tail.
+        p = p.eliminate_dead_code(p.find_loop(f"ii #{MR}"))
+        p = p.delete_pass()
+    else:
+        tail = "ii #1"
+        for h in HEIGHTS:
+            p = p.split(p.find_loop(tail), h, [f"a{h}", f"r{h}"], tail="cut")
+            tail = f"r{h} #1"
+            panel_loops.append((h, f"r{h}"))
+    if pack_b:
+        first, last = p.find_loop("io"), p.body()[-1]
+        p = p.stage_mem("B[0:k, 0:n]", "Bp", first, last)
+        p = p.resize_dim("Bp", 1, NC, 0)
+        p = p.resize_dim("Bp", 0, KC, 0)
+        p = p.divide_dim("Bp", 1, NR)
+        p = p.rearrange_dim("Bp", [1, 0, 2])
+        # copied panel by panel, each row of a panel contiguous
+        p = p.split(p.find("Bp[_] = _").parent(), NR, ["bo", "bi"], tail="cut")
+        p = p.fission_after(p.find_loop("bo"), n_lifts=1)
+        p = p.reorder(p.find_loop("bo").parent(), "bo")
+        # (simplify is slow here and does not use the loop ranges: each index
+        # is rewritten to its simple form, which rewrite_expr checks.)
+        for copy, outer in [(p.find("Bp[_] = _"), "bo"), (p.find("Bp[_] = _ #1"), f"n / {NR}")]:
+            p = p.rewrite_expr(copy.idx()[0], outer)
+            p = p.rewrite_expr(p.forward(copy).idx()[2], "bi")
+    panels = {}
+    # (cursors taken before any panel is replaced: "ii #n" counts loops named ii)
+    panel_loops = [(h, p.find_loop(pattern)) for h, pattern in panel_loops]
+    for h, loop in panel_loops:
+        ref, fast = make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, pack_b)
+        loop = p.forward(loop)
+        if pack_b:
+            p = p.split(loop.body()[0], NR, ["jo", "ji"], tail="cut")
+            loop = p.forward(loop)
+            whole = loop.body()[0].body()[0].body()[0].body()[0].rhs().rhs()
+            part = loop.body()[1].body()[0].body()[0].rhs().rhs()
+            for rd, outer in [(whole, "jo"), (part, f"n / {NR}")]:
+                p = p.rewrite_expr(p.forward(rd).idx()[0], outer)
+                p = p.rewrite_expr(p.forward(rd).idx()[2], "ji")
+            p = p.rewrite_expr(p.forward(loop).body()[1].hi(), f"n - {NR} * (n / {NR})")
+            loop = p.forward(loop)
+        p = p.replace(ref, loop)
+        p = p.call_eqv(fast, ref.name() + "(_)")
+    if pack_b:
+        p = p.set_memory("Bp", DRAM_TLS)
+    return p
+
+
+def make_sgemm(name, isa, MR, NR, KC, NC, WIDE_M, HEIGHTS):
+    """SGEMM `name` and `name`_PAR: MR x NR micro-kernel of `isa`, B packed in
+    KC x NC slices. Slices with N <= NR pack nothing, with M <= WIDE_M only A.
+    A tail of t < MR rows runs one panel of exactly t rows when M <= WIDE_M
+    (few rows: each panel reads all of B from memory), else panels of HEIGHTS
+    rows (powers of two: fewer schedules to build)."""
+    VW = ISAS[isa]["VW"]
     MR2 = 2 * MR
     PAR_MIN = 64
-    (M1, M2, _), (N1, _) = ROWS, COLS
     pfx = name.lower()
     block_n_ref, block_ref = _block_refs(KC, NC, pfx)
-    tiles = {}
+    narrow = make_block(pfx, f"{pfx}_narrow", block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, False, False)
+    wide = make_block(pfx, f"{pfx}_wide", block_ref, MR, NR, VW, KC, NC, None, isa, True, False)
+    packed = make_block(pfx, f"{pfx}_packed", block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, True, True)
 
-    def tile(MRt, NRt, a_rows=False):
-        key = (MRt, NRt, a_rows)
-        if key not in tiles:
-            tiles[key] = tile_proc(pfx, MR, NR, MRt, NRt, isa, a_rows)
-        return tiles[key][0]
-
-    t11, t21, t31 = (tile(r, N1) for r in ROWS)
-    t12, t22, t32 = (tile(r, NR) for r in ROWS)
-    r1, r2 = tile(MR, N1, True), tile(MR, NR, True)
-    _, uk, fast = tiles[(MR, NR, False)]
-
-    @proc
-    def edge(t: size, w: size, k: size, A: [f32][k, MR] @ DRAM, B: [f32][k, NR] @ DRAM,
-             C: [f32][t, w] @ DRAM):
-        # One tile of t x w (1 <= t <= MR, 1 <= w <= NR) by the smallest kernel covering it.
-        assert t <= MR
-        assert w <= NR
-        assert stride(A, 1) == 1
-        assert stride(B, 1) == 1
-        assert stride(C, 1) == 1
-        if w <= N1:
-            if t <= M1:
-                t11(t, w, k, A, B, C)
-            else:
-                if t <= M2:
-                    t21(t, w, k, A, B, C)
-                else:
-                    t31(t, w, k, A, B, C)
-        else:
-            if t <= M1:
-                t12(t, w, k, A, B, C)
-            else:
-                if t <= M2:
-                    t22(t, w, k, A, B, C)
-                else:
-                    t32(t, w, k, A, B, C)
-
-    edge = edge.rename(f"{pfx}_edge")
-
-    @proc
-    def row_tile(w: size, k: size, A: [f32][MR, k] @ DRAM, B: [f32][k, NR] @ DRAM, C: [f32][MR, w] @ DRAM):
-        # MR rows of A used in place, w <= NR columns.
-        assert w <= NR
-        assert stride(A, 1) == 1
-        assert stride(B, 1) == 1
-        assert stride(C, 1) == 1
-        if w <= N1:
-            r1(MR, w, k, A, B, C)
-        else:
-            r2(MR, w, k, A, B, C)
-
-    row_tile = row_tile.rename(f"{pfx}_row_tile")
-
-    @proc
-    def pack_a(m: size, k: size, A: [f32][m, k] @ DRAM, Ap: f32[MP, KC, MR] @ DRAM):
-        # Ap[ir, kk, i] = A[ir * MR + i, kk], rows past m zero.
-        assert m <= MC
-        assert k <= KC
-        assert stride(A, 1) == 1
-        for ir in seq(0, (m + MR - 1) / MR):
-            if ir * MR + MR <= m:
-                # 16 columns of the MR rows at a time: each row's 64 bytes are
-                # read whole, and the stores stay within a few cache lines
-                # (rows by columns, the compilers emit 12 scalar transposes).
-                for ko in seq(0, k / 16):
-                    for i in seq(0, MR):
-                        for ki in seq(0, 16):
-                            Ap[ir, 16 * ko + ki, i] = A[ir * MR + i, 16 * ko + ki]
-                for i in seq(0, MR):
-                    for kk in seq(0, k % 16):
-                        Ap[ir, k / 16 * 16 + kk, i] = A[ir * MR + i, k / 16 * 16 + kk]
-            else:
-                for i in seq(0, MR):
-                    if ir * MR + i < m:
-                        for kk in seq(0, k):
-                            Ap[ir, kk, i] = A[ir * MR + i, kk]
-                    else:
-                        for kk in seq(0, k):
-                            Ap[ir, kk, i] = 0.0
-
-    pack_a = pack_a.rename(f"{pfx}_pack_a")
-
-    @proc
-    def pack_b(k: size, n: size, B: [f32][k, n] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM):
-        # Bp[jr, kk, j] = B[kk, jr * NR + j], columns past n zero.
-        assert n <= NC
-        assert k <= KC
-        assert stride(B, 1) == 1
-        for jr in seq(0, (n + NR - 1) / NR):
-            if jr * NR + NR <= n:
-                for kk in seq(0, k):
-                    for j in seq(0, NR):
-                        Bp[jr, kk, j] = B[kk, jr * NR + j]
-            else:
-                for kk in seq(0, k):
-                    for j in seq(0, NR):
-                        if jr * NR + j < n:
-                            Bp[jr, kk, j] = B[kk, jr * NR + j]
-                        else:
-                            Bp[jr, kk, j] = 0.0
-
-    pack_b = pack_b.rename(f"{pfx}_pack_b")
-
-    @proc
-    def gebp(m: size, n: size, k: size, Ap: f32[MP, KC, MR] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
-             C: [f32][m, n] @ DRAM):
-        # C[0:m, 0:n] += packed A block * packed B block, tile by tile.
-        assert m <= MC
-        assert n <= NC
-        assert k <= KC
-        assert stride(C, 1) == 1
-        for ir in seq(0, (m + MR - 1) / MR):
-            for jr in seq(0, (n + NR - 1) / NR):
-                if ir * MR + MR <= m and jr * NR + NR <= n:
-                    uk(k, Ap[ir, 0:k, :], Bp[jr, 0:k, :], C[ir * MR:ir * MR + MR, jr * NR:jr * NR + NR])
-                else:
-                    if ir * MR + MR <= m:
-                        edge(MR, n - jr * NR, k, Ap[ir, 0:k, :], Bp[jr, 0:k, :],
-                             C[ir * MR:ir * MR + MR, jr * NR:n])
-                    else:
-                        if jr * NR + NR <= n:
-                            edge(m - ir * MR, NR, k, Ap[ir, 0:k, :], Bp[jr, 0:k, :],
-                                 C[ir * MR:m, jr * NR:jr * NR + NR])
-                        else:
-                            edge(m - ir * MR, n - jr * NR, k, Ap[ir, 0:k, :], Bp[jr, 0:k, :],
-                                 C[ir * MR:m, jr * NR:n])
-
-    gebp = gebp.rename(f"{pfx}_gebp").call_eqv(fast, f"{uk.name()}(_)")
-
-    @proc
-    def wide(m: size, n: size, k: size, Ap: f32[MP, KC, MR] @ DRAM, B: [f32][k, n] @ DRAM,
-             Bp: f32[NP, KC, NR] @ DRAM, C: [f32][m, n] @ DRAM):
-        # Few rows: B's whole panels are used in place, only its last partial panel is packed.
-        assert m <= MC
-        assert n <= NC
-        assert k <= KC
-        assert stride(B, 1) == 1
-        assert stride(C, 1) == 1
-        for jr in seq(0, n / NR):
-            for ir in seq(0, (m + MR - 1) / MR):
-                if ir * MR + MR <= m:
-                    uk(k, Ap[ir, 0:k, :], B[:, jr * NR:jr * NR + NR],
-                       C[ir * MR:ir * MR + MR, jr * NR:jr * NR + NR])
-                else:
-                    edge(m - ir * MR, NR, k, Ap[ir, 0:k, :], B[:, jr * NR:jr * NR + NR],
-                         C[ir * MR:m, jr * NR:jr * NR + NR])
-        if n % NR > 0:
-            pack_b(k, n % NR, B[:, n - n % NR:n], Bp)
-            for ir in seq(0, (m + MR - 1) / MR):
-                if ir * MR + MR <= m:
-                    edge(MR, n % NR, k, Ap[ir, 0:k, :], Bp[0, 0:k, :], C[ir * MR:ir * MR + MR, n - n % NR:n])
-                else:
-                    edge(m - ir * MR, n % NR, k, Ap[ir, 0:k, :], Bp[0, 0:k, :], C[ir * MR:m, n - n % NR:n])
-
-    wide = wide.rename(f"{pfx}_wide").call_eqv(fast, f"{uk.name()}(_)")
-
-    @proc
-    def narrow(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Ap: f32[MP, KC, MR] @ DRAM,
-               Bp: f32[NP, KC, NR] @ DRAM, C: [f32][M, n] @ DRAM):
-        # One panel of columns: A's whole row tiles are used in place, only its last
-        # partial tile is packed.
-        assert n <= NR
-        assert k <= KC
-        assert stride(A, 1) == 1
-        assert stride(C, 1) == 1
-        for ir in seq(0, M / MR):
-            row_tile(n, k, A[ir * MR:ir * MR + MR, :], Bp[0, 0:k, :], C[ir * MR:ir * MR + MR, :])
-        if M % MR > 0:
-            pack_a(M % MR, k, A[M - M % MR:M, :], Ap)
-            edge(M % MR, n, k, Ap[0, 0:k, :], Bp[0, 0:k, :], C[M - M % MR:M, :])
-
-    narrow = narrow.rename(f"{pfx}_narrow")
-
-    @proc
-    def packed_seq(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, Bp: f32[NP, KC, NR] @ DRAM,
-               C: [f32][M, n] @ DRAM):
-        assert n <= NC
-        assert k <= KC
-        assert stride(A, 1) == 1
-        assert stride(C, 1) == 1
-        Ap: f32[MP, KC, MR] @ DRAM_TLS
-        for ic in seq(0, (M + MC - 1) / MC):
-            if ic * MC + MC <= M:
-                pack_a(MC, k, A[ic * MC:ic * MC + MC, :], Ap)
-                gebp(MC, n, k, Ap, Bp, C[ic * MC:ic * MC + MC, :])
-            else:
-                pack_a(M - ic * MC, k, A[ic * MC:M, :], Ap)
-                gebp(M - ic * MC, n, k, Ap, Bp, C[ic * MC:M, :])
-
-    packed_seq = packed_seq.rename(f"{pfx}_packed")
-
-    @proc
-    def block(M: size, n: size, k: size, A: [f32][M, k] @ DRAM, B: [f32][k, n] @ DRAM,
-              C: [f32][M, n] @ DRAM):
-        # One KC slice of one NC column block: C[:, n] += A[:, k] * B[k, n].
-        assert n <= NC
-        assert k <= KC
-        assert stride(A, 1) == 1
-        assert stride(B, 1) == 1
-        assert stride(C, 1) == 1
-        Bp: f32[NP, KC, NR] @ DRAM_TLS
-        Ap: f32[MP, KC, MR] @ DRAM_TLS
-        if n > 0 and k > 0:  # the tail slices of the cut loops may be empty
-            if n <= NR:
-                pack_b(k, n, B, Bp)
-                narrow(M, n, k, A, Ap, Bp, C)
-            else:
-                if M <= WIDE_M:
-                    pack_a(M, k, A, Ap)
-                    wide(M, n, k, Ap, B, Bp, C)
-                else:
-                    pack_b(k, n, B, Bp)
-                    packed_seq(M, n, k, A, Bp, C)
-
-    # Not derivable with the primitives (padded edge tiles compute values
-    # that are then dropped): its equivalence to the plain loop nest is
-    # asserted, and checked by tests/python/test_sgemm_app.py.
-    block = block.rename(f"{pfx}_block")
-    block_ref.unsafe_assert_eq(block)
+    # One KC slice of one NC column block: the three cases by specialize, each
+    # the plain loop nest (replaced by a call of `block_ref`) swapped for its
+    # schedule.
+    block = block_ref.rename(f"{pfx}_block")
+    block = block.specialize(block.find_loop("kk"), [f"n <= {NR}", f"M <= {WIDE_M}"])
+    for impl in (narrow, wide, packed):
+        block = block.replace(block_ref, block.find_loop("kk"))
+        block = block.call_eqv(impl, f"{block_ref.name()}(_)")
 
     # One NC column block, all of K: K cut into KC slices, each a `block_ref`.
     bn = block_n_ref.rename(f"{pfx}_block_n")
@@ -486,10 +360,10 @@ def _generation_isa():
     return "avx512" if "avx512f" in flags.split() else "avx2"
 
 
-# Blocks: KC x NR of B (32 KB) stays in L1 during a micro-kernel, the MC x KC
-# A block (144 KB) and KC x NC B block (512 KB) together in the 1 MB L2.
-_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 144, 256, 512, 48, (4, 8, 12), (16, 32))
-_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 144, 256, 512, 24, (2, 4, 6), (8, 16))
+# Blocks: a KC x MR panel of A (12 KB) stays in L1 across a row of tiles, the
+# KC x NC B block (512 KB) in the 1 MB L2.
+_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 256, 512, 48, (8, 4, 2, 1))
+_AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 256, 512, 24, (4, 2, 1))
 
 SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
 SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
