@@ -42,6 +42,21 @@ def win(n: size, x: f32[n, 4] @ DRAM, y: f32[n, 4] @ DRAM):
         copy4(y[i, 0:4], t[i + 8, 0:4])
 
 @proc
+def copy4_rows8(dst: [f32][2, 4] @ DRAM, src: [f32][2, 4] @ DRAM):
+    assert stride(dst, 0) == 8
+    for r in seq(0, 2):
+        for k in seq(0, 4):
+            dst[r, k] = src[r, k]
+
+@proc
+def rows8(x: f32[2, 4] @ DRAM, y: f32[2, 4] @ DRAM):
+    t: f32[2, 8] @ DRAM
+    copy4_rows8(t[0:2, 0:4], x)
+    for r in seq(0, 2):
+        for k in seq(0, 4):
+            y[r, k] = t[r, k] + x[r, k]
+
+@proc
 def whole(n: size, x: f32[n] @ DRAM, y: f32 @ DRAM):
     t: f32[n] @ DRAM
     for i in seq(0, n):
@@ -311,6 +326,19 @@ TEST(ResizeDim, RefusesWholeBufferCalls) {
   // The same buffer with the call inlined by hand resizes.
   Proc q = mod().proc("shift");
   EXPECT_NO_THROW(resize_dim(q, "t", 0, "6", "0"));
+}
+
+// The new extent changes the strides of windows of the buffer: a callee's
+// stride precondition on such a window is checked again (and the other
+// statements, which the rewrite leaves alone, are not re-proved).
+TEST(ResizeDim, RechecksCalleeStridePreconditions) {
+  Proc p = mod().proc("rows8");
+  std::string m = test::scheduling_error_message([&] { resize_dim(p, "t", 1, "4", "0"); });
+  EXPECT_TRUE(has(m, "the rewritten proc fails its checks")) << m;
+  EXPECT_TRUE(has(m, "precondition 'stride(dst, 0) == 8' of copy4_rows8")) << m;
+  // Rows stay 8 wide when only the first dimension shrinks... to its own size.
+  Rewrite r = resize_dim(p, "t", 0, "2", "0");
+  test::expect_same_results(p, r.proc, {}, "resize_rows8");
 }
 
 TEST(ResizeDim, BadArguments) {
