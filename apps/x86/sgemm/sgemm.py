@@ -148,24 +148,20 @@ def make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, b_packed):
     return ref, p
 
 
-def make_block(pfx, name, block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, pack_a, pack_b):
-    """`block_ref` scheduled: rows cut into MR-row panels and a tail of fewer than
-    MR rows; the tail cut into panels of HEIGHTS rows (a binary decomposition:
-    each runs at most once) or, with HEIGHTS None, one panel of exactly the
-    tail's height (specialized on it); with pack_b, B copied first into NR-wide
-    k-major micro-panels (stage_mem + divide_dim + rearrange_dim); each panel a
-    call of the panel proc of its height (`make_panel`)."""
-    p = block_ref.rename(name)
+def _cut_rows(p, MR, HEIGHTS):
+    """The rows of `p` (reordered to rows outermost) cut into MR-row panels and a
+    tail: exact-height panels (HEIGHTS None) or HEIGHTS pieces. Returns the proc
+    and (height, loop pattern) per panel loop."""
     p = p.reorder("kk", "j").reorder("kk", "i").reorder("j", "i")
     p = p.split("i", MR, ["io", "ii"], tail="cut")
-    panel_loops = [(MR, "ii")]
+    panels = [(MR, "ii")]
     if HEIGHTS is None:
         tail = p.find_loop("ii #1")
         heights = range(MR - 1, 0, -1)
         p = p.specialize(tail, [f"{tail.hi()} == {t}" for t in heights])
         for n, t in enumerate(heights, 1):
             p = p.rewrite_expr(p.find_loop(f"ii #{n}").hi(), str(t))
-            panel_loops.append((t, f"ii #{n}"))
+            panels.append((t, f"ii #{n}"))
         # The last branch, a multiple of MR rows: no tail.
         p = p.eliminate_dead_code(p.find_loop(f"ii #{MR}"))
         p = p.delete_pass()
@@ -174,40 +170,60 @@ def make_block(pfx, name, block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, pack_a, p
         for h in HEIGHTS:
             p = p.split(p.find_loop(tail), h, [f"a{h}", f"r{h}"], tail="cut")
             tail = f"r{h} #1"
-            panel_loops.append((h, f"r{h}"))
+            panels.append((h, f"r{h}"))
+    return p, panels
+
+
+def _pack_b(p, KC, NC, NR):
+    """B staged over the whole slice into Bp[NC / NR, KC, NR]: NR-wide k-major
+    micro-panels, copied panel by panel (each row of a panel contiguous)."""
+    first, last = p.find_loop("io"), p.body()[-1]
+    p = p.stage_mem("B[0:k, 0:n]", "Bp", first, last)
+    p = p.resize_dim("Bp", 1, NC, 0)
+    p = p.resize_dim("Bp", 0, KC, 0)
+    p = p.divide_dim("Bp", 1, NR)
+    p = p.rearrange_dim("Bp", [1, 0, 2])
+    p = p.split(p.find("Bp[_] = _").parent(), NR, ["bo", "bi"], tail="cut")
+    p = p.fission_after(p.find_loop("bo"), n_lifts=1)
+    p = p.reorder(p.find_loop("bo").parent(), "bo")
+    # (simplify is slow here and does not use the loop ranges: each index is
+    # rewritten to its simple form, which rewrite_expr checks.)
+    for copy, outer in [(p.find("Bp[_] = _"), "bo"), (p.find("Bp[_] = _ #1"), f"n / {NR}")]:
+        p = p.rewrite_expr(copy.idx()[0], outer)
+        p = p.rewrite_expr(p.forward(copy).idx()[2], "bi")
+    return p
+
+
+def _as_packed_panel(p, loop, NR):
+    """A panel loop reading Bp[j / NR, kk, j % NR], rewritten to the packed panel
+    reference's form: whole NR-wide panels, then the last partial one."""
+    p = p.split(loop.body()[0], NR, ["jo", "ji"], tail="cut")
+    loop = p.forward(loop)
+    whole = loop.body()[0].body()[0].body()[0].body()[0].rhs().rhs()
+    part = loop.body()[1].body()[0].body()[0].rhs().rhs()
+    for rd, outer in [(whole, "jo"), (part, f"n / {NR}")]:
+        p = p.rewrite_expr(p.forward(rd).idx()[0], outer)
+        p = p.rewrite_expr(p.forward(rd).idx()[2], "ji")
+    return p.rewrite_expr(p.forward(loop).body()[1].hi(), f"n - {NR} * (n / {NR})")
+
+
+def make_block(pfx, name, block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, pack_a, pack_b):
+    """`block_ref` scheduled: rows cut into MR-row panels and a tail of fewer than
+    MR rows; the tail cut into panels of HEIGHTS rows (a binary decomposition:
+    each runs at most once) or, with HEIGHTS None, one panel of exactly the
+    tail's height (specialized on it); with pack_b, B copied first into NR-wide
+    k-major micro-panels (stage_mem + divide_dim + rearrange_dim); each panel a
+    call of the panel proc of its height (`make_panel`)."""
+    p, panels = _cut_rows(block_ref.rename(name), MR, HEIGHTS)
     if pack_b:
-        first, last = p.find_loop("io"), p.body()[-1]
-        p = p.stage_mem("B[0:k, 0:n]", "Bp", first, last)
-        p = p.resize_dim("Bp", 1, NC, 0)
-        p = p.resize_dim("Bp", 0, KC, 0)
-        p = p.divide_dim("Bp", 1, NR)
-        p = p.rearrange_dim("Bp", [1, 0, 2])
-        # copied panel by panel, each row of a panel contiguous
-        p = p.split(p.find("Bp[_] = _").parent(), NR, ["bo", "bi"], tail="cut")
-        p = p.fission_after(p.find_loop("bo"), n_lifts=1)
-        p = p.reorder(p.find_loop("bo").parent(), "bo")
-        # (simplify is slow here and does not use the loop ranges: each index
-        # is rewritten to its simple form, which rewrite_expr checks.)
-        for copy, outer in [(p.find("Bp[_] = _"), "bo"), (p.find("Bp[_] = _ #1"), f"n / {NR}")]:
-            p = p.rewrite_expr(copy.idx()[0], outer)
-            p = p.rewrite_expr(p.forward(copy).idx()[2], "bi")
-    panels = {}
+        p = _pack_b(p, KC, NC, NR)
     # (cursors taken before any panel is replaced: "ii #n" counts loops named ii)
-    panel_loops = [(h, p.find_loop(pattern)) for h, pattern in panel_loops]
-    for h, loop in panel_loops:
+    panels = [(h, p.find_loop(pattern)) for h, pattern in panels]
+    for h, loop in panels:
         ref, fast = make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, pack_b)
-        loop = p.forward(loop)
         if pack_b:
-            p = p.split(loop.body()[0], NR, ["jo", "ji"], tail="cut")
-            loop = p.forward(loop)
-            whole = loop.body()[0].body()[0].body()[0].body()[0].rhs().rhs()
-            part = loop.body()[1].body()[0].body()[0].rhs().rhs()
-            for rd, outer in [(whole, "jo"), (part, f"n / {NR}")]:
-                p = p.rewrite_expr(p.forward(rd).idx()[0], outer)
-                p = p.rewrite_expr(p.forward(rd).idx()[2], "ji")
-            p = p.rewrite_expr(p.forward(loop).body()[1].hi(), f"n - {NR} * (n / {NR})")
-            loop = p.forward(loop)
-        p = p.replace(ref, loop)
+            p = _as_packed_panel(p, p.forward(loop), NR)
+        p = p.replace(ref, p.forward(loop))
         p = p.call_eqv(fast, ref.name() + "(_)")
     if pack_b:
         p = p.set_memory("Bp", DRAM_TLS)
