@@ -184,12 +184,12 @@ def test_generated_structure(generated):
     assert c.count("#pragma omp parallel for") == 4
     # Every packing buffer is thread-local: nothing is shared between calls.
     assert re.findall(r"static (?!_Thread_local)\w+ \w+\[", c) == []
-    assert "_mm512_fmadd_ps" in definition(c, "ukernel_avx512_12x32")
-    assert "_mm256_fmadd_ps" in definition(c, "ukernel_avx2_6x16")
+    assert "_mm512_fmadd_ps" in definition(c, "ukernel_avx512_12x32_rows")
+    assert "_mm256_fmadd_ps" in definition(c, "ukernel_avx2_6x16_rows")
     assert "_Thread_local" in c and "aligned(64)" in c
     # Edge columns run masked (AVX-512) / prefix (AVX2) vector kernels, and a
     # tail of t < MR rows on a slice of few rows runs one panel of exactly t rows.
-    assert "_mm512_mask3_fmadd_ps" in definition(c, "ukernel_avx512_12xw")
+    assert "_mm512_mask3_fmadd_ps" in definition(c, "ukernel_avx512_12xw_rows")
     assert "_mm256_maskload_ps" in definition(c, "ukernel_avx2_6xw_rows")
     for t in range(1, 12):  # (called from sgemm_avx512_wide only)
         assert f"sgemm_avx512_panel_{t}_pa(ctxt" in c
