@@ -2,8 +2,9 @@
 
     C[0:MR, 0:NR] += A[0:K, 0:MR]^T * B[0:K, 0:NR]
 
-`A` holds MR rows of A column by column (k-major), `B` holds NR columns of B
-row by row: the layout the SGEMM driver packs them into. C is kept in MR x
+`A` holds MR rows of A column by column (k-major: BLIS's packed layout), or,
+with a_rows, row by row (A[0:MR, 0:K], what the SGEMM driver uses: its packed
+copy of A's rows, or A in place); `B` holds NR columns of B row by row. C is kept in MR x
 NR/VW vector registers for the whole k loop; each step loads NR/VW vectors
 of B, broadcasts one element of A per row, and does MR * NR/VW FMAs.
 
