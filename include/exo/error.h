@@ -37,6 +37,7 @@ enum class ErrorKind {
   MemGen,      // a memory refused to generate code (wrong shape, no read access, ...)
   Api,         // wrong use of the C++/Python API (unknown proc, bad argument)
   Internal,    // a bug in the compiler
+  InvalidCursor,  // a cursor whose code an earlier rewrite removed
 };
 
 const char* error_kind_name(ErrorKind k);

@@ -56,8 +56,9 @@ __all__ = [
 ]
 
 
-class InvalidCursorError(Exception):
-    """Raised when an invalid cursor (or a position that does not exist) is used."""
+# Raised when an invalid cursor (or a position that does not exist) is used,
+# also by a primitive given a cursor whose code an earlier rewrite removed.
+InvalidCursorError = _core.InvalidCursorError
 
 
 class ExoType(Enum):

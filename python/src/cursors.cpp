@@ -52,7 +52,7 @@ Cursor forward_or_invalid(const ProcHandle& to, const CursorHandle& c) {
 Cursor forward_cursor(const ProcHandle& to, const CursorHandle& c) {
   Cursor cur = forward_or_invalid(to, c);
   if (!cur.valid())
-    throw Error(ErrorKind::Scheduling, SrcInfo{},
+    throw Error(ErrorKind::InvalidCursor, SrcInfo{},
                 "the cursor " + c.cursor.str() + " of procedure '" + c.owner.proc->name +
                     "' no longer points at anything in '" + to.proc->name + "': a rewrite removed it");
   return cur;

@@ -12,7 +12,7 @@ namespace {
 
 struct ErrorClasses {
   py::object base, parse, type, bounds, precondition, scheduling, memgen, api, internal,
-      parse_fragment;
+      invalid_cursor, parse_fragment;
 };
 
 ErrorClasses& classes() {
@@ -44,6 +44,7 @@ const py::object& class_for(ErrorKind k) {
     case ErrorKind::MemGen: return c.memgen;
     case ErrorKind::Api: return c.api;
     case ErrorKind::Internal: return c.internal;
+    case ErrorKind::InvalidCursor: return c.invalid_cursor;
   }
   return c.base;
 }
@@ -78,6 +79,9 @@ void define_errors(py::module_& m) {
                        "A memory refused to generate code for a buffer.");
   c.api = new_class(m, "ApiError", {c.base, PyExc_ValueError}, "Wrong use of the Exo API.");
   c.internal = new_class(m, "InternalError", {c.base}, "A bug in the Exo compiler.");
+  // exo.API_cursors.InvalidCursorError: as in exo-lang, not a SchedulingError.
+  c.invalid_cursor = new_class(m, "InvalidCursorError", {c.base},
+                               "An invalid cursor (or a position that does not exist) was used.");
   c.parse_fragment = new_class(m, "ParseFragmentError", {c.base},
                                "A code fragment or pattern that does not parse.");
 

@@ -22,6 +22,7 @@ const char* error_kind_name(ErrorKind k) {
     case ErrorKind::MemGen: return "memory error";
     case ErrorKind::Api: return "error";
     case ErrorKind::Internal: return "internal error";
+    case ErrorKind::InvalidCursor: return "invalid cursor";
   }
   return "error";
 }

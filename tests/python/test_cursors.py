@@ -348,6 +348,18 @@ def test_forward_through_long_schedules():
         assert isinstance(fj, BlockCursor) and len(fj) == 2
 
 
+def test_primitive_given_a_removed_cursor_raises_invalid_cursor_error():
+    # As in exo-lang: InvalidCursorError (not a SchedulingError), naming the cursor.
+    loop = chain.find_loop("k")
+    if not hasattr(chain, "remove_loop"):
+        pytest.skip("remove_loop is not bound")
+    q = chain.partial_eval(4).remove_loop(loop)
+    with pytest.raises(InvalidCursorError, match="no longer points at anything") as e:
+        q.unroll(loop)
+    assert not isinstance(e.value, SchedulingError)
+    q.unroll(q.find_loop("i"))  # a live cursor still works
+
+
 def test_primitives_take_cursors_of_earlier_procs():
     loop = chain.find_loop("k")
     if not hasattr(chain, "remove_loop"):

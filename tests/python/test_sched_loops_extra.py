@@ -19,6 +19,7 @@ from exo.API_scheduling import (
     eliminate_dead_code,
     insert_pass,
     join_loops,
+    lift_scope,
     mult_loops,
     parallelize_loop,
     shift_loop,
@@ -420,3 +421,75 @@ def test_reference_join_specialize_dead_code():
     e = eliminate_dead_code(empty, empty.find_loop("i"))
     assert "for i" not in str(e)
     same(empty, e, n=5)
+
+
+# --- Refusals over configuration fields: a loop that writes a field its own
+# bounds (or a condition) read would see a different value once rewritten.
+
+@exo.config
+class LoopCfg:
+    k: index
+    on: bool
+
+
+@proc
+def cfg_writer(n: size, x: f32[1] @ DRAM):
+    LoopCfg.k = 2
+    for i in seq(LoopCfg.k, LoopCfg.k + n):
+        LoopCfg.k = 3
+        x[0] += 1.0
+
+
+@proc
+def cfg_reader(n: size, x: f32[1] @ DRAM):
+    LoopCfg.k = 2
+    for i in seq(LoopCfg.k, LoopCfg.k + n):
+        x[0] += 1.0
+
+
+def test_shift_loop_refuses_a_bound_the_body_writes():
+    with pytest.raises(exo.SchedulingError, match="the body writes config field 'k', which the lower "
+                                                  "bound or new_lo reads"):
+        shift_loop(cfg_writer, "i", 0)
+    q = shift_loop(cfg_reader, "i", 0)  # nothing in the body writes k
+    assert "for i in seq(0, " in str(q)
+    same(cfg_reader, q, n=3)
+
+
+@proc
+def cfg_if(n: size, x: f32[n] @ DRAM):
+    if LoopCfg.on:
+        for i in seq(0, n):
+            LoopCfg.on = False
+            x[i] = 1.0
+
+
+@proc
+def cfg_if_reads(n: size, x: f32[n] @ DRAM):
+    if LoopCfg.on:
+        for i in seq(0, n):
+            x[i] = 1.0
+
+
+def test_lift_scope_refuses_a_condition_the_loop_writes():
+    with pytest.raises(exo.SchedulingError, match="the loop writes config field 'on', which the "
+                                                  "condition 'LoopCfg.on' reads"):
+        lift_scope(cfg_if, cfg_if.find_loop("i"))
+    q = lift_scope(cfg_if_reads, cfg_if_reads.find_loop("i"))
+    assert str(q).index("for i in") < str(q).index("if LoopCfg.on")
+
+
+@proc
+def cfg_halves(x: f32[1] @ DRAM):
+    for i in seq(0, 4):
+        LoopCfg.k = 4
+        x[0] += 1.0
+    for i in seq(LoopCfg.k, 8):
+        LoopCfg.k = 4
+        x[0] += 1.0
+
+
+def test_join_loops_refuses_bounds_the_first_loop_writes():
+    with pytest.raises(exo.SchedulingError, match="the first loop writes config field 'k', which the "
+                                                  "bounds of the second loop read"):
+        join_loops(cfg_halves, "i", "i #1")
