@@ -18,10 +18,11 @@ N is cut into NC column blocks and K into KC slices; each KC x NC slice
 `*_packed` copies B into NR-wide k-major micro-panels (stage_mem +
 divide_dim + rearrange_dim), `*_wide` (M <= WIDE_M) reads B in place,
 `*_narrow` (N <= NR) packs nothing. Rows go by panels of MR (and the tail's
-own height: exactly, or in pieces of HEIGHTS), each panel copying its rows of
-A into a contiguous buffer (except narrow) and running the MR x NR micro-kernel across the
-columns, then one VW-wide kernel and one masked (AVX-512) or prefix (AVX2)
-kernel for the last w < VW columns: no scalar code for any edge. *_PAR opens
+own height: exactly, or in pieces of HEIGHTS), each panel copying its rows
+of A into a contiguous buffer (except narrow) and running the MR x NR
+micro-kernel across the columns, then one VW-wide kernel and one masked
+(AVX-512) or prefix (AVX2) kernel for the last w < VW columns: no scalar
+code for any edge. *_PAR opens
 one parallel region: two halves of C, each the single-threaded code on one
 thread with its own (thread-local) buffers.
 """
