@@ -535,20 +535,20 @@ class _Expander:
         return lines
 
 
-_plain_sources = {}  # source text -> True when it has no metaprogramming
+_plain_sources = set()  # source texts without metaprogramming
 
 
 def expand_metaprogram(text, filename, def_line, namespaces):
     """(Exo text, {fresh name: Python object}) for the source of a @proc: `text`
     unchanged when it uses no metaprogramming."""
-    if _plain_sources.get(text):
+    if text in _plain_sources:
         return text, {}
     try:
         fdef = ast.parse(text).body[0]
     except SyntaxError:
         return text, {}  # the core reports it with its own message
     if not _needs_expansion(fdef):
-        _plain_sources[text] = True
+        _plain_sources.add(text)
         return text, {}
     x = _Expander(text, filename, def_line, namespaces, fdef)
     return x.expand(fdef), x.bound

@@ -13,6 +13,7 @@
 // and callee preconditions hold at each call site.
 
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -86,10 +87,7 @@ using ConfigFields = std::set<std::pair<const Config*, std::string>>;
 class BoundsChecker {
  public:
   explicit BoundsChecker(const Proc& p, const std::set<Sym>* touched = nullptr) : proc_(p) {
-    if (touched) {
-      focus_ = *touched;
-      focused_ = true;
-    }
+    if (touched) focus_ = *touched;
   }
 
   void run() {
@@ -119,7 +117,7 @@ class BoundsChecker {
 
  private:
   // Whether checks of `name` run (all do unless the check is focused).
-  bool in_focus(const Sym& name) const { return !focused_ || focus_.count(name) > 0; }
+  bool in_focus(const Sym& name) const { return !focus_ || focus_->count(name) > 0; }
 
   // -- facts ---------------------------------------------------------------
 
@@ -143,7 +141,7 @@ class BoundsChecker {
     std::vector<Formula> preds;
     for (auto& p : proc_->preds) preds.push_back(low_.formula(p));
     if (preds.empty()) return;
-    if (focused_) {  // unchanged by the rewrite: already known satisfiable
+    if (focus_) {  // unchanged by the rewrite: already known satisfiable
       for (size_t k = 0; k < preds.size(); ++k) facts_.push_back({preds[k], print_expr(proc_->preds[k])});
       return;
     }
@@ -308,7 +306,7 @@ class BoundsChecker {
           return;
         }
         check_window(w, n->rhs->srcinfo);
-        if (focused_ && focus_.count(w->name)) focus_.insert(n->name);
+        if (focus_ && focus_->count(w->name)) focus_->insert(n->name);
         std::vector<Expr> dims;
         for (auto& a : w->idx)
           if (a.is_interval) dims.push_back(interval_extent(a));
@@ -339,11 +337,6 @@ class BoundsChecker {
   // straight-line writes keep their values (with the callee's arguments
   // substituted), writes under loops or branches leave the field unknown.
   void apply_config_effects(const Block& body, CallSubst& subst, int depth) {
-    if (depth == 0) {  // nothing to do for a callee that writes no configuration
-      ConfigFields f;
-      written_configs(body, f, 0);
-      if (f.empty()) return;
-    }
     for (auto& s : body) {
       if (auto* w = s.as<WriteConfigNode>()) {
         assign_config(w->config.get(), w->field, subst.mutate(w->rhs));
@@ -357,6 +350,11 @@ class BoundsChecker {
         invalidate_written({s});
       }
     }
+  }
+
+  void apply_callee_config_effects(const Proc& callee, CallSubst& subst) {
+    if (callee_writes(callee.get(), 1).empty()) return;  // the common case: no configs
+    apply_config_effects(callee->body, subst, 0);
   }
 
   void invalidate_written(const Block& b) {
@@ -476,10 +474,10 @@ class BoundsChecker {
     const std::string call = "call to " + callee->name;
     // Focused on other buffers: its checks are unchanged, only its configuration
     // writes still count.
-    bool skip = focused_;
+    bool skip = focus_.has_value();
     for (auto& arg : c->args) {
-      if (auto* w = arg.as<WindowExprNode>()) skip = skip && !focus_.count(w->name);
-      if (auto* r = arg.as<ReadNode>()) skip = skip && !focus_.count(r->name);
+      if (auto* w = arg.as<WindowExprNode>()) skip = skip && !in_focus(w->name);
+      if (auto* r = arg.as<ReadNode>()) skip = skip && !in_focus(r->name);
     }
     CallSubst subst;
     for (size_t k = 0; k < c->args.size(); ++k) {
@@ -499,7 +497,7 @@ class BoundsChecker {
       }
     }
     if (skip) {
-      apply_config_effects(callee->body, subst, 0);
+      apply_callee_config_effects(callee, subst);
       return;
     }
 
@@ -521,7 +519,7 @@ class BoundsChecker {
               call + ": precondition " + quoted(p) + " of " + callee->name + " may not hold",
               print_expr(here));
     }
-    apply_config_effects(callee->body, subst, 0);
+    apply_callee_config_effects(callee, subst);
   }
 
   void check_call_shape(const std::string& call, const FnArg& sig, const Expr& arg, CallSubst& subst,
@@ -550,8 +548,7 @@ class BoundsChecker {
   }
 
   Proc proc_;
-  std::set<Sym> focus_;
-  bool focused_ = false;
+  std::optional<std::set<Sym>> focus_;  // set: check_proc_touching
   // Procs stay alive while the checked proc (which calls them) does.
   std::map<const ProcNode*, ConfigFields> callee_writes_;
   Lowering low_;

@@ -117,19 +117,13 @@ PathContext path_context(const Proc& p, const StmtPath& path) {
   return out;
 }
 
-void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after) {
-  try {
-    check_proc(after);
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::Bounds && e.kind() != ErrorKind::Precondition) throw;
-    scheduling_error(prim, before, where, "the rewritten proc fails its checks: " + e.message());
-  }
-}
-
 void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after,
-             const std::set<Sym>& touched) {
+             const std::set<Sym>* touched) {
   try {
-    check_proc_touching(after, touched);
+    if (touched)
+      check_proc_touching(after, *touched);
+    else
+      check_proc(after);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::Bounds && e.kind() != ErrorKind::Precondition) throw;
     scheduling_error(prim, before, where, "the rewritten proc fails its checks: " + e.message());

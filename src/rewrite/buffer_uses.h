@@ -61,9 +61,8 @@ PathContext path_context(const Proc& p, const StmtPath& path);
 
 // Re-checks bounds and callee preconditions of a rewritten proc; a failure is a
 // scheduling error of `prim` (the rewrite would leave an unchecked program).
-void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after);
-// The same, for a rewrite that changed only the uses of `touched`.
+// With `touched`, for a rewrite that changed only the uses of those buffers.
 void recheck(const char* prim, const Proc& before, const Cursor& where, const Proc& after,
-             const std::set<Sym>& touched);
+             const std::set<Sym>* touched = nullptr);
 
 }  // namespace exo::buffers_detail

@@ -248,7 +248,8 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
                         make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
   // Step 4. Bounds and callee preconditions (strides of windows) still hold;
   // only the uses of the resized buffer can have changed.
-  recheck(kPrim, p, c, q, {a->name});
+  const std::set<Sym> touched{a->name};
+  recheck(kPrim, p, c, q, &touched);
   return Rewrite{q, identity_forward()};
 }
 
