@@ -106,6 +106,13 @@ def _panel_ref(h, KC, NC, NR, b_packed):
     return panel_ref
 
 
+def _swap_in(p, site, ref, impl):
+    """`site` (code equal to `ref`'s body) replaced by a call of `ref`, whose
+    callee is then swapped for `impl`, a schedule of `ref`."""
+    p = p.replace(ref, site)
+    return p.call_eqv(impl, ref.name() + "(_)")
+
+
 def make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, b_packed):
     """(reference, scheduled) h-row panel of one slice: the n columns cut into
     whole NR-wide tiles (the h x NR kernel), then at most one VW-wide tile (the
@@ -130,15 +137,13 @@ def make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, b_packed):
         p = p.resize_dim("Ap", 1, KC, 0)
     for loop, w in [("jo", NR), ("jt", VW)]:
         uk, fast = make_ukernel(h, w, isa, a_rows=True)
-        p = p.replace(uk, p.find_loop(loop).body()[0])
-        p = p.call_eqv(fast, uk.name() + "(_)")
+        p = _swap_in(p, p.find_loop(loop).body()[0], uk, fast)
     # The last w < VW columns, if any: the masked kernel (w is a size, so the
     # call goes under `if w > 0`; the other branch runs no iteration).
     rest = p.find_loop("i")
     p = p.specialize(rest, [f"{rest.body()[0].hi()} > 0"])
     uk, fast = make_masked_ukernel(h, isa, a_rows=True)
-    p = p.replace(uk, p.find_loop("i"))
-    p = p.call_eqv(fast, uk.name() + "(_)")
+    p = _swap_in(p, p.find_loop("i"), uk, fast)
     p = p.eliminate_dead_code(p.find_loop("jv"))
     p = p.delete_pass()
     if pack_a:
@@ -221,8 +226,7 @@ def make_block(pfx, name, block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, pack_a, p
         ref, fast = make_panel(pfx, h, KC, NC, NR, VW, isa, pack_a, pack_b)
         if pack_b:
             p = _as_packed_panel(p, p.forward(loop), NR)
-        p = p.replace(ref, p.forward(loop))
-        p = p.call_eqv(fast, ref.name() + "(_)")
+        p = _swap_in(p, p.forward(loop), ref, fast)
     if pack_b:
         p = p.set_memory("Bp", DRAM_TLS)
     return p
@@ -249,24 +253,21 @@ def make_sgemm(name, isa, MR, NR, KC, NC, WIDE_M, HEIGHTS):
     block = block_ref.rename(f"{pfx}_block")
     block = block.specialize(block.find_loop("kk"), [f"n <= {NR}", f"M <= {WIDE_M}"])
     for impl in (narrow, wide, packed):
-        block = block.replace(block_ref, block.find_loop("kk"))
-        block = block.call_eqv(impl, f"{block_ref.name()}(_)")
+        block = _swap_in(block, block.find_loop("kk"), block_ref, impl)
 
     # One NC column block, all of K: K cut into KC slices, each a `block_ref`.
     bn = block_n_ref.rename(f"{pfx}_block_n")
     bn = bn.reorder("i", "k").reorder("j", "k")
     bn = bn.split("k", KC, ["kc", "kk"], tail="cut_and_guard")
     for _ in range(2):  # the whole slices, then the tail slice
-        bn = bn.replace(block_ref, "for kk in _: _")
-        bn = bn.call_eqv(block, f"{block_ref.name()}(_)")
+        bn = _swap_in(bn, "for kk in _: _", block_ref, block)
     # The whole problem (on windows, so that SGEMM_PAR can hand each thread a
     # part): N cut into NC column blocks, each a `block_n_ref`.
     win = sgemm_win_spec.rename(f"{pfx}_seq")
     win = win.reorder("i", "j")
     win = win.split("j", NC, ["jc", "jj"], tail="cut_and_guard")
     for _ in range(2):
-        win = win.replace(block_n_ref, "for jj in _: _")
-        win = win.call_eqv(bn, f"{block_n_ref.name()}(_)")
+        win = _swap_in(win, "for jj in _: _", block_n_ref, bn)
 
     @proc
     def top(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
