@@ -55,11 +55,20 @@ def generated(tmp_path_factory):
     return exocc(tmp_path_factory.mktemp("sgemm"))
 
 
+@pytest.fixture(scope="module")
+def generated_avx512(tmp_path_factory):
+    """Both variants, whatever this CPU has (compiled, never run, where it lacks AVX-512)."""
+    return exocc(tmp_path_factory.mktemp("sgemm512"), "avx512")
+
+
 def build(c_file, cc, tag):
     if shutil.which(cc) is None:
         pytest.skip(f"{cc} not installed")
     lib = c_file.parent / f"libsgemm_{cc}_{tag}.so"
-    flags = ["-O2", "-march=x86-64-v3", "-mavx512f", "-fopenmp", "-std=gnu11", "-Wall", "-Werror",
+    # AVX-512 only for a library that holds the AVX-512 variant: with it, the
+    # compiler may use AVX-512 anywhere in the file.
+    avx512 = ["-mavx512f"] if "_mm512_" in c_file.read_text() else []
+    flags = ["-O2", "-march=x86-64-v3", *avx512, "-fopenmp", "-std=gnu11", "-Wall", "-Werror",
              "-Wno-unused-variable", "-Wno-unused-function"]
     r = subprocess.run([cc, *flags, "-shared", "-fPIC", "-o", str(lib), str(c_file), "-lm"],
                        capture_output=True, text=True)
@@ -173,8 +182,21 @@ def definition(c, name):
     return c[m.end():c.index("\n}\n", m.end())]
 
 
-def test_generated_structure(generated):
+def test_avx512_only_when_generated_for_it(generated, generated_avx512):
+    # A library generated for an AVX2-only CPU holds no AVX-512 code, so it
+    # compiles without -mavx512f and runs there; one generated for AVX-512
+    # compiles with it (run by the tests above on such a CPU).
     c = generated.read_text()
+    assert ("_mm512_" in c) == cpu_has("avx512f")
+    assert ("void SGEMM_AVX512(" in c) == cpu_has("avx512f")
+    assert "void SGEMM_AVX2(" in c
+    build(generated, "gcc", "default")
+    assert "void SGEMM_AVX512(" in generated_avx512.read_text()
+    build(generated_avx512, "gcc", "avx512")
+
+
+def test_generated_structure(generated_avx512):
+    c = generated_avx512.read_text()
     # Only the parallel variants open parallel regions: one per call, over two
     # halves of the rows or of the columns, each the single-threaded code.
     for isa in ["avx512", "avx2"]:
@@ -193,7 +215,11 @@ def test_generated_structure(generated):
     assert "_mm256_maskload_ps" in definition(c, "ukernel_avx2_6xw_rows")
     for t in range(1, 12):  # (called from sgemm_avx512_wide only)
         assert f"sgemm_avx512_panel_{t}_pa(ctxt" in c
+
+
+def test_generation_isa_follows_the_cpu(generated):
     # Without EXO_SGEMM_ISA the generating machine's flags decide.
+    c = generated.read_text()
     expected = "SGEMM_AVX512" if cpu_has("avx512f") else "SGEMM_AVX2"
     assert f"{expected}(ctxt" in definition(c, "SGEMM")
     assert f"{expected}_PAR(ctxt" in definition(c, "SGEMM_PAR")

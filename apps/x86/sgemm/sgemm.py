@@ -6,10 +6,12 @@ C: M x N), for any M, N, K >= 1.
 exports
     SGEMM(ctxt, M, N, K, A, B, C)         single-threaded, the ISA picked at generation
     SGEMM_PAR(ctxt, M, N, K, A, B, C)     multithreaded (OpenMP; compile with -fopenmp)
-    SGEMM_AVX2, SGEMM_AVX512 (+ _PAR)     each variant explicitly
+    SGEMM_AVX2 (+ _PAR)                   the AVX2 variant explicitly
+    SGEMM_AVX512 (+ _PAR)                 the AVX-512 one (generated for AVX-512 only)
 
 The ISA of SGEMM / SGEMM_PAR is AVX-512 when the generating machine's
 /proc/cpuinfo lists avx512f, else AVX2; EXO_SGEMM_ISA=avx2|avx512 overrides.
+The AVX-512 variant is in the library only when that ISA is AVX-512.
 
 Structure (BLIS; details in README.md), all of it scheduled from the plain
 triple loop `sgemm_win_spec` with the primitives (nothing asserted equal):
@@ -375,17 +377,25 @@ def _generation_isa():
     return "avx512" if "avx512f" in flags.split() else "avx2"
 
 
+ISA = _generation_isa()
+
 # Blocks: a KC x MR panel of A (12 KB) stays in L1 across a row of tiles, the
 # KC x NC B block (512 KB) in the 1 MB L2.
-_AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 256, 512, 48, (8, 4, 2, 1))
 _AVX2 = make_sgemm("SGEMM_AVX2", "avx2", 6, 16, 256, 512, 24, (4, 2, 1))
-
-SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
-SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
 SGEMM_AVX2 = _AVX2["SGEMM_AVX2"]
 SGEMM_AVX2_PAR = _AVX2["SGEMM_AVX2_PAR"]
-ISA = _generation_isa()
-_single, _par = (SGEMM_AVX512, SGEMM_AVX512_PAR) if ISA == "avx512" else (SGEMM_AVX2, SGEMM_AVX2_PAR)
+_single, _par = SGEMM_AVX2, SGEMM_AVX2_PAR
+_exported_variants = ["SGEMM_AVX2", "SGEMM_AVX2_PAR"]
+
+# The AVX-512 variant only when generating for AVX-512: its C needs -mavx512f,
+# and a file compiled with it may use AVX-512 anywhere (gcc vectorises the
+# plain loops with it too), so a library for an AVX2-only CPU must not hold it.
+if ISA == "avx512":
+    _AVX512 = make_sgemm("SGEMM_AVX512", "avx512", 12, 32, 256, 512, 48, (8, 4, 2, 1))
+    SGEMM_AVX512 = _AVX512["SGEMM_AVX512"]
+    SGEMM_AVX512_PAR = _AVX512["SGEMM_AVX512_PAR"]
+    _single, _par = SGEMM_AVX512, SGEMM_AVX512_PAR
+    _exported_variants += ["SGEMM_AVX512", "SGEMM_AVX512_PAR"]
 
 
 @proc
@@ -398,4 +408,4 @@ def SGEMM_PAR(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRA
     _par(M, N, K, A, B, C)
 
 
-__all__ = ["SGEMM", "SGEMM_PAR", "SGEMM_AVX2", "SGEMM_AVX2_PAR", "SGEMM_AVX512", "SGEMM_AVX512_PAR"]
+__all__ = ["SGEMM", "SGEMM_PAR", *_exported_variants]
