@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import numbers
 import sys
 import textwrap
 import types
+import weakref
 
 from . import _core
 from .configs import Config
@@ -24,19 +26,32 @@ from .memory import Memory, memory_handle
 
 
 # A @proc inside a function is defined again at every call (a new function
-# object, the same code object): its source is read and parsed once.
+# object, the same code object): its source is read once. Reading it costs more
+# than parsing and checking a small proc, so it is cached -- by the code
+# object's identity, never by equality: two code objects compare equal when
+# their functions differ only in Exo annotations (argument types, allocations),
+# which are not part of the code. A weak reference drops the entry when the
+# code object dies, so a later object with the same id() never finds it.
 _source_cache = {}
 
 
 def _source(obj, kind):
     """(filename, text starting at the def/class line, its file line, column offset)."""
     code = getattr(obj, "__code__", None)
-    if code is not None and code in _source_cache:
-        return _source_cache[code]
+    if code is None:
+        return _read_source(obj, kind)
+    key = id(code)
+    hit = _source_cache.get(key)
+    if hit is not None and hit[0]() is code:
+        return hit[1]
     result = _read_source(obj, kind)
-    if code is not None:
-        _source_cache[code] = result
+    _source_cache[key] = (weakref.ref(code, lambda _, key=key: _source_cache.pop(key, None)), result)
     return result
+
+
+def _api_type_error(msg):
+    """A misuse of the decorators: an exo.ApiError that is also a TypeError (as exo-lang raised)."""
+    return _core.make_error("api_type", msg)
 
 
 def _read_source(obj, kind):
