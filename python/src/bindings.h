@@ -80,6 +80,12 @@ void define_sched_exprs(ProcClass& c);     // commute_expr, rewrite_expr, merge_
 
 // The Python class of `exo.libs.memories.MemGenError` (created by define_errors).
 py::handle memgen_error_type();
+// Raises exo.ApiAssertionError (an ApiError that is also an AssertionError):
+// for the wrong uses of the API that exo-lang reports with a failed assertion.
+[[noreturn]] void throw_api_assertion(const SrcInfo& where, const std::string& message);
+// Raises exo.ApiTypeError (an ApiError that is also a TypeError): an argument of
+// the wrong type or out of range, where exo-lang raised TypeError.
+[[noreturn]] void throw_api_type_error(const std::string& message);
 
 // Calls `fn()` (which calls into Python); a Python MemGenError becomes
 // Error(MemGen) at `where` so the core reports it like its own refusals.

@@ -10,9 +10,10 @@
 
 #include <pybind11/stl.h>
 
-#include <regex>
+#include <cctype>
 
 #include "bindings.h"
+#include "exo/frontend.h"
 #include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
@@ -285,18 +286,19 @@ bool within(const Cursor& scope, const Cursor& inner) {
   return at.orelse == sp.back().orelse && at.index >= sp.back().index && at.index < sp.back().index + n;
 }
 
-// Splits "pattern #N" into the pattern and N (-1 when absent).
-std::pair<std::string, int> split_occurrence(const std::string& pattern) {
-  static const std::regex tail(R"(^([\s\S]*?)\s*#\s*(\d+)\s*$)");
-  std::smatch m;
-  if (std::regex_match(pattern, m, tail)) return {m[1].str(), std::stoi(m[2].str())};
-  return {pattern, -1};
+// Splits "pattern #N" into the pattern and N (-1 when absent), as the core does.
+std::pair<std::string, int> split_selector(const std::string& pattern) {
+  int occurrence = -1;
+  std::string_view body = split_occurrence(pattern, occurrence);
+  if (occurrence >= 0)
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
+  return {std::string(body), occurrence};
 }
 
 // Matches of `pattern` inside the part of the proc `scope` covers (the whole proc
 // when scope is Invalid). `#N` counts among those matches only.
 std::vector<Cursor> find_in(const Proc& p, const Cursor& scope, const std::string& pattern) {
-  auto [pat, occurrence] = split_occurrence(pattern);
+  auto [pat, occurrence] = split_selector(pattern);
   std::vector<Cursor> found;
   for (auto& c : match_pattern(p, pat))
     if (!scope.valid() || within(scope, c)) found.push_back(c);
@@ -528,8 +530,9 @@ void define_cursors(py::module_& m) {
     if (!many) return handles(h, {find_loop(h.proc, ref)});
     std::string pat = ref;
     if (is_plain_name(ref)) {
-      auto [name, occurrence] = split_occurrence(ref);
-      pat = "for " + name + " in _: _" + (occurrence >= 0 ? " #" + std::to_string(occurrence) : "");
+      auto [name, occurrence] = split_selector(ref);
+      // The selector as written (messages quote it), after the generated pattern.
+      pat = "for " + name + " in _: _" + (occurrence >= 0 ? " " + ref.substr(ref.rfind('#')) : "");
     }
     std::vector<CursorHandle> out;
     for (auto& c : find_in(h.proc, Cursor::invalid(), pat))
