@@ -37,11 +37,11 @@ class BuffersPrimitives:
 
     def rearrange_dim(self, alloc, dimensions):
         """Permute the dimensions of `alloc`: new dimension k is old dimension dimensions[k]."""
-        return type(self)(self._handle.rearrange_dim(alloc, [int(d) for d in dimensions]))
+        return type(self)(self._handle.rearrange_dim(alloc, dimensions))
 
     def lift_alloc(self, alloc, n_lifts=1, keep_dims=False):
         """Move `alloc` out of `n_lifts` enclosing loops/ifs (keep_dims: one copy per iteration)."""
-        return type(self)(self._handle.lift_alloc(alloc, int(n_lifts), bool(keep_dims)))
+        return type(self)(self._handle.lift_alloc(alloc, n_lifts, bool(keep_dims)))
 
     def data_reuse(self, buf1, buf2):
         """Reuse buffer buf1's storage for buf2 (buf2's allocation removed)."""

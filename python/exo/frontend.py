@@ -59,7 +59,7 @@ def _read_source(obj, kind):
         lines, first = inspect.getsourcelines(obj)
         filename = inspect.getsourcefile(obj) or inspect.getfile(obj)
     except (OSError, TypeError) as e:
-        raise TypeError(f"@{kind}: cannot read the source of {obj.__qualname__}: {e}") from None
+        raise _api_type_error(f"@{kind}: cannot read the source of {obj.__qualname__}: {e}") from None
     if first == 0:  # a module's source: cannot happen for functions/classes
         first = 1
     indent = len(lines[0]) - len(lines[0].lstrip())
@@ -82,10 +82,15 @@ def _scope_value(value):
         return value._handle
     if isinstance(value, Extern):
         return extern_handle(value)
+    # Numbers are checked by the core: one that Exo cannot represent exactly
+    # (an int beyond 64 bits, a float that is not finite) is refused at its uses.
     if isinstance(value, (bool, numbers.Integral)):
         return value if isinstance(value, bool) else int(value)
     if isinstance(value, numbers.Real):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # e.g. a huge Fraction: not a finite double
+            return math.inf
     return None
 
 
@@ -113,12 +118,12 @@ def _parse_proc(f, caller_locals, c_instr=None, c_global=""):
     from .procedure import Procedure
 
     if not isinstance(f, types.FunctionType):
-        raise TypeError("@proc decorator must be applied to a function")
+        raise _api_type_error("@proc decorator must be applied to a function")
     filename, body, def_line, indent = _source(f, "proc")
     namespaces = [_closure_vars(f), caller_locals, f.__globals__]
     # `with python:` blocks and `{...}` unquotes are expanded into plain Exo text
     # first (below); unquoted Python objects get fresh names.
-    body, unquoted = expand_metaprogram(body, filename, def_line, namespaces)
+    body, unquoted = expand_metaprogram(body, filename, def_line, namespaces, indent)
     if unquoted:
         namespaces = [unquoted] + namespaces
     # A synthetic decorator on the line above the definition keeps line numbers exact.
@@ -142,7 +147,7 @@ def proc(f) -> "Procedure":
 def instr(c_instr, c_global=""):
     """Like @proc, for a hardware instruction: `c_instr` is the C template."""
     if not isinstance(c_instr, str):
-        raise TypeError("@instr decorator must be @instr(<your instruction>)")
+        raise _api_type_error("@instr decorator must be @instr(<your instruction>)")
 
     def inner(f):
         return _parse_proc(f, sys._getframe(1).f_locals, c_instr, c_global)
@@ -155,7 +160,7 @@ def config(_cls=None, *, readwrite=True):
 
     def parse_config(cls):
         if not inspect.isclass(cls):
-            raise TypeError("@config decorator must be applied to a class")
+            raise _api_type_error("@config decorator must be applied to a class")
         filename, body, def_line, indent = _source(cls, "config")
         handle = _core.parse_config("@config\n" + body, filename, def_line - 1, indent, readwrite)
         return Config(handle)
@@ -343,10 +348,11 @@ def copy_node(node):
 
 
 class _Expander:
-    def __init__(self, text, filename, def_line, namespaces, fdef):
+    def __init__(self, text, filename, def_line, namespaces, fdef, col_offset=0):
         self.lines = text.splitlines()
         self.filename = filename
         self.def_line = def_line
+        self.col_offset = col_offset  # of the dedented text in its file
         self.exo_names = _exo_names(fdef)
         self.templates = []
         self.bound = {}  # fresh name -> unquoted Python object
@@ -397,8 +403,12 @@ class _Expander:
         if isinstance(value, bool):
             return "True" if value else "False"
         if isinstance(value, numbers.Integral):
+            if not -(2**63) <= value < 2**63:
+                raise self.error(node, f"the unquoted Python int {value} does not fit in a 64-bit integer")
             return str(int(value)) if value >= 0 else f"({int(value)})"
         if isinstance(value, numbers.Real):
+            if not math.isfinite(value):
+                raise self.error(node, f"the unquoted Python number {value!r} is not finite")
             return repr(float(value)) if value >= 0 else f"({float(value)!r})"
         if isinstance(value, str):
             return value  # a type such as "i32", spliced as written
@@ -412,7 +422,7 @@ class _Expander:
 
     def error(self, node, msg):
         line = self.def_line + node.lineno - 1
-        return _core.ParseError(f"{self.filename}:{line}: {msg}")
+        return _core.make_error("parse", msg, self.filename, line, self.col_offset + node.col_offset + 1)
 
     # ---- statements ----
     def text_of(self, node, found):
@@ -498,9 +508,9 @@ class _Expander:
 
     def _emit_quoted(self, quote):
         if self.in_unquote:
-            raise _core.ParseError("cannot emit quoted Exo statements while unquoting an expression")
+            raise _core.make_error("parse", "cannot emit quoted Exo statements while unquoting an expression")
         if not isinstance(quote, ExoStmtQuote):
-            raise TypeError(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
+            raise _api_type_error(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
         for line, col, ind, first, rest in quote._chunks:
             self.chunks.append((line, col, self.indent + ind, first, rest))
 
@@ -553,7 +563,7 @@ class _Expander:
 _plain_sources = set()  # source texts without metaprogramming
 
 
-def expand_metaprogram(text, filename, def_line, namespaces):
+def expand_metaprogram(text, filename, def_line, namespaces, col_offset=0):
     """(Exo text, {fresh name: Python object}) for the source of a @proc: `text`
     unchanged when it uses no metaprogramming."""
     if text in _plain_sources:
@@ -565,5 +575,5 @@ def expand_metaprogram(text, filename, def_line, namespaces):
     if not _needs_expansion(fdef):
         _plain_sources.add(text)
         return text, {}
-    x = _Expander(text, filename, def_line, namespaces, fdef)
+    x = _Expander(text, filename, def_line, namespaces, fdef, col_offset)
     return x.expand(fdef), x.bound

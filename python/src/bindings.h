@@ -5,6 +5,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <climits>
+
 #include "exo/cursor.h"
 #include "exo/exo.h"
 
@@ -45,6 +47,16 @@ enum class RefKind { Stmt, Loop, Alloc, Expr, Block, Any };
 // "argument <argno>, '<argname>' to <prim>: ...".
 Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const std::string& prim, int argno,
                      const std::string& argname);
+// An integer argument of primitive `prim`: exact, or refused (exo.ApiTypeError,
+// "argument <argno>, '<name>' to <prim>: expected an integer in [lo, hi], got ...")
+// when it is not an integer (bool included) or out of [lo, hi].
+long long int_arg(py::handle v, const std::string& prim, int argno, const std::string& name,
+                  long long lo = LLONG_MIN, long long hi = LLONG_MAX);
+// A position or distance (cursor navigation): any integer, saturated to the int
+// range (beyond it, a position is out of range either way). `what` names the
+// argument in the error for a non-integer.
+int clamped_int(py::handle v, const std::string& what);
+
 struct MemoryHandle {
   MemoryPtr mem;
 };

@@ -405,8 +405,10 @@ void define_inspection(py::class_<CursorHandle>& cls) {
         return f->mode == LoopMode::Par ? "par" : "seq";
       })
       .def("block_len", &block_len)
-      .def("block_item", &block_item)
-      .def("block_slice", &block_slice)
+      .def("block_item", [](const CursorHandle& c, py::object i) { return block_item(c, clamped_int(i, "index")); })
+      .def("block_slice", [](const CursorHandle& c, py::object lo, py::object hi) {
+        return block_slice(c, clamped_int(lo, "slice start"), clamped_int(hi, "slice stop"));
+      })
       .def("gap_anchor", &gap_anchor, py::arg("after") = false)
       .def("is_ancestor_of", [](const CursorHandle& a, const CursorHandle& b) {
         return a.owner.proc.get() == b.owner.proc.get() && a.cursor.is_stmt() && !(a.cursor == b.cursor) &&
@@ -480,9 +482,15 @@ void define_cursors(py::module_& m) {
         return py::hash(py::make_tuple(reinterpret_cast<uintptr_t>(c.owner.proc.get()), c.cursor.str()));
       })
       .def("parent", [](const CursorHandle& c) { return CursorHandle{c.owner, parent(c.cursor)}; })
-      .def("next", [](const CursorHandle& c, int d) { return CursorHandle{c.owner, next(c.owner.proc, c.cursor, d)}; },
+      .def("next",
+           [](const CursorHandle& c, py::object d) {
+             return CursorHandle{c.owner, next(c.owner.proc, c.cursor, clamped_int(d, "next(dist)"))};
+           },
            py::arg("dist") = 1)
-      .def("prev", [](const CursorHandle& c, int d) { return CursorHandle{c.owner, prev(c.owner.proc, c.cursor, d)}; },
+      .def("prev",
+           [](const CursorHandle& c, py::object d) {
+             return CursorHandle{c.owner, prev(c.owner.proc, c.cursor, clamped_int(d, "prev(dist)"))};
+           },
            py::arg("dist") = 1)
       .def("before", [](const CursorHandle& c) { return CursorHandle{c.owner, before(c.cursor)}; })
       .def("after", [](const CursorHandle& c) { return CursorHandle{c.owner, after(c.cursor)}; })
@@ -490,7 +498,10 @@ void define_cursors(py::module_& m) {
       .def("orelse", [](const CursorHandle& c) { return CursorHandle{c.owner, orelse(c.owner.proc, c.cursor)}; })
       .def("as_block", [](const CursorHandle& c) { return CursorHandle{c.owner, as_block(c.cursor)}; })
       .def("expand",
-           [](const CursorHandle& c, int lo, int hi) { return CursorHandle{c.owner, expand(c.owner.proc, c.cursor, lo, hi)}; },
+           [](const CursorHandle& c, py::object lo, py::object hi) {
+             return CursorHandle{c.owner, expand(c.owner.proc, c.cursor, clamped_int(lo, "expand(delta_lo)"),
+                                                 clamped_int(hi, "expand(delta_hi)"))};
+           },
            py::arg("lo") = -1, py::arg("hi") = -1);
   define_inspection(cls);
 

@@ -81,9 +81,8 @@ void interpret_proc(const ProcHandle& h, py::list values) {
     } else if (a.type.is_bool()) {
       in.emplace_back(v.cast<bool>());
     } else {
-      if (PyFloat_Check(v.ptr()) || PyBool_Check(v.ptr()))
-        throw py::type_error("argument '" + a.name.name() + "' (" + print_type(a.type) + ") must be an int");
-      in.emplace_back(static_cast<int64_t>(py::int_(py::reinterpret_borrow<py::object>(v)).cast<long long>()));
+      in.emplace_back(static_cast<int64_t>(int_arg(v, h.proc->name + ".interpret()", static_cast<int>(k + 1),
+                                                   a.name.name())));
     }
   }
   interpret(h.proc, in);
