@@ -278,7 +278,9 @@ class ArgCursor(Cursor):
         return _exo_type(self._impl.type_name())
 
     def mem(self):
-        """The memory class of a buffer argument (None for control values)."""
+        """The memory class of a buffer or scalar argument (DRAM for bool and
+        stride). A size, index or int argument has none: as in exo-lang, asking
+        fails (exo.ApiAssertionError, also an AssertionError)."""
         return _mem(self._impl.mem())
 
     def is_tensor(self):
@@ -307,8 +309,10 @@ class ArgCursor(Cursor):
         return hash(self._impl)
 
     def __str__(self):
-        mem = self.mem()
-        return f"{self.name()}: {self._impl.type_str()}" + (f" @ {mem.name()}" if mem is not None else "")
+        text = f"{self.name()}: {self._impl.type_str()}"
+        if not self.type().is_numeric():
+            return text
+        return text + f" @ {self.mem().name()}"
 
     def __repr__(self):
         return f"<ArgCursor {self}>"

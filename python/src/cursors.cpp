@@ -196,6 +196,21 @@ std::string type_name(const Type& t) { return std::string(scalar_kind_name(t.bas
 
 py::object mem_of(const MemoryPtr& m) { return m ? py::cast(MemoryHandle{m}) : py::none(); }
 
+// The memory of an argument, as exo-lang's ArgCursor.mem(): a buffer's or data
+// scalar's own; DRAM for bool and stride arguments (exo-lang gives every argument
+// one); a size, index or int argument has none, and asking is an error (an
+// assertion in exo-lang).
+py::object arg_mem(const ArgHandle& a) {
+  const FnArg& arg = a.arg();
+  if (arg.mem) return mem_of(arg.mem);
+  ScalarKind k = arg.type.base;
+  if (k == ScalarKind::Int || k == ScalarKind::Index || k == ScalarKind::Size)
+    throw_api_assertion(arg.srcinfo, "mem() is not defined for the " + std::string(scalar_kind_name(k)) +
+                                         " argument '" + arg.name.name() + "' of '" + a.owner.proc->name +
+                                         "': only buffers and scalars have a memory");
+  return mem_of(dram());
+}
+
 std::vector<ExprValue> shape_values(const ProcHandle& owner, const Type& t) {
   std::vector<ExprValue> out;
   for (auto& e : t.shape) out.push_back(ExprValue{owner, e});
@@ -517,7 +532,7 @@ void define_cursors(py::module_& m) {
       .def("is_tensor", [](const ArgHandle& a) { return a.arg().type.is_tensor; })
       .def("is_window", [](const ArgHandle& a) { return a.arg().type.is_window; })
       .def("shape", [](const ArgHandle& a) { return shape_values(a.owner, a.arg().type); })
-      .def("mem", [](const ArgHandle& a) { return mem_of(a.arg().mem); })
+      .def("mem", [](const ArgHandle& a) { return arg_mem(a); })
       .def("__eq__", [](const ArgHandle& a, const ArgHandle& b) {
         return a.owner.proc.get() == b.owner.proc.get() && a.index == b.index;
       })
