@@ -247,13 +247,10 @@ def write_config(proc, gap_cursor, config, field, rhs):
 
 def resize_dim(proc, buf_cursor, dim_idx, size, offset, fold=False):
     _check_dim("resize_dim", 2, "dim_idx", dim_idx)
-    size, offset = expr_text("resize_dim", 3, "size", size), expr_text("resize_dim", 4, "offset", offset)
     return _dispatch("resize_dim", proc, ("resize_dim", lambda m: m(buf_cursor, dim_idx, size, offset, fold)))
 
 
 def expand_dim(proc, buf_cursor, alloc_dim, indexing_expr):
-    alloc_dim = expr_text("expand_dim", 2, "alloc_dim", alloc_dim)
-    indexing_expr = expr_text("expand_dim", 3, "indexing_expr", indexing_expr)
     return _dispatch("expand_dim", proc, ("expand_dim", lambda m: m(buf_cursor, alloc_dim, indexing_expr)))
 
 
@@ -365,7 +362,6 @@ def cut_loop(proc, loop_cursor, cut_point):
 
 
 def shift_loop(proc, loop_cursor, new_lo):
-    new_lo = expr_text("shift_loop", 2, "new_lo", new_lo)
     return _dispatch("shift_loop", proc, ("shift_loop", lambda m: m(loop_cursor, new_lo)))
 
 
@@ -429,7 +425,6 @@ def remove_loop(proc, loop_cursor, unsafe_disable_check=False):
 
 def add_loop(proc, block_cursor, iter_name, hi_expr, guard=False, unsafe_disable_check=False):
     _check_name("add_loop", 2, "iter_name", iter_name)
-    hi_expr = expr_text("add_loop", 3, "hi_expr", hi_expr)
     return _dispatch("add_loop", proc, ("add_loop", lambda m: m(block_cursor, iter_name, hi_expr, guard)))
 
 

@@ -132,8 +132,9 @@ def test_refused_integers_are_exo_api_errors_and_type_errors():
     # Floats are not silently truncated.
     with pytest.raises(exo.ApiError, match="'quotient'"):
         buffers.divide_dim("x", 0, 2.5)
-    with pytest.raises(exo.ApiError, match="finite"):
-        shift_loop(loops, "j", math.inf)
+    with pytest.raises(exo.ApiError, match="'new_expr' to rewrite_expr: expected a finite number, got inf"):
+        rewrite_expr(loops, loops.find("2.0"), math.inf)
+    assert str(rewrite_expr(loops, loops.find("2.0"), 2.0)) == str(loops)  # the finite twin
 
 
 def test_interpret_refuses_huge_sizes():
