@@ -81,9 +81,13 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty()) return usage(2);
-  if (stem.empty()) stem = std::filesystem::path(file).stem().string();
-  if (stem.empty() || stem == "." || stem == ".." || stem.find('/') != std::string::npos)
+  auto bad_stem = [](const std::string& s) {
+    return s.empty() || s == "." || s == ".." || s.find('/') != std::string::npos;
+  };
+  if (!stem.empty() && bad_stem(stem))
     return fail("--stem '" + stem + "' must be a file name without a directory (give the directory with -o)");
+  if (stem.empty()) stem = std::filesystem::path(file).stem().string();
+  if (bad_stem(stem)) stem = "out";  // FILE has no usable stem: reading it is refused first anyway
   try {
     run(file, only, print, outdir, stem);
   } catch (const exo::Error& e) {

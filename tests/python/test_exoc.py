@@ -44,6 +44,8 @@ def test_good_file_compiles(tmp_path):
 
 def test_missing_file(tmp_path):
     assert exoc_fails(tmp_path, "nosuch.exo") == "cannot open 'nosuch.exo': No such file or directory"
+    (tmp_path / "good.exo").write_text(GOOD)
+    assert exoc_fails(tmp_path, "good.exo/") == "cannot open 'good.exo/': Not a directory"
 
 
 def test_directory_and_binary_inputs(tmp_path):
