@@ -17,7 +17,7 @@ from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
 from .procedure import Procedure
-from ._sched_args import INT32_MAX, argument_error, expr_text, int_arg, pos_int
+from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, int_arg, pos_int
 from ._sched_configs import _config_handle
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -50,7 +50,7 @@ def _check_name(fname, argno, argname, name):
     return name
 
 
-def _check_pos_int(fname, argno, argname, val, hi=2**63 - 1):
+def _check_pos_int(fname, argno, argname, val, hi=INT64_MAX):
     return pos_int(fname, argno, argname, val, hi)
 
 

@@ -9,7 +9,7 @@ expressions are Exo text (or an int), typed at the statement they refer to.
 
 import re
 
-from ._sched_args import INT32_MAX, argument_error, expr_text, pos_int
+from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, pos_int
 
 _NESTED = re.compile(r"^([a-zA-Z_]\w*)\s+([a-zA-Z_]\w*)\s*(#\s*[0-9]+)?$")
 
@@ -31,7 +31,7 @@ def _gap(fname, gap):
     return gap
 
 
-def _pos_int(fname, argno, argname, value, hi=2**63 - 1):
+def _pos_int(fname, argno, argname, value, hi=INT64_MAX):
     return pos_int(fname, argno, argname, value, hi)
 
 

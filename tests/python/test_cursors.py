@@ -153,9 +153,10 @@ def test_arg_mem_of_control_values_is_an_assertion_error():
     for arg in (n, i, k):
         with pytest.raises(exo.ApiError, match=f"mem\\(\\) is not defined for the .* argument '{arg.name()}'"):
             arg.mem()
-        with pytest.raises(AssertionError):
+        with pytest.raises(exo.ApiAssertionError):
             arg.mem()
         assert str(arg) == f"{arg.name()}: {arg.type().value}"  # printing does not ask
+    assert issubclass(exo.ApiAssertionError, AssertionError) and issubclass(exo.ApiAssertionError, exo.ExoError)
     # Every other argument has one: its own for data, DRAM for bool and stride.
     assert x.mem() is DRAM and s.mem() is DRAM
     assert flag.mem() is DRAM and st.mem() is DRAM

@@ -127,6 +127,8 @@ def test_refused_integers_are_exo_api_errors_and_type_errors():
         divide_loop(loops, "j", BIG, ["jo", "ji"])
     with pytest.raises(TypeError):  # as exo-lang, still a TypeError
         divide_loop(loops, "j", BIG, ["jo", "ji"])
+    with pytest.raises(exo.ApiTypeError):
+        divide_loop(loops, "j", 2.0, ["jo", "ji"])
     with pytest.raises(exo.ApiError, match=r"'n_lifts' to lift_if: expected a positive integer in \[1, 2147483647\]"):
         loops.lift_if("A[_] = _", 2**31)
     # Floats are not silently truncated.
