@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from . import _core
+from ._errors import api_error
 
 INT32_MAX = 2**31 - 1
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -20,8 +20,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 def argument_error(fname, argno, argname, msg, kind=TypeError):
     """The exception for a bad argument (raise it): ApiTypeError for kind=TypeError, else ApiError."""
-    text = f"argument {argno}, '{argname}' to {fname}: {msg}"
-    return _core.make_error("api_type" if kind is TypeError else "api", text)
+    return api_error(f"argument {argno}, '{argname}' to {fname}: {msg}", kind)
 
 
 def _shown(value):

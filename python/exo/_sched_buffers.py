@@ -6,6 +6,8 @@ Each method converts nothing itself: it passes its arguments to the core
 
 import re
 
+from ._errors import api_error
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -23,7 +25,7 @@ class BuffersPrimitives:
                 accum = stmt_end
             return type(self)(self._handle.stage_mem(block, None, win_expr, new_name, accum))
         if stmt_start is None:
-            raise TypeError("stage_mem() missing required argument 'stmt_start'")
+            raise api_error("stage_mem() missing required argument 'stmt_start'")
         return type(self)(self._handle.stage_mem(stmt_start, stmt_end, win_expr, new_name, accum))
 
     def bind_expr(self, new_name, expr, cse=False):
