@@ -20,6 +20,7 @@ import types
 import weakref
 
 from . import _core
+from ._errors import api_error
 from .configs import Config
 from .extern import Extern, extern_handle
 from .memory import Memory, memory_handle
@@ -49,17 +50,12 @@ def _source(obj, kind):
     return result
 
 
-def _api_type_error(msg):
-    """A misuse of the decorators: an exo.ApiError that is also a TypeError (as exo-lang raised)."""
-    return _core.make_error("api_type", msg)
-
-
 def _read_source(obj, kind):
     try:
         lines, first = inspect.getsourcelines(obj)
         filename = inspect.getsourcefile(obj) or inspect.getfile(obj)
     except (OSError, TypeError) as e:
-        raise _api_type_error(f"@{kind}: cannot read the source of {obj.__qualname__}: {e}") from None
+        raise api_error(f"@{kind}: cannot read the source of {obj.__qualname__}: {e}") from None
     if first == 0:  # a module's source: cannot happen for functions/classes
         first = 1
     indent = len(lines[0]) - len(lines[0].lstrip())
@@ -118,7 +114,7 @@ def _parse_proc(f, caller_locals, c_instr=None, c_global=""):
     from .procedure import Procedure
 
     if not isinstance(f, types.FunctionType):
-        raise _api_type_error("@proc decorator must be applied to a function")
+        raise api_error("@proc decorator must be applied to a function")
     filename, body, def_line, indent = _source(f, "proc")
     namespaces = [_closure_vars(f), caller_locals, f.__globals__]
     # `with python:` blocks and `{...}` unquotes are expanded into plain Exo text
@@ -147,7 +143,7 @@ def proc(f) -> "Procedure":
 def instr(c_instr, c_global=""):
     """Like @proc, for a hardware instruction: `c_instr` is the C template."""
     if not isinstance(c_instr, str):
-        raise _api_type_error("@instr decorator must be @instr(<your instruction>)")
+        raise api_error("@instr decorator must be @instr(<your instruction>)")
 
     def inner(f):
         return _parse_proc(f, sys._getframe(1).f_locals, c_instr, c_global)
@@ -160,7 +156,7 @@ def config(_cls=None, *, readwrite=True):
 
     def parse_config(cls):
         if not inspect.isclass(cls):
-            raise _api_type_error("@config decorator must be applied to a class")
+            raise api_error("@config decorator must be applied to a class")
         filename, body, def_line, indent = _source(cls, "config")
         handle = _core.parse_config("@config\n" + body, filename, def_line - 1, indent, readwrite)
         return Config(handle)
@@ -510,7 +506,7 @@ class _Expander:
         if self.in_unquote:
             raise _core.make_error("parse", "cannot emit quoted Exo statements while unquoting an expression")
         if not isinstance(quote, ExoStmtQuote):
-            raise _api_type_error(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
+            raise api_error(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
         for line, col, ind, first, rest in quote._chunks:
             self.chunks.append((line, col, self.indent + ind, first, rest))
 
