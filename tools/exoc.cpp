@@ -3,7 +3,9 @@
 //
 //   exoc -o OUTDIR --stem NAME file.exo [--proc NAME ...] [--print]
 //
-// Without --proc, every non-instruction procedure is exported.
+// Without --proc, every non-instruction procedure is exported. Every failure
+// (bad file, parse or type error, nothing to compile, unwritable output) is one
+// line `exoc: error: ...` on stderr and exit status 1; a bad command line is 2.
 
 #include <cstring>
 #include <filesystem>
@@ -23,6 +25,30 @@ int usage(int code) {
          "  --proc NAME   export only these procedures (repeatable)\n"
          "  --print       print the checked procedures as Exo source\n";
   return code;
+}
+
+int fail(const std::string& msg) {
+  std::cerr << "exoc: error: " << msg << "\n";
+  return 1;
+}
+
+// Compiles `file` as the options say; every failure is an exo::Error.
+void run(const std::string& file, const std::vector<std::string>& only, bool print, const std::string& outdir,
+         const std::string& stem) {
+  exo::Module m = exo::Module::from_file(file);
+  std::vector<exo::Proc> procs;
+  if (only.empty()) {
+    for (auto& p : m.procs())
+      if (!p->instr) procs.push_back(p);
+    if (procs.empty())
+      throw exo::Error(exo::ErrorKind::Api, exo::SrcInfo(),
+                       file + " defines no procedures to compile (only instructions, configs or nothing)");
+  } else {
+    for (auto& n : only) procs.push_back(m.proc(n));
+  }
+  if (print)
+    for (auto& p : procs) std::cout << exo::print_proc(p) << "\n";
+  exo::compile_c(procs, outdir, stem);
 }
 
 }  // namespace
@@ -55,22 +81,25 @@ int main(int argc, char** argv) {
     }
   }
   if (file.empty()) return usage(2);
+  auto bad_stem = [](const std::string& s) {
+    return s.empty() || s == "." || s == ".." || s.find('/') != std::string::npos;
+  };
+  if (!stem.empty() && bad_stem(stem))
+    return fail("--stem '" + stem + "' must be a file name without a directory (give the directory with -o)");
   if (stem.empty()) stem = std::filesystem::path(file).stem().string();
+  if (bad_stem(stem)) stem = "out";  // FILE has no usable stem: reading it is refused first anyway
   try {
-    exo::Module m = exo::Module::from_file(file);
-    std::vector<exo::Proc> procs;
-    if (only.empty()) {
-      for (auto& p : m.procs())
-        if (!p->instr) procs.push_back(p);
-    } else {
-      for (auto& n : only) procs.push_back(m.proc(n));
-    }
-    if (print)
-      for (auto& p : procs) std::cout << exo::print_proc(p) << "\n";
-    exo::compile_c(procs, outdir, stem);
+    run(file, only, print, outdir, stem);
   } catch (const exo::Error& e) {
-    std::cerr << e.what() << "\n";
-    return 1;
+    // A compiler error reads "file:line:col: kind: message"; an API error about
+    // the files themselves is just its message.
+    bool plain = e.kind() == exo::ErrorKind::Api && !e.where().known();
+    return fail(plain ? e.message() : e.what());
+  } catch (const std::bad_alloc&) {
+    return fail("out of memory");
+  } catch (const std::exception& e) {
+    // Last resort: a library exception escaping the compiler is a bug in it.
+    return fail(std::string("internal error: unexpected C++ exception: ") + e.what());
   }
   return 0;
 }

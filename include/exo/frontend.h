@@ -27,6 +27,12 @@ uast::UExprPtr parse_expr_fragment(std::string_view text, const SourceOrigin& or
 uast::UBlock parse_stmt_fragment(std::string_view text, const SourceOrigin& origin = {});
 // A pattern with holes: `for i in _: _`, `C_reg : _`, `A[_] = _`, `foo(_) #2`.
 uast::UPattern parse_pattern(std::string_view text, const SourceOrigin& origin = {});
+// Splits a reference's trailing occurrence selector `#N` (0-based) off `text`:
+// "A[_] = _ #2" gives "A[_] = _ " and occ = 2. Without one (no '#', or anything
+// but digits and spaces after the last '#': an ordinary comment) it returns
+// `text` and occ = -1. An N too large for an int saturates at INT_MAX: it still
+// selects, a match that cannot exist. Every front end splits selectors here.
+std::string_view split_occurrence(std::string_view text, int& occ);
 
 // Resolve names through `scope` and typecheck. Throws Error(Type).
 Proc typecheck_proc(const uast::UProc& p, const Scope& scope);

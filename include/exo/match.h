@@ -16,6 +16,7 @@
 // Results are cursors in program order: a Stmt cursor for a one-statement match,
 // a Block cursor for a longer one, an Expr cursor for expression patterns.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,20 @@ Cursor find_alloc(const Proc& p, const std::string& ref);
 
 // True if the text is a plain name (optionally with `#N`), not a pattern.
 bool is_plain_name(const std::string& ref);
+
+// The "outer inner" shorthand for a loop nest (`"i j"`, `"i j #1"`): two names
+// separated by spaces and an optional selector; nullopt for any other text.
+struct LoopNestRef {
+  std::string text;  // as written, for messages
+  std::string outer, inner;
+  int occurrence = -1;
+};
+std::optional<LoopNestRef> parse_loop_nest_ref(const std::string& ref);
+// Every loop `nest.outer` whose body starts with a loop `nest.inner`, in program
+// order (the selector is not applied).
+std::vector<Cursor> loop_nests(const Proc& p, const LoopNestRef& nest);
+// As exo-lang's shorthand: the `#N`-th (default: first) of loop_nests. Throws
+// Error(Scheduling) when there is none.
+Cursor find_loop_nest(const Proc& p, const LoopNestRef& nest);
 
 }  // namespace exo

@@ -20,6 +20,10 @@ namespace exo {
 struct ConstValue {
   double value;
   ScalarKind kind;  // Int, Bool or R (a real literal)
+  // Non-empty: the name is bound to a value Exo cannot represent exactly (an
+  // integer too large, a float that is not finite); a use is refused, at the
+  // use, with this reason.
+  std::string invalid_reason = {};
 };
 
 using ScopeEntry = std::variant<Proc, MemoryPtr, ConfigPtr, ExternPtr, ConstValue>;

@@ -16,6 +16,7 @@ from __future__ import annotations
 from enum import Enum
 
 from . import _core
+from ._errors import api_error
 
 __all__ = [
     "ExoType",
@@ -142,7 +143,7 @@ class Cursor:
     def find(self, pattern, many=False):
         """Matches of `pattern` inside this cursor's statements or expression."""
         if not isinstance(pattern, str):
-            raise TypeError("expected a pattern string")
+            raise api_error("expected a pattern string")
         found = [lift_cursor(c, self._proc) for c in self._impl.find(pattern)]
         return found if many else found[0]
 
@@ -278,7 +279,9 @@ class ArgCursor(Cursor):
         return _exo_type(self._impl.type_name())
 
     def mem(self):
-        """The memory class of a buffer argument (None for control values)."""
+        """The memory class of a buffer or scalar argument (DRAM for bool and
+        stride). A size, index or int argument has none: as in exo-lang, asking
+        fails (exo.ApiAssertionError, also an AssertionError)."""
         return _mem(self._impl.mem())
 
     def is_tensor(self):
@@ -307,8 +310,10 @@ class ArgCursor(Cursor):
         return hash(self._impl)
 
     def __str__(self):
-        mem = self.mem()
-        return f"{self.name()}: {self._impl.type_str()}" + (f" @ {mem.name()}" if mem is not None else "")
+        text = f"{self.name()}: {self._impl.type_str()}"
+        if not self.type().is_numeric():
+            return text
+        return text + f" @ {self.mem().name()}"
 
     def __repr__(self):
         return f"<ArgCursor {self}>"
@@ -364,7 +369,7 @@ class BlockCursor(StmtCursorPrototype, ListCursorPrototype):
     def __getitem__(self, i):
         if isinstance(i, slice):
             if i.step not in (None, 1):
-                raise ValueError("block cursors can only be sliced contiguously")
+                raise api_error("block cursors can only be sliced contiguously", ValueError)
             lo, hi, _ = i.indices(self._impl.block_len())
             return self._lift(self._impl.block_slice(lo, hi))
         return self._lift(self._impl.block_item(i))
@@ -379,9 +384,9 @@ class BlockCursor(StmtCursorPrototype, ListCursorPrototype):
         """Grows the block by delta_lo statements before and delta_hi after (None:
         as far as its enclosing block allows)."""
         if delta_lo is not None and delta_lo < 0:
-            raise ValueError("delta_lo must be non-negative")
+            raise api_error("delta_lo must be non-negative", ValueError)
         if delta_hi is not None and delta_hi < 0:
-            raise ValueError("delta_hi must be non-negative")
+            raise api_error("delta_hi must be non-negative", ValueError)
         lo = -1 if delta_lo is None else delta_lo
         hi = -1 if delta_hi is None else delta_hi
         return BlockCursor(self._impl.expand(lo, hi), self._proc)

@@ -17,14 +17,14 @@ from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
 from .procedure import Procedure
-from ._sched_args import expr_text
+from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, int_arg, pos_int
 from ._sched_configs import _config_handle
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def _err(fname, argno, argname, msg, kind=TypeError):
-    raise kind(f"argument {argno}, '{argname}' to {fname}: {msg}")
+    raise argument_error(fname, argno, argname, msg, kind)
 
 
 def _check_proc(fname, proc):
@@ -50,10 +50,17 @@ def _check_name(fname, argno, argname, name):
     return name
 
 
-def _check_pos_int(fname, argno, argname, val):
-    if not isinstance(val, int) or isinstance(val, bool) or val <= 0:
-        _err(fname, argno, argname, "expected a positive integer")
-    return val
+def _check_pos_int(fname, argno, argname, val, hi=INT64_MAX):
+    return pos_int(fname, argno, argname, val, hi)
+
+
+def _check_count(fname, argno, argname, val):
+    """A number of levels (n_lifts): a positive int of the compiler's int range."""
+    return pos_int(fname, argno, argname, val, INT32_MAX)
+
+
+def _check_dim(fname, argno, argname, val):
+    return int_arg(fname, argno, argname, val, 0, INT32_MAX, "a dimension index")
 
 
 def _check_bool(fname, argno, argname, val):
@@ -239,6 +246,7 @@ def write_config(proc, gap_cursor, config, field, rhs):
 
 
 def resize_dim(proc, buf_cursor, dim_idx, size, offset, fold=False):
+    _check_dim("resize_dim", 2, "dim_idx", dim_idx)
     return _dispatch("resize_dim", proc, ("resize_dim", lambda m: m(buf_cursor, dim_idx, size, offset, fold)))
 
 
@@ -247,26 +255,33 @@ def expand_dim(proc, buf_cursor, alloc_dim, indexing_expr):
 
 
 def rearrange_dim(proc, buf_cursor, permute_vector):
+    if not isinstance(permute_vector, (list, tuple)):
+        _err("rearrange_dim", 2, "permute_vector", "expected a list of dimension indices")
+    permute_vector = [_check_dim("rearrange_dim", 2, "permute_vector", d) for d in permute_vector]
     return _dispatch("rearrange_dim", proc, ("rearrange_dim", lambda m: m(buf_cursor, permute_vector)))
 
 
 def divide_dim(proc, alloc_cursor, dim_idx, quotient):
+    _check_dim("divide_dim", 2, "dim_idx", dim_idx)
     _check_pos_int("divide_dim", 3, "quotient", quotient)
     return _dispatch("divide_dim", proc, ("divide_dim", lambda m: m(alloc_cursor, dim_idx, quotient)))
 
 
 def mult_dim(proc, alloc_cursor, hi_dim_idx, lo_dim_idx):
+    _check_dim("mult_dim", 2, "hi_dim_idx", hi_dim_idx)
+    _check_dim("mult_dim", 3, "lo_dim_idx", lo_dim_idx)
     if hi_dim_idx == lo_dim_idx:
-        raise ValueError(f"Cannot multiply dimension {hi_dim_idx} by itself")
+        _err("mult_dim", 3, "lo_dim_idx", f"Cannot multiply dimension {hi_dim_idx} by itself", ValueError)
     return _dispatch("mult_dim", proc, ("mult_dim", lambda m: m(alloc_cursor, hi_dim_idx, lo_dim_idx)))
 
 
 def unroll_buffer(proc, alloc_cursor, dimension):
+    _check_dim("unroll_buffer", 2, "dimension", dimension)
     return _dispatch("unroll_buffer", proc, ("unroll_buffer", lambda m: m(alloc_cursor, dimension)))
 
 
 def lift_alloc(proc, alloc_cursor, n_lifts=1):
-    _check_pos_int("lift_alloc", 2, "n_lifts", n_lifts)
+    _check_count("lift_alloc", 2, "n_lifts", n_lifts)
     return _dispatch("lift_alloc", proc, ("lift_alloc", lambda m: m(alloc_cursor, n_lifts)))
 
 
@@ -275,7 +290,7 @@ def sink_alloc(proc, alloc_cursor):
 
 
 def autolift_alloc(proc, alloc_cursor, n_lifts=1, mode="row", size=None, keep_dims=False):
-    _check_pos_int("autolift_alloc", 2, "n_lifts", n_lifts)
+    _check_count("autolift_alloc", 2, "n_lifts", n_lifts)
     if mode not in ("row", "col"):
         _err("autolift_alloc", 3, "mode", "expected one of the following values: row, col", ValueError)
     if hasattr(proc, "autolift_alloc"):
@@ -310,6 +325,7 @@ def stage_mem(proc, block_cursor, win_expr, new_buf_name, accum=False):
 
 
 def divide_with_recompute(proc, loop_cursor, outer_hi, outer_stride, new_iters):
+    _check_pos_int("divide_with_recompute", 3, "outer_stride", outer_stride)
     return _dispatch("divide_with_recompute", proc,
                      ("divide_with_recompute", lambda m: m(loop_cursor, outer_hi, outer_stride, new_iters)))
 
@@ -339,6 +355,8 @@ def join_loops(proc, loop1_cursor, loop2_cursor):
 
 
 def cut_loop(proc, loop_cursor, cut_point):
+    if isinstance(cut_point, int) and not isinstance(cut_point, bool):
+        int_arg("cut_loop", 2, "cut_point", cut_point, 0, what="a non-negative integer")
     return _dispatch("cut_loop", proc, ("cut_loop", lambda m: m(loop_cursor, cut_point)),
                      ("partition_loop", lambda m: m(loop_cursor, cut_point)))
 
@@ -379,20 +397,21 @@ def lift_reduce_constant(proc, block_cursor):
 def _fission_stmt(fname, gap_cursor):
     before, after = _gap_statements(fname, gap_cursor)
     if before is None or after is None:
-        raise ValueError("expected cursor to point to a gap between statements, not at an edge")
+        _err(fname, 1, "gap_cursor", "expected cursor to point to a gap between statements, not at an edge",
+             ValueError)
     return before
 
 
 def fission(proc, gap_cursor, n_lifts=1, unsafe_disable_checks=False):
     _check_proc("fission", proc)
-    _check_pos_int("fission", 2, "n_lifts", n_lifts)
+    _check_count("fission", 2, "n_lifts", n_lifts)
     stmt = _fission_stmt("fission", gap_cursor)
     return _dispatch("fission", proc, ("fission", lambda m: m(gap_cursor, n_lifts)),
                      ("fission_after", lambda m: m(stmt, n_lifts)))
 
 
 def autofission(proc, gap_cursor, n_lifts=1):
-    _check_pos_int("autofission", 2, "n_lifts", n_lifts)
+    _check_count("autofission", 2, "n_lifts", n_lifts)
     return _dispatch("autofission", proc, ("autofission", lambda m: m(gap_cursor, n_lifts)))
 
 

@@ -14,6 +14,8 @@ from ._core import (
     ParseFragmentError,
     MemGenError,
     ApiError,
+    ApiTypeError,
+    ApiAssertionError,
     InternalError,
 )
 from .memory import Memory, DRAM

@@ -6,6 +6,8 @@ Each method converts nothing itself: it passes its arguments to the core
 
 import re
 
+from ._errors import api_error
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -23,7 +25,7 @@ class BuffersPrimitives:
                 accum = stmt_end
             return type(self)(self._handle.stage_mem(block, None, win_expr, new_name, accum))
         if stmt_start is None:
-            raise TypeError("stage_mem() missing required argument 'stmt_start'")
+            raise api_error("stage_mem() missing required argument 'stmt_start'")
         return type(self)(self._handle.stage_mem(stmt_start, stmt_end, win_expr, new_name, accum))
 
     def bind_expr(self, new_name, expr, cse=False):
@@ -37,11 +39,11 @@ class BuffersPrimitives:
 
     def rearrange_dim(self, alloc, dimensions):
         """Permute the dimensions of `alloc`: new dimension k is old dimension dimensions[k]."""
-        return type(self)(self._handle.rearrange_dim(alloc, [int(d) for d in dimensions]))
+        return type(self)(self._handle.rearrange_dim(alloc, dimensions))
 
     def lift_alloc(self, alloc, n_lifts=1, keep_dims=False):
         """Move `alloc` out of `n_lifts` enclosing loops/ifs (keep_dims: one copy per iteration)."""
-        return type(self)(self._handle.lift_alloc(alloc, int(n_lifts), bool(keep_dims)))
+        return type(self)(self._handle.lift_alloc(alloc, n_lifts, bool(keep_dims)))
 
     def data_reuse(self, buf1, buf2):
         """Reuse buffer buf1's storage for buf2 (buf2's allocation removed)."""

@@ -1,6 +1,8 @@
 """resize_dim, unroll_buffer, sink_alloc, delete_buffer and extract_subproc, as
 Procedure methods (the core checks the arguments and the safety conditions)."""
 
+from ._errors import api_error
+
 
 class BuffersExtraPrimitives:
     def resize_dim(self, buf_cursor, dim_idx, size, offset, fold=False):
@@ -24,6 +26,6 @@ class BuffersExtraPrimitives:
         """Make `block` a new procedure `subproc_name` called in its place.
         Returns (new proc, subproc)."""
         if not isinstance(subproc_name, str):
-            raise TypeError("argument 2, 'subproc_name' to extract_subproc: expected a valid name")
+            raise api_error("argument 2, 'subproc_name' to extract_subproc: expected a valid name")
         proc, sub = self._handle.extract_subproc(block, subproc_name, bool(include_asserts))
         return type(self)(proc), type(self)(sub)

@@ -5,6 +5,7 @@ Each method converts nothing itself: it passes its arguments to the core
 `repeat` is pure Python: it applies another primitive until that one refuses.
 """
 
+from ._errors import api_error
 from .memory import memory_handle
 
 
@@ -38,7 +39,7 @@ class CleanupPrimitives:
         from . import SchedulingError
 
         if not callable(directive):
-            raise TypeError(f"repeat: expected a callable directive, got {directive!r}")
+            raise api_error(f"repeat: expected a callable directive, got {directive!r}")
         proc = self
         while True:
             try:

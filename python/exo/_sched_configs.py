@@ -5,17 +5,19 @@ Each method checks the Python-level argument kinds, passes the rest to the core
 """
 
 from ._sched_args import expr_text
+from ._errors import api_error
 from .configs import Config
 
 
 def _config_handle(prim, argno, config, field):
     if not isinstance(config, Config):
-        raise TypeError(f"argument {argno}, 'config' to {prim}: expected a Config object")
+        raise api_error(f"argument {argno}, 'config' to {prim}: expected a Config object")
     if not isinstance(field, str):
-        raise TypeError(f"argument {argno + 1}, 'field' to {prim}: expected a field name string")
+        raise api_error(f"argument {argno + 1}, 'field' to {prim}: expected a field name string")
     if not config.has_field(field):
-        raise ValueError(
-            f"argument {argno + 1}, 'field' to {prim}: expected '{field}' to be a field of config '{config.name()}'"
+        raise api_error(
+            f"argument {argno + 1}, 'field' to {prim}: expected '{field}' to be a field of config '{config.name()}'",
+            ValueError,
         )
     return config._handle
 

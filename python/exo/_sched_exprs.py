@@ -8,6 +8,7 @@ scheduled from); the core checks the rest and names the primitive in errors.
 
 from . import _core
 from ._sched_args import expr_text
+from ._errors import api_error
 from .API_cursors import ExprListCursor
 
 
@@ -53,8 +54,8 @@ class ExprsPrimitives:
         expressions, buffers or windows such as "x[0:8]") at the gap."""
         handle = getattr(instr, "_handle", None)
         if not isinstance(handle, _core.ProcHandle):
-            raise TypeError("argument 2, 'instr' to insert_noop_call: expected a Procedure object")
+            raise api_error("argument 2, 'instr' to insert_noop_call: expected a Procedure object")
         if not isinstance(args, (list, tuple)):
-            raise TypeError("argument 3, 'args' to insert_noop_call: expected a list of arguments")
+            raise api_error("argument 3, 'args' to insert_noop_call: expected a list of arguments")
         texts = [expr_text("insert_noop_call", 3, "args", a) for a in args]
         return type(self)(self._handle.insert_noop_call(gap_cursor, handle, texts))

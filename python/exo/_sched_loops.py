@@ -8,17 +8,14 @@ scheduled from (they are forwarded).
 """
 
 
-def _int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected an integer, got {value!r}")
-    return value
+from ._sched_args import INT32_MAX, argument_error, int_arg, pos_int
 
 
 class LoopsPrimitives:
     def rename(self, new_name):
         """The procedure under a new name."""
         if not isinstance(new_name, str):
-            raise TypeError("rename: expected a string")
+            raise argument_error("rename", 1, "new_name", "expected a string")
         return type(self)(self._handle.rename(new_name))
 
     def delete_pass(self):
@@ -39,11 +36,12 @@ class LoopsPrimitives:
 
     def split(self, loop, split_const, iter_vars, tail="guard", perfect=False):
         """`for i` -> `for io: for ii in seq(0, split_const)` with i = split_const * io + ii."""
-        if isinstance(iter_vars, str) or len(iter_vars) != 2:
-            raise TypeError("split: iter_vars must be a list of two names")
+        if isinstance(iter_vars, str) or not isinstance(iter_vars, (list, tuple)) or len(iter_vars) != 2:
+            raise argument_error("split", 3, "iter_vars", "expected a list of two names")
         outer, inner = iter_vars
         return type(self)(
-            self._handle.split(loop, _int("split", split_const), outer, inner, tail, bool(perfect))
+            self._handle.split(loop, pos_int("split", 2, "split_const", split_const), outer, inner, tail,
+                               bool(perfect))
         )
 
     def fuse_loop(self, loop1, loop2):
@@ -52,7 +50,7 @@ class LoopsPrimitives:
 
     def partition_loop(self, loop, num):
         """Splits `for i in seq(lo, hi)` into [lo, lo + num) and [lo + num, hi)."""
-        return type(self)(self._handle.partition_loop(loop, _int("partition_loop", num)))
+        return type(self)(self._handle.partition_loop(loop, int_arg("partition_loop", 2, "num", num, 0, what="a non-negative integer")))
 
     def reorder(self, loop1, loop2=None):
         """Interchanges loop1 and loop2 (directly nested in it); also reorder("i j")."""
@@ -60,7 +58,7 @@ class LoopsPrimitives:
 
     def fission_after(self, stmt, n_lifts=1):
         """Splits the n_lifts loops (or if bodies) enclosing `stmt` right after it."""
-        return type(self)(self._handle.fission_after(stmt, _int("fission_after", n_lifts)))
+        return type(self)(self._handle.fission_after(stmt, pos_int("fission_after", 2, "n_lifts", n_lifts, INT32_MAX)))
 
     def remove_loop(self, loop):
         """Replaces a loop by one run of its (idempotent) body."""
@@ -68,10 +66,10 @@ class LoopsPrimitives:
 
     def lift_if(self, if_, n_lifts=1):
         """Moves an if out of the n_lifts loops or ifs enclosing it."""
-        return type(self)(self._handle.lift_if(if_, _int("lift_if", n_lifts)))
+        return type(self)(self._handle.lift_if(if_, pos_int("lift_if", 2, "n_lifts", n_lifts, INT32_MAX)))
 
     def assert_if(self, if_, cond):
         """Keeps the body (cond=True) or else branch (cond=False) of an if, when provable."""
         if not isinstance(cond, bool):
-            raise TypeError("assert_if: cond must be True or False")
+            raise argument_error("assert_if", 2, "cond", "expected True or False")
         return type(self)(self._handle.assert_if(if_, cond))

@@ -9,17 +9,19 @@ expressions are Exo text (or an int), typed at the statement they refer to.
 
 import re
 
+from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, pos_int
+
 _NESTED = re.compile(r"^([a-zA-Z_]\w*)\s+([a-zA-Z_]\w*)\s*(#\s*[0-9]+)?$")
 
 
 def _err(fname, argno, argname, msg, kind=TypeError):
-    raise kind(f"argument {argno}, '{argname}' to {fname}: {msg}")
+    raise argument_error(fname, argno, argname, msg, kind)
 
 
 def _expr_text(fname, argno, argname, value):
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
+    if isinstance(value, (bool, float)):
         _err(fname, argno, argname, "expected a string")
-    return str(value)
+    return expr_text(fname, argno, argname, value)
 
 
 def _gap(fname, gap):
@@ -29,10 +31,8 @@ def _gap(fname, gap):
     return gap
 
 
-def _pos_int(fname, argno, argname, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        _err(fname, argno, argname, "expected a positive integer")
-    return value
+def _pos_int(fname, argno, argname, value, hi=INT64_MAX):
+    return pos_int(fname, argno, argname, value, hi)
 
 
 class LoopsExtraPrimitives:
@@ -92,7 +92,7 @@ class LoopsExtraPrimitives:
 
     def autofission(self, gap_cursor, n_lifts=1):
         """fission at a gap, n_lifts levels, dropping loops that a part does not need."""
-        return type(self)(self._handle.autofission(_gap("autofission", gap_cursor), _pos_int("autofission", 2, "n_lifts", n_lifts)))
+        return type(self)(self._handle.autofission(_gap("autofission", gap_cursor), _pos_int("autofission", 2, "n_lifts", n_lifts, INT32_MAX)))
 
     def divide_with_recompute(self, loop_cursor, outer_hi, outer_stride, new_iters):
         """`for i in seq(0, hi)` -> `for io in seq(0, outer_hi): for ii in seq(0, outer_stride + hi -

@@ -6,12 +6,13 @@ Each method checks the Python-level argument kinds, passes the rest to the core
 """
 
 from . import _core
+from ._errors import api_error
 
 
 def _proc_handle(prim, argno, name, proc):
     handle = getattr(proc, "_handle", None)
     if not isinstance(handle, _core.ProcHandle):
-        raise TypeError(f"argument {argno}, '{name}' to {prim}: expected a Procedure object")
+        raise api_error(f"argument {argno}, '{name}' to {prim}: expected a Procedure object")
     return handle
 
 
@@ -39,11 +40,11 @@ class SubprocsPrimitives:
     def make_instr(self, instr_string, c_global=""):
         """This procedure as an @instr with the C template `instr_string`."""
         if not isinstance(instr_string, str):
-            raise TypeError(
+            raise api_error(
                 "argument 1, 'instr' to make_instr: expected an instruction macro (i.e. a string with {} escapes)"
             )
         if not isinstance(c_global, str):
-            raise TypeError("argument 2, 'c_global' to make_instr: expected a string")
+            raise api_error("argument 2, 'c_global' to make_instr: expected a string")
         return type(self)(self._handle.make_instr(instr_string, c_global))
 
     # ---- equivalence ----

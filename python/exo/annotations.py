@@ -7,6 +7,8 @@ does not use `from __future__ import annotations`.
 
 from __future__ import annotations
 
+from ._errors import api_error
+
 
 class ExoTypeName:
     def __init__(self, name):
@@ -19,7 +21,7 @@ class ExoTypeName:
         return self
 
     def __call__(self, *args):
-        raise TypeError(f"'{self._name}' is Exo syntax and cannot be called from Python")
+        raise api_error(f"'{self._name}' is Exo syntax and cannot be called from Python")
 
     def __repr__(self):
         return self._name

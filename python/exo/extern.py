@@ -9,6 +9,7 @@ arguments up front; set `arity` on the instance, or it is inferred by asking
 from __future__ import annotations
 
 from . import _core
+from ._errors import api_error
 
 _REAL = ("R", "f16", "f32", "f64", "i8", "ui8", "ui16", "i32")
 _INDEX = ("int", "index", "size", "stride")
@@ -83,7 +84,7 @@ class Extern:
                 return n
             except Exception:
                 continue
-        raise TypeError(f"cannot tell how many arguments extern '{self.name()}' takes; set its `arity`")
+        raise api_error(f"cannot tell how many arguments extern '{self.name()}' takes; set its `arity`")
 
 
 class _BuiltinExtern(Extern):

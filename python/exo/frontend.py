@@ -12,30 +12,41 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import numbers
 import sys
 import textwrap
 import types
+import weakref
 
 from . import _core
+from ._errors import api_error
 from .configs import Config
 from .extern import Extern, extern_handle
 from .memory import Memory, memory_handle
 
 
 # A @proc inside a function is defined again at every call (a new function
-# object, the same code object): its source is read and parsed once.
+# object, the same code object): its source is read once. Reading it costs more
+# than parsing and checking a small proc, so it is cached -- by the code
+# object's identity, never by equality: two code objects compare equal when
+# their functions differ only in Exo annotations (argument types, allocations),
+# which are not part of the code. A weak reference drops the entry when the
+# code object dies, so a later object with the same id() never finds it.
 _source_cache = {}
 
 
 def _source(obj, kind):
     """(filename, text starting at the def/class line, its file line, column offset)."""
     code = getattr(obj, "__code__", None)
-    if code is not None and code in _source_cache:
-        return _source_cache[code]
+    if code is None:
+        return _read_source(obj, kind)
+    key = id(code)
+    hit = _source_cache.get(key)
+    if hit is not None and hit[0]() is code:
+        return hit[1]
     result = _read_source(obj, kind)
-    if code is not None:
-        _source_cache[code] = result
+    _source_cache[key] = (weakref.ref(code, lambda _, key=key: _source_cache.pop(key, None)), result)
     return result
 
 
@@ -44,7 +55,7 @@ def _read_source(obj, kind):
         lines, first = inspect.getsourcelines(obj)
         filename = inspect.getsourcefile(obj) or inspect.getfile(obj)
     except (OSError, TypeError) as e:
-        raise TypeError(f"@{kind}: cannot read the source of {obj.__qualname__}: {e}") from None
+        raise api_error(f"@{kind}: cannot read the source of {obj.__qualname__}: {e}") from None
     if first == 0:  # a module's source: cannot happen for functions/classes
         first = 1
     indent = len(lines[0]) - len(lines[0].lstrip())
@@ -67,10 +78,15 @@ def _scope_value(value):
         return value._handle
     if isinstance(value, Extern):
         return extern_handle(value)
+    # Numbers are checked by the core: one that Exo cannot represent exactly
+    # (an int beyond 64 bits, a float that is not finite) is refused at its uses.
     if isinstance(value, (bool, numbers.Integral)):
         return value if isinstance(value, bool) else int(value)
     if isinstance(value, numbers.Real):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # e.g. a huge Fraction: not a finite double
+            return math.inf
     return None
 
 
@@ -98,12 +114,12 @@ def _parse_proc(f, caller_locals, c_instr=None, c_global=""):
     from .procedure import Procedure
 
     if not isinstance(f, types.FunctionType):
-        raise TypeError("@proc decorator must be applied to a function")
+        raise api_error("@proc decorator must be applied to a function")
     filename, body, def_line, indent = _source(f, "proc")
     namespaces = [_closure_vars(f), caller_locals, f.__globals__]
     # `with python:` blocks and `{...}` unquotes are expanded into plain Exo text
     # first (below); unquoted Python objects get fresh names.
-    body, unquoted = expand_metaprogram(body, filename, def_line, namespaces)
+    body, unquoted = expand_metaprogram(body, filename, def_line, namespaces, indent)
     if unquoted:
         namespaces = [unquoted] + namespaces
     # A synthetic decorator on the line above the definition keeps line numbers exact.
@@ -127,7 +143,7 @@ def proc(f) -> "Procedure":
 def instr(c_instr, c_global=""):
     """Like @proc, for a hardware instruction: `c_instr` is the C template."""
     if not isinstance(c_instr, str):
-        raise TypeError("@instr decorator must be @instr(<your instruction>)")
+        raise api_error("@instr decorator must be @instr(<your instruction>)")
 
     def inner(f):
         return _parse_proc(f, sys._getframe(1).f_locals, c_instr, c_global)
@@ -140,7 +156,7 @@ def config(_cls=None, *, readwrite=True):
 
     def parse_config(cls):
         if not inspect.isclass(cls):
-            raise TypeError("@config decorator must be applied to a class")
+            raise api_error("@config decorator must be applied to a class")
         filename, body, def_line, indent = _source(cls, "config")
         handle = _core.parse_config("@config\n" + body, filename, def_line - 1, indent, readwrite)
         return Config(handle)
@@ -328,10 +344,11 @@ def copy_node(node):
 
 
 class _Expander:
-    def __init__(self, text, filename, def_line, namespaces, fdef):
+    def __init__(self, text, filename, def_line, namespaces, fdef, col_offset=0):
         self.lines = text.splitlines()
         self.filename = filename
         self.def_line = def_line
+        self.col_offset = col_offset  # of the dedented text in its file
         self.exo_names = _exo_names(fdef)
         self.templates = []
         self.bound = {}  # fresh name -> unquoted Python object
@@ -382,8 +399,12 @@ class _Expander:
         if isinstance(value, bool):
             return "True" if value else "False"
         if isinstance(value, numbers.Integral):
+            if not -(2**63) <= value < 2**63:
+                raise self.error(node, f"the unquoted Python int {value} does not fit in a 64-bit integer")
             return str(int(value)) if value >= 0 else f"({int(value)})"
         if isinstance(value, numbers.Real):
+            if not math.isfinite(value):
+                raise self.error(node, f"the unquoted Python number {value!r} is not finite")
             return repr(float(value)) if value >= 0 else f"({float(value)!r})"
         if isinstance(value, str):
             return value  # a type such as "i32", spliced as written
@@ -397,7 +418,7 @@ class _Expander:
 
     def error(self, node, msg):
         line = self.def_line + node.lineno - 1
-        return _core.ParseError(f"{self.filename}:{line}: {msg}")
+        return _core.make_error("parse", msg, self.filename, line, self.col_offset + node.col_offset + 1)
 
     # ---- statements ----
     def text_of(self, node, found):
@@ -483,9 +504,9 @@ class _Expander:
 
     def _emit_quoted(self, quote):
         if self.in_unquote:
-            raise _core.ParseError("cannot emit quoted Exo statements while unquoting an expression")
+            raise _core.make_error("parse", "cannot emit quoted Exo statements while unquoting an expression")
         if not isinstance(quote, ExoStmtQuote):
-            raise TypeError(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
+            raise api_error(f"{{...}} as a statement needs quoted statements ('with exo as s:'), got {quote!r}")
         for line, col, ind, first, rest in quote._chunks:
             self.chunks.append((line, col, self.indent + ind, first, rest))
 
@@ -538,7 +559,7 @@ class _Expander:
 _plain_sources = set()  # source texts without metaprogramming
 
 
-def expand_metaprogram(text, filename, def_line, namespaces):
+def expand_metaprogram(text, filename, def_line, namespaces, col_offset=0):
     """(Exo text, {fresh name: Python object}) for the source of a @proc: `text`
     unchanged when it uses no metaprogramming."""
     if text in _plain_sources:
@@ -550,5 +571,5 @@ def expand_metaprogram(text, filename, def_line, namespaces):
     if not _needs_expansion(fdef):
         _plain_sources.add(text)
         return text, {}
-    x = _Expander(text, filename, def_line, namespaces, fdef)
+    x = _Expander(text, filename, def_line, namespaces, fdef, col_offset)
     return x.expand(fdef), x.bound

@@ -6,6 +6,12 @@ Writes OUTDIR/NAME.c, OUTDIR/NAME.h and a make-style dependency file
 OUTDIR/NAME.d. Every exported (per `__all__`, else not starting with `_`)
 non-instruction Procedure at a file's top level is compiled. With one file,
 OUTDIR and NAME default to the file's stem.
+
+Every failure is one line on stderr, `exocc: error: ...`, and exit status 1:
+a bad command line or file, a Python syntax error (file:line:col), an Exo
+error (its message and position), or an exception raised by the user's code
+(its type, message and the line in the user's file; --traceback shows the
+whole traceback).
 """
 
 from __future__ import annotations
@@ -15,9 +21,14 @@ import importlib.machinery
 import importlib.util
 import inspect
 import sys
+import traceback
 from pathlib import Path
 
 import exo
+
+
+class UsageError(Exception):
+    """A problem with the command line or the files it names."""
 
 
 def main(argv=None):
@@ -25,6 +36,8 @@ def main(argv=None):
     parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output directory for build artifacts")
     parser.add_argument("--stem", help="base name for .c and .h files")
     parser.add_argument("source", type=str, nargs="+", help="source file to compile")
+    parser.add_argument("--traceback", action="store_true",
+                        help="on an exception raised by a source file, print the whole traceback")
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s version {exo.__version__}",
         help="print the version and exit",
@@ -46,14 +59,66 @@ def main(argv=None):
         parser.error("Must provide --stem when processing multiple source files.")
 
     try:
-        library = [p for src in args.source for p in get_procs_from_module(load_user_code(src))]
-        outdir.mkdir(parents=True, exist_ok=True)
+        check_stem(stem)
+        sources = [check_source(src) for src in args.source]
+        library = []
+        for path in sources:
+            library += get_procs_from_module(load_user_code(path, args.traceback))
+        if not library:
+            names = ", ".join(str(s) for s in args.source)
+            raise UsageError(f"no procedures to compile in {names} (none is exported at top level)")
+        make_outdir(outdir)
         exo.compile_procs(library, outdir, f"{stem}.c", f"{stem}.h")
+        write_depfile(outdir, stem, args.source)
+    except UsageError as e:
+        return fail(e)
     except exo.ExoError as e:
-        print(f"exocc: error: {e}", file=sys.stderr)
-        return 1
-    write_depfile(outdir, stem, args.source)
+        return fail(exo_error_text(e))
+    except OSError as e:
+        return fail(f"cannot write the output: {os_error_text(e)}")
     return 0
+
+
+def fail(msg):
+    print(f"exocc: error: {msg}", file=sys.stderr)
+    return 1
+
+
+def exo_error_text(e):
+    """'file:line:col: kind: message' for a compiler error; an API error with no
+    position is just its message."""
+    if getattr(e, "kind", None) == "error" and not getattr(e, "line", 0) and hasattr(e, "message"):
+        return e.message
+    return str(e)
+
+
+def os_error_text(e):
+    return f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e)
+
+
+def check_stem(stem):
+    if not stem or stem in (".", "..") or "/" in stem or "\\" in stem or "\0" in stem:
+        raise UsageError(f"--stem {stem!r} must be a file name without a directory (give the directory with -o)")
+
+
+def check_source(src):
+    path = Path(src)
+    if not path.exists():
+        raise UsageError(f"{src}: no such file")
+    if path.is_dir():
+        raise UsageError(f"{src}: is a directory, not a Python source file")
+    if not path.is_file():
+        raise UsageError(f"{src}: not a regular file")
+    return path
+
+
+def make_outdir(outdir):
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"output directory {str(outdir)!r} exists and is not a directory")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot create output directory {str(outdir)!r}: {e.strerror or e}") from None
 
 
 def write_depfile(outdir, stem, sources=()):
@@ -75,19 +140,62 @@ def get_procs_from_module(user_module):
     for sym in symbols:
         if sym.startswith("_"):
             continue
-        fn = getattr(user_module, sym)
+        fn = getattr(user_module, sym, None)
         if isinstance(fn, exo.Procedure) and not fn.is_instr():
             library.append(fn)
     return library
 
 
-def load_user_code(path):
-    module_path = Path(path).resolve(strict=True)
+def load_user_code(path, show_traceback=False):
+    """Runs the Python file `path` as a module (not entered in sys.modules)."""
+    module_path = Path(path).resolve()
+    try:
+        data = module_path.read_bytes()
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read: {e.strerror or e}") from None
+    if b"\0" in data:
+        raise UsageError(f"{path}: not a Python source file (it contains NUL bytes)")
+    try:
+        code = compile(data, str(module_path), "exec", dont_inherit=True)
+    except SyntaxError as e:
+        raise UsageError(syntax_error_text(path, e)) from None
+    except ValueError as e:  # e.g. source that cannot be decoded
+        raise UsageError(f"{path}: not a Python source file ({e})") from None
     loader = importlib.machinery.SourceFileLoader(module_path.stem, str(module_path))
     spec = importlib.util.spec_from_loader(module_path.stem, loader)
     user_module = importlib.util.module_from_spec(spec)
-    loader.exec_module(user_module)
+    user_module.__file__ = str(module_path)
+    try:
+        exec(code, user_module.__dict__)
+    except Exception as e:
+        if show_traceback:
+            traceback.print_exc()
+        if isinstance(e, exo.ExoError) and getattr(e, "line", 0):
+            raise  # reported with its own position in the user's code
+        raise UsageError(user_exception_text(path, module_path, e)) from None
     return user_module
+
+
+def syntax_error_text(path, e):
+    where = f"{path}:{e.lineno or 0}"
+    if e.offset:
+        where += f":{e.offset}"
+    return f"{where}: syntax error: {e.msg}"
+
+
+def user_exception_text(path, module_path, e):
+    """'file:line: Type: message' at the innermost frame in the user's file (an
+    exo error without a position of its own: its message at that line)."""
+    line = None
+    for frame in traceback.extract_tb(e.__traceback__):
+        if Path(frame.filename) == module_path:
+            line = frame.lineno
+    where = f"{path}:{line}" if line else str(path)
+    if isinstance(e, exo.ExoError):
+        return f"{where}: {exo_error_text(e)}"
+    msg = str(e)
+    text = f"{where}: {type(e).__name__}" + (f": {msg}" if msg else "")
+    return text + " (run exocc with --traceback for the whole traceback)"
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ implement `alloc`, `free` and `can_read` (and optionally `global_`, `window`,
 from __future__ import annotations
 
 from . import _core
+from ._errors import api_error
 
 MemGenError = _core.MemGenError
 
@@ -88,7 +89,7 @@ def _overrides(cls, method):
 def memory_handle(cls):
     """The core's view of memory class `cls` (created once per class)."""
     if not (isinstance(cls, type) and issubclass(cls, Memory)):
-        raise TypeError(f"expected a Memory subclass, got {cls!r}")
+        raise api_error(f"expected a Memory subclass, got {cls!r}")
     handle = cls.__dict__.get("_exo_handle")
     if handle is None:
         # Scalar reads, writes and reductions are emitted by the core as plain C;

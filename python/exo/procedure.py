@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import _core
+from ._errors import api_error
 from ._sched_buffers import BuffersPrimitives
 from ._sched_buffers_extra import BuffersExtraPrimitives
 from ._sched_cleanup import CleanupPrimitives
@@ -76,7 +77,7 @@ class Procedure(
     def show_effect(self, stmt_pattern):
         """The statement matching `stmt_pattern` (e.g. "C[_] += _") and its effects."""
         if not isinstance(stmt_pattern, str):
-            raise TypeError("expected a statement pattern string")
+            raise api_error("expected a statement pattern string")
         text = self._handle.stmt_effects_text(stmt_pattern)
         print(text, end="")
         return text
@@ -116,7 +117,7 @@ class Procedure(
         """The first match of `pattern` (a cursor), or all matches with many=True.
         Raises SchedulingError when nothing matches."""
         if not isinstance(pattern, str):
-            raise TypeError("expected a pattern string")
+            raise api_error("expected a pattern string")
         found = [lift_cursor(c, self) for c in _core.find(self._handle, pattern, many)]
         return found if many else found[0]
 
@@ -127,7 +128,7 @@ class Procedure(
     def find_loop(self, loop_pattern, many=False):
         """A loop by iterator name (`"i"`, `"i #1"`) or by a loop pattern."""
         if not isinstance(loop_pattern, str):
-            raise TypeError("expected a loop name or pattern string")
+            raise api_error("expected a loop name or pattern string")
         found = [lift_cursor(c, self) for c in _core.find_loop(self._handle, loop_pattern, many)]
         return found if many else found[0]
 
@@ -138,7 +139,7 @@ class Procedure(
     def find_alloc_or_arg(self, buf_name):
         """The allocation of `buf_name`, or else the argument of that name."""
         if not isinstance(buf_name, str):
-            raise TypeError("expected a buffer name")
+            raise api_error("expected a buffer name")
         arg = _core.find_arg(self._handle, buf_name.strip())
         if arg is not None:
             try:
@@ -152,7 +153,7 @@ class Procedure(
         procedure. Raises InvalidCursorError, as exo-lang does, when a rewrite
         on the way removed the code it pointed at."""
         if not isinstance(cursor, Cursor):
-            raise TypeError("expected a cursor")
+            raise api_error("expected a cursor")
         if cursor.is_invalid():
             return cursor
         if isinstance(cursor, ArgCursor):
@@ -187,23 +188,23 @@ class Procedure(
         names = [a["name"] for a in self._handle.args()]
         unknown = sorted(set(kwargs) - set(names))
         if unknown:
-            raise TypeError(f"{self.name()}() got unexpected arguments: {', '.join(unknown)}")
+            raise api_error(f"{self.name()}() got unexpected arguments: {', '.join(unknown)}")
         missing = [n for n in names if n not in kwargs]
         if missing:
-            raise TypeError(f"{self.name()}() missing arguments: {', '.join(missing)}")
+            raise api_error(f"{self.name()}() missing arguments: {', '.join(missing)}")
         _core.interpret(self._handle, [kwargs[n] for n in names])
 
     # ---- rewrites that need the scheduling layer ----
     def partial_eval(self, *args, **kwargs):
         """Bind leading (or named) control arguments to constants."""
         if kwargs and args:
-            raise ValueError("Must provide EITHER ordered OR named arguments")
+            raise api_error("Must provide EITHER ordered OR named arguments", ValueError)
         if not kwargs and not args:
             return self
         values = args if args else kwargs.values()
         for v in values:
             if not isinstance(v, int):  # bool is an int
-                raise TypeError(f"partial_eval: expected int or bool values, got {v!r}")
+                raise api_error(f"partial_eval: expected int or bool values, got {v!r}")
         if args:
             return Procedure(self._handle.partial_eval_positional([int(v) for v in args]))
         return Procedure(self._handle.partial_eval_named({k: int(v) for k, v in kwargs.items()}))
@@ -211,7 +212,7 @@ class Procedure(
     def add_assertion(self, assertion, configs=None):
         """A copy with `assertion` (Exo text over the arguments) added to the preconditions."""
         if not isinstance(assertion, str):
-            raise TypeError("assertion must be an Exo string")
+            raise api_error("assertion must be an Exo string")
         handles = [c._handle for c in (configs or [])]
         return Procedure(self._handle.add_assertion(assertion, handles))
 
@@ -219,14 +220,14 @@ class Procedure(
         """A copy whose 2-D argument (given by name or ArgCursor) has its dimensions swapped."""
         name = arg_cursor.name() if hasattr(arg_cursor, "name") and callable(arg_cursor.name) else arg_cursor
         if not isinstance(name, str):
-            raise TypeError("expected a 2D argument (its name or one of args())")
+            raise api_error("expected a 2D argument (its name or one of args())")
         return Procedure(self._handle.transpose(name))
 
 
 
 def _check_procs(proc_list):
     if not isinstance(proc_list, (list, tuple)) or not all(isinstance(p, Procedure) for p in proc_list):
-        raise TypeError("expected a list of Procedures")
+        raise api_error("expected a list of Procedures")
 
 
 def compile_procs_to_strings(proc_list, h_file_name: str):

@@ -5,6 +5,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include <climits>
+
 #include "exo/cursor.h"
 #include "exo/exo.h"
 
@@ -45,6 +47,16 @@ enum class RefKind { Stmt, Loop, Alloc, Expr, Block, Any };
 // "argument <argno>, '<argname>' to <prim>: ...".
 Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const std::string& prim, int argno,
                      const std::string& argname);
+// An integer argument of primitive `prim`: exact, or refused (exo.ApiTypeError,
+// "argument <argno>, '<name>' to <prim>: expected an integer in [lo, hi], got ...")
+// when it is not an integer (bool included) or out of [lo, hi].
+long long int_arg(py::handle v, const std::string& prim, int argno, const std::string& name,
+                  long long lo = LLONG_MIN, long long hi = LLONG_MAX);
+// A position or distance (cursor navigation): any integer, saturated to the int
+// range (beyond it, a position is out of range either way). `what` names the
+// argument in the error for a non-integer.
+int clamped_int(py::handle v, const std::string& what);
+
 struct MemoryHandle {
   MemoryPtr mem;
 };
@@ -80,6 +92,12 @@ void define_sched_exprs(ProcClass& c);     // commute_expr, rewrite_expr, merge_
 
 // The Python class of `exo.libs.memories.MemGenError` (created by define_errors).
 py::handle memgen_error_type();
+// Raises exo.ApiAssertionError (an ApiError that is also an AssertionError):
+// for the wrong uses of the API that exo-lang reports with a failed assertion.
+[[noreturn]] void throw_api_assertion(const SrcInfo& where, const std::string& message);
+// Raises exo.ApiTypeError (an ApiError that is also a TypeError): an argument of
+// the wrong type or out of range, where exo-lang raised TypeError.
+[[noreturn]] void throw_api_type_error(const std::string& message);
 
 // Calls `fn()` (which calls into Python); a Python MemGenError becomes
 // Error(MemGen) at `where` so the core reports it like its own refusals.

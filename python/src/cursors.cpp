@@ -10,9 +10,10 @@
 
 #include <pybind11/stl.h>
 
-#include <regex>
+#include <cctype>
 
 #include "bindings.h"
+#include "exo/frontend.h"
 #include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
@@ -195,6 +196,21 @@ std::string type_name(const Type& t) { return std::string(scalar_kind_name(t.bas
 
 py::object mem_of(const MemoryPtr& m) { return m ? py::cast(MemoryHandle{m}) : py::none(); }
 
+// The memory of an argument, as exo-lang's ArgCursor.mem(): a buffer's or data
+// scalar's own; DRAM for bool and stride arguments (exo-lang gives every argument
+// one); a size, index or int argument has none, and asking is an error (an
+// assertion in exo-lang).
+py::object arg_mem(const ArgHandle& a) {
+  const FnArg& arg = a.arg();
+  if (arg.mem) return mem_of(arg.mem);
+  ScalarKind k = arg.type.base;
+  if (k == ScalarKind::Int || k == ScalarKind::Index || k == ScalarKind::Size)
+    throw_api_assertion(arg.srcinfo, "mem() is not defined for the " + std::string(scalar_kind_name(k)) +
+                                         " argument '" + arg.name.name() + "' of '" + a.owner.proc->name +
+                                         "': only buffers and scalars have a memory");
+  return mem_of(dram());
+}
+
 std::vector<ExprValue> shape_values(const ProcHandle& owner, const Type& t) {
   std::vector<ExprValue> out;
   for (auto& e : t.shape) out.push_back(ExprValue{owner, e});
@@ -285,18 +301,19 @@ bool within(const Cursor& scope, const Cursor& inner) {
   return at.orelse == sp.back().orelse && at.index >= sp.back().index && at.index < sp.back().index + n;
 }
 
-// Splits "pattern #N" into the pattern and N (-1 when absent).
-std::pair<std::string, int> split_occurrence(const std::string& pattern) {
-  static const std::regex tail(R"(^([\s\S]*?)\s*#\s*(\d+)\s*$)");
-  std::smatch m;
-  if (std::regex_match(pattern, m, tail)) return {m[1].str(), std::stoi(m[2].str())};
-  return {pattern, -1};
+// Splits "pattern #N" into the pattern and N (-1 when absent), as the core does.
+std::pair<std::string, int> split_selector(const std::string& pattern) {
+  int occurrence = -1;
+  std::string_view body = split_occurrence(pattern, occurrence);
+  if (occurrence >= 0)
+    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
+  return {std::string(body), occurrence};
 }
 
 // Matches of `pattern` inside the part of the proc `scope` covers (the whole proc
 // when scope is Invalid). `#N` counts among those matches only.
 std::vector<Cursor> find_in(const Proc& p, const Cursor& scope, const std::string& pattern) {
-  auto [pat, occurrence] = split_occurrence(pattern);
+  auto [pat, occurrence] = split_selector(pattern);
   std::vector<Cursor> found;
   for (auto& c : match_pattern(p, pat))
     if (!scope.valid() || within(scope, c)) found.push_back(c);
@@ -403,8 +420,10 @@ void define_inspection(py::class_<CursorHandle>& cls) {
         return f->mode == LoopMode::Par ? "par" : "seq";
       })
       .def("block_len", &block_len)
-      .def("block_item", &block_item)
-      .def("block_slice", &block_slice)
+      .def("block_item", [](const CursorHandle& c, py::object i) { return block_item(c, clamped_int(i, "index")); })
+      .def("block_slice", [](const CursorHandle& c, py::object lo, py::object hi) {
+        return block_slice(c, clamped_int(lo, "slice start"), clamped_int(hi, "slice stop"));
+      })
       .def("gap_anchor", &gap_anchor, py::arg("after") = false)
       .def("is_ancestor_of", [](const CursorHandle& a, const CursorHandle& b) {
         return a.owner.proc.get() == b.owner.proc.get() && a.cursor.is_stmt() && !(a.cursor == b.cursor) &&
@@ -478,9 +497,15 @@ void define_cursors(py::module_& m) {
         return py::hash(py::make_tuple(reinterpret_cast<uintptr_t>(c.owner.proc.get()), c.cursor.str()));
       })
       .def("parent", [](const CursorHandle& c) { return CursorHandle{c.owner, parent(c.cursor)}; })
-      .def("next", [](const CursorHandle& c, int d) { return CursorHandle{c.owner, next(c.owner.proc, c.cursor, d)}; },
+      .def("next",
+           [](const CursorHandle& c, py::object d) {
+             return CursorHandle{c.owner, next(c.owner.proc, c.cursor, clamped_int(d, "next(dist)"))};
+           },
            py::arg("dist") = 1)
-      .def("prev", [](const CursorHandle& c, int d) { return CursorHandle{c.owner, prev(c.owner.proc, c.cursor, d)}; },
+      .def("prev",
+           [](const CursorHandle& c, py::object d) {
+             return CursorHandle{c.owner, prev(c.owner.proc, c.cursor, clamped_int(d, "prev(dist)"))};
+           },
            py::arg("dist") = 1)
       .def("before", [](const CursorHandle& c) { return CursorHandle{c.owner, before(c.cursor)}; })
       .def("after", [](const CursorHandle& c) { return CursorHandle{c.owner, after(c.cursor)}; })
@@ -488,7 +513,10 @@ void define_cursors(py::module_& m) {
       .def("orelse", [](const CursorHandle& c) { return CursorHandle{c.owner, orelse(c.owner.proc, c.cursor)}; })
       .def("as_block", [](const CursorHandle& c) { return CursorHandle{c.owner, as_block(c.cursor)}; })
       .def("expand",
-           [](const CursorHandle& c, int lo, int hi) { return CursorHandle{c.owner, expand(c.owner.proc, c.cursor, lo, hi)}; },
+           [](const CursorHandle& c, py::object lo, py::object hi) {
+             return CursorHandle{c.owner, expand(c.owner.proc, c.cursor, clamped_int(lo, "expand(delta_lo)"),
+                                                 clamped_int(hi, "expand(delta_hi)"))};
+           },
            py::arg("lo") = -1, py::arg("hi") = -1);
   define_inspection(cls);
 
@@ -504,7 +532,7 @@ void define_cursors(py::module_& m) {
       .def("is_tensor", [](const ArgHandle& a) { return a.arg().type.is_tensor; })
       .def("is_window", [](const ArgHandle& a) { return a.arg().type.is_window; })
       .def("shape", [](const ArgHandle& a) { return shape_values(a.owner, a.arg().type); })
-      .def("mem", [](const ArgHandle& a) { return mem_of(a.arg().mem); })
+      .def("mem", [](const ArgHandle& a) { return arg_mem(a); })
       .def("__eq__", [](const ArgHandle& a, const ArgHandle& b) {
         return a.owner.proc.get() == b.owner.proc.get() && a.index == b.index;
       })
@@ -528,8 +556,9 @@ void define_cursors(py::module_& m) {
     if (!many) return handles(h, {find_loop(h.proc, ref)});
     std::string pat = ref;
     if (is_plain_name(ref)) {
-      auto [name, occurrence] = split_occurrence(ref);
-      pat = "for " + name + " in _: _" + (occurrence >= 0 ? " #" + std::to_string(occurrence) : "");
+      auto [name, occurrence] = split_selector(ref);
+      // The selector as written (messages quote it), after the generated pattern.
+      pat = "for " + name + " in _: _" + (occurrence >= 0 ? " " + ref.substr(ref.rfind('#')) : "");
     }
     std::vector<CursorHandle> out;
     for (auto& c : find_in(h.proc, Cursor::invalid(), pat))

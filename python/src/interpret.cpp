@@ -41,12 +41,12 @@ const char* numpy_name(ScalarKind k) {
 InterpBuffer to_buffer(const FnArg& a, py::handle v) {
   const std::string name = a.name.name();
   if (!py::isinstance<py::array>(v))
-    throw py::type_error("argument '" + name + "' (" + print_type(a.type) +
+    throw_api_type_error("argument '" + name + "' (" + print_type(a.type) +
                          ") must be a numpy array, got " + std::string(py::str(v.get_type())));
   auto arr = py::reinterpret_borrow<py::array>(v);
   auto [kind, size] = numpy_kind(a.type.base);
   if (arr.dtype().kind() != kind || arr.itemsize() != size)
-    throw py::type_error("argument '" + name + "' must have dtype " + numpy_name(a.type.base) +
+    throw_api_type_error("argument '" + name + "' must have dtype " + numpy_name(a.type.base) +
                          ", got " + std::string(py::str(arr.dtype())));
   InterpBuffer b;
   b.kind = a.type.base;
@@ -55,12 +55,13 @@ InterpBuffer to_buffer(const FnArg& a, py::handle v) {
   // A data scalar may be passed as a 0-d array or an array of one element.
   bool scalar_ok = rank == 0 && (arr.ndim() == 0 || (arr.ndim() == 1 && arr.shape(0) == 1));
   if (!scalar_ok && static_cast<size_t>(arr.ndim()) != rank)
-    throw py::value_error("argument '" + name + "' must have " + std::to_string(rank) +
+    throw Error(ErrorKind::Api, SrcInfo(), "argument '" + name + "' must have " + std::to_string(rank) +
                           " dimensions, got " + std::to_string(arr.ndim()));
   if (rank == 0) return b;
   for (size_t d = 0; d < rank; ++d) {
     if (arr.strides(d) % size != 0)
-      throw py::value_error("argument '" + name + "' has strides that are not a multiple of its element size");
+      throw Error(ErrorKind::Api, SrcInfo(),
+                  "argument '" + name + "' has strides that are not a multiple of its element size");
     b.shape.push_back(arr.shape(d));
     b.strides.push_back(arr.strides(d) / size);
   }
@@ -70,7 +71,7 @@ InterpBuffer to_buffer(const FnArg& a, py::handle v) {
 void interpret_proc(const ProcHandle& h, py::list values) {
   const auto& args = h.proc->args;
   if (values.size() != args.size())
-    throw py::type_error(h.proc->name + " takes " + std::to_string(args.size()) + " arguments, got " +
+    throw_api_type_error(h.proc->name + " takes " + std::to_string(args.size()) + " arguments, got " +
                          std::to_string(values.size()));
   std::vector<InterpValue> in;
   for (size_t k = 0; k < args.size(); ++k) {
@@ -81,9 +82,8 @@ void interpret_proc(const ProcHandle& h, py::list values) {
     } else if (a.type.is_bool()) {
       in.emplace_back(v.cast<bool>());
     } else {
-      if (PyFloat_Check(v.ptr()) || PyBool_Check(v.ptr()))
-        throw py::type_error("argument '" + a.name.name() + "' (" + print_type(a.type) + ") must be an int");
-      in.emplace_back(static_cast<int64_t>(py::int_(py::reinterpret_borrow<py::object>(v)).cast<long long>()));
+      in.emplace_back(static_cast<int64_t>(int_arg(v, h.proc->name + ".interpret()", static_cast<int>(k + 1),
+                                                   a.name.name())));
     }
   }
   interpret(h.proc, in);

@@ -72,7 +72,7 @@ MemoryHandle builtin_memory(const std::string& name) {
   if (name == "DRAM") return {dram()};
   if (name == "DRAM_STATIC") return {dram_static()};
   if (name == "DRAM_STACK") return {dram_stack()};
-  throw py::value_error("no builtin memory named '" + name + "'");
+  throw Error(ErrorKind::Api, SrcInfo(), "no builtin memory named '" + name + "'");
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ void define_platforms(py::module_& m) {
       [](const std::string& name) {
         if (name == "AVX2") return MemoryHandle{platforms::avx2()};
         if (name == "AVX512") return MemoryHandle{platforms::avx512()};
-        throw py::value_error("no x86 memory named '" + name + "'");
+        throw Error(ErrorKind::Api, SrcInfo(), "no x86 memory named '" + name + "'");
       },
       py::arg("name"), "The core's AVX2 or AVX512 memory.");
   m.def(

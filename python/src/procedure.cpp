@@ -62,10 +62,17 @@ void define_procedure(py::module_& m) {
            "Re-run the bounds and precondition checks.")
       .def("__str__", [](const ProcHandle& h) { return print_proc(h.proc); })
       // Procedure-level edits (exo/rewrite.h); control values as ints, bools as 0/1.
-      .def("partial_eval_positional", [](const ProcHandle& h, const std::vector<long long>& v) {
+      .def("partial_eval_positional", [](const ProcHandle& h, const std::vector<py::object>& values) {
+        std::vector<long long> v;
+        for (size_t k = 0; k < values.size(); ++k)
+          v.push_back(int_arg(values[k], "partial_eval", static_cast<int>(k + 1),
+                              k < h.proc->args.size() ? h.proc->args[k].name.name() : "value"));
         return derive(h, partial_eval(h.proc, v));
       })
-      .def("partial_eval_named", [](const ProcHandle& h, const std::map<std::string, long long>& v) {
+      .def("partial_eval_named", [](const ProcHandle& h, const std::map<std::string, py::object>& values) {
+        std::map<std::string, long long> v;
+        int k = 0;
+        for (auto& [name, value] : values) v[name] = int_arg(value, "partial_eval", ++k, name);
         return derive(h, partial_eval(h.proc, v));
       })
       .def("add_assertion", [](const ProcHandle& h, const std::string& text,

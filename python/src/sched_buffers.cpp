@@ -11,10 +11,10 @@ namespace {
 
 // `alloc_dim` / `indexing`: an int or Exo expression text.
 std::string expr_text(py::handle v, const char* prim, int argno, const char* name) {
-  if (py::isinstance<py::bool_>(v)) argument_error(prim, argno, name, "expected an int or an expression string");
-  if (py::isinstance<py::int_>(v)) return std::to_string(v.cast<long long>());
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
-  argument_error(prim, argno, name, "expected an int or an expression string");
+  if (py::isinstance<py::bool_>(v) || !py::isinstance<py::int_>(v))
+    argument_error(prim, argno, name, "expected an int or an expression string");
+  return std::to_string(int_arg(v, prim, argno, name));
 }
 
 }  // namespace
@@ -41,11 +41,18 @@ void define_sched_buffers(ProcClass& c) {
     return derive(h, expand_dim(h.proc, a, expr_text(alloc_dim, "expand_dim", 2, "alloc_dim"),
                                 expr_text(indexing, "expand_dim", 3, "indexing")));
   });
-  c.def("rearrange_dim", [](const ProcHandle& h, py::object alloc, const std::vector<int>& dims) {
+  c.def("rearrange_dim", [](const ProcHandle& h, py::object alloc, py::object dimensions) {
+    if (!py::isinstance<py::list>(dimensions) && !py::isinstance<py::tuple>(dimensions))
+      argument_error("rearrange_dim", 2, "dimensions", "expected a list of dimensions");
+    std::vector<int> dims;
+    for (auto d : dimensions)
+      dims.push_back(static_cast<int>(int_arg(d, "rearrange_dim", 2, "dimensions", 0, INT_MAX)));
     return derive(h, rearrange_dim(h.proc, ref_to_cursor(h, alloc, RefKind::Alloc, "rearrange_dim", 1, "alloc"), dims));
   });
-  c.def("lift_alloc", [](const ProcHandle& h, py::object alloc, int n_lifts, bool keep_dims) {
-    return derive(h, lift_alloc(h.proc, ref_to_cursor(h, alloc, RefKind::Alloc, "lift_alloc", 1, "alloc"), n_lifts, keep_dims));
+  c.def("lift_alloc", [](const ProcHandle& h, py::object alloc, py::object n_lifts, bool keep_dims) {
+    int n = static_cast<int>(int_arg(n_lifts, "lift_alloc", 2, "n_lifts", 1, INT_MAX));
+    Cursor a = ref_to_cursor(h, alloc, RefKind::Alloc, "lift_alloc", 1, "alloc");
+    return derive(h, lift_alloc(h.proc, a, n, keep_dims));
   });
   c.def("data_reuse", [](const ProcHandle& h, py::object buf1, py::object buf2) {
     return derive(h, data_reuse(h.proc, ref_to_cursor(h, buf1, RefKind::Alloc, "data_reuse", 1, "buf1"),

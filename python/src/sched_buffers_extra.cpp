@@ -10,17 +10,14 @@ namespace {
 
 // `size` / `offset`: an int or Exo expression text.
 std::string expr_text(py::handle v, const char* prim, int argno, const char* name) {
-  if (py::isinstance<py::bool_>(v))
-    argument_error(prim, argno, name, "expected an int or an expression string");
-  if (py::isinstance<py::int_>(v)) return std::to_string(v.cast<long long>());
   if (py::isinstance<py::str>(v)) return v.cast<std::string>();
-  argument_error(prim, argno, name, "expected an int or an expression string");
+  if (py::isinstance<py::bool_>(v) || !py::isinstance<py::int_>(v))
+    argument_error(prim, argno, name, "expected an int or an expression string");
+  return std::to_string(int_arg(v, prim, argno, name));
 }
 
-int int_arg(py::handle v, const char* prim, int argno, const char* name) {
-  if (py::isinstance<py::bool_>(v) || !py::isinstance<py::int_>(v))
-    argument_error(prim, argno, name, "expected an integer");
-  return v.cast<int>();
+int dim_arg(py::handle v, const char* prim, int argno, const char* name) {
+  return static_cast<int>(int_arg(v, prim, argno, name, 0, INT_MAX));
 }
 
 }  // namespace
@@ -29,13 +26,13 @@ void define_sched_buffers_extra(ProcClass& c) {
   c.def("resize_dim", [](const ProcHandle& h, py::object buf, py::object dim, py::object size,
                          py::object offset, bool fold) {
     Cursor a = ref_to_cursor(h, buf, RefKind::Alloc, "resize_dim", 1, "buf_cursor");
-    return derive(h, resize_dim(h.proc, a, int_arg(dim, "resize_dim", 2, "dim_idx"),
+    return derive(h, resize_dim(h.proc, a, dim_arg(dim, "resize_dim", 2, "dim_idx"),
                                 expr_text(size, "resize_dim", 3, "size"),
                                 expr_text(offset, "resize_dim", 4, "offset"), fold));
   });
   c.def("unroll_buffer", [](const ProcHandle& h, py::object alloc, py::object dim) {
     Cursor a = ref_to_cursor(h, alloc, RefKind::Alloc, "unroll_buffer", 1, "alloc_cursor");
-    return derive(h, unroll_buffer(h.proc, a, int_arg(dim, "unroll_buffer", 2, "dimension")));
+    return derive(h, unroll_buffer(h.proc, a, dim_arg(dim, "unroll_buffer", 2, "dimension")));
   });
   c.def("sink_alloc", [](const ProcHandle& h, py::object alloc) {
     return derive(h, sink_alloc(h.proc, ref_to_cursor(h, alloc, RefKind::Alloc, "sink_alloc", 1,

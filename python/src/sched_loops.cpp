@@ -26,19 +26,21 @@ void define_sched_loops(ProcClass& c) {
     return derive(h,
                   unroll_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "unroll", 1, "loop")));
   });
-  c.def("split", [](const ProcHandle& h, py::object loop, long long c, const std::string& outer,
+  c.def("split", [](const ProcHandle& h, py::object loop, py::object c, const std::string& outer,
                     const std::string& inner, const std::string& tail, bool perfect) {
+    long long factor = int_arg(c, "split", 2, "split_const", 1);
     return derive(h, split_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "split", 1, "loop"),
-                                c, outer, inner, tail, perfect));
+                                factor, outer, inner, tail, perfect));
   });
   c.def("fuse_loop", [](const ProcHandle& h, py::object l1, py::object l2) {
     return derive(h, fuse_loop(h.proc, loop_or_stmt(h, l1, "fuse_loop", 1, "loop1"),
                                loop_or_stmt(h, l2, "fuse_loop", 2, "loop2")));
   });
-  c.def("partition_loop", [](const ProcHandle& h, py::object loop, long long num) {
+  c.def("partition_loop", [](const ProcHandle& h, py::object loop, py::object num) {
+    long long n = int_arg(num, "partition_loop", 2, "num", 0);
     return derive(
         h, partition_loop(h.proc,
-                          ref_to_cursor(h, loop, RefKind::Loop, "partition_loop", 1, "loop"), num));
+                          ref_to_cursor(h, loop, RefKind::Loop, "partition_loop", 1, "loop"), n));
   });
   // reorder("i j"), reorder("i") / reorder(cursor), or reorder(outer, inner).
   c.def("reorder", [](const ProcHandle& h, py::object l1, py::object l2) {
@@ -54,18 +56,18 @@ void define_sched_loops(ProcClass& c) {
     return derive(h, reorder_loops(h.proc, outer,
                                    ref_to_cursor(h, l2, RefKind::Loop, "reorder", 2, "loop2")));
   });
-  c.def("fission_after", [](const ProcHandle& h, py::object s, int n_lifts) {
+  c.def("fission_after", [](const ProcHandle& h, py::object s, py::object n_lifts) {
+    int n = static_cast<int>(int_arg(n_lifts, "fission_after", 2, "n_lifts", 1, INT_MAX));
     return derive(
-        h, fission_after(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "fission_after", 1, "stmt"),
-                         n_lifts));
+        h, fission_after(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "fission_after", 1, "stmt"), n));
   });
   c.def("remove_loop", [](const ProcHandle& h, py::object loop) {
     return derive(
         h, remove_loop(h.proc, ref_to_cursor(h, loop, RefKind::Loop, "remove_loop", 1, "loop")));
   });
-  c.def("lift_if", [](const ProcHandle& h, py::object s, int n_lifts) {
-    return derive(
-        h, lift_if(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "lift_if", 1, "if_"), n_lifts));
+  c.def("lift_if", [](const ProcHandle& h, py::object s, py::object n_lifts) {
+    int n = static_cast<int>(int_arg(n_lifts, "lift_if", 2, "n_lifts", 1, INT_MAX));
+    return derive(h, lift_if(h.proc, ref_to_cursor(h, s, RefKind::Stmt, "lift_if", 1, "if_"), n));
   });
   c.def("assert_if", [](const ProcHandle& h, py::object s, bool cond) {
     return derive(

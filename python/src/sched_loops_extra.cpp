@@ -58,14 +58,16 @@ void define_sched_loops_extra(ProcClass& c) {
     Cursor b = ref_to_cursor(h, block, RefKind::Block, "add_loop", 1, "block_cursor");
     return derive(h, add_loop(h.proc, b, iter, hi, guard));
   });
-  c.def("autofission", [](const ProcHandle& h, py::object gap, int n_lifts) {
-    return derive(h, autofission(h.proc, gap_arg(h, gap, "autofission"), n_lifts));
+  c.def("autofission", [](const ProcHandle& h, py::object gap, py::object n_lifts) {
+    int n = static_cast<int>(int_arg(n_lifts, "autofission", 2, "n_lifts", 1, INT_MAX));
+    return derive(h, autofission(h.proc, gap_arg(h, gap, "autofission"), n));
   });
   c.def("divide_with_recompute", [](const ProcHandle& h, py::object loop,
-                                    const std::string& outer_hi, long long stride,
+                                    const std::string& outer_hi, py::object stride,
                                     const std::string& outer, const std::string& inner) {
+    long long s = int_arg(stride, "divide_with_recompute", 3, "outer_stride", 1);
     Cursor l = ref_to_cursor(h, loop, RefKind::Loop, "divide_with_recompute", 1, "loop_cursor");
-    return derive(h, divide_with_recompute(h.proc, l, outer_hi, stride, outer, inner));
+    return derive(h, divide_with_recompute(h.proc, l, outer_hi, s, outer, inner));
   });
 }
 

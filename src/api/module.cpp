@@ -1,6 +1,8 @@
 // The C++ API's Module: a file of definitions, parsed, typechecked and checked in
 // source order, each definition seeing the ones before it.
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -91,11 +93,18 @@ Module Module::from_string(const std::string& text, const std::string& filename,
 }
 
 Module Module::from_file(const std::string& path, const Scope* base) {
-  std::ifstream in(path);
-  if (!in) EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot open '" << path << "'");
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot read '" << path << "': it is a directory, not an Exo source file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot open '" << path << "': " << std::strerror(errno));
   std::stringstream ss;
   ss << in.rdbuf();
-  return from_string(ss.str(), path, base);
+  if (in.bad()) EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot read '" << path << "': " << std::strerror(errno));
+  std::string text = ss.str();
+  if (text.find('\0') != std::string::npos)
+    EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot read '" << path << "': not a text file (it contains NUL bytes)");
+  return from_string(text, path, base);
 }
 
 bool Module::has_proc(const std::string& name) const {
@@ -122,7 +131,9 @@ void compile_c(const std::vector<Proc>& procs, const std::string& dir, const std
   for (auto& [ext, text] : {std::pair<std::string, const std::string&>{".c", code.c}, {".h", code.h}}) {
     std::string path = (fs::path(dir) / (stem + ext)).string();
     std::ofstream out(path);
+    if (!out) EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot write '" << path << "': " << std::strerror(errno));
     out << text;
+    out.close();
     if (!out) EXO_FAIL(ErrorKind::Api, SrcInfo(), "cannot write '" << path << "'");
   }
 }

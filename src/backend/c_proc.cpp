@@ -63,6 +63,22 @@ void collect_used(const Block& b, std::set<uint64_t>& out) {
   }
 }
 
+// n + 1 for a decimal numeral of any length, without leading zeros (as Python's
+// str(int(n) + 1), which exo-lang's renaming uses): "x_007" -> "x_8",
+// "x_99999999999999999999" -> "x_100000000000000000000".
+std::string decimal_successor(const std::string& digits) {
+  size_t nz = digits.find_first_not_of('0');
+  std::string n = nz == std::string::npos ? "0" : digits.substr(nz);
+  for (size_t k = n.size(); k-- > 0;) {
+    if (n[k] != '9') {
+      ++n[k];
+      return n;
+    }
+    n[k] = '0';
+  }
+  return "1" + n;
+}
+
 }  // namespace
 
 ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public,
@@ -145,8 +161,7 @@ std::string ProcCompiler::new_varname(const Sym& s, VarInfo info) {
       size_t us = cand.rfind('_');
       bool numbered = us != std::string::npos && us + 1 < cand.size() &&
                       cand.find_first_not_of("0123456789", us + 1) == std::string::npos;
-      cand = numbered ? cand.substr(0, us) + "_" + std::to_string(std::stoll(cand.substr(us + 1)) + 1)
-                      : cand + "_1";
+      cand = numbered ? cand.substr(0, us + 1) + decimal_successor(cand.substr(us + 1)) : cand + "_1";
     }
     names_.back()[nm] = cand;
     nm = cand;

@@ -1,7 +1,9 @@
 // Definitions (@proc / @instr / @config / constants), fragments, patterns, and
 // the public entry points of exo/frontend.h.
+#include <algorithm>
 #include <cctype>
 #include <functional>
+#include <limits>
 #include <memory>
 
 #include "exo/frontend.h"
@@ -304,8 +306,8 @@ uast::UBlock block_fragment(Parser& p) {
   return out;
 }
 
-// Splits a trailing occurrence selector `#N` off a pattern. Only digits (and
-// surrounding spaces) may follow the '#', otherwise it is an ordinary comment.
+}  // namespace
+
 std::string_view split_occurrence(std::string_view text, int& occ) {
   occ = -1;
   size_t hash = text.rfind('#');
@@ -313,10 +315,12 @@ std::string_view split_occurrence(std::string_view text, int& occ) {
   size_t i = hash + 1;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
   size_t d0 = i;
+  // Saturates: a selector beyond any possible match count stays a selector
+  // (reported as "no such match"), never an ordinary comment.
   long long v = 0;
+  const long long cap = std::numeric_limits<int>::max();
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-    v = v * 10 + (text[i] - '0');
-    if (v > 1000000000) return text;  // not a plausible selector
+    v = std::min(cap, v * 10 + (text[i] - '0'));
     ++i;
   }
   if (i == d0) return text;
@@ -325,8 +329,6 @@ std::string_view split_occurrence(std::string_view text, int& occ) {
   occ = static_cast<int>(v);
   return text.substr(0, hash);
 }
-
-}  // namespace
 
 uast::UModule parse_module(std::string_view text, const SourceOrigin& origin) {
   Parser p = make_parser(text, origin, false);

@@ -249,6 +249,8 @@ Expr Checker::check_name(const UExpr& e, Ctx ctx) {
   auto entry = scope_.lookup(e.name);
   if (entry) {
     if (auto* c = std::get_if<ConstValue>(&*entry)) {
+      if (!c->invalid_reason.empty())
+        EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot use '" << e.name << "' in Exo code: " << c->invalid_reason);
       ScalarKind k = c->kind;
       if (k == ScalarKind::Int) k = ctx == Ctx::Index ? ScalarKind::Int : ScalarKind::R;
       else if (k != ScalarKind::Bool) k = ScalarKind::R;

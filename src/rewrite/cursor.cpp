@@ -262,15 +262,16 @@ Cursor parent(const Cursor& c) {
 
 namespace {
 
-Cursor sibling(const Proc& p, const Cursor& c, int delta) {
+// In 64 bits: any int distance (e.g. INT_MAX from Python) is out of range, not overflow.
+Cursor sibling(const Proc& p, const Cursor& c, long long delta) {
   if (c.kind != CursorKind::Stmt && c.kind != CursorKind::Block) return Cursor::invalid();
   const Block* b = resolve_parent_block(p, c.path);
   if (!b) return Cursor::invalid();
   int from = delta > 0 && c.kind == CursorKind::Block ? c.index() + c.count - 1 : c.index();
-  int i = from + delta;
-  if (i < 0 || i >= static_cast<int>(b->size())) return Cursor::invalid();
+  long long i = from + delta;
+  if (i < 0 || i >= static_cast<long long>(b->size())) return Cursor::invalid();
   StmtPath path = c.path;
-  path.back().index = i;
+  path.back().index = static_cast<int>(i);
   return Cursor::stmt(std::move(path));
 }
 
@@ -287,7 +288,7 @@ Cursor child_block(const Proc& p, const Cursor& c, bool orelse) {
 }  // namespace
 
 Cursor next(const Proc& p, const Cursor& c, int dist) { return sibling(p, c, dist); }
-Cursor prev(const Proc& p, const Cursor& c, int dist) { return sibling(p, c, -dist); }
+Cursor prev(const Proc& p, const Cursor& c, int dist) { return sibling(p, c, -static_cast<long long>(dist)); }
 
 Cursor before(const Cursor& c) {
   if (c.kind != CursorKind::Stmt && c.kind != CursorKind::Block) return Cursor::invalid();
@@ -315,10 +316,10 @@ Cursor expand(const Proc& p, const Cursor& c, int lo, int hi) {
   const Block* blk = b.valid() ? resolve_parent_block(p, b.path) : nullptr;
   if (!blk) return Cursor::invalid();
   int size = static_cast<int>(blk->size());
-  int first = lo < 0 ? 0 : std::max(0, b.index() - lo);
-  int end = hi < 0 ? size : std::min(size, b.index() + b.count + hi);
-  b.path.back().index = first;
-  b.count = end - first;
+  long long first = lo < 0 ? 0 : std::max(0LL, static_cast<long long>(b.index()) - lo);
+  long long end = hi < 0 ? size : std::min<long long>(size, static_cast<long long>(b.index()) + b.count + hi);
+  b.path.back().index = static_cast<int>(first);
+  b.count = static_cast<int>(end - first);
   return b;
 }
 

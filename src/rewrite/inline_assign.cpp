@@ -193,8 +193,12 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
     rest.insert(rest.end(), m.begin(), m.end());
   }
   int n_rest = static_cast<int>(blk->size()) - at - 1;
+  // A block left empty (the assignment was all it held) keeps a `pass`: a loop
+  // or if needs a body, and passes are what delete_pass removes.
+  bool emptied = at == 0 && rest.empty();
+  if (emptied) rest.push_back(make_stmt<PassNode>(a->srcinfo));
   Proc q = splice_block(p, c.path, 1 + n_rest, rest);
-  return Rewrite{q, forward_splice(c.path, 1, 0)};
+  return Rewrite{q, forward_splice(c.path, 1, emptied ? 1 : 0)};
 }
 
 Rewrite inline_assign(const Proc& p, const std::string& assign) {

@@ -353,18 +353,13 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
 namespace exo {
 
 Rewrite reorder_loops(const Proc& p, const std::string& loops) {
-  // "i j" names the nest; anything else is a reference to the outer loop.
-  std::string outer_ref = loops;
-  std::string inner_name;
-  if (size_t sp = loops.find(' ');
-      sp != std::string::npos && loops.find(':') == std::string::npos) {
-    std::string rest = loops.substr(loops.find_first_not_of(' ', sp));
-    if (is_plain_name(loops.substr(0, sp)) && rest[0] != '#' && is_plain_name(rest)) {
-      outer_ref = loops.substr(0, sp);
-      inner_name = rest;
-    }
-  }
-  return reorder_loops(p, find_loop(p, outer_ref), inner_name);
+  // "i j" names the nest (as exo-lang: the first loop i holding a loop j);
+  // anything else is a reference to the outer loop.
+  auto nest = parse_loop_nest_ref(loops);
+  if (!nest) return reorder_loops(p, find_loop(p, loops), "");
+  if (loop_nests(p, *nest).empty())  // refuse at the first loop named outer, saying what it holds
+    return reorder_loops(p, find_loop(p, nest->outer), nest->inner);
+  return reorder_loops(p, find_loop_nest(p, *nest), "");
 }
 
 Rewrite reorder_loops(const Proc& p, const Cursor& outer, const Cursor& inner) {

@@ -306,14 +306,50 @@ Cursor find_loop(const Proc& p, const std::string& ref) {
     if (m.all.empty()) fail("no loop '" + name + "' in proc '" + p->name + "'");
     int n = m.occurrence < 0 ? 0 : m.occurrence;
     if (n >= static_cast<int>(m.all.size()))
-      fail("loop reference '" + ref + "' selects match " + std::to_string(n) + " but proc '" + p->name + "' has " +
-           std::to_string(m.all.size()) + " loop" + (m.all.size() == 1 ? "" : "s") + " named '" + name + "'");
+      fail("loop reference '" + ref + "' selects a match that does not exist: proc '" + p->name + "' has " +
+           std::to_string(m.all.size()) + " loop" + (m.all.size() == 1 ? "" : "s") + " named '" + name +
+           "' (#N counts from 0)");
     return m.all[n];
   }
   Cursor c = find_stmt(p, ref);
   if (!resolve_stmt(p, c).as<ForNode>())
     fail("pattern '" + ref + "' in proc '" + p->name + "' matches a statement that is not a loop");
   return c;
+}
+
+std::optional<LoopNestRef> parse_loop_nest_ref(const std::string& ref) {
+  LoopNestRef r;
+  std::string_view body = split_occurrence(ref, r.occurrence);
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < body.size()) {
+    while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i]))) ++i;
+    size_t j = i;
+    while (j < body.size() && !std::isspace(static_cast<unsigned char>(body[j]))) ++j;
+    if (j > i) words.emplace_back(body.substr(i, j - i));
+    i = j;
+  }
+  if (words.size() != 2 || !is_identifier(words[0]) || !is_identifier(words[1])) return std::nullopt;
+  r.text = ref;
+  r.outer = words[0];
+  r.inner = words[1];
+  return r;
+}
+
+std::vector<Cursor> loop_nests(const Proc& p, const LoopNestRef& nest) {
+  return all_matches(p, "for " + nest.outer + " in _:\n    for " + nest.inner + " in _: _").all;
+}
+
+Cursor find_loop_nest(const Proc& p, const LoopNestRef& nest) {
+  std::vector<Cursor> all = loop_nests(p, nest);
+  if (all.empty())
+    fail("no loop '" + nest.outer + "' directly holding a loop '" + nest.inner + "' in proc '" + p->name + "'");
+  int n = nest.occurrence < 0 ? 0 : nest.occurrence;
+  if (n >= static_cast<int>(all.size()))
+    fail("loop nest reference '" + nest.text + "' selects a match that does not exist: proc '" + p->name +
+         "' has " + std::to_string(all.size()) + " such nest" + (all.size() == 1 ? "" : "s") +
+         " (#N counts from 0)");
+  return all[n];
 }
 
 Cursor find_alloc(const Proc& p, const std::string& ref) {

@@ -124,7 +124,7 @@ def test_find_alloc_or_arg():
 def test_arguments():
     n, x, y, s = kernel.args()
     assert [a.name() for a in kernel.args()] == ["n", "x", "y", "s"]
-    assert n.type() == ExoType.Size and n.type().is_indexable() and n.mem() is None
+    assert n.type() == ExoType.Size and n.type().is_indexable()
     assert x.type() == ExoType.F32 and x.type().is_numeric() and x.mem() is DRAM
     assert x.is_tensor() and not s.is_tensor()
     shape = x.shape()
@@ -135,6 +135,32 @@ def test_arguments():
     assert isinstance(x.parent(), InvalidCursor)
     wa = copy4.args()[0]
     assert wa.is_window() and str(wa) == "a: [f32][4] @ DRAM"
+
+
+@proc
+def all_arg_kinds(n: size, i: index, k: int, flag: bool, st: stride, x: f32[n] @ DRAM, s: f32 @ DRAM):
+    assert i >= 0
+    assert i < n
+    assert stride(x, 0) == st
+    if flag:
+        x[i] = s
+
+
+def test_arg_mem_of_control_values_is_an_assertion_error():
+    n, i, k, flag, st, x, s = all_arg_kinds.args()
+    # As exo-lang: a size, index or int argument has no memory, and asking fails
+    # an assertion (here an exo error that is also an AssertionError).
+    for arg in (n, i, k):
+        with pytest.raises(exo.ApiError, match=f"mem\\(\\) is not defined for the .* argument '{arg.name()}'"):
+            arg.mem()
+        with pytest.raises(exo.ApiAssertionError):
+            arg.mem()
+        assert str(arg) == f"{arg.name()}: {arg.type().value}"  # printing does not ask
+    assert issubclass(exo.ApiAssertionError, AssertionError) and issubclass(exo.ApiAssertionError, exo.ExoError)
+    # Every other argument has one: its own for data, DRAM for bool and stride.
+    assert x.mem() is DRAM and s.mem() is DRAM
+    assert flag.mem() is DRAM and st.mem() is DRAM
+    assert str(x) == "x: f32[n] @ DRAM" and str(st) == "st: stride"
 
 
 def test_statement_inspection():

@@ -645,4 +645,38 @@ int main(void) {
   EXPECT_EQ(out, "OK\n");
 }
 
+TEST(Backend, RenamingNumberedNamesOfAnyLength) {
+  // A clash renames x_N to x_<N+1> as exo-lang does (Python's int: any length,
+  // leading zeros dropped); a suffix past the 64-bit range must not throw.
+  CCode code = gen(R"(
+@proc
+def numbered(n: size, A: f32[n, n]):
+    for x_99999999999999999999 in seq(0, n):
+        for x_99999999999999999999 in seq(0, n):
+            A[x_99999999999999999999, 0] += 1.0
+    for y_007 in seq(0, n):
+        for y_007 in seq(0, n):
+            A[0, y_007] += 2.0
+)", {"numbered"}, "numbered");
+  EXPECT_TRUE(contains(code.c, "for (int_fast32_t x_99999999999999999999 = 0;")) << code.c;
+  EXPECT_TRUE(contains(code.c, "for (int_fast32_t x_100000000000000000000 = 0;")) << code.c;
+  EXPECT_TRUE(contains(code.c, "for (int_fast32_t y_8 = 0;")) << code.c;
+  std::string out = build_and_run(code, "numbered", R"(
+int main(void) {
+  float a[16];
+  for (int i = 0; i < 16; i++) a[i] = 0.0f;
+  numbered(NULL, 4, a);
+  for (int i = 0; i < 4; i++)
+    for (int j = 0; j < 4; j++) {
+      float want = 0.0f;
+      if (j == 0) want += 4.0f;  /* the inner x loop writes A[x, 0] */
+      if (i == 0) want += 8.0f;  /* the inner y loop writes A[0, y] */
+      CHECK_NEAR(a[i * 4 + j], want, 0);
+    }
+  FINISH();
+}
+)", "numbered");
+  EXPECT_EQ(out, "OK\n");
+}
+
 }  // namespace

@@ -1,7 +1,10 @@
 // The pattern matcher: every reference form, #N selection, program order, errors.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "exo/exo.h"
+#include "exo/frontend.h"
 #include "exo/match.h"
 
 namespace exo {
@@ -166,6 +169,38 @@ std::string error_of(const std::function<void()>& f) {
   return "<no error>";
 }
 
+TEST(Match, OccurrenceSelectors) {
+  int occ = 0;
+  EXPECT_EQ(split_occurrence("A[_] = _ #2", occ), "A[_] = _ ");
+  EXPECT_EQ(occ, 2);
+  EXPECT_EQ(split_occurrence("i #  7  ", occ), "i ");
+  EXPECT_EQ(occ, 7);
+  EXPECT_EQ(split_occurrence("i", occ), "i");
+  EXPECT_EQ(occ, -1);
+  EXPECT_EQ(split_occurrence("i # outer", occ), "i # outer");  // a comment
+  EXPECT_EQ(occ, -1);
+  EXPECT_EQ(split_occurrence("i #", occ), "i #");
+  EXPECT_EQ(occ, -1);
+  EXPECT_EQ(split_occurrence("i #2147483648", occ), "i ");
+  EXPECT_EQ(occ, std::numeric_limits<int>::max());
+  EXPECT_EQ(split_occurrence("i #99999999999999999999999999999", occ), "i ");
+  EXPECT_EQ(occ, std::numeric_limits<int>::max());
+}
+
+TEST(Match, LoopNestReferences) {
+  auto r = parse_loop_nest_ref("  i   j  #1 ");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->outer, "i");
+  EXPECT_EQ(r->inner, "j");
+  EXPECT_EQ(r->occurrence, 1);
+  EXPECT_FALSE(parse_loop_nest_ref("i ").has_value());
+  EXPECT_FALSE(parse_loop_nest_ref("i").has_value());
+  EXPECT_FALSE(parse_loop_nest_ref("i j k").has_value());
+  EXPECT_FALSE(parse_loop_nest_ref("for i in _: _").has_value());
+  EXPECT_FALSE(parse_loop_nest_ref("i #1").has_value());
+  EXPECT_FALSE(parse_loop_nest_ref("").has_value());
+}
+
 TEST(Match, Errors) {
   Proc g = mod().proc("gemm");
   EXPECT_EQ(error_of([&] { find_stmt(g, "D[_] += _"); }), "no statement matches 'D[_] += _' in proc 'gemm'");
@@ -176,7 +211,16 @@ TEST(Match, Errors) {
   EXPECT_TRUE(match_pattern(a, "x[_] = _ #3").empty());
   EXPECT_EQ(error_of([&] { find_loop(a, "q"); }), "no loop 'q' in proc 'axpy'");
   EXPECT_EQ(error_of([&] { find_loop(a, "i #5"); }),
-            "loop reference 'i #5' selects match 5 but proc 'axpy' has 3 loops named 'i'");
+            "loop reference 'i #5' selects a match that does not exist: proc 'axpy' has 3 loops named 'i' "
+            "(#N counts from 0)");
+  // A selector beyond the int range still selects (nothing): never a comment,
+  // never a C++ library exception.
+  EXPECT_EQ(error_of([&] { find_loop(a, "i #99999999999"); }),
+            "loop reference 'i #99999999999' selects a match that does not exist: proc 'axpy' has 3 loops named "
+            "'i' (#N counts from 0)");
+  EXPECT_EQ(error_of([&] { find_stmt(a, "x[_] = _ #2147483648"); }),
+            "pattern 'x[_] = _ #2147483648' has 2 matches in proc 'axpy' (#N counts from 0)");
+  EXPECT_TRUE(match_pattern(a, "x[_] = _ #99999999999999999999999").empty());
   EXPECT_NE(error_of([&] { find_loop(a, "y[_] += _"); }).find("not a loop"), std::string::npos);
   EXPECT_NE(error_of([&] { find_stmt(a, "_"); }).find("matches anything"), std::string::npos);
   EXPECT_NE(error_of([&] { find_stmt(a, "for i in"); }).find("invalid pattern 'for i in'"), std::string::npos);

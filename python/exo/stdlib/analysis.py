@@ -28,7 +28,7 @@ def _memory_env(call_cursor):
     """Buffer name -> memory class for the buffers visible at a call."""
     env = {}
     for arg in call_cursor.proc().args():
-        if arg.is_tensor() or arg.mem() is not None:
+        if arg.type().is_numeric():  # buffers and data scalars live in a memory
             env[arg.name()] = arg.mem() or DRAM
     # Nearest declaration wins: walk outwards and only fill names not yet seen.
     local = {}
@@ -50,9 +50,9 @@ def check_call_mem_types(call_cursor):
         raise TypeError("call_cursor must be a CallCursor")
     env = _memory_env(call_cursor)
     for passed, param in zip(call_cursor.args(), call_cursor.subproc().args()):
-        want = param.mem()
-        if want is None or not hasattr(passed, "name"):
+        if not param.type().is_numeric() or not hasattr(passed, "name"):
             continue
+        want = param.mem()
         have = env.get(passed.name())
         if have is not None and not issubclass(have, want):
             return False
