@@ -94,7 +94,7 @@ def guarded(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
             y[i] = 0.0
         if i < 4:
             y[i] += 1.0
-    for k in seq(n, 8):
+    for k in seq(n, n):
         y[0] = 7.0
 
 
