@@ -10,7 +10,7 @@ import pytest
 
 import exo
 from exo import DRAM, proc
-from exo.API_scheduling import cut_loop
+from exo.API_scheduling import cut_loop, divide_loop
 
 
 def same(p, q, **sizes):
@@ -45,7 +45,7 @@ def test_negative_loop_extent_refused():
         for j in seq(0, n - 8):
             x[j] = 0.0
 
-    q = tail_ok.divide_loop("j", 4, ["jo", "ji"], tail="cut")
+    q = divide_loop(tail_ok, "j", 4, ["jo", "ji"], tail="cut")
     same(tail_ok, q, n=9)
     same(tail_ok, q, n=13)
 

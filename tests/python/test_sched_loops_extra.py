@@ -484,7 +484,7 @@ def cfg_halves(x: f32[1] @ DRAM):
     for i in seq(0, 4):
         LoopCfg.k = 4
         x[0] += 1.0
-    for i in seq(LoopCfg.k, 8):
+    for i in seq(LoopCfg.k, LoopCfg.k + 4):
         LoopCfg.k = 4
         x[0] += 1.0
 
