@@ -42,6 +42,17 @@ using namespace analysis;
 struct Fact {
   Formula f;
   std::string text;  // shown in diagnostics; empty for background facts
+  // Loop ranges and branch conditions are printed only when a diagnostic shows
+  // them (the checker passes many more than it reports).
+  const ForNode* loop = nullptr;
+  Expr cond;
+  bool negated = false;
+
+  std::string shown() const {
+    if (loop) return print_expr(loop->lo) + " <= " + loop->iter.name() + " < " + print_expr(loop->hi);
+    if (cond) return negated ? "not (" + print_expr(cond) + ")" : print_expr(cond);
+    return text;
+  }
 };
 
 // The extents of a buffer as seen from the current point: source text for
@@ -130,12 +141,11 @@ class BoundsChecker {
   }
 
   void run() {
-    ConfigFields all;
-    written_configs(proc_->body, all, 0);
-    proc_writes_configs_ = !all.empty();
+    proc_writes_configs_ = !body_effects(proc_).fields_written.empty();
     for (auto& a : proc_->args) {
       if (a.type.is_tensor) continue;
       if (a.type.base == ScalarKind::Size) {
+        size_args_.insert(a.name);
         facts_.push_back({f_gt(Affine::var(a.name), Affine(0)), ""});
       }
     }
@@ -183,6 +193,38 @@ class BoundsChecker {
   }
 
   // -- facts ---------------------------------------------------------------
+
+  static bool is_zero(const Expr& e) {
+    auto* c = e.as<ConstNode>();
+    return c && c->val == 0;
+  }
+  // Sizes, non-negative constants, and their sums, products, floor quotients by
+  // positive constants and remainders by positive constants (`n % 32 / 16`, the
+  // tails of divide_loop): non-negative by construction.
+  bool obviously_nonneg(const Expr& e) const {
+    if (auto* c = e.as<ConstNode>()) return c->val >= 0;
+    if (auto* r = e.as<ReadNode>()) return r->idx.empty() && size_args_.count(r->name);
+    auto* b = e.as<BinOpNode>();
+    if (!b) return false;
+    auto* k = b->rhs.as<ConstNode>();
+    switch (b->op) {
+      case BinOpKind::Add:
+      case BinOpKind::Mul: return obviously_nonneg(b->lhs) && obviously_nonneg(b->rhs);
+      case BinOpKind::Div: return k && k->val > 0 && obviously_nonneg(b->lhs);
+      case BinOpKind::Mod: return k && k->val > 0;
+      default: return false;
+    }
+  }
+
+  // A non-negative constant plus non-negative multiples of size arguments (each
+  // at least 1): non-negative without asking the prover, as most loop extents
+  // are (`seq(0, K)`).
+  bool sum_of_sizes(const Affine& e) const {
+    if (e.constant < 0) return false;
+    for (auto& [v, c] : e.terms)
+      if (c < 0 || !size_args_.count(v)) return false;
+    return true;
+  }
 
   void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense) {
     Shape s;
@@ -285,9 +327,10 @@ class BoundsChecker {
     }
     std::string out;
     for (size_t i = 0; i < facts_.size(); ++i) {
-      if (!taken[i] || facts_[i].text.empty()) continue;
+      std::string text = taken[i] ? facts_[i].shown() : "";
+      if (text.empty()) continue;
       collect_vars(facts_[i].f, shown);
-      out += (out.empty() ? "" : ", ") + facts_[i].text;
+      out += (out.empty() ? "" : ", ") + text;
     }
     return out;
   }
@@ -328,12 +371,12 @@ class BoundsChecker {
         auto* n = s.as<IfNode>();
         Formula c = low_.formula(n->cond);
         size_t mark = facts_.size();
-        facts_.push_back({c, print_expr(n->cond)});
+        facts_.push_back({c, "", nullptr, n->cond});
         context_.push_back(reinterpret_cast<uintptr_t>(n->cond.get()));
         check_block(n->body);
         facts_.resize(mark);
         if (!n->orelse.empty()) {
-          facts_.push_back({f_not(c), "not (" + print_expr(n->cond) + ")"});
+          facts_.push_back({f_not(c), "", nullptr, n->cond, true});
           context_.back() |= 1;
           check_block(n->orelse);
           facts_.resize(mark);
@@ -346,22 +389,23 @@ class BoundsChecker {
       case StmtKind::For: {
         auto* n = s.as<ForNode>();
         Affine lo = low_.affine(n->lo), hi = low_.affine(n->hi);
-        std::string lo_t = print_expr(n->lo), hi_t = print_expr(n->hi);
         // The bounds are evaluated once, before the body runs: the extent is
         // proved from what holds before the loop.
         context_.push_back(reinterpret_cast<uintptr_t>(n->lo.get()));
         context_.push_back(reinterpret_cast<uintptr_t>(n->hi.get()));
-        if (extent_checked(s))
+        if (extent_checked(s) && !sum_of_sizes(hi - lo) && !(is_zero(n->lo) && obviously_nonneg(n->hi))) {
+          std::string lo_t = print_expr(n->lo), hi_t = print_expr(n->hi);
           require(f_le(lo, hi), ErrorKind::Bounds, s->srcinfo,
                   "loop '" + n->iter.name() + "' over seq(" + lo_t + ", " + hi_t +
                       ") may run a negative number of times",
                   lo_t + " <= " + hi_t);
+        }
         if (n->mode == LoopMode::Par && statement_checked(s)) check_par_loop(*n, s->srcinfo);
         // Reads in later iterations see the body's own configuration writes.
         invalidate_written(n->body);
         Affine i = Affine::var(n->iter);
         size_t mark = facts_.size();
-        facts_.push_back({f_and(f_le(lo, i), f_lt(i, hi)), lo_t + " <= " + n->iter.name() + " < " + hi_t});
+        facts_.push_back({f_and(f_le(lo, i), f_lt(i, hi)), "", n});
         ++loop_depth_;
         check_block(n->body);
         --loop_depth_;
@@ -703,6 +747,7 @@ class BoundsChecker {
   std::map<const ProcNode*, CalleeEffects> callee_effects_;
   Views views_;
   size_t loop_depth_ = 0;
+  std::set<Sym> size_args_;
   // Procs stay alive while the checked proc (which calls them) does.
   std::map<const ProcNode*, ConfigFields> callee_writes_;
   Lowering low_;

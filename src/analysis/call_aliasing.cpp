@@ -125,6 +125,12 @@ class EffectWalk {
 
 }  // namespace
 
+CalleeEffects body_effects(const Proc& p) {
+  CalleeEffects out;
+  EffectWalk(p, out).block(p->body);
+  return out;
+}
+
 const CalleeEffects& callee_effects(const Proc& callee) {
   // Procs are immutable: one walk per proc, kept (with the proc, so its address
   // is not reused) for every later call site, check and rewrite.

@@ -28,6 +28,9 @@ struct CalleeEffects {
 };
 // Computed once per proc (procs are immutable) and kept.
 const CalleeEffects& callee_effects(const Proc& callee);
+// The same, computed afresh (not kept): for a proc checked once, such as each
+// step of a schedule; its callees' effects are kept.
+CalleeEffects body_effects(const Proc& p);
 
 // Window statements seen so far, resolved to the buffers owning the storage.
 class Views {
