@@ -15,7 +15,8 @@ struct CCode {
 
 // Compile `procs` (and, once each, every proc they call) into one translation unit.
 // Procs in the list are exported; callees not in the list are `static`.
-// Throws Error(MemGen / Type) with the offending code's position.
+// Throws Error(MemGen / Type) with the offending code's position; Error(Type)
+// also for a par loop whose iterations may race (check_par_loops).
 CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem);
 
 }  // namespace exo

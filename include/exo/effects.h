@@ -61,6 +61,13 @@ std::vector<Access> proc_effects(const Proc& p);
 // the loops and conditions of p that enclose it.
 std::vector<Access> stmt_effects(const Proc& p, const Stmt& target);
 
+// stmt_effects with calls not expanded: each call reads (or, when its callee
+// writes the parameter, writes) every element of each window, buffer or element
+// it passes, plus its callee's config accesses. An over-approximation of the
+// locations touched, in a few accesses per call however large the callee: the
+// footprint the par-loop race check compares.
+std::vector<Access> stmt_footprint(const Proc& p, const Stmt& target);
+
 // One access per line: "reduce C[i, j] for 0 <= i < M, 0 <= j < N", with
 // " if cond" / " if not (cond)" for path conditions; grouped by location (in order
 // of first appearance) under a "<name>:" heading.

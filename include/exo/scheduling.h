@@ -122,9 +122,18 @@ Rewrite fuse_loop(const Proc& p, const std::string& first, const std::string& se
 Rewrite fuse_loop(const Proc& p, const Cursor& first, const Cursor& second);
 
 // `for i in seq(lo, hi)` -> `for i in seq(lo, lo + num)` then `for i in seq(lo + num, hi)`.
-// Refused unless hi - lo >= num is provable where the loop runs.
+// Refused unless hi - lo >= num is provable where the loop runs, and when the
+// body writes a config field the upper bound reads (the second loop evaluates it
+// after the first ran).
 Rewrite partition_loop(const Proc& p, const std::string& loop, long long num);
 Rewrite partition_loop(const Proc& p, const Cursor& loop, long long num);
+
+// exo-lang's cut_loop: `for i in seq(lo, hi)` -> `for i in seq(lo, cut)` then
+// `for i in seq(cut, hi)`; `cut` is the iteration where the second loop starts
+// (not an offset from lo). Refused unless lo <= cut <= hi is provable where the
+// loop runs, and when the body writes a config field the cut point or hi reads.
+Rewrite cut_loop(const Proc& p, const Cursor& loop, const Expr& cut);
+Rewrite cut_loop(const Proc& p, const Cursor& loop, const std::string& cut);
 
 // Splits the n_lifts loops (or if bodies) enclosing `stmt` right after it, from
 // the innermost out: `for i: A; stmt; B` -> `for i: A; stmt` then `for i: B`. At

@@ -52,6 +52,11 @@ class LoopsPrimitives:
         """Splits `for i in seq(lo, hi)` into [lo, lo + num) and [lo + num, hi)."""
         return type(self)(self._handle.partition_loop(loop, int_arg("partition_loop", 2, "num", num, 0, what="a non-negative integer")))
 
+    def cut_loop(self, loop, cut_point):
+        """Splits `for i in seq(lo, hi)` into [lo, cut_point) and [cut_point, hi)
+        (exo-lang's meaning: cut_point is where the second loop starts)."""
+        return type(self)(self._handle.cut_loop(loop, cut_point))
+
     def reorder(self, loop1, loop2=None):
         """Interchanges loop1 and loop2 (directly nested in it); also reorder("i j")."""
         return type(self)(self._handle.reorder(loop1, loop2))

@@ -42,6 +42,18 @@ void define_sched_loops(ProcClass& c) {
         h, partition_loop(h.proc,
                           ref_to_cursor(h, loop, RefKind::Loop, "partition_loop", 1, "loop"), n));
   });
+  // cut_loop(loop, cut_point): cut_point (text or int) is where the second loop starts.
+  c.def("cut_loop", [](const ProcHandle& h, py::object loop, py::object cut) {
+    Cursor l = ref_to_cursor(h, loop, RefKind::Loop, "cut_loop", 1, "loop_cursor");
+    std::string text;
+    if (py::isinstance<py::str>(cut))
+      text = cut.cast<std::string>();
+    else if (py::isinstance<py::int_>(cut) && !py::isinstance<py::bool_>(cut))
+      text = std::to_string(cut.cast<long long>());
+    else
+      argument_error("cut_loop", 2, "cut_point", "expected an index expression (a string or an int)");
+    return derive(h, cut_loop(h.proc, l, text));
+  });
   // reorder("i j"), reorder("i") / reorder(cursor), or reorder(outer, inner).
   c.def("reorder", [](const ProcHandle& h, py::object l1, py::object l2) {
     if (l2.is_none()) {

@@ -8,15 +8,24 @@
 //
 // Rules, following the reference implementation: size arguments are positive
 // (callers must prove it), allocation and tensor-argument extents are positive,
-// accesses lie in [0, dim), windows in [0, dim] with lo <= hi, call arguments have
-// exactly the callee's shapes (callee sizes replaced by the caller's arguments),
-// and callee preconditions hold at each call site.
+// loops run a non-negative number of times (hi - lo >= 0, proved before the
+// loop's own range is assumed), accesses lie in [0, dim), windows in [0, dim]
+// with lo <= hi, call arguments have exactly the callee's shapes (callee sizes
+// replaced by the caller's arguments), and callee preconditions hold at each call
+// site. Beyond the reference's bounds checks: no call passes overlapping storage
+// to two parameters one of which the callee writes (analysis/call_aliasing.h),
+// and the iterations of every par loop are race-free
+// (analysis/iteration_conflicts.h).
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <sstream>
 
+#include "analysis/call_aliasing.h"
+#include "analysis/iteration_conflicts.h"
 #include "analysis/lower.h"
 #include "analysis/solver.h"
 #include "exo/analysis.h"
@@ -33,6 +42,17 @@ using namespace analysis;
 struct Fact {
   Formula f;
   std::string text;  // shown in diagnostics; empty for background facts
+  // Loop ranges and branch conditions are printed only when a diagnostic shows
+  // them (the checker passes many more than it reports).
+  const ForNode* loop = nullptr;
+  Expr cond;
+  bool negated = false;
+
+  std::string shown() const {
+    if (loop) return print_expr(loop->lo) + " <= " + loop->iter.name() + " < " + print_expr(loop->hi);
+    if (cond) return negated ? "not (" + print_expr(cond) + ")" : print_expr(cond);
+    return text;
+  }
 };
 
 // The extents of a buffer as seen from the current point: source text for
@@ -86,14 +106,46 @@ using ConfigFields = std::set<std::pair<const Config*, std::string>>;
 
 class BoundsChecker {
  public:
+  // Checks everything (a new proc), or only what a rewrite of the buffers
+  // `touched` can break.
   explicit BoundsChecker(const Proc& p, const std::set<Sym>* touched = nullptr) : proc_(p) {
     if (touched) focus_ = *touched;
   }
+  // Checks only the loops, calls and par loops of p that are not shared with
+  // `before` (the IR shares unchanged nodes: a statement whose body, bounds or
+  // arguments changed is a new node, and so is every loop and if around it):
+  // their extents, argument aliasing and races. Unchanged statements are
+  // skipped but for their configuration writes and declarations. Accesses are
+  // checked by the rewrites that change them.
+  BoundsChecker(const Proc& p, const Proc& before) : proc_(p), focus_(std::set<Sym>{}) {
+    changed_only_ = true;
+    for_each_stmt(before->body, [&](const Stmt& s) { known_stmts_.insert(s.get()); });
+    std::function<void(const Block&)> walk = [&](const Block& b) {
+      for (auto& s : b) {
+        if (auto* f = s.as<ForNode>()) {
+          context_.push_back(reinterpret_cast<uintptr_t>(f->lo.get()));
+          context_.push_back(reinterpret_cast<uintptr_t>(f->hi.get()));
+          known_extents_.insert(context_);
+          walk(f->body);
+          context_.resize(context_.size() - 2);
+        } else if (auto* c = s.as<IfNode>()) {
+          context_.push_back(reinterpret_cast<uintptr_t>(c->cond.get()));
+          walk(c->body);
+          context_.back() |= 1;  // else branch (nodes are at least 2-aligned)
+          walk(c->orelse);
+          context_.pop_back();
+        }
+      }
+    };
+    walk(before->body);
+  }
 
   void run() {
+    proc_writes_configs_ = !body_effects(proc_).fields_written.empty();
     for (auto& a : proc_->args) {
       if (a.type.is_tensor) continue;
       if (a.type.base == ScalarKind::Size) {
+        size_args_.insert(a.name);
         facts_.push_back({f_gt(Affine::var(a.name), Affine(0)), ""});
       }
     }
@@ -118,8 +170,61 @@ class BoundsChecker {
  private:
   // Whether checks of `name` run (all do unless the check is focused).
   bool in_focus(const Sym& name) const { return !focus_ || focus_->count(name) > 0; }
+  // Whether the checks of a statement that are not about buffers run: always for
+  // a new proc, never when focused on buffers, for new statements after a rewrite.
+  bool statement_checked(const Stmt& s) const {
+    if (changed_only_) return !known_stmts_.count(s.get());
+    return !focus_;
+  }
+  // A rebuilt loop with the bounds and enclosing loops and branches of a loop of
+  // `before` (the spine above a rewritten statement) keeps its proved extent.
+  bool extent_checked(const Stmt& s) const {
+    if (changed_only_) return !known_stmts_.count(s.get()) && !known_extents_.count(context_);
+    return !focus_;
+  }
+  // Focused on buffers: a call taking one of them.
+  bool call_in_focus(const CallNode& c) const {
+    if (!focus_ || changed_only_) return false;
+    for (auto& arg : c.args) {
+      if (auto* w = arg.as<WindowExprNode>(); w && in_focus(w->name)) return true;
+      if (auto* r = arg.as<ReadNode>(); r && in_focus(r->name)) return true;
+    }
+    return false;
+  }
 
   // -- facts ---------------------------------------------------------------
+
+  static bool is_zero(const Expr& e) {
+    auto* c = e.as<ConstNode>();
+    return c && c->val == 0;
+  }
+  // Sizes, non-negative constants, and their sums, products, floor quotients by
+  // positive constants and remainders by positive constants (`n % 32 / 16`, the
+  // tails of divide_loop): non-negative by construction.
+  bool obviously_nonneg(const Expr& e) const {
+    if (auto* c = e.as<ConstNode>()) return c->val >= 0;
+    if (auto* r = e.as<ReadNode>()) return r->idx.empty() && size_args_.count(r->name);
+    auto* b = e.as<BinOpNode>();
+    if (!b) return false;
+    auto* k = b->rhs.as<ConstNode>();
+    switch (b->op) {
+      case BinOpKind::Add:
+      case BinOpKind::Mul: return obviously_nonneg(b->lhs) && obviously_nonneg(b->rhs);
+      case BinOpKind::Div: return k && k->val > 0 && obviously_nonneg(b->lhs);
+      case BinOpKind::Mod: return k && k->val > 0;
+      default: return false;
+    }
+  }
+
+  // A non-negative constant plus non-negative multiples of size arguments (each
+  // at least 1): non-negative without asking the prover, as most loop extents
+  // are (`seq(0, K)`).
+  bool sum_of_sizes(const Affine& e) const {
+    if (e.constant < 0) return false;
+    for (auto& [v, c] : e.terms)
+      if (c < 0 || !size_args_.count(v)) return false;
+    return true;
+  }
 
   void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense) {
     Shape s;
@@ -173,6 +278,7 @@ class BoundsChecker {
   // Proves goal under the current facts or throws `what (could not prove ...)`.
   void require(const Formula& goal, ErrorKind kind, const SrcInfo& where, const std::string& what,
                const std::string& goal_text) {
+    if (is_true(goal)) return;  // e.g. the extent of seq(0, 16)
     std::vector<Formula> fs;
     for (auto& f : facts_) fs.push_back(f.f);
     std::vector<Formula> with_goal = fs;
@@ -221,9 +327,10 @@ class BoundsChecker {
     }
     std::string out;
     for (size_t i = 0; i < facts_.size(); ++i) {
-      if (!taken[i] || facts_[i].text.empty()) continue;
+      std::string text = taken[i] ? facts_[i].shown() : "";
+      if (text.empty()) continue;
       collect_vars(facts_[i].f, shown);
-      out += (out.empty() ? "" : ", ") + facts_[i].text;
+      out += (out.empty() ? "" : ", ") + text;
     }
     return out;
   }
@@ -235,6 +342,11 @@ class BoundsChecker {
   }
 
   void check_stmt(const Stmt& s) {
+    if (changed_only_ && known_stmts_.count(s.get()) && s->kind != StmtKind::WindowStmt &&
+        s->kind != StmtKind::Alloc) {
+      invalidate_written({s});
+      return;
+    }
     switch (s->kind) {
       case StmtKind::Assign: {
         auto* n = s.as<AssignNode>();
@@ -259,14 +371,17 @@ class BoundsChecker {
         auto* n = s.as<IfNode>();
         Formula c = low_.formula(n->cond);
         size_t mark = facts_.size();
-        facts_.push_back({c, print_expr(n->cond)});
+        facts_.push_back({c, "", nullptr, n->cond});
+        context_.push_back(reinterpret_cast<uintptr_t>(n->cond.get()));
         check_block(n->body);
         facts_.resize(mark);
         if (!n->orelse.empty()) {
-          facts_.push_back({f_not(c), "not (" + print_expr(n->cond) + ")"});
+          facts_.push_back({f_not(c), "", nullptr, n->cond, true});
+          context_.back() |= 1;
           check_block(n->orelse);
           facts_.resize(mark);
         }
+        context_.pop_back();
         invalidate_written(n->body);
         invalidate_written(n->orelse);
         return;
@@ -274,13 +389,27 @@ class BoundsChecker {
       case StmtKind::For: {
         auto* n = s.as<ForNode>();
         Affine lo = low_.affine(n->lo), hi = low_.affine(n->hi);
+        // The bounds are evaluated once, before the body runs: the extent is
+        // proved from what holds before the loop.
+        context_.push_back(reinterpret_cast<uintptr_t>(n->lo.get()));
+        context_.push_back(reinterpret_cast<uintptr_t>(n->hi.get()));
+        if (extent_checked(s) && !sum_of_sizes(hi - lo) && !(is_zero(n->lo) && obviously_nonneg(n->hi))) {
+          std::string lo_t = print_expr(n->lo), hi_t = print_expr(n->hi);
+          require(f_le(lo, hi), ErrorKind::Bounds, s->srcinfo,
+                  "loop '" + n->iter.name() + "' over seq(" + lo_t + ", " + hi_t +
+                      ") may run a negative number of times",
+                  lo_t + " <= " + hi_t);
+        }
+        if (n->mode == LoopMode::Par && statement_checked(s)) check_par_loop(*n, s->srcinfo);
         // Reads in later iterations see the body's own configuration writes.
         invalidate_written(n->body);
         Affine i = Affine::var(n->iter);
         size_t mark = facts_.size();
-        facts_.push_back({f_and(f_le(lo, i), f_lt(i, hi)),
-                          print_expr(n->lo) + " <= " + n->iter.name() + " < " + print_expr(n->hi)});
+        facts_.push_back({f_and(f_le(lo, i), f_lt(i, hi)), "", n});
+        ++loop_depth_;
         check_block(n->body);
+        --loop_depth_;
+        context_.resize(context_.size() - 2);
         facts_.resize(mark);
         invalidate_written(n->body);
         return;
@@ -297,7 +426,11 @@ class BoundsChecker {
         declare_buffer(n->name, n->type.shape, true);
         return;
       }
-      case StmtKind::Call: check_call(s.as<CallNode>(), s->srcinfo); return;
+      case StmtKind::Call:
+        if (statement_checked(s) || call_in_focus(*s.as<CallNode>()))
+          check_call_aliasing(*s.as<CallNode>(), s->srcinfo);
+        check_call(s.as<CallNode>(), s->srcinfo);
+        return;
       case StmtKind::WindowStmt: {
         auto* n = s.as<WindowStmtNode>();
         auto* w = n->rhs.as<WindowExprNode>();
@@ -307,6 +440,7 @@ class BoundsChecker {
         }
         check_window(w, n->rhs->srcinfo);
         if (focus_ && focus_->count(w->name)) focus_->insert(n->name);
+        views_.declare(n->name, *w);
         std::vector<Expr> dims;
         for (auto& a : w->idx)
           if (a.is_interval) dims.push_back(interval_extent(a));
@@ -358,6 +492,7 @@ class BoundsChecker {
   }
 
   void invalidate_written(const Block& b) {
+    if (!proc_writes_configs_) return;  // the common case: nothing to forget
     ConfigFields fields;
     written_configs(b, fields, 0);
     for (auto& [c, f] : fields) low_.invalidate_config(c, f);
@@ -466,7 +601,59 @@ class BoundsChecker {
     }
   }
 
+  // -- par loops -----------------------------------------------------------
+
+  void check_par_loop(const ForNode& f, const SrcInfo& where) {
+    require_race_free(proc_, f, loop_depth_, where);
+  }
+
   // -- calls ---------------------------------------------------------------
+
+  const CalleeEffects& effects_of_callee(const Proc& callee) {
+    auto it = callee_effects_.find(callee.get());
+    if (it != callee_effects_.end()) return it->second;
+    return callee_effects_.emplace(callee.get(), callee_effects(callee)).first->second;
+  }
+
+  // No two arguments share storage where the callee writes one of them.
+  void check_call_aliasing(const CallNode& c, const SrcInfo& where) {
+    const Proc& callee = c.proc;
+    if (!callee || callee->args.size() != c.args.size()) return;
+    const CalleeEffects& eff = effects_of_callee(callee);
+    const std::string call = "call to " + callee->name;
+    for (size_t k = 0; k < c.args.size(); ++k) {
+      const FnArg& pk = callee->args[k];
+      if (!pk.type.is_numeric()) continue;
+      bool writes_k = eff.written_params.count(pk.name) > 0;
+      // A config field passed as a scalar argument the callee also accesses directly.
+      if (auto* rc = c.args[k].as<ReadConfigNode>()) {
+        std::pair<const Config*, std::string> field{rc->config.get(), rc->field};
+        bool touched = eff.fields_read.count(field) || eff.fields_written.count(field);
+        if (touched && (writes_k || eff.fields_written.count(field)))
+          EXO_FAIL(ErrorKind::Bounds, where,
+                   call << ": argument '" << pk.name.name() << "' = " << quoted(c.args[k]) << " is config field "
+                        << rc->config->name() << "." << rc->field << ", which " << callee->name
+                        << " also accesses directly, and one of the two is written (aliased storage)");
+        continue;
+      }
+      View vk;
+      if (!views_.of_arg(c.args[k], vk)) continue;
+      for (size_t l = k + 1; l < c.args.size(); ++l) {
+        const FnArg& pl = callee->args[l];
+        if (!pl.type.is_numeric()) continue;
+        bool writes_l = eff.written_params.count(pl.name) > 0;
+        View vl;
+        if ((!writes_k && !writes_l) || !views_.of_arg(c.args[l], vl) || vl.base != vk.base) continue;
+        const FnArg& written = writes_k ? pk : pl;
+        require(views_disjoint(vk, vl, low_), ErrorKind::Bounds, where,
+                call + ": arguments '" + pk.name.name() + "' = " + quoted(c.args[k]) + " and '" +
+                    pl.name.name() + "' = " + quoted(c.args[l]) + " may share storage of '" + vk.base.name() +
+                    "', and " + callee->name + " writes '" + written.name.name() +
+                    "' (aliased arguments: the callee's result would depend on the order of its accesses)",
+                "'" + view_text(vk) + "' and '" + view_text(vl) + "' are disjoint");
+      }
+    }
+  }
 
   void check_call(const CallNode* c, const SrcInfo& where) {
     const Proc& callee = c->proc;
@@ -549,6 +736,18 @@ class BoundsChecker {
 
   Proc proc_;
   std::optional<std::set<Sym>> focus_;  // set: check_proc_touching
+  bool changed_only_ = false;           // check_proc_changes
+  bool proc_writes_configs_ = true;     // the body (or a callee) writes a config field
+  std::set<const StmtNode*> known_stmts_;  // statements of `before`
+  // Bounds of the enclosing loops and conditions of the enclosing ifs (nodes by
+  // address), outermost first, with the loop's own bounds last: of every loop of
+  // `before`, and of the current point.
+  std::set<std::vector<uintptr_t>> known_extents_;
+  std::vector<uintptr_t> context_;
+  std::map<const ProcNode*, CalleeEffects> callee_effects_;
+  Views views_;
+  size_t loop_depth_ = 0;
+  std::set<Sym> size_args_;
   // Procs stay alive while the checked proc (which calls them) does.
   std::map<const ProcNode*, ConfigFields> callee_writes_;
   Lowering low_;
@@ -566,6 +765,11 @@ void check_proc(const Proc& p) {
 void check_proc_touching(const Proc& p, const std::set<Sym>& touched) {
   if (!p) return;
   BoundsChecker(p, &touched).run();
+}
+
+void check_proc_changes(const Proc& after, const Proc& before) {
+  if (!after || !before) return;
+  BoundsChecker(after, before).run();
 }
 
 }  // namespace exo

@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "analysis/effects_formula.h"
+#include "analysis/call_aliasing.h"
+#include "analysis/views.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
@@ -17,57 +19,9 @@ namespace exo {
 
 namespace {
 
-// `a + b`, skipping a literal zero so resolved window indices stay readable.
-Expr add(const Expr& a, const Expr& b) {
-  if (auto* c = a.as<ConstNode>(); c && c->val == 0) return b;
-  if (auto* c = b.as<ConstNode>(); c && c->val == 0) return a;
-  return binop(BinOpKind::Add, a, b, a->srcinfo);
-}
-
-// Where a name's storage lives: `base` itself when coords is empty, else the
-// coordinates of the window in base's dimensions (points and intervals).
-struct View {
-  Sym base;
-  std::vector<WAccess> coords;
-};
-
-// Index of the window's element `idx` in the base buffer.
-std::vector<Expr> apply_view(const View& v, const std::vector<Expr>& idx) {
-  if (v.coords.empty()) return idx;
-  std::vector<Expr> out;
-  size_t k = 0;
-  for (auto& c : v.coords) {
-    if (!c.is_interval) {
-      out.push_back(c.lo);
-    } else if (k < idx.size()) {
-      out.push_back(add(c.lo, idx[k++]));
-    } else {
-      // A whole-dimension access (never produced for element accesses).
-      out.push_back(c.lo);
-    }
-  }
-  return out;
-}
-
-// A view of a view: `w` are coordinates within `v`.
-View compose(const View& v, const std::vector<WAccess>& w) {
-  if (v.coords.empty()) return View{v.base, w};
-  View out{v.base, {}};
-  size_t k = 0;
-  for (auto& c : v.coords) {
-    if (!c.is_interval || k >= w.size()) {
-      out.coords.push_back(c);
-      continue;
-    }
-    const WAccess& x = w[k++];
-    WAccess r;
-    r.is_interval = x.is_interval;
-    r.lo = add(c.lo, x.lo);
-    if (x.is_interval) r.hi = add(c.lo, x.hi);
-    out.coords.push_back(r);
-  }
-  return out;
-}
+using analysis::apply_view;
+using analysis::compose;
+using analysis::View;
 
 class Subst : public IRMutator {
  public:
@@ -86,8 +40,11 @@ class Subst : public IRMutator {
 
 class Collector {
  public:
-  // When `target` is set, only accesses performed inside it are kept.
-  explicit Collector(const StmtNode* target = nullptr) : target_(target) {}
+  // When `target` is set, only accesses performed inside it are kept. With
+  // `summarize_calls`, a call is not expanded into its callee's accesses: it
+  // reads or writes the whole storage it is passed (see stmt_footprint).
+  explicit Collector(const StmtNode* target = nullptr, bool summarize_calls = false)
+      : target_(target), summarize_calls_(summarize_calls) {}
 
   void block(const Block& b) {
     for (auto& s : b) stmt(s);
@@ -232,6 +189,7 @@ class Collector {
   void call(const CallNode& c) {
     for (auto& a : c.args) expr_indices_only(a);
     if (!recording()) return;
+    if (summarize_calls_) return summarize(c);
     std::map<Sym, Expr> env;
     std::map<Sym, View> views;
     const auto& params = c.proc->args;
@@ -307,7 +265,73 @@ class Collector {
     expr(a);
   }
 
+  // Every element of each window (or buffer, or element) passed to a parameter
+  // the callee reads or writes, as one access with a fresh variable ranging
+  // over each interval dimension; and the callee's config accesses.
+  void summarize(const CallNode& c) {
+    const analysis::CalleeEffects& eff = callee_use(c.proc);
+    const auto& params = c.proc->args;
+    std::map<Sym, Expr> env;
+    for (size_t k = 0; k < params.size() && k < c.args.size(); ++k)
+      if (!params[k].type.is_tensor && !is_data_kind(params[k].type.base)) env[params[k].name] = c.args[k];
+    Subst sub(env);
+    for (size_t k = 0; k < params.size() && k < c.args.size(); ++k) {
+      const FnArg& prm = params[k];
+      if (!prm.type.is_numeric()) continue;
+      bool writes = eff.written_params.count(prm.name) > 0, reads = eff.read_params.count(prm.name) > 0;
+      if (!writes && !reads) continue;
+      View v;
+      const Expr& arg = c.args[k];
+      if (auto* w = arg.as<WindowExprNode>()) {
+        v = compose(view_of(w->name), w->idx);
+      } else if (auto* r = arg.as<ReadNode>()) {
+        std::vector<WAccess> pts;
+        for (auto& i : r->idx) pts.push_back(WAccess{false, i, Expr()});
+        v = compose(view_of(r->name), pts);
+      } else {
+        continue;  // a value (config read, expression): the config reads are recorded below
+      }
+      Access a;
+      a.kind = writes ? EffectKind::Write : EffectKind::Read;
+      a.buffer = v.base;
+      a.loops = loops_;
+      a.conds = conds_;
+      a.stmt = top_;
+      auto fresh = [&](const Expr& extent, size_t d) {
+        Sym t(prm.name.name() + "_" + std::to_string(d));
+        a.loops.push_back(EffectLoop{t, int_const(0, arg->srcinfo), extent});
+        return read_var(t, ScalarKind::Index);
+      };
+      if (v.coords.empty()) {  // the whole buffer: the parameter's extents
+        for (size_t d = 0; d < prm.type.shape.size(); ++d) a.idx.push_back(fresh(sub.mutate(prm.type.shape[d]), d));
+      } else {
+        for (size_t d = 0; d < v.coords.size(); ++d) {
+          const WAccess& co = v.coords[d];
+          if (!co.is_interval) {
+            a.idx.push_back(co.lo);
+          } else {
+            Expr extent = binop(BinOpKind::Sub, co.hi, co.lo, co.hi->srcinfo);
+            a.idx.push_back(analysis::add_skipping_zero(co.lo, fresh(extent, d)));
+          }
+        }
+      }
+      out.push_back(std::move(a));
+    }
+    for (auto* fields : {&eff.fields_read, &eff.fields_written})
+      for (auto& [cfg, field] : *fields)
+        record_config(fields == &eff.fields_written ? EffectKind::Write : EffectKind::Read, eff.configs.at(cfg),
+                      field);
+  }
+
+  const analysis::CalleeEffects& callee_use(const Proc& callee) {
+    auto it = callee_use_.find(callee.get());
+    if (it != callee_use_.end()) return it->second;
+    return callee_use_.emplace(callee.get(), analysis::callee_effects(callee)).first->second;
+  }
+
   const StmtNode* target_;
+  bool summarize_calls_ = false;
+  std::map<const ProcNode*, analysis::CalleeEffects> callee_use_;
   int inside_ = 0;
   int depth_ = 0;
   Stmt top_;
@@ -365,6 +389,12 @@ std::vector<Access> proc_effects(const Proc& p) { return block_effects(p->body);
 
 std::vector<Access> stmt_effects(const Proc& p, const Stmt& target) {
   Collector c(target.get());
+  c.block(p->body);
+  return std::move(c.out);
+}
+
+std::vector<Access> stmt_footprint(const Proc& p, const Stmt& target) {
+  Collector c(target.get(), true);
   c.block(p->body);
   return std::move(c.out);
 }

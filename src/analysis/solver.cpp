@@ -297,13 +297,15 @@ ProofResult prove(const std::vector<Formula>& assumptions, const Formula& goal) 
     result.answer = Answer::Yes;
     return result;
   }
-  std::vector<Formula> used = slice(assumptions, goal);
-  for (auto& a : used) {
+  // A false assumption proves anything; it mentions no variable, so the slice
+  // below (assumptions connected to the goal's variables) would drop it.
+  for (auto& a : assumptions) {
     if (is_false(a)) {
       result.answer = Answer::Yes;
       return result;
     }
   }
+  std::vector<Formula> used = slice(assumptions, goal);
   if (used.empty() && is_false(goal)) {
     result.answer = Answer::No;  // nothing left that could be contradictory
     return result;

@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "backend/c_codegen.h"
+#include "exo/analysis.h"
 #include "exo/backend.h"
 
 namespace exo {
@@ -205,6 +206,11 @@ CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem) {
     }
     ctxt_def.push_back("} " + ctxt_name + ";");
   }
+
+  // Last line of defence before emitting OpenMP: every par loop is race-free,
+  // however it was made (source, parallelize_loop, or a rewrite of either).
+  for (auto& p : list)
+    if (!p->instr) check_par_loops(p);
 
   std::vector<std::string> public_decls, private_decls, bodies, instr_globals;
   for (auto& p : list) {

@@ -469,6 +469,23 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
     args.push_back(std::move(x));
   }
   ScalarKind res = fn->typecheck(kinds, e.srcinfo);
+  // One precision for all data arguments (R, a literal's not-yet-chosen
+  // precision, combines with any): the C call casts every argument to the
+  // result's type, so `select(x_f64, y_f64, a_i8, b_i8)` would compare truncated
+  // values where the interpreter compares exact ones (as the reference's
+  // precision pass, which refuses mixed extern arguments).
+  ScalarKind common = ScalarKind::R;
+  for (size_t k = 0; k < args.size(); ++k) {
+    ScalarKind a = kinds[k];
+    if (!is_data_kind(a) || a == ScalarKind::R) continue;
+    if (common != ScalarKind::R && a != common)
+      EXO_FAIL(ErrorKind::Type, args[k]->srcinfo,
+               "extern function '" << e.name << "' needs all data arguments in one precision: argument " << k + 1
+                                   << " '" << expr_str(args[k]) << "' is " << scalar_kind_name(a)
+                                   << ", an earlier one is " << scalar_kind_name(common));
+    common = a;
+  }
+  if (res == ScalarKind::R && common != ScalarKind::R) res = common;
   return make_expr<ExternCallNode>(fn, std::move(args), scalar(res), e.srcinfo);
 }
 

@@ -3,6 +3,7 @@
 // of the proc; check_field_change decides whether anything can observe that.
 #include "exo/config_primitives.h"
 
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -12,6 +13,7 @@
 #include "exo/printer.h"
 #include "exo/scheduling.h"
 #include "frontend/typecheck_internal.h"
+#include "rewrite/buffer_uses.h"
 #include "rewrite/loops_util.h"
 
 namespace exo {
@@ -324,6 +326,14 @@ Rewrite insert_write(const char* prim, const Proc& p, const StmtPath& at, const 
                      const std::string& field, const Expr& value, const SrcInfo& src) {
   Stmt w = make_stmt<WriteConfigNode>(c, field, value, src);
   Rewrite r = splice_rewrite(p, at, 0, {w});
+  // A value given as text may read buffer elements: they must be in bounds here.
+  std::set<Sym> read;
+  std::function<void(const Expr&)> scan = [&](const Expr& e) {
+    if (auto* rd = e.as<ReadNode>(); rd && !rd->idx.empty()) read.insert(rd->name);
+    for (auto& k : expr_children(e)) scan(k);
+  };
+  scan(value);
+  if (!read.empty()) buffers_detail::recheck(prim, p, Cursor::gap(at), r.proc, &read);
   if (check_field_change(prim, r.proc, at, false)) r.proc = with_new_eqv_class(r.proc);
   return r;
 }

@@ -1,93 +1,14 @@
-// Cross-iteration dependence checks shared by fission and fusion.
+// Names and config fields used and declared by blocks, for fission and fusion.
 #include "rewrite/dependence.h"
 
 #include <map>
 
-#include "analysis/effects_formula.h"
-#include "analysis/lower.h"
-#include "analysis/solver.h"
 #include "exo/cursor.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "rewrite/loops_util.h"
-#include "rewrite/proc_facts.h"
 
 namespace exo::rewrite_detail {
-namespace {
-
-using analysis::Formula;
-
-// A copy of `a` whose loops at depth >= `depth` get fresh iterators (tagged for
-// readable solver queries), so two accesses range over independent iterations.
-exo::Access separate_iterations(const exo::Access& a, size_t depth, const std::string& tag) {
-  Subst s;
-  exo::Access out = a;
-  for (size_t k = depth; k < a.loops.size(); ++k) {
-    Sym fresh(a.loops[k].iter.name() + tag);
-    s.exprs[a.loops[k].iter] = read_var(fresh, ScalarKind::Index);
-    out.loops[k].iter = fresh;
-  }
-  for (auto& l : out.loops) {
-    l.lo = s.mutate(l.lo);
-    l.hi = s.mutate(l.hi);
-  }
-  for (auto& c : out.conds) c.cond = s.mutate(c.cond);
-  for (auto& i : out.idx) i = s.mutate(i);
-  return out;
-}
-
-bool same_storage(const exo::Access& a, const exo::Access& b) {
-  if (a.is_config() != b.is_config()) return false;
-  if (a.is_config()) return a.config == b.config && a.field == b.field;
-  return a.buffer == b.buffer;
-}
-
-}  // namespace
-
-std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts) {
-  std::vector<exo::Access> out;
-  for (auto& s : stmts) {
-    std::vector<exo::Access> a = stmt_effects(p, s);
-    out.insert(out.end(), a.begin(), a.end());
-  }
-  return out;
-}
-
-std::optional<Conflict> later_iteration_conflict(const Proc& p,
-                                                 const std::vector<exo::Access>& first,
-                                                 const std::vector<exo::Access>& second,
-                                                 size_t depth, bool reductions_commute) {
-  using namespace analysis;
-  for (auto& a : first)
-    for (auto& b : second) {
-      if (a.kind == EffectKind::Read && b.kind == EffectKind::Read) continue;
-      if (reductions_commute && a.kind == EffectKind::Reduce && b.kind == EffectKind::Reduce)
-        continue;
-      if (!same_storage(a, b)) continue;
-      Lowering L;
-      exo::Access la = separate_iterations(a, depth, "_later"),
-                  eb = separate_iterations(b, depth, "_earlier");
-      std::vector<Formula> assume = proc_facts(p, L);
-      assume.push_back(access_domain(la, L));
-      assume.push_back(access_domain(eb, L));
-      if (la.loops.size() > depth && eb.loops.size() > depth)
-        assume.push_back(
-            f_lt(Affine::var(eb.loops[depth].iter), Affine::var(la.loops[depth].iter)));
-      Formula goal = f_not(same_location(la, eb, L));
-      if (!implies(assume, goal, L)) return Conflict{b, a};
-    }
-  return std::nullopt;
-}
-
-std::string access_text(const exo::Access& a) {
-  std::string s = std::string(effect_kind_name(a.kind)) + " " + a.location_name();
-  if (!a.idx.empty()) {
-    s += "[";
-    for (size_t k = 0; k < a.idx.size(); ++k) s += (k ? ", " : "") + print_expr(a.idx[k]);
-    s += "]";
-  }
-  return s;
-}
 
 size_t loop_depth(const Proc& p, const StmtPath& path) {
   size_t n = 0;

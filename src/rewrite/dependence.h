@@ -7,36 +7,19 @@
 #include <string>
 #include <vector>
 
+#include "analysis/iteration_conflicts.h"
 #include "exo/cursor.h"
 #include "exo/effects.h"
 #include "exo/loopir.h"
 
 namespace exo::rewrite_detail {
 
-struct Conflict {
-  exo::Access earlier;  // of the second part, in some iteration
-  exo::Access later;    // of the first part, in a later iteration
-};
-
-// The accesses of statements of p (by identity), each with all of p's loops and
-// branch conditions enclosing it.
-std::vector<exo::Access> accesses_of(const Proc& p, const Block& stmts);
-
-// The first pair (a of `first`, b of `second`) that may conflict when a runs in
-// a later iteration of the loop at nesting depth `depth` than b: at least one
-// writes (reductions commute with reductions) and, under the preconditions and
-// both accesses' loop ranges and branch conditions, they may touch one location.
-// Loops at depth >= `depth` are separate for the two accesses; outer loops are
-// shared. An access outside that loop (a bound evaluation) is compared with every
-// iteration. Undecided pairs count as conflicts. With `reductions_commute` false,
-// two reductions of one location conflict too (concurrent iterations would race).
-std::optional<Conflict> later_iteration_conflict(const Proc& p,
-                                                 const std::vector<exo::Access>& first,
-                                                 const std::vector<exo::Access>& second,
-                                                 size_t depth, bool reductions_commute = true);
-
-// "write x[i + 1]", "read Cfg.field".
-std::string access_text(const exo::Access& a);
+// The cross-iteration checks live in the analysis layer (one check for
+// fission, fusion and parallel loops).
+using analysis::accesses_of;
+using analysis::access_text;
+using analysis::Conflict;
+using analysis::later_iteration_conflict;
 
 // How many loops enclose the statement at `path`.
 size_t loop_depth(const Proc& p, const StmtPath& path);

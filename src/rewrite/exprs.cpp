@@ -5,6 +5,7 @@
 #include "exo/printer.h"
 #include "exo/scheduling.h"
 #include "rewrite/exprs_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -117,7 +118,7 @@ Rewrite rewrite_expr(const Proc& p, const Cursor& c, const std::string& new_expr
   // Step 3: replace; cursors inside the old expression are gone.
   std::vector<int> at = c.expr_path;
   Forward f = forward_exprs(c.path, move_subtrees(at, {}));
-  return Rewrite{replace_expr(p, c, repl), f};
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_expr(p, c, repl), f});
 }
 
 Rewrite rewrite_expr(const Proc& p, const std::string& expr, const std::string& new_expr,

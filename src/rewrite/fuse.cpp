@@ -1,5 +1,5 @@
-// fuse_loop (two adjacent loops, or two adjacent ifs, become one) and
-// partition_loop (one loop becomes two over consecutive ranges).
+// fuse_loop (two adjacent loops, or two adjacent ifs, become one), and
+// cut_loop / partition_loop (one loop becomes two over consecutive ranges).
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
 #include <algorithm>
 
@@ -7,8 +7,10 @@
 #include "exo/printer.h"
 #include "exo/rewrite.h"
 #include "exo/scheduling.h"
+#include "rewrite/buffers_util.h"
 #include "rewrite/dependence.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -105,7 +107,7 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   Stmt fused = make_stmt<ForNode>(f->iter, f->lo, f->hi, body, f->mode, f->srcinfo);
   // Step 4. Replace.
   Proc q = splice_block(p, c1.path, 2, {fused});
-  return Rewrite{q, forward_merge(c1.path, c2.path, static_cast<int>(f->body.size()), 0)};
+  return rewrite_detail::keeping_definition_rules(prim, p, c1, Rewrite{q, forward_merge(c1.path, c2.path, static_cast<int>(f->body.size()), 0)});
 }
 
 Rewrite fuse_loop(const Proc& p, const std::string& first, const std::string& second) {
@@ -114,6 +116,34 @@ Rewrite fuse_loop(const Proc& p, const std::string& first, const std::string& se
   };
   return fuse_loop(p, ref(first), ref(second));
 }
+
+namespace {
+
+// `for i in seq(lo, hi)` -> `seq(lo, cut)` then `seq(cut, hi)`, the second copy's
+// bound names renamed apart. Cursors into the loop follow the first part.
+Rewrite cut_at(const char* prim, const Proc& p, const Cursor& c, const ForNode* f, const Expr& cut) {
+  // The bounds were evaluated once, before any iteration; the second loop's are
+  // evaluated after the first loop ran.
+  std::string clash = rewrite_detail::config_clash({cut, f->hi}, f->body);
+  if (!clash.empty())
+    scheduling_error(prim, p, c,
+                     "the body writes config field '" + clash +
+                         "', which the cut point or the upper bound reads (the second loop would see the new value)");
+  SrcInfo si = f->srcinfo;
+  Sym it2 = f->iter.copy();
+  Block body2 = rewrite_detail::instantiate(f->body, f->iter, read_var(it2, ScalarKind::Index, si));
+  Stmt l1 = make_stmt<ForNode>(f->iter, f->lo, cut, f->body, f->mode, si);
+  Stmt l2 = make_stmt<ForNode>(it2, cut, f->hi, body2, f->mode, si);
+  const StmtPath lp = c.path;
+  Forward rest = forward_splice(lp, 1, 2);
+  Forward fwd = [=](const Cursor& k) -> Cursor {
+    if (k.valid() && has_prefix(k.path, lp) && !(k.is_gap() && k.path == lp)) return k;
+    return rest(k);
+  };
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{splice_block(p, lp, 1, {l1, l2}), fwd});
+}
+
+}  // namespace
 
 Rewrite partition_loop(const Proc& p, const Cursor& c, long long num) {
   const char* prim = "partition_loop";
@@ -130,19 +160,32 @@ Rewrite partition_loop(const Proc& p, const Cursor& c, long long num) {
                      "cannot partition loop '" + f->iter.name() + "' at " + std::to_string(num) +
                          ": '" + print_expr(f->hi) + " - " + print_expr(f->lo) +
                          " >= " + std::to_string(num) + "' is not provable");
-  // Step 3. Build; the second copy's bound names are renamed apart.
-  Sym it2 = f->iter.copy();
-  Block body2 = rewrite_detail::instantiate(f->body, f->iter, read_var(it2, ScalarKind::Index, si));
-  Stmt l1 = make_stmt<ForNode>(f->iter, f->lo, mid, f->body, f->mode, si);
-  Stmt l2 = make_stmt<ForNode>(it2, mid, f->hi, body2, f->mode, si);
-  // Step 4. Replace: cursors into the loop follow the first part.
-  const StmtPath lp = c.path;
-  Forward rest = forward_splice(lp, 1, 2);
-  Forward fwd = [=](const Cursor& k) -> Cursor {
-    if (k.valid() && has_prefix(k.path, lp) && !(k.is_gap() && k.path == lp)) return k;
-    return rest(k);
-  };
-  return Rewrite{splice_block(p, lp, 1, {l1, l2}), fwd};
+  // Step 3/4. Build and replace.
+  return cut_at(prim, p, c, f, mid);
+}
+
+Rewrite cut_loop(const Proc& p, const Cursor& c, const Expr& cut) {
+  const char* prim = "cut_loop";
+  // Step 1. Locate.
+  auto* f = rewrite_detail::expect_loop(prim, p, c);
+  SrcInfo si = f->srcinfo;
+  // Step 2. Check: both parts run a non-negative number of times, so together
+  // they run exactly the original iterations, in order.
+  if (!provable_at(p, c.path, binop(BinOpKind::Le, f->lo, cut, si)))
+    scheduling_error(prim, p, c,
+                     "expected lo <= cut_point: '" + print_expr(f->lo) + " <= " + print_expr(cut) +
+                         "' is not provable");
+  if (!provable_at(p, c.path, binop(BinOpKind::Le, cut, f->hi, si)))
+    scheduling_error(prim, p, c,
+                     "expected cut_point <= hi: '" + print_expr(cut) + " <= " + print_expr(f->hi) +
+                         "' is not provable");
+  // Step 3/4. Build and replace.
+  return cut_at(prim, p, c, f, fold_constants(cut));
+}
+
+Rewrite cut_loop(const Proc& p, const Cursor& c, const std::string& cut) {
+  rewrite_detail::expect_loop("cut_loop", p, c);
+  return cut_loop(p, c, buffers_detail::parse_index_at("cut_loop", 2, "cut_point", p, c.path, cut));
 }
 
 Rewrite partition_loop(const Proc& p, const std::string& loop, long long num) {

@@ -6,6 +6,7 @@
 #include "exo/scheduling.h"
 #include "exo/subprocs.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -173,7 +174,7 @@ Rewrite inline_call(const Proc& p, const Cursor& c) {
   Block body = buffers.mutate_block(subst.mutate_block(callee->body));
   if (body.empty()) body.push_back(make_stmt<PassNode>(call->srcinfo));
   // Step 4. Replace.
-  return splice_rewrite(p, c.path, 1, body);
+  return rewrite_detail::keeping_definition_rules(prim, p, c, splice_rewrite(p, c.path, 1, body));
 }
 
 Rewrite inline_call(const Proc& p, const std::string& call) { return inline_call(p, find_stmt(p, call)); }
@@ -190,7 +191,7 @@ Rewrite call_eqv(const Proc& p, const Cursor& c, const Proc& eqv_proc) {
                      q(eqv_proc->name) + " is not known to be equivalent to " + q(callee->name) +
                          " (it was not scheduled from it, nor asserted equivalent)");
   Stmt repl = make_stmt<CallNode>(eqv_proc, call->args, call->srcinfo);
-  return Rewrite{replace_stmt(p, c.path, repl), identity_forward()};
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, repl), identity_forward()});
 }
 
 Rewrite call_eqv(const Proc& p, const std::string& call, const Proc& eqv_proc) {

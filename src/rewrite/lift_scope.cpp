@@ -9,6 +9,7 @@
 #include "exo/scheduling.h"
 #include "rewrite/dependence.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -65,7 +66,7 @@ Rewrite lift_loop_from_if(const Proc& p, const Cursor& loop) {
   Stmt inner = make_stmt<IfNode>(in->cond, f->body, Block{}, in->srcinfo);
   Stmt lifted = make_stmt<ForNode>(f->iter, f->lo, f->hi, Block{inner}, f->mode, f->srcinfo);
   // Step 4. Replace the if.
-  return Rewrite{replace_stmt(p, ic.path, lifted), forward_swap_loop_if(ic.path)};
+  return rewrite_detail::keeping_definition_rules(prim, p, loop, Rewrite{replace_stmt(p, ic.path, lifted), forward_swap_loop_if(ic.path)});
 }
 
 Rewrite lift_loop_from_if(const Proc& p, const std::string& loop) {

@@ -10,6 +10,7 @@
 #include "rewrite/buffers_util.h"
 #include "rewrite/dependence.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -345,7 +346,7 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
     r.path.insert(r.path.begin() + d + 1, levels, PathStep{false, 0});
     return r;
   };
-  return Rewrite{splice_block(p, lp, 1, out), fwd};
+  return rewrite_detail::keeping_definition_rules(prim, p, cur, Rewrite{splice_block(p, lp, 1, out), fwd});
 }
 
 }  // namespace exo
@@ -468,7 +469,7 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
   // Step 3. Build; every path stays the same, so cursors are unchanged.
   Stmt inner = make_stmt<ForNode>(f->iter, f->lo, f->hi, g->body, f->mode, f->srcinfo);
   Stmt outer = make_stmt<ForNode>(g->iter, g->lo, g->hi, Block{inner}, g->mode, g->srcinfo);
-  return Rewrite{replace_stmt(p, c.path, outer), identity_forward()};
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, outer), identity_forward()});
 }
 
 }  // namespace exo

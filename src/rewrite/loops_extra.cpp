@@ -12,6 +12,7 @@
 #include "rewrite/buffers_util.h"
 #include "rewrite/dependence.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -133,20 +134,11 @@ Rewrite parallelize_loop(const Proc& p, const Cursor& c) {
   const char* prim = "parallelize_loop";
   // Step 1. Locate.
   auto* f = expect_loop(prim, p, c);
-  // Step 2. Check: iterations are independent (buffers allocated in the body are
-  // private to an iteration; two reductions of one location would race).
-  std::set<Sym> priv = rewrite_detail::allocations_in(f->body);
-  std::vector<exo::Access> acc;
-  for (auto& a : rewrite_detail::accesses_of(p, f->body))
-    if (a.is_config() || !priv.count(a.buffer)) acc.push_back(a);
+  // Step 2. Check: iterations are independent (the one check of every par loop).
   size_t depth = rewrite_detail::loop_depth(p, c.path);
-  if (auto cf = rewrite_detail::later_iteration_conflict(p, acc, acc, depth, false))
+  if (auto cf = analysis::parallel_iteration_conflict(p, *f, depth))
     scheduling_error(prim, p, c,
-                     "cannot parallelize loop '" + f->iter.name() + "': the " +
-                         rewrite_detail::access_text(cf->earlier) + " in one iteration and the " +
-                         rewrite_detail::access_text(cf->later) +
-                         " in another may touch the same location of '" +
-                         cf->later.location_name() + "'");
+                     "cannot parallelize loop '" + f->iter.name() + "': " + analysis::race_text(*cf));
   // Step 3/4. Only the loop mode changes; every position stays.
   Stmt s = make_stmt<ForNode>(f->iter, f->lo, f->hi, f->body, LoopMode::Par, f->srcinfo);
   return Rewrite{replace_stmt(p, c.path, s), identity_forward()};
@@ -179,7 +171,7 @@ Rewrite shift_loop(const Proc& p, const Cursor& c, const Expr& new_lo) {
   Expr hi = add_index(new_lo, sub_index(f->hi, f->lo));
   Stmt loop = make_stmt<ForNode>(f->iter, new_lo, hi, body, f->mode, si);
   // Step 4. Same shape: cursors stay.
-  return Rewrite{replace_stmt(p, c.path, loop), identity_forward()};
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, loop), identity_forward()});
 }
 
 Rewrite join_loops(const Proc& p, const Cursor& c1, const Cursor& c2) {
@@ -229,7 +221,7 @@ Rewrite join_loops(const Proc& p, const Cursor& c1, const Cursor& c2) {
     }
   }
   Rewrite del = splice_rewrite(q1, c2.path, 1, {});
-  return Rewrite{del.proc, del.forward};
+  return rewrite_detail::keeping_definition_rules(prim, p, Cursor::block(c1.path, 2), Rewrite{del.proc, del.forward});
 }
 
 Rewrite mult_loops(const Proc& p, const Cursor& c, const std::string& new_iter) {
@@ -264,8 +256,9 @@ Rewrite mult_loops(const Proc& p, const Cursor& c, const std::string& new_iter) 
   // Step 4. The inner loop disappears: paths into its body lose one level.
   StmtPath inner = c.path;
   inner.push_back(PathStep{false, 0});
-  return Rewrite{replace_stmt(p, c.path, loop),
-                 forward_unwrap(inner, false, static_cast<int>(g->body.size()))};
+  return rewrite_detail::keeping_definition_rules(
+      prim, p, c,
+      Rewrite{replace_stmt(p, c.path, loop), forward_unwrap(inner, false, static_cast<int>(g->body.size()))});
 }
 
 Rewrite insert_pass(const Proc& p, const Cursor& gap) {

@@ -9,6 +9,7 @@
 #include "rewrite/buffers_util.h"
 #include "rewrite/dependence.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -118,7 +119,7 @@ Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, co
     in.push_back(PathStep{false, 0});
     fwd = compose(fwd, forward_wrap(in, n));
   }
-  return Rewrite{splice_block(p, block.path, n, {loop}), fwd};
+  return rewrite_detail::keeping_definition_rules(prim, p, block, Rewrite{splice_block(p, block.path, n, {loop}), fwd});
 }
 
 Rewrite divide_with_recompute(const Proc& p, const Cursor& loop, const std::string& outer_hi,
@@ -189,7 +190,7 @@ Rewrite divide_with_recompute(const Proc& p, const Cursor& c, const Expr& outer_
     r.path.insert(r.path.begin() + d + 1, PathStep{false, 0});
     return r;
   };
-  return Rewrite{replace_stmt(p, lp, out_loop), fwd};
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, lp, out_loop), fwd});
 }
 
 Rewrite autofission(const Proc& p, const Cursor& gap, int n_lifts) {

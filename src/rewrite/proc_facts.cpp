@@ -3,26 +3,20 @@
 
 #include <map>
 
-#include "analysis/solver.h"
+#include "analysis/iteration_conflicts.h"
 #include "rewrite/exprs_util.h"
 #include "rewrite/loops_util.h"
 
 namespace exo::rewrite_detail {
 
 std::vector<analysis::Formula> proc_facts(const Proc& p, analysis::Lowering& L) {
-  using namespace analysis;
-  std::vector<Formula> out;
-  for (auto& a : p->args)
-    if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
-      out.push_back(f_ge(Affine::var(a.name), Affine(1)));
-  for (auto& pr : p->preds) out.push_back(L.formula(pr));
-  return out;
+  return analysis::proc_facts(p, L);
 }
 
 std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
                                         analysis::Lowering& L) {
   using namespace analysis;
-  std::vector<Formula> facts = proc_facts(p, L);
+  std::vector<Formula> facts = rewrite_detail::proc_facts(p, L);
   // A config field written between a fact and the statement (by an earlier
   // statement of an enclosing block, or in an enclosing loop's body) is a new
   // unknown at the statement. That only matters once some fact reads a config
@@ -68,11 +62,7 @@ std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
 
 bool implies(std::vector<analysis::Formula> facts, const analysis::Formula& goal,
              analysis::Lowering& L) {
-  using namespace analysis;
-  std::vector<Formula> all = facts;
-  all.push_back(goal);
-  for (auto& d : L.definitions_for(all)) facts.push_back(d);
-  return prove(facts, goal).answer == Answer::Yes;
+  return analysis::implies(std::move(facts), goal, L);
 }
 
 }  // namespace exo::rewrite_detail

@@ -8,6 +8,7 @@
 #include "exo/subprocs.h"
 #include "rewrite/loops_util.h"
 #include "rewrite/unify.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -145,7 +146,7 @@ Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc) {
   if (!why.empty()) scheduling_error(prim, p, site, "cannot call " + subproc->name + " here: " + why);
   // Step 3/4. The call replaces the statements.
   Stmt call = make_stmt<CallNode>(subproc, u.args, stmts[0]->srcinfo);
-  return splice_rewrite(p, block.path, static_cast<int>(n), {call});
+  return rewrite_detail::keeping_definition_rules(prim, p, block, splice_rewrite(p, block.path, static_cast<int>(n), {call}));
 }
 
 Rewrite replace(const Proc& p, const std::string& block, const Proc& subproc) {

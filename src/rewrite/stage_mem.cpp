@@ -13,6 +13,7 @@
 #include "exo/scheduling.h"
 #include "rewrite/buffers_util.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -329,8 +330,10 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
   // Step 4. Replace; cursors into the block follow it past the inserted prologue.
   int count = block.is_block() ? block.count : 1;
   Proc q = splice_block(p, block.path, count, out);
-  return Rewrite{q, forward_wrap_around(block.path, count, static_cast<int>(before.size()),
-                                        static_cast<int>(after.size()))};
+  return rewrite_detail::keeping_definition_rules(
+      kPrim, p, where,
+      Rewrite{q, forward_wrap_around(block.path, count, static_cast<int>(before.size()),
+                                     static_cast<int>(after.size()))});
 }
 
 Rewrite stage_mem(const Proc& p, const std::string& block, const std::string& win_expr, const std::string& new_name,

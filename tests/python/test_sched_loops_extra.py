@@ -94,7 +94,7 @@ def guarded(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
             y[i] = 0.0
         if i < 4:
             y[i] += 1.0
-    for k in seq(n, 8):
+    for k in seq(n, n):
         y[0] = 7.0
 
 
@@ -484,7 +484,7 @@ def cfg_halves(x: f32[1] @ DRAM):
     for i in seq(0, 4):
         LoopCfg.k = 4
         x[0] += 1.0
-    for i in seq(LoopCfg.k, 8):
+    for i in seq(LoopCfg.k, LoopCfg.k + 4):
         LoopCfg.k = 4
         x[0] += 1.0
 

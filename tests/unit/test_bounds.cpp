@@ -108,8 +108,8 @@ def rows(M: size, N: size, a: f32, X: f32[M, N], Y: f32[M, N]):
 def tiles(T: size, a: f32, A: f32[4 * T, 8]):
     for t in seq(0, T):
         tile = A[4 * t:4 * t + 4, 0:8]
-        for r in seq(0, 4):
-            axpy(8, a, tile[r, :], A[4 * t + r, :])
+        for r in seq(0, 3):
+            axpy(8, a, tile[r, :], A[4 * t + r + 1, :])
 )");
 }
 

@@ -96,14 +96,23 @@ TEST(RandomSchedule, AcceptedStepsPreserveResults) {
   const bool verbose = vb != nullptr;
   const std::string verbose_only = vb && std::string(vb) != "1" ? vb : "";
   std::map<std::string, Counts> counts;
-  int steps_checked = 0, compiled_runs = 0;
+  int steps_checked = 0, compiled_runs = 0, refused_procs = 0;
   for (int seed = first_seed; seed < first_seed + n_procs; ++seed) {
     Rng rng(static_cast<unsigned>(seed));
     test::reset_step_names();
     bool divisible = coin(rng, 30);
     std::string name = "rand" + std::to_string(seed);
     std::string src = test::random_proc_library() + test::RandomProcGen(rng).proc(name, divisible);
-    Module mod = Module::from_string(src);
+    Module mod;
+    try {
+      mod = Module::from_string(src);
+    } catch (const Error& e) {
+      // The generator may pass one row to two arguments of a callee that writes
+      // one (refused at definition, as aliased arguments): nothing to schedule.
+      if (e.kind() != ErrorKind::Bounds) throw;
+      ++refused_procs;
+      continue;
+    }
     test::StepLibrary lib = test::make_step_library(mod);
     Proc orig = mod.proc(name);
     std::vector<long long> ns =
@@ -165,8 +174,8 @@ TEST(RandomSchedule, AcceptedStepsPreserveResults) {
     }
   }
   std::ostringstream text;
-  text << "random schedules: " << n_procs << " procs, " << steps_checked
-       << " accepted steps checked (" << compiled_runs << " as compiled C)\n";
+  text << "random schedules: " << n_procs << " procs (" << refused_procs << " refused at definition), "
+       << steps_checked << " accepted steps checked (" << compiled_runs << " as compiled C)\n";
   text << "primitive            tried  accepted  unchanged  refused  failed\n";
   for (auto& p : table) {
     Counts c = counts[p.name];

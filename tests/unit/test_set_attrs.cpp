@@ -37,11 +37,11 @@ def axpy(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
     y[0] = s
 
 @proc
-def calls(x: f32[8] @ DRAM, y: f32[8] @ DRAM, r: R[4] @ DRAM):
+def calls(x: f32[8] @ DRAM, y: f32[8] @ DRAM, r: R[4] @ DRAM, s: R[4] @ DRAM):
     copy4w(x[0:4], y[0:4])
     w = y[4:8]
     copy4w(r[0:4], w)
-    copy4(r, r)
+    copy4(r, s)
 
 @proc
 def whole(x: f32[4] @ DRAM, y: f32[4] @ DRAM, z: f32[4] @ DRAM):

@@ -1,0 +1,56 @@
+#pragma once
+// Aliased call arguments. A callee's parameters name distinct storage: passing
+// one buffer (or overlapping windows of it) to two parameters of which the callee
+// writes one would make its result depend on the order of its accesses, which
+// rewrites of the callee and the C compiler are free to change. Overlapping
+// read-only arguments, and windows of one buffer that provably do not overlap,
+// are fine.
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "analysis/formula.h"
+#include "analysis/lower.h"
+#include "analysis/views.h"
+#include "exo/loopir.h"
+
+namespace exo::analysis {
+
+// What a callee does to its parameters and to config fields (through windows
+// and nested calls).
+struct CalleeEffects {
+  std::set<Sym> written_params;  // written or reduced
+  std::set<Sym> read_params;
+  std::set<std::pair<const Config*, std::string>> fields_read, fields_written;
+  std::map<const Config*, ConfigPtr> configs;  // of the fields above
+};
+// Computed once per proc (procs are immutable) and kept.
+const CalleeEffects& callee_effects(const Proc& callee);
+// The same, computed afresh (not kept): for a proc checked once, such as each
+// step of a schedule; its callees' effects are kept.
+CalleeEffects body_effects(const Proc& p);
+
+// Window statements seen so far, resolved to the buffers owning the storage.
+class Views {
+ public:
+  void declare(const Sym& window, const WindowExprNode& rhs);
+  View of(const Sym& name) const;
+  // The storage a call argument names: a buffer or window variable, a window
+  // expression, or an element `x[i]`. False for other expressions.
+  bool of_arg(const Expr& arg, View& out) const;
+
+ private:
+  std::map<Sym, View> views_;
+};
+
+// The condition that two views of one buffer share no element: some dimension
+// where their ranges do not meet (a point p is the range [p, p + 1)). False when
+// either is the whole buffer.
+Formula views_disjoint(const View& a, const View& b, Lowering& low);
+
+// "z[0:4]" (the whole buffer: "z").
+std::string view_text(const View& v);
+
+}  // namespace exo::analysis
