@@ -8,6 +8,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "exo/checked_int.h"
 
 namespace exo::python {
 
@@ -26,9 +27,19 @@ std::optional<ScopeEntry> to_scope_entry(py::handle v) {
   if (py::isinstance<MemoryHandle>(v)) return ScopeEntry(v.cast<const MemoryHandle&>().mem);
   if (py::isinstance<ConfigHandle>(v)) return ScopeEntry(v.cast<const ConfigHandle&>().config);
   if (py::isinstance<ExternHandle>(v)) return ScopeEntry(v.cast<const ExternHandle&>().fn);
-  if (PyBool_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<bool>() ? 1.0 : 0.0, ScalarKind::Bool});
-  if (PyLong_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<double>(), ScalarKind::Int});
-  if (PyFloat_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<double>(), ScalarKind::R});
+  if (PyBool_Check(v.ptr())) return ScopeEntry(ConstValue::boolean(v.cast<bool>()));
+  if (PyLong_Check(v.ptr())) {
+    // Exact: a Python int beyond Exo's integer range is refused where it is used.
+    int overflow = 0;
+    long long i = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+    if (overflow == 0 && i == -1 && PyErr_Occurred()) throw py::error_already_set();
+    if (overflow != 0 || !int_in_range(i))
+      return ScopeEntry(ConstValue::invalid(
+          ScalarKind::Int, "its value " + py::str(v).cast<std::string>() +
+                               " is outside Exo's integer range +-(2^63 - 1)"));
+    return ScopeEntry(ConstValue::integer(i));
+  }
+  if (PyFloat_Check(v.ptr())) return ScopeEntry(ConstValue::real(v.cast<double>()));
   return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 
 #include "bindings.h"
+#include "exo/checked_int.h"
 
 namespace exo::python {
 
@@ -83,7 +84,16 @@ void interpret_proc(const ProcHandle& h, py::list values) {
     } else {
       if (PyFloat_Check(v.ptr()) || PyBool_Check(v.ptr()))
         throw py::type_error("argument '" + a.name.name() + "' (" + print_type(a.type) + ") must be an int");
-      in.emplace_back(static_cast<int64_t>(py::int_(py::reinterpret_borrow<py::object>(v)).cast<long long>()));
+      // Exact, or an exo error (not a cast error) beyond Exo's integer range.
+      py::int_ iv(py::reinterpret_borrow<py::object>(v));
+      int overflow = 0;
+      long long x = PyLong_AsLongLongAndOverflow(iv.ptr(), &overflow);
+      if (overflow == 0 && x == -1 && PyErr_Occurred()) throw py::error_already_set();
+      if (overflow != 0 || !int_in_range(x))
+        throw Error(ErrorKind::Api, SrcInfo(),
+                    "argument '" + a.name.name() + "' = " + py::str(iv).cast<std::string>() +
+                        " is outside Exo's integer range +-(2^63 - 1)");
+      in.emplace_back(static_cast<int64_t>(x));
     }
   }
   interpret(h.proc, in);

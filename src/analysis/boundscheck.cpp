@@ -20,6 +20,7 @@
 #include "analysis/lower.h"
 #include "analysis/solver.h"
 #include "exo/analysis.h"
+#include "exo/checked_int.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
@@ -46,7 +47,7 @@ std::string quoted(const Expr& e) { return "'" + print_expr(e) + "'"; }
 
 // Extent of a window interval: `hi` when lo is 0, else `hi - lo`.
 Expr interval_extent(const WAccess& w) {
-  if (auto* c = w.lo.as<ConstNode>(); c && c->val == 0) return w.hi;
+  if (auto* c = w.lo.as<ConstNode>(); c && c->ival == 0) return w.hi;
   return binop(BinOpKind::Sub, w.hi, w.lo, w.hi->srcinfo);
 }
 
@@ -99,7 +100,7 @@ class BoundsChecker {
     }
     for (auto& a : proc_->args) {
       if (!a.type.is_tensor) continue;
-      declare_buffer(a.name, a.type.shape, !a.type.is_window);
+      declare_buffer(a.name, a.type.shape, !a.type.is_window, a.srcinfo);
     }
     check_preconditions();
     for (auto& a : proc_->args) {
@@ -121,20 +122,41 @@ class BoundsChecker {
 
   // -- facts ---------------------------------------------------------------
 
-  void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense) {
+  void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense, const SrcInfo& where) {
     Shape s;
     s.dims = dims;
     for (auto& d : dims) s.lowered.push_back(low_.affine(d));
+    if (dense) check_element_count(name, s, where);
     // A dense buffer's strides follow from its trailing constant extents.
     if (dense && !dims.empty()) {
       long long stride = 1;
       for (int d = static_cast<int>(dims.size()) - 1; d >= 0; --d) {
         facts_.push_back({f_eq(Affine::var(low_.stride_var(name, d)), Affine(stride)), ""});
         if (!s.lowered[d].is_const()) break;
-        stride *= s.lowered[d].constant;
+        auto next = checked_mul(stride, s.lowered[d].constant);
+        if (!next) break;
+        stride = *next;
       }
     }
     shapes_[name] = std::move(s);
+  }
+
+  // Element offsets and strides of a dense buffer are exact integers, so its
+  // element count must be one: the product of its constant extents (a lower
+  // bound of the count, the other extents being positive) must not overflow.
+  void check_element_count(const Sym& name, const Shape& s, const SrcInfo& where) {
+    int64_t count = 1;
+    std::string factors;
+    for (size_t d = 0; d < s.dims.size(); ++d) {
+      if (!s.lowered[d].is_const() || s.lowered[d].constant <= 0) continue;
+      factors += (factors.empty() ? "" : " * ") + std::to_string(s.lowered[d].constant);
+      auto next = checked_mul(count, s.lowered[d].constant);
+      if (!next)
+        EXO_FAIL(ErrorKind::Bounds, where,
+                 "buffer '" << name.name() << "' has too many elements: the product of its extents ("
+                            << factors << ") overflows Exo's integer range +-(2^63 - 1)");
+      count = *next;
+    }
   }
 
   void check_preconditions() {
@@ -294,7 +316,7 @@ class BoundsChecker {
                       std::to_string(d) + " may not be positive",
                   print_expr(e) + " > 0");
         }
-        declare_buffer(n->name, n->type.shape, true);
+        declare_buffer(n->name, n->type.shape, true, s->srcinfo);
         return;
       }
       case StmtKind::Call: check_call(s.as<CallNode>(), s->srcinfo); return;
@@ -310,7 +332,7 @@ class BoundsChecker {
         std::vector<Expr> dims;
         for (auto& a : w->idx)
           if (a.is_interval) dims.push_back(interval_extent(a));
-        declare_buffer(n->name, dims, false);
+        declare_buffer(n->name, dims, false, s->srcinfo);
         low_.alias_window(n->name, w->name, interval_dims(w));
         return;
       }
@@ -558,13 +580,36 @@ class BoundsChecker {
 
 }  // namespace
 
+namespace {
+
+// Integers are exact: constant arithmetic whose value leaves int64 (in a shape,
+// a bound or an index, written or computed by a rewrite) is refused before any
+// proof, since the analysis, the interpreter and C would each see another value.
+void check_exact_constants(const Proc& p) {
+  Expr bad;
+  auto look = [&](const Expr& e) {
+    if (!bad && e) bad = find_int_overflow(e);
+  };
+  for (auto& a : p->args)
+    for (auto& d : a.type.shape) look(d);
+  for (auto& pr : p->preds) look(pr);
+  if (!bad) bad = find_int_overflow(p->body);
+  if (bad)
+    EXO_FAIL(ErrorKind::Bounds, bad->srcinfo,
+             "integer overflow: the value of '" << print_expr(bad) << "' is outside Exo's integer range +-(2^63 - 1)");
+}
+
+}  // namespace
+
 void check_proc(const Proc& p) {
   if (!p) return;
+  check_exact_constants(p);
   BoundsChecker(p).run();
 }
 
 void check_proc_touching(const Proc& p, const std::set<Sym>& touched) {
   if (!p) return;
+  check_exact_constants(p);
   BoundsChecker(p, &touched).run();
 }
 
