@@ -18,6 +18,21 @@ struct SourceOrigin {
   int col_offset = 0;   // added to every column (for dedented source)
 };
 
+// Nesting limits of the parser. Deeper input is a parse error at its position
+// ("expression nested too deeply ..."), never a stack overflow: every later
+// recursive pass (typecheck, analysis, printer, C backend, interpreter,
+// rewrites) is safe at these limits with an 8 MB stack and with Python's
+// thread stacks (tests/unit/test_deep_input.cpp, tests/python/test_exact_constants.py).
+//  - an expression tree's height: a leaf is 1, and a chain of one operator
+//    (`1 + 1 + ... + 1`, left-deep) counts one level per operator;
+inline constexpr int kMaxExprHeight = 1000;
+//  - parser recursion: parentheses, calls, index brackets and unary operators
+//    nested in one another (Python's own parser stops at 200 parentheses);
+inline constexpr int kMaxParseNesting = 200;
+//  - nested statement bodies inside a proc (loop and if bodies, elif chains),
+//    about Python's own limit of 100 indentation levels.
+inline constexpr int kMaxStmtNesting = 100;
+
 // A file (or string) of `@proc` / `@instr` / `@config` definitions and
 // `NAME = constant` lines. Import lines are skipped. Throws Error(Parse).
 uast::UModule parse_module(std::string_view text, const SourceOrigin& origin = {});

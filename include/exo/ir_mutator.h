@@ -41,4 +41,10 @@ class IRMutator {
 void for_each_expr(const Block& b, const std::function<void(const Expr&)>& f);
 void for_each_stmt(const Block& b, const std::function<void(const Stmt&)>& f);
 
+// The first (pre-order) expression of b, loop bounds and allocation shapes
+// included, that is an integer overflow of constants (int_overflow_at), or a
+// null Expr. Rewrites refuse code with one rather than emit a wrapping value.
+Expr find_int_overflow(const Block& b);
+Expr find_int_overflow(const Expr& e);
+
 }  // namespace exo

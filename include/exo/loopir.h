@@ -140,12 +140,28 @@ struct ReadNode : ExprNode {
       : ExprNode(kKind, std::move(t), std::move(s)), name(std::move(n)), idx(std::move(i)) {}
 };
 
-// A literal. Integers, booleans and reals all use `val`; the type says which.
+// A literal. The type says which representation holds the value:
+//  - control integers (int, index, size, stride) and booleans (0/1): `ival`,
+//    exact, within [-(2^63-1), 2^63-1] (see exo/checked_int.h);
+//  - data values (R, f16 ... i32): `fval`, a finite double.
+// Constructing a control constant from a double that is not an exact integer in
+// range, or a data constant from a non-finite double, is an internal error:
+// front ends and rewrites check (and report) before they build one.
 struct ConstNode : ExprNode {
   static constexpr ExprKind kKind = ExprKind::Const;
-  double val;
-  ConstNode(double v, Type t, SrcInfo s) : ExprNode(kKind, std::move(t), std::move(s)), val(v) {}
+  int64_t ival = 0;
+  double fval = 0;
+  ConstNode(int64_t v, Type t, SrcInfo s);
+  ConstNode(double v, Type t, SrcInfo s);
+  bool is_int() const { return !is_data_kind(type.base); }
+  // The value as a double: exact for data constants; integers beyond 2^53 round.
+  double as_double() const { return is_int() ? static_cast<double>(ival) : fval; }
+  // Whether the value is zero / one, whatever the representation.
+  bool is_zero() const { return is_int() ? ival == 0 : fval == 0; }
+  bool is_one() const { return is_int() ? ival == 1 : fval == 1; }
 };
+// Whether two constants hold the same value (types aside).
+bool same_const_value(const ConstNode& a, const ConstNode& b);
 
 struct USubNode : ExprNode {
   static constexpr ExprKind kKind = ExprKind::USub;
@@ -387,9 +403,17 @@ Stmt make_stmt(A&&... a) {
 }
 
 // Frequently used small builders (types are filled in).
-Expr int_const(long long v, SrcInfo s = {});
+Expr int_const(int64_t v, SrcInfo s = {});  // v within [-(2^63-1), 2^63-1]
 Expr bool_const(bool v, SrcInfo s = {});
 Expr read_var(const Sym& x, ScalarKind k, SrcInfo s = {});  // scalar read, no index
 Expr binop(BinOpKind op, Expr lhs, Expr rhs, SrcInfo s = {});  // infers the result type
+
+// The exact value of a control expression built only from integer constants with
+// unary -, +, -, * and / or % by a positive constant; nullopt if it has anything else
+// or its value leaves [-(2^63-1), 2^63-1].
+std::optional<int64_t> exact_const_value(const Expr& e);
+// Whether e is an integer +, - or * whose operands have exact constant values but
+// whose own value leaves Exo's integer range, e.g. `9223372036854775807 + 1`.
+bool int_overflow_at(const Expr& e);
 
 }  // namespace exo

@@ -16,6 +16,11 @@ std::string print_block(const Block& b, int indent = 0);
 std::string print_expr(const Expr& e);
 std::string print_type(const Type& t);
 
+// Python's repr() of a finite float: the shortest digits that read back as
+// exactly v (so parse(print(x)) == x), fixed notation for decimal exponents in
+// [-4, 16), scientific otherwise; always has a '.' or an exponent.
+std::string python_float_repr(double v);
+
 }  // namespace exo
 
 namespace exo {

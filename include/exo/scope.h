@@ -17,13 +17,19 @@
 namespace exo {
 
 // A constant value bound to a name (Python int/float/bool used inside a proc).
+// Integers are exact; a front end that cannot represent a value (a Python int
+// beyond int64) binds it with `invalid`, and using the name is then an error at
+// the use that carries the reason. Non-finite reals are refused at the use too.
 struct ConstValue {
-  double value;
-  ScalarKind kind;  // Int, Bool or R (a real literal)
-  // Non-empty: the name is bound to a value Exo cannot represent exactly (an
-  // integer too large, a float that is not finite); a use is refused, at the
-  // use, with this reason.
-  std::string invalid_reason = {};
+  ScalarKind kind = ScalarKind::Int;  // Int, Bool or R (a real literal)
+  int64_t ival = 0;                   // Int (within +-(2^63 - 1)) and Bool (0/1)
+  double fval = 0;                    // R
+  std::string invalid_reason;         // non-empty: the value cannot be used
+
+  static ConstValue integer(int64_t v) { return {ScalarKind::Int, v, 0, {}}; }
+  static ConstValue boolean(bool v) { return {ScalarKind::Bool, v ? 1 : 0, 0, {}}; }
+  static ConstValue real(double v) { return {ScalarKind::R, 0, v, {}}; }
+  static ConstValue invalid(ScalarKind k, std::string why) { return {k, 0, 0, std::move(why)}; }
 };
 
 using ScopeEntry = std::variant<Proc, MemoryPtr, ConfigPtr, ExternPtr, ConstValue>;

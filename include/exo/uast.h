@@ -49,8 +49,10 @@ struct UExpr {
   SrcInfo srcinfo;
   std::string name;               // Name, Index (buffer), Call (callee), Attr (config)
   std::string field;              // Attr field; Str contents
-  double val = 0;                 // Const
   enum class ConstKind { Int, Float, Bool } const_kind = ConstKind::Int;
+  int64_t ival = 0;               // Const Int (exact) and Bool (0/1)
+  double fval = 0;                // Const Float (finite)
+  int height = 1;                 // nesting height (a leaf is 1), kept by the parser
   BinOpKind op = BinOpKind::Add;  // BinOp
   std::vector<UExprPtr> args;     // USub/Not: [arg]; BinOp: [lhs, rhs]; Call: arguments
   std::vector<UIndex> idx;        // Index

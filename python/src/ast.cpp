@@ -30,9 +30,9 @@ py::dict expr(const Expr& e) {
     d["name"] = r->name.name();
     d["idx"] = exprs(r->idx);
   } else if (auto* c = e.as<ConstNode>()) {
-    if (e->type.base == ScalarKind::Bool) d["val"] = c->val != 0;
-    else if (is_index_kind(e->type.base)) d["val"] = static_cast<long long>(c->val);
-    else d["val"] = c->val;
+    if (e->type.base == ScalarKind::Bool) d["val"] = c->ival != 0;
+    else if (c->is_int()) d["val"] = static_cast<long long>(c->ival);
+    else d["val"] = c->fval;
   } else if (auto* u = e.as<USubNode>()) {
     d["arg"] = expr(u->arg);
   } else if (auto* b = e.as<BinOpNode>()) {

@@ -51,7 +51,7 @@ Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const st
 // "argument <argno>, '<name>' to <prim>: expected an integer in [lo, hi], got ...")
 // when it is not an integer (bool included) or out of [lo, hi].
 long long int_arg(py::handle v, const std::string& prim, int argno, const std::string& name,
-                  long long lo = LLONG_MIN, long long hi = LLONG_MAX);
+                  long long lo = -LLONG_MAX, long long hi = LLONG_MAX);  // Exo's range: +-(2^63 - 1)
 // A position or distance (cursor navigation): any integer, saturated to the int
 // range (beyond it, a position is out of range either way). `what` names the
 // argument in the error for a non-integer.

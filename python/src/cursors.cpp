@@ -172,9 +172,9 @@ std::string stmt_name(const Stmt& s) {
 py::object literal_value(const Expr& e) {
   auto* c = e.as<ConstNode>();
   if (!c) not_applicable("value()", expr_kind_name(e->kind));
-  if (e->type.is_bool()) return py::bool_(c->val != 0);
-  if (!is_data_kind(e->type.base)) return py::int_(static_cast<long long>(c->val));
-  return py::float_(c->val);
+  if (e->type.is_bool()) return py::bool_(c->ival != 0);
+  if (c->is_int()) return py::int_(static_cast<long long>(c->ival));
+  return py::float_(c->fval);
 }
 
 std::string binop_op(const Expr& e) {

@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "exo/checked_int.h"
 
 namespace exo::python {
 
@@ -19,23 +20,6 @@ const Scope& builtins() {
   return *s;
 }
 
-// A Python int used in Exo code: exact, or refused at its uses. Constants are
-// held as doubles here, exact for integers up to 2**53 in magnitude.
-ConstValue int_constant(py::handle v) {
-  constexpr long long kExact = 1LL << 53;
-  int overflow = 0;
-  long long x = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
-  if (overflow == 0 && x == -1 && PyErr_Occurred()) throw py::error_already_set();
-  std::string shown = py::str(v).cast<std::string>();
-  if (overflow)
-    return ConstValue{0, ScalarKind::Int, "its value " + shown + " is outside Exo's integer range +-(2^63 - 1)"};
-  if (x > kExact || x < -kExact)
-    return ConstValue{0, ScalarKind::Int,
-                      "its value " + shown + " cannot be represented exactly (integer constants from Python are "
-                                             "limited to +-2^53)"};
-  return ConstValue{static_cast<double>(x), ScalarKind::Int};
-}
-
 // What a Python value means inside Exo code (the Python layer has already turned
 // procedures, memories, configs and externs into handles).
 std::optional<ScopeEntry> to_scope_entry(py::handle v) {
@@ -44,15 +28,19 @@ std::optional<ScopeEntry> to_scope_entry(py::handle v) {
   if (py::isinstance<MemoryHandle>(v)) return ScopeEntry(v.cast<const MemoryHandle&>().mem);
   if (py::isinstance<ConfigHandle>(v)) return ScopeEntry(v.cast<const ConfigHandle&>().config);
   if (py::isinstance<ExternHandle>(v)) return ScopeEntry(v.cast<const ExternHandle&>().fn);
-  if (PyBool_Check(v.ptr())) return ScopeEntry(ConstValue{v.cast<bool>() ? 1.0 : 0.0, ScalarKind::Bool});
-  if (PyLong_Check(v.ptr())) return ScopeEntry(int_constant(v));
-  if (PyFloat_Check(v.ptr())) {
-    double x = PyFloat_AsDouble(v.ptr());
-    if (!std::isfinite(x))
-      return ScopeEntry(ConstValue{0, ScalarKind::R, "its value " + py::str(v).cast<std::string>() +
-                                                         " is not finite (Exo constants must be finite)"});
-    return ScopeEntry(ConstValue{x, ScalarKind::R});
+  if (PyBool_Check(v.ptr())) return ScopeEntry(ConstValue::boolean(v.cast<bool>()));
+  if (PyLong_Check(v.ptr())) {
+    // Exact: a Python int beyond Exo's integer range is refused where it is used.
+    int overflow = 0;
+    long long i = PyLong_AsLongLongAndOverflow(v.ptr(), &overflow);
+    if (overflow == 0 && i == -1 && PyErr_Occurred()) throw py::error_already_set();
+    if (overflow != 0 || !int_in_range(i))
+      return ScopeEntry(ConstValue::invalid(
+          ScalarKind::Int, "its value " + py::str(v).cast<std::string>() +
+                               " is outside Exo's integer range +-(2^63 - 1)"));
+    return ScopeEntry(ConstValue::integer(i));
   }
+  if (PyFloat_Check(v.ptr())) return ScopeEntry(ConstValue::real(v.cast<double>()));
   return std::nullopt;
 }
 

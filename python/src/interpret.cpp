@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 
 #include "bindings.h"
+#include "exo/checked_int.h"
 
 namespace exo::python {
 

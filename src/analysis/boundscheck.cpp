@@ -29,6 +29,7 @@
 #include "analysis/lower.h"
 #include "analysis/solver.h"
 #include "exo/analysis.h"
+#include "exo/checked_int.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
@@ -66,7 +67,7 @@ std::string quoted(const Expr& e) { return "'" + print_expr(e) + "'"; }
 
 // Extent of a window interval: `hi` when lo is 0, else `hi - lo`.
 Expr interval_extent(const WAccess& w) {
-  if (auto* c = w.lo.as<ConstNode>(); c && c->val == 0) return w.hi;
+  if (auto* c = w.lo.as<ConstNode>(); c && c->ival == 0) return w.hi;
   return binop(BinOpKind::Sub, w.hi, w.lo, w.hi->srcinfo);
 }
 
@@ -151,7 +152,7 @@ class BoundsChecker {
     }
     for (auto& a : proc_->args) {
       if (!a.type.is_tensor) continue;
-      declare_buffer(a.name, a.type.shape, !a.type.is_window);
+      declare_buffer(a.name, a.type.shape, !a.type.is_window, a.srcinfo);
     }
     check_preconditions();
     for (auto& a : proc_->args) {
@@ -196,13 +197,13 @@ class BoundsChecker {
 
   static bool is_zero(const Expr& e) {
     auto* c = e.as<ConstNode>();
-    return c && c->val == 0;
+    return c && c->is_zero();
   }
   // Sizes, non-negative constants, and their sums, products, floor quotients by
   // positive constants and remainders by positive constants (`n % 32 / 16`, the
   // tails of divide_loop): non-negative by construction.
   bool obviously_nonneg(const Expr& e) const {
-    if (auto* c = e.as<ConstNode>()) return c->val >= 0;
+    if (auto* c = e.as<ConstNode>()) return c->is_int() && c->ival >= 0;
     if (auto* r = e.as<ReadNode>()) return r->idx.empty() && size_args_.count(r->name);
     auto* b = e.as<BinOpNode>();
     if (!b) return false;
@@ -210,8 +211,8 @@ class BoundsChecker {
     switch (b->op) {
       case BinOpKind::Add:
       case BinOpKind::Mul: return obviously_nonneg(b->lhs) && obviously_nonneg(b->rhs);
-      case BinOpKind::Div: return k && k->val > 0 && obviously_nonneg(b->lhs);
-      case BinOpKind::Mod: return k && k->val > 0;
+      case BinOpKind::Div: return k && k->is_int() && k->ival > 0 && obviously_nonneg(b->lhs);
+      case BinOpKind::Mod: return k && k->is_int() && k->ival > 0;
       default: return false;
     }
   }
@@ -226,20 +227,41 @@ class BoundsChecker {
     return true;
   }
 
-  void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense) {
+  void declare_buffer(const Sym& name, const std::vector<Expr>& dims, bool dense, const SrcInfo& where) {
     Shape s;
     s.dims = dims;
     for (auto& d : dims) s.lowered.push_back(low_.affine(d));
+    if (dense) check_element_count(name, s, where);
     // A dense buffer's strides follow from its trailing constant extents.
     if (dense && !dims.empty()) {
       long long stride = 1;
       for (int d = static_cast<int>(dims.size()) - 1; d >= 0; --d) {
         facts_.push_back({f_eq(Affine::var(low_.stride_var(name, d)), Affine(stride)), ""});
         if (!s.lowered[d].is_const()) break;
-        stride *= s.lowered[d].constant;
+        auto next = checked_mul(stride, s.lowered[d].constant);
+        if (!next) break;
+        stride = *next;
       }
     }
     shapes_[name] = std::move(s);
+  }
+
+  // Element offsets and strides of a dense buffer are exact integers, so its
+  // element count must be one: the product of its constant extents (a lower
+  // bound of the count, the other extents being positive) must not overflow.
+  void check_element_count(const Sym& name, const Shape& s, const SrcInfo& where) {
+    int64_t count = 1;
+    std::string factors;
+    for (size_t d = 0; d < s.dims.size(); ++d) {
+      if (!s.lowered[d].is_const() || s.lowered[d].constant <= 0) continue;
+      factors += (factors.empty() ? "" : " * ") + std::to_string(s.lowered[d].constant);
+      auto next = checked_mul(count, s.lowered[d].constant);
+      if (!next)
+        EXO_FAIL(ErrorKind::Bounds, where,
+                 "buffer '" << name.name() << "' has too many elements: the product of its extents ("
+                            << factors << ") overflows Exo's integer range +-(2^63 - 1)");
+      count = *next;
+    }
   }
 
   void check_preconditions() {
@@ -423,7 +445,7 @@ class BoundsChecker {
                       std::to_string(d) + " may not be positive",
                   print_expr(e) + " > 0");
         }
-        declare_buffer(n->name, n->type.shape, true);
+        declare_buffer(n->name, n->type.shape, true, s->srcinfo);
         return;
       }
       case StmtKind::Call:
@@ -444,7 +466,7 @@ class BoundsChecker {
         std::vector<Expr> dims;
         for (auto& a : w->idx)
           if (a.is_interval) dims.push_back(interval_extent(a));
-        declare_buffer(n->name, dims, false);
+        declare_buffer(n->name, dims, false, s->srcinfo);
         low_.alias_window(n->name, w->name, interval_dims(w));
         return;
       }
@@ -757,13 +779,36 @@ class BoundsChecker {
 
 }  // namespace
 
+namespace {
+
+// Integers are exact: constant arithmetic whose value leaves int64 (in a shape,
+// a bound or an index, written or computed by a rewrite) is refused before any
+// proof, since the analysis, the interpreter and C would each see another value.
+void check_exact_constants(const Proc& p) {
+  Expr bad;
+  auto look = [&](const Expr& e) {
+    if (!bad && e) bad = find_int_overflow(e);
+  };
+  for (auto& a : p->args)
+    for (auto& d : a.type.shape) look(d);
+  for (auto& pr : p->preds) look(pr);
+  if (!bad) bad = find_int_overflow(p->body);
+  if (bad)
+    EXO_FAIL(ErrorKind::Bounds, bad->srcinfo,
+             "integer overflow: the value of '" << print_expr(bad) << "' is outside Exo's integer range +-(2^63 - 1)");
+}
+
+}  // namespace
+
 void check_proc(const Proc& p) {
   if (!p) return;
+  check_exact_constants(p);
   BoundsChecker(p).run();
 }
 
 void check_proc_touching(const Proc& p, const std::set<Sym>& touched) {
   if (!p) return;
+  check_exact_constants(p);
   BoundsChecker(p, &touched).run();
 }
 

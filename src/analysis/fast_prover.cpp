@@ -85,24 +85,25 @@ class Eliminator {
       for (auto& a : atoms_) {
         for (auto& [v, c] : a.terms) {
           // c*v >= -(rest); bound the rest from above using the other ranges.
-          long long rest_max = a.constant;
+          // Exact in 128 bits: |d| < 2^63 and |bound| <= 2^40 * 2^63 stay far below 2^127.
+          __int128 rest_max = a.constant;
           bool bounded = true;
           for (auto& [w, d] : a.terms) {
             if (w == v) continue;
             const Range& rw = r[w];
-            if (d > 0 && rw.has_hi) rest_max += d * rw.hi;
-            else if (d < 0 && rw.has_lo) rest_max += d * rw.lo;
+            if (d > 0 && rw.has_hi) rest_max += __int128(d) * rw.hi;
+            else if (d < 0 && rw.has_lo) rest_max += __int128(d) * rw.lo;
             else bounded = false;
-            if (std::llabs(rest_max) > kCoeffLimit) bounded = false;
+            if (rest_max > kCoeffLimit || rest_max < -kCoeffLimit) bounded = false;
             if (!bounded) break;
           }
           if (!bounded) continue;
           Range& rv = r[v];
           if (c > 0) {  // v >= ceil(-rest_max / c)
-            long long lo = -floor_div(rest_max, c);
+            long long lo = -floor_div(static_cast<long long>(rest_max), c);
             if (!rv.has_lo || lo > rv.lo) rv.has_lo = true, rv.lo = lo, changed = true;
           } else {  // v <= floor(rest_max / -c)
-            long long hi = floor_div(rest_max, -c);
+            long long hi = floor_div(static_cast<long long>(rest_max), -c);
             if (!rv.has_hi || hi < rv.hi) rv.has_hi = true, rv.hi = hi, changed = true;
           }
           if (rv.has_lo && rv.has_hi && rv.lo > rv.hi) {
@@ -116,6 +117,7 @@ class Eliminator {
     std::set<std::string> known;
     for (auto& a : atoms_) known.insert(a.key());
     auto push = [&](Affine a) {
+      if (a.overflow) return;
       if (atoms_.size() < kMaxAtoms && known.insert(a.key()).second) atoms_.push_back(std::move(a));
     };
     for (auto& [v, rv] : r) {
@@ -177,6 +179,7 @@ class Eliminator {
   }
 
   static bool too_big(const Affine& e) {
+    if (e.overflow) return true;
     if (std::llabs(e.constant) > kCoeffLimit) return true;
     for (auto& [s, c] : e.terms)
       if (std::llabs(c) > kCoeffLimit) return true;

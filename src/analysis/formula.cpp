@@ -1,7 +1,10 @@
 #include "analysis/formula.h"
 
+#include <atomic>
 #include <numeric>
 #include <sstream>
+
+#include "exo/checked_int.h"
 
 namespace exo::analysis {
 
@@ -14,12 +17,9 @@ Formula make(FKind k) {
 }
 
 // Floor division for a positive divisor.
-long long floor_div(long long a, long long b) {
-  long long q = a / b;
-  if ((a % b != 0) && (a < 0)) --q;
-  return q;
-}
+long long floor_div(long long a, long long b) { return floor_div_pos(a, b); }
 
+// Coefficients are within +-(2^63 - 1), so the negation cannot overflow.
 long long coeff_gcd(const Affine& e) {
   long long g = 0;
   for (auto& [s, c] : e.terms) g = std::gcd(g, c < 0 ? -c : c);
@@ -28,7 +28,18 @@ long long coeff_gcd(const Affine& e) {
 
 }  // namespace
 
+Affine::Affine(long long c) : constant(c) {
+  if (!int_in_range(c)) *this = overflowed();
+}
+
+Affine Affine::overflowed() {
+  Affine a;
+  a.overflow = true;
+  return a;
+}
+
 Affine Affine::var(const Sym& s, long long coeff) {
+  if (!int_in_range(coeff)) return overflowed();
   Affine a;
   if (coeff != 0) a.terms[s] = coeff;
   return a;
@@ -40,11 +51,16 @@ long long Affine::coeff(const Sym& s) const {
 }
 
 Affine Affine::operator+(const Affine& o) const {
+  if (overflow || o.overflow) return overflowed();
   Affine r = *this;
-  r.constant += o.constant;
+  auto k = checked_add(r.constant, o.constant);
+  if (!k) return overflowed();
+  r.constant = *k;
   for (auto& [s, c] : o.terms) {
-    long long v = (r.terms[s] += c);
-    if (v == 0) r.terms.erase(s);
+    auto v = checked_add(r.coeff(s), c);
+    if (!v) return overflowed();
+    if (*v == 0) r.terms.erase(s);
+    else r.terms[s] = *v;
   }
   return r;
 }
@@ -52,15 +68,28 @@ Affine Affine::operator+(const Affine& o) const {
 Affine Affine::operator-(const Affine& o) const { return *this + o.scaled(-1); }
 
 Affine Affine::scaled(long long k) const {
+  if (overflow || !int_in_range(k)) return overflowed();
   Affine r;
   if (k == 0) return r;
-  r.constant = constant * k;
-  for (auto& [s, c] : terms) r.terms[s] = c * k;
+  auto kc = checked_mul(constant, k);
+  if (!kc) return overflowed();
+  r.constant = *kc;
+  for (auto& [s, c] : terms) {
+    auto v = checked_mul(c, k);
+    if (!v) return overflowed();
+    r.terms[s] = *v;
+  }
   return r;
 }
 
 std::string Affine::key() const {
   std::ostringstream os;
+  if (overflow) {
+    // Never equal to another key: an overflowed value is not any particular one.
+    static std::atomic<uint64_t> fresh{0};
+    os << "overflow#" << ++fresh;
+    return os.str();
+  }
   for (auto& [s, c] : terms) os << c << "*v" << s.id() << "+";
   os << constant;
   return os.str();
@@ -76,7 +105,10 @@ Formula f_false() {
   return f;
 }
 
+Formula f_unknown() { return f_boolvar(Sym("$overflow")); }
+
 Formula f_ge0(Affine e) {
+  if (e.overflow) return f_unknown();
   if (e.is_const()) return e.constant >= 0 ? f_true() : f_false();
   // Over the integers g*x + c >= 0 iff x + floor(c/g) >= 0: dividing out the gcd
   // both tightens the bound and canonicalizes equivalent atoms.
@@ -92,6 +124,7 @@ Formula f_ge0(Affine e) {
 }
 
 Formula f_eq0(Affine e) {
+  if (e.overflow) return f_unknown();
   if (e.is_const()) return e.constant == 0 ? f_true() : f_false();
   long long g = coeff_gcd(e);
   if (g > 1) {
@@ -115,6 +148,8 @@ Formula f_boolvar(const Sym& v) {
 }
 
 Formula f_prod_def(const Sym& p, Affine a, Affine b) {
+  // Without a definition p is unconstrained, which is sound wherever it is assumed.
+  if (a.overflow || b.overflow) return f_true();
   auto n = std::make_shared<FormulaNode>();
   n->kind = FKind::ProdDef;
   n->var = p;
@@ -252,6 +287,7 @@ std::string formula_key(const Formula& f, std::map<Sym, std::string>& rename) {
 }
 
 std::string affine_text(const Affine& a) {
+  if (a.overflow) return "<integer overflow>";
   std::ostringstream os;
   bool first = true;
   for (auto& [s, c] : a.terms) {

@@ -20,21 +20,30 @@
 
 namespace exo::analysis {
 
+// Coefficients and constants are exact: every operation is checked, and one
+// whose result leaves [-(2^63-1), 2^63-1] yields an `overflow`ed Affine instead of
+// wrapping. An overflowed Affine has no meaning; it propagates through
+// arithmetic, and an atom built from it (f_ge0 / f_eq0) is an unknown boolean,
+// so no proof can rely on it and the check that asked refuses.
 struct Affine {
   std::map<Sym, long long> terms;  // no zero coefficients
   long long constant = 0;
+  bool overflow = false;
 
   Affine() = default;
-  explicit Affine(long long c) : constant(c) {}
+  explicit Affine(long long c);
   static Affine var(const Sym& s, long long coeff = 1);
+  static Affine overflowed();
 
-  bool is_const() const { return terms.empty(); }
+  bool is_const() const { return !overflow && terms.empty(); }
   long long coeff(const Sym& s) const;
   Affine operator+(const Affine& o) const;
   Affine operator-(const Affine& o) const;
   Affine operator-() const { return scaled(-1); }
   Affine scaled(long long k) const;
-  bool operator==(const Affine& o) const { return constant == o.constant && terms == o.terms; }
+  bool operator==(const Affine& o) const {
+    return !overflow && !o.overflow && constant == o.constant && terms == o.terms;
+  }
   // Deterministic text keyed by Sym ids: "3*v12+1*v15+-4".
   std::string key() const;
 };
@@ -54,8 +63,9 @@ struct FormulaNode {
 
 Formula f_true();
 Formula f_false();
-Formula f_ge0(Affine e);                     // e >= 0 (tightened by the gcd)
-Formula f_eq0(Affine e);                     // e == 0
+Formula f_ge0(Affine e);                     // e >= 0 (tightened by the gcd); unknown if e overflowed
+Formula f_eq0(Affine e);                     // e == 0; unknown if e overflowed
+Formula f_unknown();                         // a fresh, unconstrained boolean
 inline Formula f_ge(const Affine& a, const Affine& b) { return f_ge0(a - b); }
 inline Formula f_le(const Affine& a, const Affine& b) { return f_ge0(b - a); }
 inline Formula f_lt(const Affine& a, const Affine& b) { return f_ge0(b - a - Affine(1)); }

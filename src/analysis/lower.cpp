@@ -1,20 +1,13 @@
 #include "analysis/lower.h"
 
-#include <cmath>
-
+#include "exo/checked_int.h"
 #include "exo/hardware.h"
 
 namespace exo::analysis {
 
 namespace {
 
-long long const_int(const ConstNode* c) { return static_cast<long long>(std::llround(c->val)); }
-
-long long floor_div_ll(long long a, long long b) {
-  long long q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
+long long floor_div_ll(long long a, long long b) { return floor_div_pos(a, b); }
 
 }  // namespace
 
@@ -27,7 +20,7 @@ Sym Lowering::aux(const std::string& key, const std::string& name) {
 }
 
 Affine Lowering::floor_div(const Affine& e, long long d) {
-  if (d == 1) return e;
+  if (d == 1 || e.overflow) return e;
   if (e.is_const()) return Affine(floor_div_ll(e.constant, d));
   bool exact = e.constant % d == 0;
   for (auto& [s, c] : e.terms) exact = exact && c % d == 0;
@@ -46,8 +39,17 @@ Affine Lowering::floor_div(const Affine& e, long long d) {
 }
 
 Affine Lowering::affine(const Expr& e) {
+  // A subexpression whose exact value leaves int64 (the product of two large
+  // constants, say) becomes an unconstrained value: proofs cannot use it, and
+  // callers never see an overflowed Affine.
+  Affine a = affine_node(e);
+  if (a.overflow) return Affine::var(Sym("$overflow"));
+  return a;
+}
+
+Affine Lowering::affine_node(const Expr& e) {
   switch (e->kind) {
-    case ExprKind::Const: return Affine(const_int(e.as<ConstNode>()));
+    case ExprKind::Const: return Affine(e.as<ConstNode>()->ival);
     case ExprKind::Read: {
       auto* r = e.as<ReadNode>();
       if (r->idx.empty() && !r->type.is_numeric()) return Affine::var(r->name);
@@ -102,7 +104,7 @@ Affine Lowering::affine(const Expr& e) {
 
 Formula Lowering::formula(const Expr& e) {
   switch (e->kind) {
-    case ExprKind::Const: return e.as<ConstNode>()->val != 0 ? f_true() : f_false();
+    case ExprKind::Const: return e.as<ConstNode>()->ival != 0 ? f_true() : f_false();
     case ExprKind::Read: {
       auto* r = e.as<ReadNode>();
       if (r->idx.empty() && r->type.is_bool()) return f_boolvar(r->name);

@@ -46,6 +46,7 @@ class Lowering {
 
  private:
   Sym aux(const std::string& key, const std::string& name);
+  Affine affine_node(const Expr& e);  // affine() without settling an overflow
   Affine floor_div(const Affine& e, long long d);
 
   std::map<std::string, Sym> aux_;       // canonical key -> auxiliary variable

@@ -5,8 +5,8 @@ namespace exo::analysis {
 
 // `a + b`, skipping a literal zero so resolved window indices stay readable.
 Expr add_skipping_zero(const Expr& a, const Expr& b) {
-  if (auto* c = a.as<ConstNode>(); c && c->val == 0) return b;
-  if (auto* c = b.as<ConstNode>(); c && c->val == 0) return a;
+  if (auto* c = a.as<ConstNode>(); c && c->is_int() && c->ival == 0) return b;
+  if (auto* c = b.as<ConstNode>(); c && c->is_int() && c->ival == 0) return a;
   return binop(BinOpKind::Add, a, b, a->srcinfo);
 }
 

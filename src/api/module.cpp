@@ -9,23 +9,43 @@
 
 #include "exo/exo.h"
 
+#include <cmath>
+
+#include "exo/checked_int.h"
+
 namespace exo {
 
 namespace {
 
 // Module-level constants: literals and arithmetic over earlier constants.
+// Integer arithmetic is exact (an overflow is an error at the operator); real
+// arithmetic must stay finite.
 ConstValue eval_const(const uast::UExprPtr& e, const Scope& scope) {
   using K = uast::UExprKind;
+  auto real_of = [](const ConstValue& v) { return v.kind == ScalarKind::R ? v.fval : static_cast<double>(v.ival); };
+  auto finite = [&](double v) {
+    if (!std::isfinite(v))
+      EXO_FAIL(ErrorKind::Type, e->srcinfo, "module constant is not finite (the real arithmetic overflows)");
+    return ConstValue::real(v);
+  };
+  auto exact = [&](std::optional<int64_t> v, const char* what) {
+    if (!v) EXO_FAIL(ErrorKind::Type, e->srcinfo, "integer overflow in module constant: the " << what
+                                                      << " is outside +-(2^63 - 1)");
+    return ConstValue::integer(*v);
+  };
   switch (e->kind) {
-    case K::Const: {
-      ScalarKind k = e->const_kind == uast::UExpr::ConstKind::Int    ? ScalarKind::Int
-                     : e->const_kind == uast::UExpr::ConstKind::Bool ? ScalarKind::Bool
-                                                                     : ScalarKind::R;
-      return {e->val, k};
-    }
+    case K::Const:
+      switch (e->const_kind) {
+        case uast::UExpr::ConstKind::Int: return ConstValue::integer(e->ival);
+        case uast::UExpr::ConstKind::Bool: return ConstValue::boolean(e->ival != 0);
+        case uast::UExpr::ConstKind::Float: return ConstValue::real(e->fval);
+      }
+      break;
     case K::USub: {
       ConstValue v = eval_const(e->args.at(0), scope);
-      return {-v.value, v.kind};
+      if (v.kind == ScalarKind::R) return ConstValue::real(-v.fval);
+      if (v.kind == ScalarKind::Int) return exact(checked_neg(v.ival), "negation");
+      EXO_FAIL(ErrorKind::Type, e->srcinfo, "cannot negate a boolean module constant");
     }
     case K::Name: {
       auto entry = scope.lookup(e->name);
@@ -36,24 +56,35 @@ ConstValue eval_const(const uast::UExprPtr& e, const Scope& scope) {
     }
     case K::BinOp: {
       ConstValue a = eval_const(e->args.at(0), scope), b = eval_const(e->args.at(1), scope);
+      if (a.kind == ScalarKind::Bool || b.kind == ScalarKind::Bool)
+        EXO_FAIL(ErrorKind::Type, e->srcinfo, "unsupported operator in module constant");
       bool is_int = a.kind == ScalarKind::Int && b.kind == ScalarKind::Int;
-      ScalarKind k = is_int ? ScalarKind::Int : ScalarKind::R;
-      switch (e->op) {
-        case BinOpKind::Add: return {a.value + b.value, k};
-        case BinOpKind::Sub: return {a.value - b.value, k};
-        case BinOpKind::Mul: return {a.value * b.value, k};
-        case BinOpKind::Div:
-          if (b.value == 0) EXO_FAIL(ErrorKind::Type, e->srcinfo, "division by zero in constant");
-          if (is_int) {
-            long long q = static_cast<long long>(a.value) / static_cast<long long>(b.value);
-            if ((static_cast<long long>(a.value) % static_cast<long long>(b.value) != 0) &&
-                ((a.value < 0) != (b.value < 0)))
-              q -= 1;
-            return {static_cast<double>(q), k};
+      if (is_int) {
+        int64_t x = a.ival, y = b.ival;
+        switch (e->op) {
+          case BinOpKind::Add: return exact(checked_add(x, y), "sum");
+          case BinOpKind::Sub: return exact(checked_sub(x, y), "difference");
+          case BinOpKind::Mul: return exact(checked_mul(x, y), "product");
+          case BinOpKind::Div: {
+            if (y == 0) EXO_FAIL(ErrorKind::Type, e->srcinfo, "division by zero in constant");
+            // Floor division (Python's //); in int128 so that no quotient overflows.
+            __int128 q = __int128(x) / y;
+            if (__int128(x) % y != 0 && ((x < 0) != (y < 0))) q -= 1;
+            return exact(checked_int(q), "quotient");
           }
-          return {a.value / b.value, k};
-        default:
-          break;
+          default: break;
+        }
+        EXO_FAIL(ErrorKind::Type, e->srcinfo, "unsupported operator in module constant");
+      }
+      double x = real_of(a), y = real_of(b);
+      switch (e->op) {
+        case BinOpKind::Add: return finite(x + y);
+        case BinOpKind::Sub: return finite(x - y);
+        case BinOpKind::Mul: return finite(x * y);
+        case BinOpKind::Div:
+          if (y == 0) EXO_FAIL(ErrorKind::Type, e->srcinfo, "division by zero in constant");
+          return finite(x / y);
+        default: break;
       }
       EXO_FAIL(ErrorKind::Type, e->srcinfo, "unsupported operator in module constant");
     }

@@ -28,8 +28,13 @@ struct WinStruct {
 };
 WinStruct window_struct(ScalarKind base, size_t rank, bool is_const);
 
-// Python's repr() of a float ("1.0", "0.1", "1e-05"), as used for C literals.
+// Python's repr() of a finite double ("1.0", "0.1", "1e-05"): the shortest
+// digits that read back as exactly v, so also an exact C double literal.
 std::string py_float_repr(double v);
+// An exact C float literal for a finite float: its own shortest digits (so the C
+// compiler's decimal-to-float rounding gives back exactly v) and the `f` suffix,
+// always with a '.' or an exponent ("1.0f", "0.1f", "1e+20f").
+std::string c_float_literal(float v);
 
 // Python str.format-style substitution of `{name}` holes; `{{`/`}}` escape.
 std::string format_template(const std::string& tmpl, const std::map<std::string, std::string>& vals,
@@ -68,12 +73,16 @@ struct UnitState {
 
 // A lightweight index expression tree used for address arithmetic, simplified
 // before printing (mirrors exo-lang's CIR).
+// Marker in UnitState::helpers: an index constant beyond the int32 range was
+// emitted (see c_compile.cpp).
+inline constexpr const char* kWideIndex = "exo_wide_index";
+
 struct Cir;
 using CirPtr = std::shared_ptr<const Cir>;
 struct Cir {
   enum Kind { Var, Const, Bin, Neg } kind;
   std::string text;  // Var: the C text (a name, `A.strides[0]`, a config read ...)
-  long long val = 0;
+  int64_t val = 0;
   BinOpKind op = BinOpKind::Add;
   CirPtr lhs, rhs;
   bool nonneg = false;
@@ -92,7 +101,7 @@ class ProcCompiler {
     MemoryPtr mem;
     bool scalar_ref = false;  // a data scalar argument, passed by pointer
     uint64_t root = 0;        // the buffer a window variable aliases
-    std::optional<long long> lo, hi;  // known bounds of control values (hi inclusive)
+    std::optional<int64_t> lo, hi;  // known bounds of control values (hi inclusive)
   };
 
   // names and scopes
@@ -126,15 +135,16 @@ class ProcCompiler {
   std::string comp_cir(const CirPtr& e, int prec);
   std::vector<CirPtr> strides_of(const Sym& name);
   std::vector<std::string> shape_strs(const std::vector<Expr>& shape);
-  std::optional<long long> lower(const Expr& e) const;
-  std::optional<long long> upper(const Expr& e) const;
+  void note_int_const(int64_t v);  // records a constant that needs a 64-bit index type
+  std::optional<int64_t> lower(const Expr& e) const;
+  std::optional<int64_t> upper(const Expr& e) const;
   bool nonneg(const Expr& e) const;
 
   const Proc& proc_;
   UnitState& unit_;
   std::vector<std::unordered_map<uint64_t, VarInfo>> env_;
   std::vector<std::map<std::string, std::string>> names_;
-  std::map<std::pair<uint64_t, int>, long long> known_strides_;
+  std::map<std::pair<uint64_t, int>, int64_t> known_strides_;
   std::set<uint64_t> used_;  // syms read anywhere (locals never read get a `(void)` use)
   std::string tab_;
   std::vector<std::string> lines_;

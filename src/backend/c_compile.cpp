@@ -129,6 +129,24 @@ const char* kHelperFloorMod =
     "  return (r < 0)? r + quot : r;\n"
     "}\n";
 
+// A unit whose index constants need more than 32 bits (backend::kWideIndex):
+// the index type must hold them, which this typedef checks when the C is
+// compiled (a negative array size otherwise), and the floor helpers take the
+// index type instead of exo-lang's `int`, which would truncate them.
+const char* kHelperWideIndex =
+    "\n/* Index constants below need more than 32 bits: int_fast32_t must hold them. */\n"
+    "typedef char exo_index_type_holds_64_bits[sizeof(int_fast32_t) >= 8 ? 1 : -1];\n";
+const char* kHelperFloorDivWide =
+    "\nstatic int_fast32_t exo_floor_div(int_fast32_t num, int_fast32_t quot) {\n"
+    "  int_fast32_t off = (num>=0)? 0 : quot-1;\n"
+    "  return (num-off)/quot;\n"
+    "}\n";
+const char* kHelperFloorModWide =
+    "\nstatic int_fast32_t exo_floor_mod(int_fast32_t num, int_fast32_t quot) {\n"
+    "  int_fast32_t r = num % quot;\n"
+    "  return (r < 0)? r + quot : r;\n"
+    "}\n";
+
 const char* kHeaderPrelude =
     "\n#include <stdint.h>\n"
     "#include <stdbool.h>\n"
@@ -229,8 +247,10 @@ CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem) {
   }
 
   std::vector<std::string> helper_code;
-  if (unit.helpers.count("exo_floor_div")) helper_code.push_back(kHelperFloorDiv);
-  if (unit.helpers.count("exo_floor_mod")) helper_code.push_back(kHelperFloorMod);
+  bool wide = unit.helpers.count(backend::kWideIndex) > 0;
+  if (wide) helper_code.push_back(kHelperWideIndex);
+  if (unit.helpers.count("exo_floor_div")) helper_code.push_back(wide ? kHelperFloorDivWide : kHelperFloorDiv);
+  if (unit.helpers.count("exo_floor_mod")) helper_code.push_back(wide ? kHelperFloorModWide : kHelperFloorMod);
   std::vector<std::string> memory_code, extern_code, struct_defs;
   for (auto& [name, m] : mems) push_unique(memory_code, m->global_());
   for (auto& [key, fe] : unit.externs) push_unique(extern_code, fe.first->globl(fe.second));

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "backend/c_codegen.h"
+#include "exo/checked_int.h"
 
 namespace exo::backend {
 
@@ -30,14 +31,25 @@ const char* c_op(BinOpKind op) {
   }
 }
 
-long long floor_div(long long a, long long b) {
-  long long q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-long long floor_mod(long long a, long long b) { return a - floor_div(a, b) * b; }
+// Exact integer steps for the backend's constant folding and interval bounds:
+// nullopt on overflow (a bound is then unknown).
+using OptInt = std::optional<int64_t>;
+OptInt add(OptInt a, OptInt b) { return a && b ? checked_add(*a, *b) : std::nullopt; }
+OptInt sub(OptInt a, OptInt b) { return a && b ? checked_sub(*a, *b) : std::nullopt; }
+OptInt mul(OptInt a, OptInt b) { return a && b ? checked_mul(*a, *b) : std::nullopt; }
+OptInt neg(OptInt a) { return a ? checked_neg(*a) : std::nullopt; }
 
-CirPtr mk_const(long long v) {
+// Folded address arithmetic must stay exact: the checks before code generation
+// refuse sizes whose products overflow, so this is a last line of defence.
+int64_t fold_or_fail(OptInt v, int64_t a, const char* op, int64_t b) {
+  if (!v)
+    EXO_FAIL(ErrorKind::Bounds, SrcInfo(),
+             "integer overflow in generated address arithmetic: " << a << " " << op << " " << b
+                                                                  << " is outside +-(2^63 - 1)");
+  return *v;
+}
+
+CirPtr mk_const(int64_t v) {
   auto c = std::make_shared<Cir>();
   c->kind = Cir::Const;
   c->val = v;
@@ -67,7 +79,7 @@ CirPtr simplify(const CirPtr& e) {
   if (e->kind == Cir::Neg) {
     CirPtr a = simplify(e->lhs);
     if (a->kind == Cir::Neg) return a->lhs;
-    if (a->kind == Cir::Const) return mk_const(-a->val);
+    if (a->kind == Cir::Const) return mk_const(-a->val);  // the range is symmetric
     auto c = std::make_shared<Cir>(*e);
     c->lhs = a;
     return c;
@@ -77,11 +89,11 @@ CirPtr simplify(const CirPtr& e) {
   bool lc = l->kind == Cir::Const, rc = r->kind == Cir::Const;
   if (lc && rc) {
     switch (op) {
-      case BinOpKind::Add: return mk_const(l->val + r->val);
-      case BinOpKind::Sub: return mk_const(l->val - r->val);
-      case BinOpKind::Mul: return mk_const(l->val * r->val);
-      case BinOpKind::Div: if (r->val != 0) return mk_const(floor_div(l->val, r->val)); break;
-      case BinOpKind::Mod: if (r->val != 0) return mk_const(floor_mod(l->val, r->val)); break;
+      case BinOpKind::Add: return mk_const(fold_or_fail(checked_add(l->val, r->val), l->val, "+", r->val));
+      case BinOpKind::Sub: return mk_const(fold_or_fail(checked_sub(l->val, r->val), l->val, "-", r->val));
+      case BinOpKind::Mul: return mk_const(fold_or_fail(checked_mul(l->val, r->val), l->val, "*", r->val));
+      case BinOpKind::Div: if (r->val > 0) return mk_const(floor_div_pos(l->val, r->val)); break;
+      case BinOpKind::Mod: if (r->val > 0) return mk_const(floor_mod_pos(l->val, r->val)); break;
       default: break;
     }
   }
@@ -101,6 +113,10 @@ CirPtr simplify(const CirPtr& e) {
 
 }  // namespace
 
+void ProcCompiler::note_int_const(int64_t v) {
+  if (v > INT32_MAX || v < -INT32_MAX) unit_.helpers.insert(kWideIndex);
+}
+
 std::string ProcCompiler::call_helper(const std::string& helper, const std::string& a,
                                       const std::string& b) {
   unit_.helpers.insert(helper);
@@ -111,35 +127,29 @@ std::string ProcCompiler::call_helper(const std::string& helper, const std::stri
 // A small interval analysis: enough to print plain `/` and `%` for the usual
 // non-negative loop arithmetic; anything unknown falls back to the floor helpers.
 
-std::optional<long long> ProcCompiler::lower(const Expr& e) const {
-  if (auto c = e.as<ConstNode>()) return static_cast<long long>(c->val);
+std::optional<int64_t> ProcCompiler::lower(const Expr& e) const {
+  if (auto c = e.as<ConstNode>()) return c->ival;
   if (auto r = e.as<ReadNode>()) {
     if (!r->idx.empty()) return std::nullopt;
     return var(r->name).lo;
   }
   if (e.as<StrideExprNode>()) return 0;
-  if (auto u = e.as<USubNode>()) {
-    auto h = upper(u->arg);
-    return h ? std::optional<long long>(-*h) : std::nullopt;
-  }
+  if (auto u = e.as<USubNode>()) return neg(upper(u->arg));
   if (auto b = e.as<BinOpNode>()) {
     auto ll = lower(b->lhs), rl = lower(b->rhs);
+    auto c = b->rhs.as<ConstNode>();
     switch (b->op) {
-      case BinOpKind::Add: if (ll && rl) return *ll + *rl; return std::nullopt;
-      case BinOpKind::Sub: {
-        auto rh = upper(b->rhs);
-        if (ll && rh) return *ll - *rh;
-        return std::nullopt;
-      }
+      case BinOpKind::Add: return add(ll, rl);
+      case BinOpKind::Sub: return sub(ll, upper(b->rhs));
       case BinOpKind::Mul:
-        if (ll && rl && *ll >= 0 && *rl >= 0) return *ll * *rl;
+        if (ll && rl && *ll >= 0 && *rl >= 0) return mul(ll, rl);
         return std::nullopt;
       case BinOpKind::Div:
         if (ll && rl && *rl > 0 && *ll >= 0) return 0;
-        if (ll) if (auto c = b->rhs.as<ConstNode>(); c && c->val > 0) return floor_div(*ll, (long long)c->val);
+        if (ll && c && c->ival > 0) return floor_div_pos(*ll, c->ival);
         return std::nullopt;
       case BinOpKind::Mod:
-        if (auto c = b->rhs.as<ConstNode>(); c && c->val > 0) return 0;
+        if (c && c->ival > 0) return 0;
         if (ll && rl && *ll >= 0 && *rl > 0) return 0;
         return std::nullopt;
       default: return std::nullopt;
@@ -148,35 +158,29 @@ std::optional<long long> ProcCompiler::lower(const Expr& e) const {
   return std::nullopt;
 }
 
-std::optional<long long> ProcCompiler::upper(const Expr& e) const {
-  if (auto c = e.as<ConstNode>()) return static_cast<long long>(c->val);
+std::optional<int64_t> ProcCompiler::upper(const Expr& e) const {
+  if (auto c = e.as<ConstNode>()) return c->ival;
   if (auto r = e.as<ReadNode>()) {
     if (!r->idx.empty()) return std::nullopt;
     return var(r->name).hi;
   }
-  if (auto u = e.as<USubNode>()) {
-    auto l = lower(u->arg);
-    return l ? std::optional<long long>(-*l) : std::nullopt;
-  }
+  if (auto u = e.as<USubNode>()) return neg(lower(u->arg));
   if (auto b = e.as<BinOpNode>()) {
     auto lh = upper(b->lhs), rh = upper(b->rhs);
+    auto c = b->rhs.as<ConstNode>();
     switch (b->op) {
-      case BinOpKind::Add: if (lh && rh) return *lh + *rh; return std::nullopt;
-      case BinOpKind::Sub: {
-        auto rl = lower(b->rhs);
-        if (lh && rl) return *lh - *rl;
-        return std::nullopt;
-      }
+      case BinOpKind::Add: return add(lh, rh);
+      case BinOpKind::Sub: return sub(lh, lower(b->rhs));
       case BinOpKind::Mul: {
         auto ll = lower(b->lhs), rl = lower(b->rhs);
-        if (lh && rh && ll && rl && *ll >= 0 && *rl >= 0) return *lh * *rh;
+        if (lh && rh && ll && rl && *ll >= 0 && *rl >= 0) return mul(lh, rh);
         return std::nullopt;
       }
       case BinOpKind::Div:
-        if (auto c = b->rhs.as<ConstNode>(); c && c->val > 0 && lh) return floor_div(*lh, (long long)c->val);
+        if (c && c->ival > 0 && lh) return floor_div_pos(*lh, c->ival);
         return std::nullopt;
       case BinOpKind::Mod:
-        if (auto c = b->rhs.as<ConstNode>(); c && c->val > 0) return (long long)c->val - 1;
+        if (c && c->ival > 0) return c->ival - 1;
         return std::nullopt;
       default: return std::nullopt;
     }
@@ -192,7 +196,7 @@ bool ProcCompiler::nonneg(const Expr& e) const {
 // ---- address arithmetic ----------------------------------------------------
 
 CirPtr ProcCompiler::lift(const Expr& e) {
-  if (auto c = e.as<ConstNode>()) return mk_const(static_cast<long long>(c->val));
+  if (auto c = e.as<ConstNode>()) return mk_const(c->ival);
   if (auto r = e.as<ReadNode>(); r && r->idx.empty()) return mk_var(var(r->name).cname, nonneg(e));
   if (auto b = e.as<BinOpNode>();
       b && (b->op == BinOpKind::Add || b->op == BinOpKind::Sub || b->op == BinOpKind::Mul ||
@@ -214,6 +218,7 @@ std::string ProcCompiler::comp_cir(const CirPtr& e, int prec) {
   switch (e->kind) {
     case Cir::Var: return e->text;
     case Cir::Const: {
+      note_int_const(e->val);
       std::string s = std::to_string(e->val);
       return (e->val < 0 && prec >= kUnaryPrec) ? "(" + s + ")" : s;
     }
@@ -345,14 +350,25 @@ std::string ProcCompiler::window_literal(const Expr& e, bool is_const, std::stri
 
 std::string ProcCompiler::comp_const(const ConstNode& c, ScalarKind want) {
   ScalarKind k = c.type.base;
-  if (k == ScalarKind::Bool) return c.val != 0 ? "true" : "false";
-  if (is_index_kind(k)) return std::to_string(static_cast<long long>(c.val));
+  if (k == ScalarKind::Bool) return c.ival != 0 ? "true" : "false";
+  if (c.is_int()) {
+    note_int_const(c.ival);
+    return std::to_string(c.ival);
+  }
   if (k == ScalarKind::R) k = is_data_kind(want) && want != ScalarKind::R ? want : ScalarKind::F32;
-  if (k == ScalarKind::F64) return py_float_repr(c.val);
-  if (k == ScalarKind::F32) return py_float_repr(c.val) + "f";
-  std::string v = c.val == std::floor(c.val) && std::fabs(c.val) < 1e15
-                      ? std::to_string(static_cast<long long>(c.val))
-                      : py_float_repr(c.val);
+  if (k == ScalarKind::F64) return py_float_repr(c.fval);
+  if (k == ScalarKind::F32) {
+    // The constant means its value rounded to float (as the interpreter computes);
+    // one that has no finite float value is refused rather than emitted as inf.
+    auto f = static_cast<float>(c.fval);
+    if (!std::isfinite(f))
+      EXO_FAIL(ErrorKind::Type, c.srcinfo,
+               "the constant " << py_float_repr(c.fval) << " is out of range for f32 (it overflows to infinity)");
+    return c_float_literal(f);
+  }
+  std::string v = c.fval == std::floor(c.fval) && std::fabs(c.fval) < 1e15
+                      ? std::to_string(static_cast<long long>(c.fval))
+                      : py_float_repr(c.fval);
   return "((" + std::string(c_type_name(k)) + ") " + v + ")";
 }
 

@@ -117,7 +117,7 @@ ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool 
     auto b = pred.as<BinOpNode>();
     if (b && b->op == BinOpKind::Eq && b->lhs.as<StrideExprNode>() && b->rhs.as<ConstNode>()) {
       auto st = b->lhs.as<StrideExprNode>();
-      known_strides_[{st->name.id(), st->dim}] = static_cast<long long>(b->rhs.as<ConstNode>()->val);
+      known_strides_[{st->name.id(), st->dim}] = b->rhs.as<ConstNode>()->ival;
       add_line("// assert " + exo_expr_str(pred));
     } else {
       // Informs the C compiler on a best-effort basis, like exo-lang.

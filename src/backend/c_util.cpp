@@ -40,14 +40,11 @@ WinStruct window_struct(ScalarKind base, size_t rank, bool is_const) {
   return {name, def};
 }
 
-std::string py_float_repr(double v) {
-  if (std::isnan(v)) return "NAN";
-  if (std::isinf(v)) return v > 0 ? "INFINITY" : "-INFINITY";
-  // Shortest round-trip digits, then laid out the way Python's repr does:
-  // positional for exponents in [-4, 16), scientific otherwise.
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string sci(buf, r.ptr);
+namespace {
+
+// Python's repr() layout of shortest round-trip digits given in scientific form
+// ("1.5e+00"): positional for exponents in [-4, 16), scientific otherwise.
+std::string repr_layout(std::string sci) {
   bool neg = sci[0] == '-';
   if (neg) sci.erase(0, 1);
   size_t epos = sci.find('e');
@@ -75,6 +72,22 @@ std::string py_float_repr(double v) {
     out += eb;
   }
   return neg ? "-" + out : out;
+}
+
+}  // namespace
+
+std::string py_float_repr(double v) {
+  EXO_ASSERT(std::isfinite(v), "non-finite constant reached the C backend");
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  return repr_layout(std::string(buf, r.ptr));
+}
+
+std::string c_float_literal(float v) {
+  EXO_ASSERT(std::isfinite(v), "non-finite constant reached the C backend");
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  return repr_layout(std::string(buf, r.ptr)) + "f";
 }
 
 std::string format_template(const std::string& tmpl, const std::map<std::string, std::string>& vals,
@@ -121,10 +134,11 @@ std::string expr_str(const Expr& e, int prec) {
     return s;
   }
   if (auto c = e.as<ConstNode>()) {
-    if (c->type.base == ScalarKind::Bool) return c->val != 0 ? "True" : "False";
-    if (is_index_kind(c->type.base) || (c->val == std::floor(c->val) && !is_real_kind(c->type.base)))
-      return std::to_string(static_cast<long long>(c->val));
-    return py_float_repr(c->val);
+    if (c->type.base == ScalarKind::Bool) return c->ival != 0 ? "True" : "False";
+    if (c->is_int()) return std::to_string(c->ival);
+    if (c->fval == std::floor(c->fval) && !is_real_kind(c->type.base) && std::fabs(c->fval) < 1e15)
+      return std::to_string(static_cast<long long>(c->fval));
+    return py_float_repr(c->fval);
   }
   if (auto u = e.as<USubNode>()) {
     std::string s = "-" + expr_str(u->arg, 100);

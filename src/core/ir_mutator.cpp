@@ -1,5 +1,7 @@
 #include "exo/ir_mutator.h"
 
+#include "exo/checked_int.h"
+
 namespace exo {
 
 void IRVisitor::visit(const Expr& e) {
@@ -255,6 +257,81 @@ void for_each_expr(const Block& b, const std::function<void(const Expr&)>& f) {
   LambdaVisitor v;
   v.on_expr = f;
   v.visit_block(b);
+}
+
+namespace {
+
+// One bottom-up pass: each node's exact value is computed once from its
+// operands' (so long chains cost linear time), and the first node whose value
+// overflows is kept.
+class OverflowFinder : public IRVisitor {
+ public:
+  Expr found;
+  void visit(const Expr& e) override {
+    if (!found) scan(e);
+  }
+  using IRVisitor::visit;
+
+ private:
+  std::optional<int64_t> scan(const Expr& e) {
+    bool is_int = !e->type.is_tensor && is_index_kind(e->type.base);
+    switch (e->kind) {
+      case ExprKind::Const:
+        if (is_int) return e.as<ConstNode>()->ival;
+        return std::nullopt;
+      case ExprKind::USub: {
+        auto v = scan(e.as<USubNode>()->arg);
+        if (is_int && v) return checked_neg(*v);
+        return std::nullopt;
+      }
+      case ExprKind::BinOp: {
+        auto* b = e.as<BinOpNode>();
+        auto l = scan(b->lhs), r = scan(b->rhs);
+        if (!is_int || !l || !r) return std::nullopt;
+        std::optional<int64_t> v;
+        switch (b->op) {
+          case BinOpKind::Add: v = checked_add(*l, *r); break;
+          case BinOpKind::Sub: v = checked_sub(*l, *r); break;
+          case BinOpKind::Mul: v = checked_mul(*l, *r); break;
+          case BinOpKind::Div: return *r > 0 ? std::optional<int64_t>(floor_div_pos(*l, *r)) : std::nullopt;
+          case BinOpKind::Mod: return *r > 0 ? std::optional<int64_t>(floor_mod_pos(*l, *r)) : std::nullopt;
+          default: return std::nullopt;
+        }
+        if (!v && !found) found = e;
+        return v;
+      }
+      case ExprKind::Read:
+        for (auto& i : e.as<ReadNode>()->idx) scan(i);
+        return std::nullopt;
+      case ExprKind::ExternCall:
+        for (auto& a : e.as<ExternCallNode>()->args) scan(a);
+        return std::nullopt;
+      case ExprKind::WindowExpr:
+        for (auto& w : e.as<WindowExprNode>()->idx) {
+          scan(w.lo);
+          if (w.is_interval) scan(w.hi);
+        }
+        return std::nullopt;
+      case ExprKind::StrideExpr:
+      case ExprKind::ReadConfig:
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+Expr find_int_overflow(const Expr& e) {
+  OverflowFinder f;
+  if (e) f.visit(e);
+  return f.found;
+}
+
+Expr find_int_overflow(const Block& b) {
+  OverflowFinder f;
+  f.visit_block(b);
+  return f.found;
 }
 
 void for_each_stmt(const Block& b, const std::function<void(const Stmt&)>& f) {

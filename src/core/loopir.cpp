@@ -1,5 +1,9 @@
 #include "exo/loopir.h"
 
+#include <cmath>
+
+#include "exo/checked_int.h"
+
 namespace exo {
 
 const char* expr_kind_name(ExprKind k) {
@@ -59,12 +63,81 @@ int binop_precedence(BinOpKind op) {
   return 0;
 }
 
-Expr int_const(long long v, SrcInfo s) {
-  return make_expr<ConstNode>(static_cast<double>(v), Type::scalar(ScalarKind::Int), std::move(s));
+ConstNode::ConstNode(int64_t v, Type t, SrcInfo s) : ExprNode(kKind, std::move(t), std::move(s)) {
+  EXO_ASSERT(int_in_range(v), "integer constant " << v << " out of range");
+  if (is_int()) ival = v;
+  else fval = static_cast<double>(v);
+}
+
+ConstNode::ConstNode(double v, Type t, SrcInfo s) : ExprNode(kKind, std::move(t), std::move(s)) {
+  if (!is_int()) {
+    EXO_ASSERT(std::isfinite(v), "non-finite data constant");
+    fval = v;
+    return;
+  }
+  auto i = exact_int_of_double(v);
+  EXO_ASSERT(i.has_value(), "control constant " << v << " is not an exact integer in range");
+  ival = *i;
+}
+
+bool same_const_value(const ConstNode& a, const ConstNode& b) {
+  if (a.is_int() && b.is_int()) return a.ival == b.ival;
+  if (!a.is_int() && !b.is_int()) return a.fval == b.fval;
+  return a.as_double() == b.as_double() && exact_int_of_double(a.as_double()).has_value();
+}
+
+Expr int_const(int64_t v, SrcInfo s) {
+  return make_expr<ConstNode>(v, Type::scalar(ScalarKind::Int), std::move(s));
 }
 
 Expr bool_const(bool v, SrcInfo s) {
-  return make_expr<ConstNode>(v ? 1.0 : 0.0, Type::scalar(ScalarKind::Bool), std::move(s));
+  return make_expr<ConstNode>(int64_t{v ? 1 : 0}, Type::scalar(ScalarKind::Bool), std::move(s));
+}
+
+namespace {
+
+bool is_int_typed(const Expr& e) { return !e->type.is_tensor && is_index_kind(e->type.base); }
+
+// The exact value of e's operation on exact operand values (nullopt: overflow or
+// not foldable).
+std::optional<int64_t> combine(BinOpKind op, int64_t x, int64_t y) {
+  switch (op) {
+    case BinOpKind::Add: return checked_add(x, y);
+    case BinOpKind::Sub: return checked_sub(x, y);
+    case BinOpKind::Mul: return checked_mul(x, y);
+    case BinOpKind::Div: return y > 0 ? std::optional<int64_t>(floor_div_pos(x, y)) : std::nullopt;
+    case BinOpKind::Mod: return y > 0 ? std::optional<int64_t>(floor_mod_pos(x, y)) : std::nullopt;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<int64_t> exact_const_value(const Expr& e) {
+  if (!e || !is_int_typed(e)) return std::nullopt;
+  if (auto* c = e.as<ConstNode>()) return c->ival;
+  if (auto* u = e.as<USubNode>()) {
+    auto v = exact_const_value(u->arg);
+    return v ? checked_neg(*v) : std::nullopt;
+  }
+  if (auto* b = e.as<BinOpNode>()) {
+    auto x = exact_const_value(b->lhs);
+    if (!x) return std::nullopt;
+    auto y = exact_const_value(b->rhs);
+    if (!y) return std::nullopt;
+    return combine(b->op, *x, *y);
+  }
+  return std::nullopt;
+}
+
+bool int_overflow_at(const Expr& e) {
+  auto* b = e ? e.as<BinOpNode>() : nullptr;
+  if (!b || !is_int_typed(e)) return false;
+  if (b->op != BinOpKind::Add && b->op != BinOpKind::Sub && b->op != BinOpKind::Mul) return false;
+  auto x = exact_const_value(b->lhs);
+  if (!x) return false;
+  auto y = exact_const_value(b->rhs);
+  return y && !combine(b->op, *x, *y);
 }
 
 Expr read_var(const Sym& x, ScalarKind k, SrcInfo s) {

@@ -21,13 +21,6 @@
 
 namespace exo {
 
-namespace {
-
-// Unary minus binds tighter than every binary operator Exo has.
-constexpr int kUSubPrec = 80;
-
-// Python's repr() of a float: shortest round-trip digits, fixed notation for
-// decimal exponents in [-4, 16), scientific otherwise; always reads back as a float.
 std::string python_float_repr(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
@@ -65,6 +58,11 @@ std::string python_float_repr(double v) {
   }
   return neg ? "-" + out : out;
 }
+
+namespace {
+
+// Unary minus binds tighter than every binary operator Exo has.
+constexpr int kUSubPrec = 80;
 
 // A Python string literal (double quotes) whose value is exactly `s`.
 std::string python_string_literal(const std::string& s) {
@@ -315,13 +313,13 @@ class Printer {
     std::string s;
     ScalarKind k = c.type.base;
     if (k == ScalarKind::Bool) {
-      s = c.val != 0 ? "True" : "False";
-    } else if (is_real_kind(k)) {
-      s = python_float_repr(c.val);
-    } else if (std::isfinite(c.val) && c.val == std::trunc(c.val)) {
-      s = std::to_string(static_cast<long long>(c.val));
+      s = c.ival != 0 ? "True" : "False";
+    } else if (c.is_int()) {
+      s = std::to_string(c.ival);
+    } else if (!is_real_kind(k) && c.fval == std::trunc(c.fval) && std::fabs(c.fval) < 1e15) {
+      s = std::to_string(static_cast<long long>(c.fval));  // an integer data value (i8 ... i32)
     } else {
-      s = python_float_repr(c.val);
+      s = python_float_repr(c.fval);
     }
     // A negative literal is a unary minus to the parser: parenthesize it where a
     // unary minus would need it.

@@ -1,7 +1,10 @@
 #include "frontend/lexer.h"
 
+#include "exo/checked_int.h"
+
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -128,14 +131,34 @@ class Lexer {
     line_start_ = pos_;
   }
 
-  void push(TokKind k, std::string text, int line, int col, double num = 0) {
+  void push(TokKind k, std::string text, int line, int col, int64_t inum = 0, double fnum = 0) {
     Token t;
     t.kind = k;
     t.text = std::move(text);
     t.line = line;
     t.col = col;
-    t.num = num;
+    t.inum = inum;
+    t.fnum = fnum;
     toks_.push_back(std::move(t));
+  }
+
+  // The exact value of an integer literal's digits, or a parse error at the
+  // literal: Exo's integers are exact, so nothing beyond int64 is accepted
+  // (2^63 - 1 is the largest; see exo/checked_int.h).
+  int64_t integer_value(const std::string& digits, int base, int col, size_t start) {
+    unsigned __int128 v = 0;
+    for (char ch : digits) {
+      int d = std::isdigit(static_cast<unsigned char>(ch))
+                  ? ch - '0'
+                  : std::tolower(static_cast<unsigned char>(ch)) - 'a' + 10;
+      v = v * base + d;
+      if (v > static_cast<unsigned __int128>(kIntMax))
+        fail(SrcInfo(file_, cur_line(), col),
+             "integer literal " + std::string(s_.substr(start, pos_ - start)) +
+                 " is out of range (Exo integers must lie within +-(2^63 - 1) = +-" +
+                 std::to_string(kIntMax) + ")");
+    }
+    return static_cast<int64_t>(v);
   }
 
   void emit_newline() {
@@ -211,7 +234,7 @@ class Lexer {
       if (hex.empty()) fail(SrcInfo(file_, cur_line(), col), "invalid hexadecimal literal");
       if (pos_ < s_.size() && is_name_char(s_[pos_]))
         fail(SrcInfo(file_, cur_line(), col), "invalid number literal");
-      double v = static_cast<double>(std::strtoull(hex.c_str(), nullptr, 16));
+      int64_t v = integer_value(hex, 16, col, start);
       push(TokKind::Int, std::string(s_.substr(start, pos_ - start)), cur_line(), col, v);
       return;
     }
@@ -237,9 +260,18 @@ class Lexer {
     }
     if (pos_ < s_.size() && (is_name_char(s_[pos_]) || s_[pos_] == '.'))
       fail(SrcInfo(file_, cur_line(), col), "invalid number literal");
+    std::string text(s_.substr(start, pos_ - start));
+    if (!is_float) {
+      push(TokKind::Int, text, cur_line(), col, integer_value(spelling, 10, col, start));
+      return;
+    }
+    // strtod rounds correctly; underflow to zero or a subnormal is what Python
+    // does too, but overflow to infinity is refused like an out-of-range integer.
     double v = std::strtod(spelling.c_str(), nullptr);
-    push(is_float ? TokKind::Float : TokKind::Int, std::string(s_.substr(start, pos_ - start)),
-         cur_line(), col, v);
+    if (!std::isfinite(v))
+      fail(SrcInfo(file_, cur_line(), col),
+           "float literal " + text + " is out of range (it overflows to infinity; Exo constants must be finite)");
+    push(TokKind::Float, text, cur_line(), col, 0, v);
   }
 
   void name_or_prefixed_string() {

@@ -20,7 +20,8 @@ enum class TokKind { Name, Int, Float, String, Op, Newline, Indent, Dedent, End 
 struct Token {
   TokKind kind = TokKind::End;
   std::string text;  // Name / Op spelling; decoded String contents; number spelling
-  double num = 0;    // Int / Float value
+  int64_t inum = 0;  // Int value, exact (literals beyond 2^63 - 1 are refused)
+  double fnum = 0;   // Float value, finite (literals that overflow are refused)
   int line = 0;      // file line (origin applied)
   int col = 0;       // 1-based column (origin applied)
 };

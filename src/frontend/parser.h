@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "exo/frontend.h"
 #include "exo/uast.h"
 #include "frontend/lexer.h"
 
@@ -82,17 +83,28 @@ class Parser {
   UProc proc_def(const Token& def_tok);
   UConfig config_def(const Token& class_tok);
 
-  // Nesting guard: deep input must fail cleanly instead of overflowing the stack.
+  // Nesting guards (limits in exo/frontend.h): deep input must fail cleanly
+  // instead of overflowing the stack, here or in a later pass.
   struct Depth {
     Parser& p;
     Depth(Parser& parser, const Token& t) : p(parser) {
-      if (++p.depth_ > kMaxDepth) p.fail(t, "expression or block nested too deeply");
+      if (++p.depth_ > kMaxParseNesting)
+        p.fail(t, "expression nested too deeply (more than " + std::to_string(kMaxParseNesting) +
+                      " levels of parentheses, brackets, calls or unary operators)");
     }
     ~Depth() { --p.depth_; }
   };
+  struct BlockDepth {
+    Parser& p;
+    BlockDepth(Parser& parser, const Token& t) : p(parser) {
+      if (++p.block_depth_ > kMaxStmtNesting)
+        p.fail(t, "statements nested too deeply (more than " + std::to_string(kMaxStmtNesting) +
+                      " levels of loop, if and elif bodies)");
+    }
+    ~BlockDepth() { --p.block_depth_; }
+  };
 
  private:
-  static constexpr int kMaxDepth = 200;
 
   UExprPtr or_expr();
   UExprPtr and_expr();
@@ -116,6 +128,7 @@ class Parser {
   FileName file_;
   bool pattern_;
   int depth_ = 0;
+  int block_depth_ = 0;
 };
 
 UExprPtr make_hole(const SrcInfo& s);

@@ -1,4 +1,5 @@
 // Expressions and type annotations.
+#include <algorithm>
 #include <memory>
 
 #include "exo/types.h"
@@ -15,11 +16,32 @@ std::shared_ptr<UExpr> new_expr(UExprKind k, SrcInfo s) {
   return e;
 }
 
+// Sets e's height from its operands and refuses one beyond kMaxExprHeight at
+// `where` (the operand that made it too deep). Chains of one operator are
+// parsed by loops, so this, not the parser's recursion guard, bounds them.
+void seal(UExpr& e, const SrcInfo& where) {
+  int h = 0;
+  for (auto& a : e.args)
+    if (a) h = std::max(h, a->height);
+  for (auto& [k, v] : e.kwargs)
+    if (v) h = std::max(h, v->height);
+  for (auto& ix : e.idx)
+    for (auto* part : {&ix.pt, &ix.lo, &ix.hi})
+      if (*part) h = std::max(h, (*part)->height);
+  e.height = h + 1;
+  if (e.height > kMaxExprHeight)
+    EXO_FAIL(ErrorKind::Parse, where,
+             "expression nested too deeply (more than " << kMaxExprHeight
+                                                        << " levels; a chain like a + b + ... counts one level per operator)");
+}
+
 UExprPtr binop(BinOpKind op, UExprPtr l, UExprPtr r) {
   // Like Python's AST, a binary expression is positioned at its left operand.
   auto e = new_expr(UExprKind::BinOp, l->srcinfo);
+  SrcInfo where = r->srcinfo;
   e->op = op;
   e->args = {std::move(l), std::move(r)};
+  seal(*e, where);
   return e;
 }
 
@@ -90,6 +112,7 @@ UExprPtr Parser::not_expr() {
     Depth guard(*this, t);
     auto e = new_expr(UExprKind::Not, src(t));
     e->args = {not_expr()};
+    seal(*e, e->srcinfo);
     return e;
   }
   return comparison();
@@ -155,6 +178,7 @@ UExprPtr Parser::factor() {
     Depth guard(*this, t);
     auto e = new_expr(UExprKind::USub, src(t));
     e->args = {factor()};
+    seal(*e, e->srcinfo);
     return e;
   }
   if (at_op("+") || at_op("~"))
@@ -204,6 +228,7 @@ UExprPtr Parser::postfix() {
         fail(peek(), "expected ',' or ']' in index, found " + describe(peek()));
       }
       next();  // ']'
+      seal(*e, src(t));
       base = e;
     } else if (at_op("(")) {
       if (base->kind != UExprKind::Name && !is_hole(base))
@@ -212,6 +237,7 @@ UExprPtr Parser::postfix() {
       auto e = new_expr(UExprKind::Call, base->srcinfo);
       e->name = is_hole(base) ? "_" : base->name;
       call_args(open, e->args, e->kwargs);
+      seal(*e, src(open));
       base = e;
     } else if (at_op(".")) {
       if (base->kind != UExprKind::Name)
@@ -256,7 +282,8 @@ UExprPtr Parser::atom() {
     case TokKind::Float: {
       next();
       auto e = new_expr(UExprKind::Const, src(t));
-      e->val = t.num;
+      e->ival = t.inum;
+      e->fval = t.fnum;
       e->const_kind = t.kind == TokKind::Int ? UExpr::ConstKind::Int : UExpr::ConstKind::Float;
       return e;
     }
@@ -272,7 +299,7 @@ UExprPtr Parser::atom() {
         next();
         auto e = new_expr(UExprKind::Const, src(t));
         e->const_kind = UExpr::ConstKind::Bool;
-        e->val = t.text == "True" ? 1 : 0;
+        e->ival = t.text == "True" ? 1 : 0;
         return e;
       }
       if (is_python_keyword(t.text)) fail(t, "expected an expression, found keyword '" + t.text + "'");

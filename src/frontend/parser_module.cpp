@@ -263,7 +263,7 @@ UModule Parser::module() {
           fail(val->srcinfo, "unexpected keyword argument '" + key + "' to @config");
         if (val->kind != UExprKind::Const || val->const_kind != UExpr::ConstKind::Bool)
           fail(val->srcinfo, "readwrite must be True or False");
-        c.readwrite = val->val != 0;
+        c.readwrite = val->ival != 0;
       }
       m.decls.emplace_back(std::move(c));
     } else {

@@ -30,7 +30,7 @@ UBlock Parser::suite(const std::string& header) {
     next();
     if (!at(TokKind::Indent)) fail(peek(), "expected an indented block after " + header);
     const Token& ind = next();
-    Depth guard(*this, ind);
+    BlockDepth guard(*this, ind);
     stmts_until_dedent(out);
     if (at(TokKind::Dedent)) next();
     return out;
@@ -196,7 +196,7 @@ UStmtPtr Parser::if_stmt(const Token& kw) {
   st->body = suite("'" + kw.text + "'");
   if (at_name("elif")) {
     const Token& e = next();
-    Depth guard(*this, e);
+    BlockDepth guard(*this, e);
     st->orelse.push_back(if_stmt(e));
   } else if (at_name("else")) {
     next();

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "exo/checked_int.h"
+#include "exo/printer.h"
 #include "frontend/typecheck_internal.h"
 
 namespace exo::tc {
@@ -14,17 +16,10 @@ using uast::UExprKind;
 
 namespace {
 
-std::string num_str(double v, ScalarKind k) {
-  if (k == ScalarKind::Bool) return v != 0 ? "True" : "False";
-  if (std::floor(v) == v && std::fabs(v) < 1e15) {
-    std::ostringstream os;
-    os << static_cast<long long>(v);
-    if (is_real_kind(k)) os << ".0";
-    return os.str();
-  }
-  std::ostringstream os;
-  os << v;
-  return os.str();
+std::string num_str(const ConstNode& c) {
+  if (c.type.base == ScalarKind::Bool) return c.ival != 0 ? "True" : "False";
+  if (c.is_int()) return std::to_string(c.ival);
+  return python_float_repr(c.fval);
 }
 
 std::string paren(const Expr& e, int outer_prec) {
@@ -34,6 +29,16 @@ std::string paren(const Expr& e, int outer_prec) {
 }
 
 Type scalar(ScalarKind k) { return Type::scalar(k); }
+
+// An integer used as a real value (R) must convert exactly: Exo integers are
+// exact, and a silently rounded constant would change results.
+double real_of_int(int64_t v, const SrcInfo& where) {
+  auto d = static_cast<double>(v);
+  if (!exact_int_of_double(d) || *exact_int_of_double(d) != v)
+    EXO_FAIL(ErrorKind::Type, where, "the integer " << v << " used as a real value is not exactly representable "
+                                                     "as a floating-point number (write it as a float literal)");
+  return d;
+}
 
 // UAST from other front ends may be incomplete; fail cleanly instead of crashing.
 const UExpr& need(const uast::UExprPtr& e, const SrcInfo& where) {
@@ -51,8 +56,13 @@ bool is_int_const(const Expr& e) {
 Expr extent(const Expr& lo, const Expr& hi, const SrcInfo& where) {
   auto* l = lo.as<ConstNode>();
   auto* h = hi.as<ConstNode>();
-  if (l && h) return make_expr<ConstNode>(h->val - l->val, scalar(ScalarKind::Int), where);
-  if (l && l->val == 0) return hi;
+  if (l && h) {
+    auto d = checked_sub(h->ival, l->ival);
+    if (!d) EXO_FAIL(ErrorKind::Type, where, "integer overflow: the window extent " << h->ival << " - " << l->ival
+                                                 << " is outside +-(2^63 - 1)");
+    return make_expr<ConstNode>(*d, scalar(ScalarKind::Int), where);
+  }
+  if (l && l->ival == 0) return hi;
   ScalarKind k = (lo->type.base == ScalarKind::Int && hi->type.base == ScalarKind::Int)
                      ? ScalarKind::Int
                      : ScalarKind::Index;
@@ -87,7 +97,7 @@ std::string expr_str(const Expr& e) {
     }
     case ExprKind::Const: {
       auto* c = e.as<ConstNode>();
-      return num_str(c->val, c->type.base);
+      return num_str(*c);
     }
     case ExprKind::USub: return "-" + paren(e.as<USubNode>()->arg, 100);
     case ExprKind::BinOp: {
@@ -205,10 +215,16 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
   switch (e.kind) {
     case UExprKind::Name: return check_name(e, ctx);
     case UExprKind::Const: {
-      ScalarKind k = ScalarKind::R;
-      if (e.const_kind == UExpr::ConstKind::Bool) k = ScalarKind::Bool;
-      else if (e.const_kind == UExpr::ConstKind::Int) k = ctx == Ctx::Index ? ScalarKind::Int : ScalarKind::R;
-      return make_expr<ConstNode>(e.val, scalar(k), e.srcinfo);
+      switch (e.const_kind) {
+        case UExpr::ConstKind::Bool: return make_expr<ConstNode>(e.ival, scalar(ScalarKind::Bool), e.srcinfo);
+        case UExpr::ConstKind::Int:
+          if (ctx == Ctx::Index) return make_expr<ConstNode>(e.ival, scalar(ScalarKind::Int), e.srcinfo);
+          return make_expr<ConstNode>(real_of_int(e.ival, e.srcinfo), scalar(ScalarKind::R), e.srcinfo);
+        case UExpr::ConstKind::Float:
+          if (!std::isfinite(e.fval)) EXO_FAIL(ErrorKind::Type, e.srcinfo, "a constant must be finite");
+          return make_expr<ConstNode>(e.fval, scalar(ScalarKind::R), e.srcinfo);
+      }
+      EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed constant");
     }
     case UExprKind::USub: {
       if (e.args.size() != 1 || !e.args[0]) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed negation");
@@ -216,7 +232,11 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
       if (a->type.is_tensor) fail_not_scalar(a, *e.args[0], "an operand of '-'", src_of(*e.args[0]));
       if (!is_data_scalar(a->type) && !is_indexable(a->type))
         EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot negate an expression of type " << type_str(a->type));
-      if (auto* c = a.as<ConstNode>()) return make_expr<ConstNode>(-c->val, c->type, e.srcinfo);
+      if (auto* c = a.as<ConstNode>()) {
+        if (!c->is_int()) return make_expr<ConstNode>(-c->fval, c->type, e.srcinfo);
+        // In range by construction: the range is symmetric.
+        return make_expr<ConstNode>(-c->ival, c->type, e.srcinfo);
+      }
       return make_expr<USubNode>(a, a->type, e.srcinfo);
     }
     case UExprKind::Not: {
@@ -251,10 +271,18 @@ Expr Checker::check_name(const UExpr& e, Ctx ctx) {
     if (auto* c = std::get_if<ConstValue>(&*entry)) {
       if (!c->invalid_reason.empty())
         EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot use '" << e.name << "' in Exo code: " << c->invalid_reason);
-      ScalarKind k = c->kind;
-      if (k == ScalarKind::Int) k = ctx == Ctx::Index ? ScalarKind::Int : ScalarKind::R;
-      else if (k != ScalarKind::Bool) k = ScalarKind::R;
-      return make_expr<ConstNode>(c->value, scalar(k), e.srcinfo);
+      switch (c->kind) {
+        case ScalarKind::Bool: return make_expr<ConstNode>(c->ival, scalar(ScalarKind::Bool), e.srcinfo);
+        case ScalarKind::Int:
+          if (ctx == Ctx::Index) return make_expr<ConstNode>(c->ival, scalar(ScalarKind::Int), e.srcinfo);
+          return make_expr<ConstNode>(real_of_int(c->ival, e.srcinfo), scalar(ScalarKind::R), e.srcinfo);
+        default:
+          if (!std::isfinite(c->fval))
+            EXO_FAIL(ErrorKind::Type, e.srcinfo,
+                     "cannot use '" << e.name << "' in Exo code: its value " << c->fval
+                                    << " is not finite (Exo constants must be finite)");
+          return make_expr<ConstNode>(c->fval, scalar(ScalarKind::R), e.srcinfo);
+      }
     }
   }
   fail_unbound(e.name, e.srcinfo);
@@ -364,7 +392,15 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
   if (rhs->type.is_tensor) fail_not_scalar(rhs, ur, opnd.c_str(), src_of(ur));
   const Type& lt = lhs->type;
   const Type& rt = rhs->type;
-  auto make = [&](ScalarKind k) { return make_expr<BinOpNode>(op, lhs, rhs, scalar(k), e.srcinfo); };
+  auto make = [&](ScalarKind k) {
+    Expr out = make_expr<BinOpNode>(op, lhs, rhs, scalar(k), e.srcinfo);
+    // Integers are exact: arithmetic of constants whose value leaves int64 is
+    // refused here rather than wrapped later (by folding, analysis or C).
+    if (int_overflow_at(out))
+      EXO_FAIL(ErrorKind::Type, ur.srcinfo,
+               "integer overflow: the value of '" << expr_str(out) << "' is outside Exo's integer range +-(2^63 - 1)");
+    return out;
+  };
 
   if (binop_is_logical(op)) {
     for (auto [x, u] : {std::pair{&lhs, &ul}, std::pair{&rhs, &ur}})
@@ -423,7 +459,7 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
         EXO_FAIL(ErrorKind::Type, ur.srcinfo,
                  "cannot divide or take the modulo by the non-constant '"
                      << expr_str(rhs) << "' (index expressions must be quasi-affine)");
-      if (rhs.as<ConstNode>()->val <= 0)
+      if (rhs.as<ConstNode>()->ival <= 0)
         EXO_FAIL(ErrorKind::Type, ur.srcinfo, "cannot divide or take the modulo by zero or a negative value");
       return make(lt.base);
     }
@@ -499,8 +535,7 @@ Expr Checker::check_stride(const UExpr& e) {
   if (!v.type.is_tensor)
     EXO_FAIL(ErrorKind::Type, b.srcinfo,
              "expected '" << b.name << "' to be a tensor or window, got " << type_str(v.type));
-  double dimv = e.args[1]->val;
-  long long dim = dimv >= 0 && dimv < 1e9 ? static_cast<long long>(dimv) : -1;
+  int64_t dim = e.args[1]->ival;
   if (dim < 0 || dim >= static_cast<long long>(v.type.rank()))
     EXO_FAIL(ErrorKind::Type, e.args[1]->srcinfo,
              "dimension " << dim << " is out of range for '" << b.name << "' (" << type_str(v.type)

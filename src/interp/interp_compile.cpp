@@ -102,7 +102,7 @@ class ProcCompiler {
     switch (e->kind) {
       case ExprKind::Const: {
         CExpr c = node(EOp::IConst, e);
-        c.ival = static_cast<int64_t>(e.as<ConstNode>()->val);
+        c.ival = e.as<ConstNode>()->ival;
         return c;
       }
       case ExprKind::Read: {
@@ -156,7 +156,7 @@ class ProcCompiler {
     switch (e->kind) {
       case ExprKind::Const: {
         CExpr c = node(EOp::BConst, e);
-        c.ival = e.as<ConstNode>()->val != 0;
+        c.ival = e.as<ConstNode>()->ival != 0;
         return c;
       }
       case ExprKind::Read: {
@@ -219,7 +219,7 @@ class ProcCompiler {
     switch (e->kind) {
       case ExprKind::Const:
         c = node(EOp::DConst, e);
-        c.dval = convert_to_kind(e.as<ConstNode>()->val, k);
+        c.dval = convert_to_kind(e.as<ConstNode>()->as_double(), k);
         break;
       case ExprKind::Read: {
         auto* r = e.as<ReadNode>();

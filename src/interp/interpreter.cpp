@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "exo/checked_int.h"
 #include "exo/printer.h"
 #include "interp/interp_internal.h"
 
@@ -145,14 +146,23 @@ class Runner {
     return it->second;
   }
 
+  static int64_t exact(std::optional<int64_t> v, const CExpr& e) {
+    if (!v)
+      EXO_FAIL(ErrorKind::Bounds, e.src ? e.src->srcinfo : SrcInfo(),
+               "integer overflow: " << (e.src ? print_expr(e.src) : std::string("an index expression"))
+                                    << " is outside +-(2^63 - 1)");
+    return *v;
+  }
+
   int64_t eval_i(const CExpr& e, Frame& f) {
     switch (e.op) {
       case EOp::IConst: return e.ival;
       case EOp::IVar: return f.ints[e.slot];
-      case EOp::INeg: return -eval_i(e.kids[0], f);
-      case EOp::IAdd: return eval_i(e.kids[0], f) + eval_i(e.kids[1], f);
-      case EOp::ISub: return eval_i(e.kids[0], f) - eval_i(e.kids[1], f);
-      case EOp::IMul: return eval_i(e.kids[0], f) * eval_i(e.kids[1], f);
+      // Exo integers are exact: a value that leaves int64 is an error, never a wrap.
+      case EOp::INeg: return exact(checked_neg(eval_i(e.kids[0], f)), e);
+      case EOp::IAdd: return exact(checked_add(eval_i(e.kids[0], f), eval_i(e.kids[1], f)), e);
+      case EOp::ISub: return exact(checked_sub(eval_i(e.kids[0], f), eval_i(e.kids[1], f)), e);
+      case EOp::IMul: return exact(checked_mul(eval_i(e.kids[0], f), eval_i(e.kids[1], f)), e);
       case EOp::IDiv:
       case EOp::IMod: {
         int64_t a = eval_i(e.kids[0], f), b = eval_i(e.kids[1], f);
@@ -339,7 +349,15 @@ class Runner {
       case SOp::WriteConfig: {
         double val;
         if (s.kind == ScalarKind::Bool) val = eval_b(s.rhs, f) ? 1 : 0;
-        else if (is_index_kind(s.kind)) val = static_cast<double>(eval_i(s.rhs, f));
+        else if (is_index_kind(s.kind)) {
+          // ConfigState holds doubles: an integer that a double cannot hold exactly
+          // is refused rather than rounded.
+          int64_t iv = eval_i(s.rhs, f);
+          val = static_cast<double>(iv);
+          if (exact_int_of_double(val) != iv)
+            EXO_FAIL(ErrorKind::Bounds, s.src ? s.src->srcinfo : SrcInfo(),
+                     "config value " << iv << " is beyond 2^53, which the interpreter cannot store exactly");
+        }
         else val = convert_to_kind(eval_d(s.rhs, f), s.kind);
         cfg_[*s.cfg] = val;
         return;

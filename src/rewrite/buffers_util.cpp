@@ -178,7 +178,7 @@ bool same_expr_node(const Expr& a, const Expr& b, const SameName& same_name) {
     case ExprKind::Read:
       return same_name(a.as<ReadNode>()->name, b.as<ReadNode>()->name);
     case ExprKind::Const:
-      return a.as<ConstNode>()->val == b.as<ConstNode>()->val;
+      return same_const_value(*a.as<ConstNode>(), *b.as<ConstNode>());
     case ExprKind::BinOp:
       return a.as<BinOpNode>()->op == b.as<BinOpNode>()->op;
     case ExprKind::ExternCall:

@@ -142,7 +142,7 @@ bool same_expr(const Expr& a, const Expr& b) {
   if (auto* x = a.as<ReadNode>()) {
     if (x->name != b.as<ReadNode>()->name) return false;
   } else if (auto* x = a.as<ConstNode>()) {
-    if (x->val != b.as<ConstNode>()->val) return false;
+    if (!same_const_value(*x, *b.as<ConstNode>())) return false;
   } else if (auto* x = a.as<BinOpNode>()) {
     if (x->op != b.as<BinOpNode>()->op) return false;
   } else if (auto* x = a.as<StrideExprNode>()) {

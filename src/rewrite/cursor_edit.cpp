@@ -1,6 +1,8 @@
 // Structural edits at a path (rebuilding only the spine) and the cursor
 // forwarding functions that describe them.
 #include "exo/cursor.h"
+#include "exo/ir_mutator.h"
+#include "exo/printer.h"
 
 namespace exo {
 
@@ -69,6 +71,13 @@ Cursor with_index(Cursor c, size_t d, int i) {
 }  // namespace
 
 Proc splice_block(const Proc& p, const StmtPath& first, int count, const Block& repl) {
+  // Loop bounds and sizes a primitive computes (a split's `(hi + c - 1) / c`, a
+  // product of extents) are exact integers: one that leaves int64 is refused
+  // here rather than folded, printed or compiled as a wrapped value.
+  if (Expr bad = find_int_overflow(repl))
+    EXO_FAIL(ErrorKind::Scheduling, bad->srcinfo,
+             "integer overflow: the value of '" << print_expr(bad)
+                                                << "' is outside Exo's integer range +-(2^63 - 1)");
   return edit_block(p, first, [&](const Block& b) {
     int lo = first.back().index;
     EXO_ASSERT(lo >= 0 && count >= 0 && lo + count <= static_cast<int>(b.size()),

@@ -80,8 +80,9 @@ Block instantiate(const Block& b, const Sym& iter, const Expr& value) {
 
 bool const_value(const Expr& e, long long& out) {
   if (auto* c = e.as<ConstNode>()) {
-    out = static_cast<long long>(c->val);
-    return static_cast<double>(out) == c->val;
+    if (!c->is_int()) return false;
+    out = c->ival;
+    return true;
   }
   if (auto* u = e.as<USubNode>()) {
     if (!const_value(u->arg, out)) return false;
@@ -134,7 +135,7 @@ bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate
 // accepted there on that ground can produce a proc that no longer checks.
 std::optional<bool> constant_goal(const Expr& goal) {
   Expr g = fold_constants(goal);
-  if (auto* c = g.as<ConstNode>()) return c->val != 0;
+  if (auto* c = g.as<ConstNode>()) return !c->is_zero();
   return std::nullopt;
 }
 

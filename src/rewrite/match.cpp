@@ -6,6 +6,7 @@
 #include <cctype>
 #include <optional>
 
+#include "exo/checked_int.h"
 #include "exo/frontend.h"
 #include "exo/hardware.h"
 
@@ -20,6 +21,18 @@ using uast::UStmtPtr;
 bool name_eq(const std::string& pat, const std::string& name) { return pat == "_" || pat == name; }
 
 bool is_hole(const UExprPtr& e) { return e && e->kind == UExprKind::Hole; }
+
+// A literal pattern (negated when `negate`: `-3` parses as a negation) against a
+// constant, by numeric value; integers compare exactly.
+bool const_matches(const ConstNode& c, const uast::UExpr& pat, bool negate) {
+  if (pat.const_kind == uast::UExpr::ConstKind::Float) {
+    double v = negate ? -pat.fval : pat.fval;
+    return c.as_double() == v;
+  }
+  int64_t v = negate ? -pat.ival : pat.ival;  // the range is symmetric
+  if (c.is_int()) return c.ival == v;
+  return c.fval == static_cast<double>(v) && exact_int_of_double(c.fval) == v;
+}
 
 class Matcher {
  public:
@@ -44,12 +57,12 @@ class Matcher {
         return false;
       }
       case UExprKind::Const:
-        if (auto* c = e.as<ConstNode>()) return c->val == pat->val;
+        if (auto* c = e.as<ConstNode>()) return const_matches(*c, *pat, false);
         return false;
       case UExprKind::USub:
         // `-3` parses as a negation but should match the literal -3.
         if (pat->args[0]->kind == UExprKind::Const)
-          if (auto* c = e.as<ConstNode>()) return c->val == -pat->args[0]->val;
+          if (auto* c = e.as<ConstNode>()) return const_matches(*c, *pat->args[0], true);
         if (auto* u = e.as<USubNode>()) return match_e(pat->args[0], u->arg);
         return false;
       case UExprKind::BinOp:
@@ -63,7 +76,7 @@ class Matcher {
           const UExprPtr& buf = pat->args[0];
           const UExprPtr& dim = pat->args[1];
           bool name_ok = is_hole(buf) || (buf->kind == UExprKind::Name && buf->name == s->name.name());
-          bool dim_ok = is_hole(dim) || (dim->kind == UExprKind::Const && dim->val == s->dim);
+          bool dim_ok = is_hole(dim) || (dim->kind == UExprKind::Const && dim->const_kind == uast::UExpr::ConstKind::Int && dim->ival == s->dim);
           return name_ok && dim_ok;
         }
         if (auto* c = e.as<ExternCallNode>()) {

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "exo/analysis.h"
+#include "exo/checked_int.h"
 #include "exo/equivalence.h"
 #include "exo/frontend.h"
 #include "exo/ir_mutator.h"
@@ -24,27 +25,25 @@ bool is_control(const Expr& e) { return !e->type.is_tensor && !is_data_kind(e->t
 std::optional<long long> int_value(const Expr& e) {
   auto* c = e.as<ConstNode>();
   if (!c || !is_control(e) || e->type.base == ScalarKind::Bool) return std::nullopt;
-  return static_cast<long long>(c->val);
+  return c->ival;
 }
 
 std::optional<bool> bool_value(const Expr& e) {
   auto* c = e.as<ConstNode>();
   if (!c || e->type.base != ScalarKind::Bool) return std::nullopt;
-  return c->val != 0;
+  return c->ival != 0;
 }
 
-long long floor_div(long long a, long long b) {
-  long long q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
+// A folded constant, or the node unchanged when the exact value leaves Exo's
+// integer range: folding never wraps (the checks that follow refuse the value).
+Expr folded(const Expr& e, std::optional<int64_t> v) { return v ? int_const(*v, e->srcinfo) : e; }
 
 // One folding step at a node whose children are already folded. Only control
 // (index/bool) arithmetic is folded: data expressions keep their written form,
 // since their precision is chosen later.
 Expr fold_node(const Expr& e) {
   if (auto* u = e.as<USubNode>()) {
-    if (auto v = int_value(u->arg)) return int_const(-*v, e->srcinfo);
+    if (auto v = int_value(u->arg)) return folded(e, checked_neg(*v));
     return e;
   }
   auto* b = e.as<BinOpNode>();
@@ -55,14 +54,14 @@ Expr fold_node(const Expr& e) {
   if (li && ri) {
     long long x = *li, y = *ri;
     switch (b->op) {
-      case BinOpKind::Add: return int_const(x + y, s);
-      case BinOpKind::Sub: return int_const(x - y, s);
-      case BinOpKind::Mul: return int_const(x * y, s);
+      case BinOpKind::Add: return folded(e, checked_add(x, y));
+      case BinOpKind::Sub: return folded(e, checked_sub(x, y));
+      case BinOpKind::Mul: return folded(e, checked_mul(x, y));
       case BinOpKind::Div:
-        if (y > 0) return int_const(floor_div(x, y), s);
+        if (y > 0) return int_const(floor_div_pos(x, y), s);
         return e;
       case BinOpKind::Mod:
-        if (y > 0) return int_const(x - y * floor_div(x, y), s);
+        if (y > 0) return int_const(floor_mod_pos(x, y), s);
         return e;
       case BinOpKind::Lt: return bool_const(x < y, s);
       case BinOpKind::Gt: return bool_const(x > y, s);

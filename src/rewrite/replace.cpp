@@ -34,7 +34,7 @@ std::string window_text(const BufferBinding& b) {
 // `goal` holds at the site; constant goals are decided without the prover.
 bool holds(const Proc& p, const StmtPath& at, const Expr& goal) {
   Expr g = fold_constants(goal);
-  if (auto* c = g.as<ConstNode>()) return c->val != 0;
+  if (auto* c = g.as<ConstNode>()) return !c->is_zero();
   return provable_at(p, at, g);
 }
 

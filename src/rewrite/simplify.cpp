@@ -52,7 +52,7 @@ class Simplifier {
     out->preds.clear();
     for (auto& pr : p_->preds) {
       Expr e = idx_.simplify(pr);
-      if (auto* c = e.as<ConstNode>(); c && c->val != 0) continue;  // a true assertion says nothing
+      if (auto* c = e.as<ConstNode>(); c && !c->is_zero()) continue;  // a true assertion says nothing
       out->preds.push_back(e);
     }
     Block body;
@@ -72,7 +72,7 @@ class Simplifier {
   }
   // +1: provably true, -1: provably false, 0: unknown.
   int decide(const Expr& cond) {
-    if (auto* c = cond.as<ConstNode>()) return c->val != 0 ? 1 : -1;
+    if (auto* c = cond.as<ConstNode>()) return !c->is_zero() ? 1 : -1;
     if (reads_config(cond)) return 0;
     Formula f = L_.formula(cond);
     if (provable(f)) return 1;
@@ -196,7 +196,7 @@ class Simplifier {
     auto* cc = c.as<ConstNode>();
     if (!cc || x.as<ConstNode>() || x->type.is_numeric() || x->type.base == ScalarKind::Bool) return;
     idx_.facts[print_expr(x)] = c;
-    if (auto* d = x.as<BinOpNode>(); d && d->op == BinOpKind::Div && cc->val == 0)
+    if (auto* d = x.as<BinOpNode>(); d && d->op == BinOpKind::Div && cc->is_zero())
       idx_.facts[print_expr(binop(BinOpKind::Mod, d->lhs, d->rhs))] = d->lhs;
   }
 

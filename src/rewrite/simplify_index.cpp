@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "exo/checked_int.h"
 #include "exo/cursor.h"
 #include "exo/printer.h"
 #include "exo/rewrite.h"
@@ -21,13 +22,23 @@ long long floor_div(long long a, long long b) {
 long long floor_mod(long long a, long long b) { return a - b * floor_div(a, b); }
 
 // An affine index expression: sum of coeff * var, plus a constant.
+// Exact: an operation that leaves int64 marks the form `overflow`, and such an
+// expression keeps its written form (simplification is never required).
 struct Lin {
   std::map<Sym, long long> terms;
   long long c = 0;
+  bool overflow = false;
 
   void add(const Lin& o, long long k) {
-    c += k * o.c;
-    for (auto& [v, a] : o.terms) terms[v] += k * a;
+    overflow = overflow || o.overflow;
+    c = mul_add(c, k, o.c);
+    for (auto& [v, a] : o.terms) terms[v] = mul_add(terms[v], k, a);
+  }
+  long long mul_add(long long x, long long k, long long v) {
+    auto kv = checked_mul(k, v);
+    auto r = kv ? checked_add(x, *kv) : std::nullopt;
+    if (!r) overflow = true;
+    return r.value_or(0);
   }
   void drop_zeros() {
     for (auto it = terms.begin(); it != terms.end();) it = it->second == 0 ? terms.erase(it) : std::next(it);
@@ -36,7 +47,7 @@ struct Lin {
 
 bool is_int_const(const Expr& e, long long v) {
   auto* c = e.as<ConstNode>();
-  return c && e->type.base != ScalarKind::Bool && !is_data_kind(e->type.base) && c->val == static_cast<double>(v);
+  return c && e->type.base != ScalarKind::Bool && c->is_int() && c->ival == v;
 }
 
 bool is_index_expr(const Expr& e) {
@@ -56,7 +67,7 @@ std::optional<Lin> linear(const Expr& e, std::map<Sym, Type>& types) {
   if (auto* c = e.as<ConstNode>()) {
     if (!is_index_expr(e)) return std::nullopt;
     Lin l;
-    l.c = static_cast<long long>(c->val);
+    l.c = c->ival;
     return l;
   }
   if (auto* u = e.as<USubNode>()) {
@@ -84,6 +95,7 @@ std::optional<Lin> linear(const Expr& e, std::map<Sym, Type>& types) {
     out.add(*l, 1);
     out.add(*r, b->op == BinOpKind::Add ? 1 : -1);
   }
+  if (out.overflow) return std::nullopt;
   out.drop_zeros();
   return out;
 }
@@ -165,15 +177,15 @@ Expr IndexSimplifier::normalize_index(const Expr& e) {
     Expr cur = l.same_as(b->lhs) && r.same_as(b->rhs) ? e : make_expr<BinOpNode>(b->op, l, r, e->type, e->srcinfo);
     long long d = 0;
     auto* rc = r.as<ConstNode>();
-    if ((b->op == BinOpKind::Div || b->op == BinOpKind::Mod) && rc && rc->val > 0) {
-      d = static_cast<long long>(rc->val);
+    if ((b->op == BinOpKind::Div || b->op == BinOpKind::Mod) && rc && rc->is_int() && rc->ival > 0) {
+      d = rc->ival;
       if (b->op == BinOpKind::Div) {
         // (x / c1) / c2 == x / (c1 * c2) for positive constants.
         if (auto* inner = l.as<BinOpNode>(); inner && inner->op == BinOpKind::Div) {
-          if (auto* c1 = inner->rhs.as<ConstNode>(); c1 && c1->val > 0)
-            return normalize_index(make_expr<BinOpNode>(BinOpKind::Div, inner->lhs,
-                                                        int_const(static_cast<long long>(c1->val) * d, r->srcinfo),
-                                                        e->type, e->srcinfo));
+          if (auto* c1 = inner->rhs.as<ConstNode>(); c1 && c1->is_int() && c1->ival > 0)
+            if (auto c12 = checked_mul(c1->ival, d))  // else x / c1 / c2 keeps two divisions
+              return normalize_index(make_expr<BinOpNode>(BinOpKind::Div, inner->lhs, int_const(*c12, r->srcinfo),
+                                                          e->type, e->srcinfo));
         }
         return simplify_div(l, d, cur);
       }
@@ -217,7 +229,8 @@ Expr IndexSimplifier::simplify_div(const Expr& lhs, long long d, const Expr& ori
   Expr norm = generate(*lin, var_types_, s);
   Expr whole = binop(BinOpKind::Div, norm, int_const(d, s), s);
   // x / (a*b) == (x / a) / b: a factor that divides exactly may leave a simpler form.
-  for (long long a = 2; a * a <= d; ++a) {
+  // (Small factors only: trial division up to sqrt(d) could take 3e9 steps.)
+  for (long long a = 2; a <= d / a && a <= 4096; ++a) {
     if (d % a != 0) continue;
     for (long long first : {a, d / a}) {
       Expr part = simplify_div(norm, first, binop(BinOpKind::Div, norm, int_const(first, s), s));

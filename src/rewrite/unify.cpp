@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "exo/checked_int.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
@@ -20,6 +21,14 @@ struct Mismatch {
 };
 
 std::string q(const std::string& s) { return "'" + s + "'"; }
+
+// x + k * v, exactly; an overflow refuses the match (it cannot be decided).
+long long mul_add(long long x, long long k, long long v) {
+  auto kv = checked_mul(k, v);
+  auto r = kv ? checked_add(x, *kv) : std::nullopt;
+  if (!r) throw Mismatch{"integer overflow while matching index expressions (beyond +-(2^63 - 1))"};
+  return *r;
+}
 std::string first_line(const Stmt& s) {
   // A loop's or branch's header alone (printing the statement prints its body).
   if (auto* f = s.as<ForNode>())
@@ -46,7 +55,11 @@ void key_into(const Expr& e, std::string& out) {
       }
       return;
     }
-    case ExprKind::Const: out += "c" + std::to_string(e.as<ConstNode>()->val); return;
+    case ExprKind::Const: {
+      auto* c = e.as<ConstNode>();
+      out += c->is_int() ? "c" + std::to_string(c->ival) : "f" + python_float_repr(c->fval);
+      return;
+    }
     case ExprKind::USub: out += "-("; key_into(e.as<USubNode>()->arg, out); out += ")"; return;
     case ExprKind::BinOp: {
       auto* b = e.as<BinOpNode>();
@@ -82,10 +95,10 @@ struct Lin {
   void add(const Lin& o, long long k) {
     for (auto& [t, v] : o.terms) {
       long long& x = terms[t];
-      x += k * v;
+      x = mul_add(x, k, v);
       if (x == 0) terms.erase(t);
     }
-    c += k * o.c;
+    c = mul_add(c, k, o.c);
   }
   bool zero() const { return terms.empty() && c == 0; }
   bool divisible(long long a) const {
@@ -111,7 +124,7 @@ struct PLin {
     known.add(o.known, k);
     for (auto& [u, v] : o.unk) {
       long long& x = unk[u];
-      x += k * v;
+      x = mul_add(x, k, v);
       if (x == 0) unk.erase(u);
     }
   }
@@ -179,8 +192,8 @@ class Unifier {
 
   Lin tlin(const Expr& e) {
     Lin l;
-    if (auto* c = e.as<ConstNode>()) {
-      l.c = static_cast<long long>(c->val);
+    if (auto* c = e.as<ConstNode>(); c && c->is_int()) {
+      l.c = c->ival;
       return l;
     }
     if (auto* u = e.as<USubNode>()) {
@@ -205,8 +218,8 @@ class Unifier {
 
   PLin plin(const Expr& e) {
     PLin l;
-    if (auto* c = e.as<ConstNode>()) {
-      l.known.c = static_cast<long long>(c->val);
+    if (auto* c = e.as<ConstNode>(); c && c->is_int()) {
+      l.known.c = c->ival;
       return l;
     }
     if (auto* r = e.as<ReadNode>(); r && r->idx.empty()) {
@@ -416,7 +429,7 @@ class Unifier {
     }
     auto* pc = pe.as<ConstNode>();
     auto* tc = te.as<ConstNode>();
-    if (pc && tc && pc->val == tc->val) return;
+    if (pc && tc && same_const_value(*pc, *tc)) return;
     if (pb && tb && pb->op == tb->op) {
       data(pb->lhs, tb->lhs);
       data(pb->rhs, tb->rhs);
@@ -442,7 +455,7 @@ class Unifier {
       }
       case ExprKind::Const: {
         auto* tc = te.as<ConstNode>();
-        if (!tc || tc->val != pe.as<ConstNode>()->val) throw Mismatch{why};
+        if (!tc || !same_const_value(*tc, *pe.as<ConstNode>())) throw Mismatch{why};
         return;
       }
       case ExprKind::USub:

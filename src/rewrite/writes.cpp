@@ -239,7 +239,7 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
   StmtPath loop_path = c.path;
   loop_path.back().index += 1;
   auto* zero = init->rhs.as<ConstNode>();
-  if (!zero || zero->val != 0)
+  if (!zero || !zero->is_zero())
     scheduling_error(
         prim, p, at,
         "the assignment must set the initial value 0 (x = c * x scales it too), got '" +

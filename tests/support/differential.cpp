@@ -29,7 +29,7 @@ size_t num_elements(const std::vector<int64_t>& shape) {
 }  // namespace
 
 int64_t eval_index(const Expr& e, const std::map<Sym, int64_t>& env) {
-  if (auto* c = e.as<ConstNode>()) return static_cast<int64_t>(c->val);
+  if (auto* c = e.as<ConstNode>()) return c->ival;
   if (auto* r = e.as<ReadNode>()) {
     auto it = env.find(r->name);
     if (it == env.end()) throw std::runtime_error("unbound control variable " + r->name.name());

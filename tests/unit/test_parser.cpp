@@ -91,7 +91,7 @@ TEST(ParserModule, Sgemm) {
   EXPECT_EQ(li.kind, UStmtKind::For);
   EXPECT_EQ(li.name, "i");
   EXPECT_EQ(li.loop_mode, "seq");
-  EXPECT_EQ(li.lo->val, 0);
+  EXPECT_EQ(li.lo->ival, 0);
   EXPECT_EQ(li.hi->name, "M");
   EXPECT_EQ(li.srcinfo.line, 13);
   EXPECT_EQ(li.srcinfo.col, 5);
@@ -174,7 +174,7 @@ def acc2(x: f32 @ DRAM) -> None:
   ASSERT_EQ(m.decls.size(), 9u);
   const auto& n = std::get<UConstDef>(m.decls[0]);
   EXPECT_EQ(n.name, "N_TILE");
-  EXPECT_EQ(n.value->val, 16);
+  EXPECT_EQ(n.value->ival, 16);
   EXPECT_EQ(n.value->const_kind, UExpr::ConstKind::Int);
   EXPECT_EQ(n.srcinfo.line, 9);
   const auto& half = std::get<UConstDef>(m.decls[1]);
@@ -182,7 +182,7 @@ def acc2(x: f32 @ DRAM) -> None:
   const auto& neg = std::get<UConstDef>(m.decls[2]);
   EXPECT_EQ(neg.value->kind, UExprKind::USub);
   EXPECT_EQ(neg.value->args[0]->const_kind, UExpr::ConstKind::Float);
-  EXPECT_DOUBLE_EQ(neg.value->args[0]->val, 1.5e-3);
+  EXPECT_DOUBLE_EQ(neg.value->args[0]->fval, 1.5e-3);
 
   const auto& cfg = std::get<UConfig>(m.decls[3]);
   EXPECT_EQ(cfg.name, "ConfigLoad");
@@ -258,7 +258,7 @@ def kernel(n: size, m: index, flag: bool, s: stride, k: int, x: R[n] @ DRAM,
   EXPECT_EQ(b[0]->kind, UStmtKind::Alloc);
   EXPECT_EQ(b[0]->name, "acc");
   EXPECT_EQ(b[0]->type.mem, "AVX2");
-  EXPECT_EQ(b[0]->type.shape[0]->val, 16);
+  EXPECT_EQ(b[0]->type.shape[0]->ival, 16);
   EXPECT_EQ(b[1]->type.base, "R");
   EXPECT_EQ(b[2]->type.mem, "DRAM");
   EXPECT_FALSE(b[2]->type.is_tensor);
@@ -272,8 +272,8 @@ def kernel(n: size, m: index, flag: bool, s: stride, k: int, x: R[n] @ DRAM,
   EXPECT_EQ(win.kind, UExprKind::Index);
   ASSERT_EQ(win.idx.size(), 1u);
   EXPECT_TRUE(win.idx[0].is_slice);
-  EXPECT_EQ(win.idx[0].lo->val, 0);
-  EXPECT_EQ(win.idx[0].hi->val, 4);
+  EXPECT_EQ(win.idx[0].lo->ival, 0);
+  EXPECT_EQ(win.idx[0].hi->ival, 4);
   const UExpr& col = *b[6]->rhs;
   EXPECT_TRUE(col.idx[0].is_slice);
   EXPECT_EQ(col.idx[0].lo, nullptr);
@@ -340,9 +340,9 @@ TEST(ParserModule, CommentsContinuationsAndTabs) {
   UProc p = parse_one_proc(src);
   ASSERT_EQ(p.body.size(), 3u);
   EXPECT_EQ(p.body[0]->rhs->op, BinOpKind::Add);
-  EXPECT_DOUBLE_EQ(p.body[1]->body[0]->rhs->val, 0.5);
+  EXPECT_DOUBLE_EQ(p.body[1]->body[0]->rhs->fval, 0.5);
   EXPECT_EQ(p.body[2]->rhs->const_kind, UExpr::ConstKind::Float);
-  EXPECT_DOUBLE_EQ(p.body[2]->rhs->val, 1000.0);
+  EXPECT_DOUBLE_EQ(p.body[2]->rhs->fval, 1000.0);
 }
 
 TEST(ParserModule, MultipleProcsAndNoTrailingNewline) {
@@ -365,7 +365,7 @@ TEST(ParserModule, CrlfEscapesAndKeywordInstr) {
   const UProc& p = proc_at(m, 0);
   EXPECT_EQ(p.c_instr, "a\n\tb 'q'");
   EXPECT_EQ(p.c_global, "\\d");
-  EXPECT_EQ(p.body[0]->rhs->val, 16);
+  EXPECT_EQ(p.body[0]->rhs->ival, 16);
   EXPECT_EQ(p.body[0]->srcinfo.line, 3);
   EXPECT_EQ(p.body[0]->rhs->srcinfo.col, 9);
 }
@@ -401,7 +401,7 @@ TEST(ParserModule, Precedence) {
   EXPECT_EQ(andx.srcinfo.col, 19);  // at its left operand, `not e`
   UExprPtr t = parse_expr_fragment("True");
   EXPECT_EQ(t->const_kind, UExpr::ConstKind::Bool);
-  EXPECT_EQ(t->val, 1);
+  EXPECT_EQ(t->ival, 1);
   UExprPtr s = parse_expr_fragment("stride(A, 0)");
   EXPECT_EQ(s->kind, UExprKind::Call);
   EXPECT_EQ(s->args[0]->name, "A");

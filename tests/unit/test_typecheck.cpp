@@ -38,7 +38,7 @@ struct Program {
         scope.bind_config(cfg);
       } else if (auto* k = std::get_if<uast::UConstDef>(&d)) {
         bool is_int = k->value->const_kind == uast::UExpr::ConstKind::Int;
-        scope.bind_const(k->name, ConstValue{k->value->val, is_int ? ScalarKind::Int : ScalarKind::R});
+        scope.bind_const(k->name, is_int ? ConstValue::integer(k->value->ival) : ConstValue::real(k->value->fval));
       }
     }
     return last;
@@ -90,7 +90,7 @@ const T* as(const Expr& e) {
 double const_val(const Expr& e) {
   auto* c = e.as<ConstNode>();
   EXPECT_NE(c, nullptr);
-  return c ? c->val : -1;
+  return c ? c->as_double() : -1;
 }
 
 bool reads(const Expr& e, const Sym& s) {
@@ -300,8 +300,8 @@ def g(n: size, flag: bool, x: f32[n]):
 
 TEST(Typecheck, StrideExternsAndConstants) {
   Program prog;
-  prog.scope.bind_const("TILE", ConstValue{8, ScalarKind::Int});
-  prog.scope.bind_const("ALPHA", ConstValue{0.5, ScalarKind::R});
+  prog.scope.bind_const("TILE", ConstValue::integer(8));
+  prog.scope.bind_const("ALPHA", ConstValue::real(0.5));
   Proc p = prog.load(R"(
 @proc
 def h(n: size, A: [f32][n, 8], y: f32[n]):
@@ -437,7 +437,7 @@ def s(n: size, x: f32[n]):
 
 TEST(Typecheck, ControlParametersAndIntScaling) {
   Program prog;
-  prog.scope.bind_const("DEBUG", ConstValue{1, ScalarKind::Bool});
+  prog.scope.bind_const("DEBUG", ConstValue::boolean(true));
   Proc p = prog.load(R"(
 @proc
 def callee(k: int, b: bool, s: stride, A: [f32][k]):

@@ -58,7 +58,7 @@ std::string storeu_for(const MemoryPtr& m, ScalarKind k) {
 
 int64_t const_extent(const Expr& e) {
   auto c = e.as<ConstNode>();
-  return c ? static_cast<int64_t>(c->val) : -1;
+  return c ? c->ival : -1;
 }
 
 struct Wrapper {
