@@ -270,6 +270,14 @@ Rewrite unroll_loop(const Proc& p, const Cursor& c) {
     scheduling_error(prim, p, c,
                      "expected constant loop bounds, got seq(" + print_expr(f->lo) + ", " +
                          print_expr(f->hi) + ")");
+  // One copy of the body per iteration: past this many the program is too big
+  // to be useful, and building it could exhaust memory.
+  constexpr long long kMaxUnrolledIterations = 1 << 16;
+  if (static_cast<__int128>(hi) - lo > kMaxUnrolledIterations)
+    scheduling_error(prim, p, c,
+                     "seq(" + print_expr(f->lo) + ", " + print_expr(f->hi) + ") runs more than " +
+                         std::to_string(kMaxUnrolledIterations) +
+                         " iterations, the most unroll_loop copies (split the loop and unroll the inner one)");
   Block out;
   for (long long v = lo; v < hi; ++v) {
     Block copy = instantiate(f->body, f->iter, int_const(v, f->srcinfo));

@@ -248,6 +248,25 @@ TEST(Loops, Unroll) {
   EXPECT_NE(m.find("unroll_loop: expected constant loop bounds, got seq(0, m)"), std::string::npos) << m;
 }
 
+TEST(Loops, UnrollRefusesHugeTripCounts) {
+  // Unrolling 2^62 iterations would build that many copies: refused at once.
+  Module huge = Module::from_string(R"(
+@proc
+def f(x: f32[4] @ DRAM):
+    for i in seq(0, 4611686018427387904):
+        x[0] += 1.0
+    for j in seq(0, 65536):
+        x[1] += 1.0
+)",
+                                    "huge.py");
+  std::string m = sched_error([&] { unroll_loop(huge.proc("f"), "i"); });
+  EXPECT_NE(m.find("unroll_loop: seq(0, 4611686018427387904) runs more than 65536 iterations"), std::string::npos)
+      << m;
+  // At the limit: accepted.
+  Rewrite r = unroll_loop(huge.proc("f"), "j");
+  EXPECT_EQ(r.proc->body.size(), 1u + 65536u);
+}
+
 TEST(Loops, SplitTails) {
   Proc p = mod().proc("gemv");
   for (std::string tail : {"guard", "cut", "cut_and_guard"}) {
