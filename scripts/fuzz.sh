@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan, in build-fuzz/; the normal
+# build/ is untouched) and runs each for SECONDS (default 60), starting from the
+# checked-in corpus fuzz/corpus/<target> plus the test sources in tests/corpus
+# and tests/errors. New inputs go to build-fuzz/corpus/<target>; a crashing
+# input is saved as build-fuzz/crashes/<target>/crash-*, and the script exits
+# non-zero. The regression inputs of fuzz/regressions/<target> run first (those
+# in fuzz/regressions/<target>/open/ reproduce open findings and are skipped).
+#
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET...]     (targets: module fragment)
+#   FUZZ_JOBS=N   run N fuzzing processes per target (default 1)
+#   FUZZ_ARGS=... extra libFuzzer flags
+# Each target prints one line: "fuzz <target>: <execs> execs in <s> s, <n> crashes".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_TARGET="${1:-60}"
+shift || true
+TARGETS=("$@")
+[ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(module fragment)
+BUILD=build-fuzz
+
+launcher=()
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+fi
+cmake --preset fuzz "${launcher[@]}" >/dev/null || exit 1
+ninja -C "$BUILD" -j2 $(printf 'fuzz_%s ' "${TARGETS[@]}") || exit 1
+
+# Stack traces for findings; leaks are not findings here (caches live until exit).
+export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:symbolize=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# -max_len: big enough for every seed, small enough to keep executions fast.
+# -timeout: a single input taking longer is a hang (reported like a crash).
+COMMON=(-dict=fuzz/exo.dict -max_len=4096 -timeout=25 -rss_limit_mb=4096 -print_final_stats=1)
+
+status=0
+for t in "${TARGETS[@]}"; do
+  bin="$BUILD/fuzz/fuzz_$t"
+  work="$BUILD/corpus/$t"
+  crashes="$BUILD/crashes/$t/$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$work" "$crashes"
+  seeds=("fuzz/corpus/$t")
+  [ "$t" = module ] && seeds+=(tests/corpus tests/errors)
+  # Regression inputs: each must run clean (no finding) before fuzzing starts.
+  regressions=(); for f in fuzz/regressions/$t/*; do [ -f "$f" ] && regressions+=("$f"); done
+  if [ "${#regressions[@]}" -gt 0 ]; then
+    if ! "$bin" "${COMMON[@]}" "${regressions[@]}" >"$BUILD/regressions-$t.log" 2>&1; then
+      echo "fuzz $t: a regression input fails (see $BUILD/regressions-$t.log)"
+      status=1
+    fi
+  fi
+  log="$BUILD/fuzz-$t.log"
+  mode=()
+  # Several processes: fork mode, which goes on after a crash (each one saved).
+  [ "${FUZZ_JOBS:-1}" -gt 1 ] &&
+    mode=(-fork="$FUZZ_JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  "$bin" "${COMMON[@]}" "${mode[@]}" -max_total_time="$SECONDS_PER_TARGET" \
+    -artifact_prefix="$crashes/" ${FUZZ_ARGS:-} "$work" "${seeds[@]}" >"$log" 2>&1
+  rc=$?
+  # One process prints the final statistics; fork mode a running total "#N: ...".
+  execs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
+  [ "$execs" = 0 ] && execs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
+  ncrash=$(find "$crashes" -type f | wc -l)
+  echo "fuzz $t: $execs execs in $SECONDS_PER_TARGET s, $ncrash crash files in $crashes (log $log)"
+  if [ "$rc" != 0 ] || [ "$ncrash" != 0 ]; then
+    grep -h -A3 'FINDING\|ERROR: \(Address\|libFuzzer\)\|runtime error' "$log" | head -20
+    status=1
+  fi
+done
+exit "$status"
