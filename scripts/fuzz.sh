@@ -19,6 +19,18 @@ TARGETS=("$@")
 [ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(module fragment)
 BUILD=build-fuzz
 
+# libFuzzer's runtime comes with clang's compiler-rt (only recommended by
+# Debian's clang package): install it when missing.
+rt="$(clang -print-resource-dir 2>/dev/null)/lib/linux/libclang_rt.fuzzer-x86_64.a"
+if [ ! -f "$rt" ]; then
+  pkg="libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
+  if [ "$(id -u)" != 0 ]; then
+    echo "fuzz: libFuzzer runtime missing; install $pkg (as root)" >&2
+    exit 1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null || exit 1
+fi
+
 launcher=()
 if command -v ccache >/dev/null; then
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
@@ -28,7 +40,9 @@ ninja -C "$BUILD" -j2 $(printf 'fuzz_%s ' "${TARGETS[@]}") || exit 1
 
 # Stack traces for findings; leaks are not findings here (caches live until exit).
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:symbolize=1"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# Undefined behaviour halts, except where a known finding is suppressed (the
+# fuzz build lets those checks recover; see the file).
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$PWD/scripts/ubsan_known_findings.supp"
 # -max_len: big enough for every seed, small enough to keep executions fast.
 # -timeout: a single input taking longer is a hang (reported like a crash).
 COMMON=(-dict=fuzz/exo.dict -max_len=4096 -timeout=25 -rss_limit_mb=4096 -print_final_stats=1)
@@ -50,17 +64,16 @@ for t in "${TARGETS[@]}"; do
     fi
   fi
   log="$BUILD/fuzz-$t.log"
-  mode=()
-  # Several processes: fork mode, which goes on after a crash (each one saved).
-  [ "${FUZZ_JOBS:-1}" -gt 1 ] &&
-    mode=(-fork="$FUZZ_JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+  # Fork mode: the fuzzing runs in FUZZ_JOBS child processes and goes on after a
+  # crash (each one saved), for the whole time.
+  mode=(-fork="${FUZZ_JOBS:-1}" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   "$bin" "${COMMON[@]}" "${mode[@]}" -max_total_time="$SECONDS_PER_TARGET" \
     -artifact_prefix="$crashes/" ${FUZZ_ARGS:-} "$work" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   # One process prints the final statistics; fork mode a running total "#N: ...".
-  execs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s += $2} END {print s + 0}')
+  execs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | awk '{print $2 + 0}')
   [ "$execs" = 0 ] && execs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
-  ncrash=$(find "$crashes" -type f | wc -l)
+  ncrash=$(find "$crashes" -type f 2>/dev/null | wc -l)
   echo "fuzz $t: $execs execs in $SECONDS_PER_TARGET s, $ncrash crash files in $crashes (log $log)"
   if [ "$rc" != 0 ] || [ "$ncrash" != 0 ]; then
     grep -h -A3 'FINDING\|ERROR: \(Address\|libFuzzer\)\|runtime error' "$log" | head -20

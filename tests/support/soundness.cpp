@@ -14,6 +14,7 @@
 #include "support/compiled_batch.h"
 #include "support/differential.h"
 #include "support/known_findings.h"
+#include "support/par_order.h"
 #include "support/random_proc.h"
 #include "support/random_steps.h"
 
@@ -97,6 +98,20 @@ std::string reproducer(const ProcRun& pr, const ProcRun::Version* v) {
   return os.str();
 }
 
+// With its par loops run backwards, `q` must still compute the expected
+// results; "" or the difference (par_order.h).
+std::string par_order_difference(const ProcRun& pr, const Proc& q,
+                                 const std::vector<ConfigPtr>& cfgs) {
+  Proc rev = with_par_loops_reversed(q);
+  if (!rev) return "";
+  for (size_t k = 0; k < pr.ns.size(); ++k) {
+    std::string d =
+        compare_outputs(pr.orig, pr.expected[k], run_interpreted(rev, pr.inputs[k], cfgs));
+    if (!d.empty()) return "n = " + std::to_string(pr.ns[k]) + ", par loops backwards: " + d;
+  }
+  return "";
+}
+
 // What the crash handler prints: the step being applied.
 char g_current[256] = "";
 
@@ -172,6 +187,13 @@ void Runner::one_proc(int seed) {
     return;
   }
   pr.versions.push_back({-1, "(original)", nullptr, pr.orig});
+  try {
+    if (std::string d = par_order_difference(pr, pr.orig, cfgs); !d.empty())
+      fail(rep_, pr, &pr.versions[0], -1, "(original)", "par loop order", d);
+  } catch (const std::exception& e) {
+    fail(rep_, pr, &pr.versions[0], -1, "(original)", "par loop order",
+         std::string("the reversed proc does not run: ") + e.what());
+  }
 
   Proc cur = pr.orig;
   StepContext cx{libs_.lib, "r" + std::to_string(seed) + "_", ""};
@@ -247,6 +269,19 @@ void Runner::one_proc(int seed) {
     ++rep_.steps_checked;
     if (!why.empty()) {
       fail(rep_, pr, &v, step, prim->name, "interpreter", why);
+      break;
+    }
+    // A par loop the step made or changed must not depend on its order; one the
+    // original already had is checked once, above.
+    bool before_ok = true;
+    try {
+      why = par_order_difference(pr, r->proc, cfgs);
+      before_ok = why.empty() || par_order_difference(pr, cur, cfgs).empty();
+    } catch (const std::exception& e) {
+      why = std::string("the reversed proc does not run: ") + e.what();
+    }
+    if (!why.empty() && before_ok) {
+      fail(rep_, pr, &v, step, prim->name, "par loop order", why);
       break;
     }
     ++c.accepted;
