@@ -64,18 +64,34 @@ for t in "${TARGETS[@]}"; do
     fi
   fi
   log="$BUILD/fuzz-$t.log"
-  # Fork mode: the fuzzing runs in FUZZ_JOBS child processes and goes on after a
-  # crash (each one saved), for the whole time.
-  mode=(-fork="${FUZZ_JOBS:-1}" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
-  "$bin" "${COMMON[@]}" "${mode[@]}" -max_total_time="$SECONDS_PER_TARGET" \
-    -artifact_prefix="$crashes/" ${FUZZ_ARGS:-} "$work" "${seeds[@]}" >"$log" 2>&1
-  rc=$?
-  # One process prints the final statistics; fork mode a running total "#N: ...".
-  execs=$(grep -ho 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | awk '{print $2 + 0}')
-  [ "$execs" = 0 ] && execs=$(grep -o '^#[0-9]*:' "$log" | tail -1 | tr -d '#:')
+  : >"$log"
+  # One process (much faster than libFuzzer's fork mode); after a crash (the
+  # input is saved) it starts again for the rest of the time, so a run reports
+  # every crash it finds. FUZZ_JOBS > 1 uses fork mode with that many processes.
+  deadline=$(( $(date +%s) + SECONDS_PER_TARGET ))
+  execs=0 restarts=0 rc=0
+  while [ "$restarts" -le 50 ]; do
+    left=$(( deadline - $(date +%s) ))
+    [ "$left" -ge 1 ] || break  # (0 would mean no limit to libFuzzer)
+    mode=()
+    [ "${FUZZ_JOBS:-1}" -gt 1 ] &&
+      mode=(-fork="$FUZZ_JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    "$bin" "${COMMON[@]}" "${mode[@]}" -max_total_time="$left" \
+      -artifact_prefix="$crashes/" ${FUZZ_ARGS:-} "$work" "${seeds[@]}" >"$log.run" 2>&1
+    rc=$?
+    cat "$log.run" >>"$log"
+    # One process prints its statistics at the end (twice after a crash); fork
+    # mode a running total "#N: ...".
+    n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log.run" | tail -1 | awk '{print $2}')
+    [ -z "$n" ] && n=$(grep -o '^#[0-9]*:' "$log.run" | tail -1 | tr -d '#:')
+    execs=$(( execs + ${n:-0} ))
+    [ "$rc" = 0 ] && break
+    restarts=$(( restarts + 1 ))
+  done
+  rm -f "$log.run"
   ncrash=$(find "$crashes" -type f 2>/dev/null | wc -l)
   echo "fuzz $t: $execs execs in $SECONDS_PER_TARGET s, $ncrash crash files in $crashes (log $log)"
-  if [ "$rc" != 0 ] || [ "$ncrash" != 0 ]; then
+  if [ "$ncrash" != 0 ] || [ "$rc" != 0 ]; then
     grep -h -A3 'FINDING\|ERROR: \(Address\|libFuzzer\)\|runtime error' "$log" | head -20
     status=1
   fi
