@@ -391,7 +391,12 @@ std::string ProcCompiler::comp_binop(const BinOpNode& b, int prec, ScalarKind wa
     std::string s = comp_e(b.lhs, lp, opnd) + " % " + comp_e(b.rhs, lp + 1, opnd);
     return lp < prec ? "(" + s + ")" : s;
   }
-  std::string s = comp_e(b.lhs, lp, opnd) + " " + c_op(b.op) + " " + comp_e(b.rhs, lp + 1, opnd);
+  // Comparisons of comparisons and `&&` inside `||` get parentheses C does not
+  // need but gcc's -Wparentheses asks for.
+  int lhs_prec = lp, rhs_prec = lp + 1;
+  if (binop_is_comparison(b.op)) lhs_prec = rhs_prec = c_prec(BinOpKind::Lt) + 1;
+  if (b.op == BinOpKind::Or) lhs_prec = rhs_prec = c_prec(BinOpKind::And) + 1;
+  std::string s = comp_e(b.lhs, lhs_prec, opnd) + " " + c_op(b.op) + " " + comp_e(b.rhs, rhs_prec, opnd);
   return lp < prec ? "(" + s + ")" : s;
 }
 

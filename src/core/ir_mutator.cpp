@@ -142,8 +142,16 @@ Expr IRMutator::mutate_children(const Expr& e) {
         }
         idx.push_back(std::move(r));
       }
+      // The type's extents (hi - lo) mention the same variables as the bounds:
+      // a substitution must reach them too.
+      Type t = n->type;
+      for (auto& d : t.shape) {
+        Expr m2 = mutate(d);
+        changed |= !m2.same_as(d);
+        d = m2;
+      }
       if (!changed) return e;
-      return make_expr<WindowExprNode>(n->name, std::move(idx), n->type, n->srcinfo);
+      return make_expr<WindowExprNode>(n->name, std::move(idx), std::move(t), n->srcinfo);
     }
     case ExprKind::Const:
     case ExprKind::StrideExpr:

@@ -15,6 +15,7 @@
 #include "frontend/typecheck_internal.h"
 #include "rewrite/buffer_uses.h"
 #include "rewrite/loops_util.h"
+#include "rewrite/rewrite_checks.h"
 
 namespace exo {
 namespace {
@@ -334,6 +335,8 @@ Rewrite insert_write(const char* prim, const Proc& p, const StmtPath& at, const 
   };
   scan(value);
   if (!read.empty()) buffers_detail::recheck(prim, p, Cursor::gap(at), r.proc, &read);
+  // A write inside a par loop is shared by its iterations: a race.
+  r = rewrite_detail::keeping_definition_rules(prim, p, Cursor::gap(at), r);
   if (check_field_change(prim, r.proc, at, false)) r.proc = with_new_eqv_class(r.proc);
   return r;
 }

@@ -175,6 +175,9 @@ Rewrite replace_all(const Proc& p, const Proc& subproc) {
       if (!u.ok() || !site_failure(r.proc, at, subproc, u, buffers).empty()) continue;
       Stmt call = make_stmt<CallNode>(subproc, u.args, target[0]->srcinfo);
       Rewrite step = splice_rewrite(r.proc, at, static_cast<int>(n), {call});
+      // A site where the call would break a definition rule (e.g. the same
+      // storage passed to two arguments of which one is written) is skipped.
+      if (!rewrite_detail::keeps_definition_rules(step.proc, r.proc)) continue;
       r = Rewrite{step.proc, compose(r.forward, step.forward)};
       replaced = true;
     }

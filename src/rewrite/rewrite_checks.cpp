@@ -17,4 +17,14 @@ Rewrite keeping_definition_rules(const char* prim, const Proc& before, const Cur
   return r;
 }
 
+bool keeps_definition_rules(const Proc& after, const Proc& before) {
+  try {
+    check_proc_changes(after, before);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Bounds && e.kind() != ErrorKind::Precondition && e.kind() != ErrorKind::Type) throw;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace exo::rewrite_detail

@@ -11,4 +11,7 @@ namespace exo::rewrite_detail {
 // scheduling error of `prim` at `where` in `before`.
 Rewrite keeping_definition_rules(const char* prim, const Proc& before, const Cursor& where, Rewrite r);
 
+// Whether `after` keeps those rules (for primitives that skip sites breaking them).
+bool keeps_definition_rules(const Proc& after, const Proc& before);
+
 }  // namespace exo::rewrite_detail

@@ -1,6 +1,7 @@
 #include "support/harness.h"
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -34,7 +35,7 @@ void write_file(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-static std::pair<int, std::string> run_command(const std::string& cmd) {
+std::pair<int, std::string> run_command(const std::string& cmd) {
   std::string out;
   FILE* p = popen((cmd + " 2>&1").c_str(), "r");
   if (!p) throw std::runtime_error("popen failed: " + cmd);
@@ -46,12 +47,18 @@ static std::pair<int, std::string> run_command(const std::string& cmd) {
   return {code, out};
 }
 
+std::string test_cflags() {
+  const char* env = std::getenv("EXO_TEST_CFLAGS");
+  return env ? env : EXO_TEST_CFLAGS;
+}
+
 std::string compile_c_program(const std::string& dir, const std::string& extra_flags) {
   std::string srcs;
   for (auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".c") srcs += " '" + e.path().string() + "'";
-  std::string cmd = std::string(EXO_C_COMPILER) + " -std=c11 -Wall -Werror -O1 -fopenmp -I'" +
-                    dir + "' " + extra_flags + srcs + " -o '" + dir + "/prog' -lm";
+  std::string cmd = std::string(EXO_C_COMPILER) + " -std=c11 -Wall -Werror -O1 -fopenmp " +
+                    test_cflags() + " -I'" + dir + "' " + extra_flags + srcs + " -o '" + dir +
+                    "/prog' -lm";
   auto [code, out] = run_command(cmd);
   if (code != 0) throw std::runtime_error("C compilation failed:\n" + cmd + "\n" + out);
   return out;

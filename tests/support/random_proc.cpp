@@ -1,5 +1,6 @@
 #include "support/random_proc.h"
 
+#include <cctype>
 #include <sstream>
 
 namespace exo::test {
@@ -59,28 +60,61 @@ def dbl8(dst: [f32][8] @ DRAM, src: [f32][8] @ DRAM):
     for k in seq(0, 8):
         dst[k] = src[k] * 2.0
 
+@instr("(void)&{a_data};")
+def nop8(a: [f32][8] @ DRAM):
+    pass
+
 )";
   return lib;
 }
 
 const std::vector<std::string>& random_proc_subprocs() {
   static const std::vector<std::string> names = {"scale_row", "acc_row", "dbl_row", "cfg_row",
-                                                 "set_cfg",   "add8",    "copy8",   "dbl8"};
+                                                 "set_cfg",   "add8",    "copy8",   "dbl8",
+                                                 "nop8"};
   return names;
+}
+
+std::string Hazards::str() const {
+  std::string s;
+  auto add = [&](bool on, const char* name) {
+    if (on) s += (s.empty() ? "" : ",") + std::string(name);
+  };
+  add(negative_extent, "negative_extent");
+  add(aliased_call, "aliased_call");
+  add(par_race, "par_race");
+  return s;
 }
 
 int RandomProcGen::pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(r_); }
 bool RandomProcGen::coin(int percent) { return pick(100) < percent; }
+bool RandomProcGen::hazard(int percent) {
+  bool yes = allow_hazards_ && (force_hazard_ || coin(percent));
+  force_hazard_ = false;
+  return yes;
+}
 std::string RandomProcGen::fresh(const std::string& base) { return base + std::to_string(next_++); }
 std::string RandomProcGen::ind(int d) { return std::string(4 * d, ' '); }
 
-std::string RandomProcGen::proc(const std::string& name, bool divisible) {
+std::string RandomProcGen::proc(const std::string& name, bool divisible, bool allow_hazards) {
+  allow_hazards_ = allow_hazards;
+  hazards_ = {};
   std::ostringstream os;
   os << "@proc\ndef " << name
      << "(n: size, x: f32[n + 4] @ DRAM, y: f32[n + 4] @ DRAM, A: f32[n + 4, 8] @ DRAM):\n";
   if (divisible) os << "    assert n % 4 == 0\n";
   int count = 2 + pick(3);
+  int hazard_at = allow_hazards ? pick(count) : -1;
   for (int k = 0; k < count; ++k) {
+    if (k == hazard_at) {  // at least one hazardous shape (others may come by chance)
+      force_hazard_ = true;
+      switch (pick(3)) {
+        case 0: odd_extent_loop(os, 1, {}); break;
+        case 1: call(os, 1, {}); break;
+        default: par_loop(os, 1, {}); break;
+      }
+      continue;
+    }
     if (coin(50))
       loop(os, 1, {});
     else
@@ -95,8 +129,25 @@ std::string RandomProcGen::row(const Iters& its) {
     if (i.symbolic) sym.push_back(&i);
   if (sym.empty() || coin(15)) return std::to_string(pick(4));
   std::string v = sym[pick(static_cast<int>(sym.size()))]->name;
+  if (coin(6)) return coin(50) ? v + " / 2" : "(" + v + " + 3) / 2";  // quasi-affine, < n + 4
   int c = pick(4);
   return c == 0 ? v : v + " + " + std::to_string(c);
+}
+
+// `v + c` -> `v + c'` (c' != c), a constant -> another one: the rows of two
+// window arguments that must not overlap.
+std::string RandomProcGen::other_row(const std::string& r) {
+  if (r.find('/') != std::string::npos) return r + " + 1";  // (.. / 2) + 1 != (.. / 2)
+  auto plus = r.find(" + ");
+  if (plus == std::string::npos) {
+    bool constant = !r.empty() && std::isdigit(static_cast<unsigned char>(r[0]));
+    if (constant) return std::to_string((std::stoi(r) + 1 + pick(3)) % 4);
+    return r + " + " + std::to_string(1 + pick(3));
+  }
+  int c = std::stoi(r.substr(plus + 3));
+  int c2 = (c + 1 + pick(3)) % 4;
+  std::string v = r.substr(0, plus);
+  return c2 == 0 ? v : v + " + " + std::to_string(c2);
 }
 
 std::string RandomProcGen::col(const Iters& its) {
@@ -104,7 +155,9 @@ std::string RandomProcGen::col(const Iters& its) {
   for (auto& i : its)
     if (!i.symbolic) cst.push_back(&i);
   if (cst.empty() || coin(15)) return std::to_string(pick(8));
-  return cst[pick(static_cast<int>(cst.size()))]->name;
+  const Iter& it = *cst[pick(static_cast<int>(cst.size()))];
+  if (coin(6)) return it.name + " % 4 + " + std::to_string(pick(5));  // < 8
+  return it.name;
 }
 
 std::string RandomProcGen::read(const Iters& its) {
@@ -119,11 +172,21 @@ std::string RandomProcGen::read(const Iters& its) {
 }
 
 std::string RandomProcGen::rhs(const Iters& its) {
-  switch (pick(3)) {
-    case 0:
+  switch (pick(12)) {
+    case 0: case 1: case 2:
       return read(its);
-    case 1:
+    case 3: case 4:
       return read(its) + " * 2.0";
+    case 5:
+      return "2.0 * " + read(its);
+    case 6:  // three terms, for the reassociation primitives
+      return read(its) + " + (" + read(its) + " + " + read(its) + ")";
+    case 7:
+      return "(" + read(its) + " * 0.5) * " + read(its);
+    case 8:
+      return "select(" + read(its) + ", " + read(its) + ", " + read(its) + ", -" + read(its) + ")";
+    case 9:
+      return "relu(" + read(its) + ") - " + read(its);
     default:
       return read(its) + " + " + read(its);
   }
@@ -163,8 +226,8 @@ void RandomProcGen::leaf(std::ostringstream& os, int d, const Iters& its) {
 
 void RandomProcGen::stmt(std::ostringstream& os, int d, const Iters& its) {
   int kind = pick(100);
-  if (kind < 24) return leaf(os, d, its);
-  if (kind < 31 && d < 4) {
+  if (kind < 15) return leaf(os, d, its);
+  if (kind < 21 && d < 4) {
     os << ind(d) << "if " << cond(its) << ":\n";
     leaf(os, d + 1, its);
     if (coin(40)) {
@@ -173,7 +236,7 @@ void RandomProcGen::stmt(std::ostringstream& os, int d, const Iters& its) {
     }
     return;
   }
-  if (kind < 36) {
+  if (kind < 25) {
     std::string t = fresh("t");
     os << ind(d) << t << ": f32[8] @ DRAM\n";
     std::string c = col(its);
@@ -181,19 +244,33 @@ void RandomProcGen::stmt(std::ostringstream& os, int d, const Iters& its) {
     os << ind(d) << "y[" << row(its) << "] += " << t << "[" << c << "]\n";
     return;
   }
-  if (kind < 43 && d < 3) return loop(os, d, its);
-  if (kind < 50) return vec_loop(os, d, its);
-  if (kind < 57) {
+  if (kind < 31 && d < 3) return loop(os, d, its);
+  if (kind < 36) return vec_loop(os, d, its);
+  if (kind < 41) {
     staged(os, d, its);
     if (coin(40)) staged(os, d, its);  // a dead buffer next to a new one: data_reuse
     return;
   }
-  if (kind < 62) return alloc2d(os, d, its);
-  if (kind < 68) return window(os, d, its);
-  if (kind < 76) return call(os, d, its);
-  if (kind < 83) return config(os, d, its);
-  if (kind < 89 && d < 3) return nest(os, d, its);
-  if (kind < 96 && d < 3) return guarded_loop(os, d, its);
+  if (kind < 44) return alloc2d(os, d, its);
+  if (kind < 48) return window(os, d, its);
+  if (kind < 54) return call(os, d, its);
+  if (kind < 59) return config(os, d, its);
+  if (kind < 63 && d < 3) return nest(os, d, its);
+  if (kind < 67 && d < 3) return guarded_loop(os, d, its);
+  if (kind < 71 && d < 3) return carried(os, d, its);
+  if (kind < 75 && d < 3) return par_loop(os, d, its);
+  if (kind < 78 && d < 3) return odd_extent_loop(os, d, its);
+  if (kind < 81) return overlapping_windows(os, d, its);
+  if (kind < 84) return accumulator(os, d, its);
+  if (kind < 87) return scalar_temp(os, d, its);
+  if (kind < 92) return write_pair(os, d, its);
+  if (kind < 94) return hoisted_temp(os, d, its);
+  if (kind < 96 && d < 3) return if_loop(os, d, its);
+  if (kind < 98 && d < 3) return loop_pair(os, d, its);
+  if (coin(70)) {  // a buffer nothing uses
+    os << ind(d) << fresh("dead") << ": f32[4] @ DRAM\n";
+    return;
+  }
   os << ind(d) << "pass\n";
 }
 
@@ -202,8 +279,10 @@ void RandomProcGen::loop(std::ostringstream& os, int d, Iters its) {
   bool sym = coin(55);
   int extent = 2 + pick(7);
   Iter it{std::string(names[its.size() % 6]) + (its.size() >= 6 ? "x" : ""), sym, extent};
-  os << ind(d) << "for " << it.name << " in seq(0, " << (sym ? "n" : std::to_string(extent))
-     << "):\n";
+  // Mostly from 0; sometimes from 1 (trip count n - 1 >= 0, or extent - 1).
+  std::string lo = coin(15) ? "1" : "0";
+  os << ind(d) << "for " << it.name << " in seq(" << lo << ", "
+     << (sym ? "n" : std::to_string(extent)) << "):\n";
   its.push_back(it);
   int count = 1 + pick(3);
   for (int k = 0; k < count; ++k) stmt(os, d + 1, its);
@@ -292,8 +371,24 @@ void RandomProcGen::window(std::ostringstream& os, int d, const Iters& its) {
   }
 }
 
+// Window arguments of one call never overlap, except in procs with hazards
+// (then sometimes the same row twice, or two overlapping pieces of x).
 void RandomProcGen::call(std::ostringstream& os, int d, const Iters& its) {
-  std::string r1 = row(its), r2 = row(its);
+  std::string r1 = row(its), r2 = other_row(r1);
+  if (hazard(20)) {
+    hazards_.aliased_call = true;
+    if (coin(50)) {
+      static const char* rows[] = {"acc_row", "dbl_row", "add8", "copy8", "dbl8"};
+      os << ind(d) << rows[pick(5)] << "(A[" << r1 << ", 0:8], A[" << r1 << ", 0:8])\n";
+    } else {  // x has n + 4 >= 5 rows: start at 0 or at an iterator below n
+      std::string s = "0";
+      for (auto& i : its)
+        if (i.symbolic && coin(50)) s = i.name;
+      os << ind(d) << "scale_row(4, x[" << s << ":" << s << " + 4], x[" << s << " + 1:" << s
+         << " + 5])\n";
+    }
+    return;
+  }
   switch (pick(6)) {
     case 4:  // reads the config inside the callee
       os << ind(d) << "cfg_row(A[" << r1 << ", 0:8])\n";
@@ -304,8 +399,8 @@ void RandomProcGen::call(std::ostringstream& os, int d, const Iters& its) {
     case 0:
       os << ind(d) << "scale_row(8, A[" << r1 << ", 0:8], A[" << r2 << ", 0:8])\n";
       break;
-    case 1:
-      os << ind(d) << "scale_row(4, A[" << r1 << ", 4:8], A[" << r2 << ", 0:4])\n";
+    case 1:  // one row, disjoint columns
+      os << ind(d) << "scale_row(4, A[" << r1 << ", 4:8], A[" << r1 << ", 0:4])\n";
       break;
     default: {
       static const char* rows[] = {"acc_row", "dbl_row", "add8", "copy8", "dbl8"};

@@ -7,7 +7,9 @@
 #include <cstdlib>
 
 #include "exo/exo.h"
+#include "exo/buffers_extra.h"
 #include "support/harness.h"
+#include "support/schedule_check.h"
 
 namespace {
 
@@ -680,3 +682,21 @@ int main(void) {
 }
 
 }  // namespace
+
+// A branch condition asserted by extract_subproc is `(n % 2 == 0) == True`: its
+// C keeps the parentheses gcc's -Wall -Werror (-Wparentheses) asks for.
+TEST(Backend, NestedComparisonsCompileUnderWparentheses) {
+  exo::Module m = exo::Module::from_string(R"(
+@proc
+def evens(n: size, x: f32[n] @ DRAM):
+    if n % 2 == 0 or n < 3 and n > 1:
+        for i in seq(0, n):
+            x[i] = 1.0
+)",
+                                           "nested_cmp.py");
+  exo::Proc p = m.proc("evens");
+  exo::ExtractedSubproc ex = exo::extract_subproc(p, "for i in _: _", "evens_body", true);
+  std::string c = exo::compile_to_c({ex.rewrite.proc}, "nested_cmp").c;
+  EXPECT_NE(c.find("EXO_ASSUME((n % 2 == 0 || (n < 3 && n > 1)) == true);"), std::string::npos) << c;
+  exo::test::expect_same_results(p, ex.rewrite.proc, {{"n", 4}}, "nested_cmp");
+}

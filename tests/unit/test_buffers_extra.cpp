@@ -589,6 +589,26 @@ TEST(ExtractSubproc, WindowsAndCalls) {
   test::expect_same_results(p, both.rewrite.proc, {{"n", 2}}, "extract_subproc_call");
 }
 
+// After split_loop substitutes the iterator, a window statement's type names
+// the new iterators, so the extracted subproc's window parameter is well formed.
+TEST(ExtractSubproc, WindowTypeFollowsASubstitutedIterator) {
+  Module m = Module::from_string(R"(
+@proc
+def slide(n: size, x: f32[n + 4] @ DRAM, y: f32[n + 4] @ DRAM):
+    for i in seq(0, n):
+        w = x[i:i + 4]
+        y[i] += w[2]
+)",
+                                 "slide.py");
+  Proc p = m.proc("slide");
+  Proc split = split_loop(p, "i", 2, "io", "ii").proc;
+  ExtractedSubproc e = extract_subproc(split, "y[_] += _", "sub");
+  std::string sub = print_proc(e.subproc);
+  EXPECT_FALSE(has(sub, " i ")) << sub;
+  EXPECT_FALSE(has(sub, " i]")) << sub;
+  test::expect_same_results(p, e.rewrite.proc, {{"n", 5}}, "extract_subproc_window_subst");
+}
+
 TEST(ExtractSubproc, BranchConditionsBecomeAsserts) {
   Proc p = mod().proc("ext_if");
   ExtractedSubproc a = extract_subproc(p, "for i in _: _", "foo_if");

@@ -163,5 +163,26 @@ def acc(x: f32[8] @ DRAM, y: f32[8] @ DRAM, z: f32[8] @ DRAM):
   test::expect_same_results(p, ok.proc, {}, "alias_replace_twin");
 }
 
+// replace_all calls the sub-procedure only where its arguments do not alias:
+// the first loop (out = a = x) stays, the second becomes a call.
+TEST(CallAliasing, ReplaceAllSkipsSitesWithAliasedArguments) {
+  Module m = Module::from_string(std::string(kLib) + R"(
+@proc
+def acc(x: f32[8] @ DRAM, y: f32[8] @ DRAM, z: f32[8] @ DRAM):
+    for i in seq(0, 8):
+        x[i] = x[i] + y[i]
+    for i in seq(0, 8):
+        z[i] = x[i] + y[i]
+)",
+                                 "aliasing.py");
+  Proc p = m.proc("acc"), addv = m.proc("addv");
+  Rewrite r = replace_all(p, addv);
+  std::string text = print_proc(r.proc);
+  EXPECT_NE(text.find("x[i] = x[i] + y[i]"), std::string::npos) << text;
+  EXPECT_NE(text.find("addv(z, x, y)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("addv(x, x, y)"), std::string::npos) << text;
+  test::expect_same_results(p, r.proc, {}, "alias_replace_all");
+}
+
 }  // namespace
 }  // namespace exo

@@ -10,6 +10,7 @@
 
 #include "exo/analysis.h"
 #include "exo/buffers.h"
+#include "exo/config_primitives.h"
 #include "exo/exo.h"
 #include "exo/match.h"
 #include "exo/printer.h"
@@ -150,6 +151,34 @@ TEST(ParRaces, BackendRefusesARacyParLoop) {
   Proc fine = as_par(mod().proc("scale"));
   CCode c = compile_to_c({fine}, "fine");
   EXPECT_NE(c.c.find("#pragma omp parallel for"), std::string::npos) << c.c;
+}
+
+// A config field is one location for all iterations: a write of it inserted
+// into a par loop's body is a race, refused; before the loop it is accepted.
+TEST(ParRaces, ConfigWriteIntoParLoopRefused) {
+  Module m = Module::from_string(R"(
+@config
+class Cfg:
+    f: f32
+
+@proc
+def scale(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in par(0, n):
+        y[i] = x[i] * 2.0
+)",
+                                 "races_cfg.py");
+  Proc p = m.proc("scale");
+  ConfigPtr cfg = m.configs().at(0);
+  Cursor body = find_stmt(p, "y[i] = _");
+  std::string w = test::scheduling_error_message([&] { write_config(p, after(body), cfg, "f", "x[0]"); });
+  EXPECT_NE(w.find("write_config"), std::string::npos) << w;
+  EXPECT_NE(w.find("may race"), std::string::npos) << w;
+  std::string a = test::scheduling_error_message([&] { configwrite_after(p, body, cfg, "f", "1.0"); });
+  EXPECT_NE(a.find("may race"), std::string::npos) << a;
+  std::string b = test::scheduling_error_message([&] { bind_config(p, "x[i]", cfg, "f"); });
+  EXPECT_NE(b.find("bind_config"), std::string::npos) << b;
+  Rewrite ok = write_config(p, before(find_loop(p, "i")), cfg, "f", "x[0]");
+  expect_same_with_openmp(p, ok.proc, {{"n", 9}}, "race_cfg_before");
 }
 
 }  // namespace
