@@ -366,10 +366,22 @@ std::string ProcCompiler::comp_const(const ConstNode& c, ScalarKind want) {
                "the constant " << py_float_repr(c.fval) << " is out of range for f32 (it overflows to infinity)");
     return c_float_literal(f);
   }
-  std::string v = c.fval == std::floor(c.fval) && std::fabs(c.fval) < 1e15
-                      ? std::to_string(static_cast<long long>(c.fval))
-                      : py_float_repr(c.fval);
-  return "((" + std::string(c_type_name(k)) + ") " + v + ")";
+  // An integer data type holds the constant exactly or the program means
+  // something C and the interpreter would each round or wrap their own way.
+  double lo = 0, hi = 0;
+  switch (k) {
+    case ScalarKind::I8: lo = -128, hi = 127; break;
+    case ScalarKind::UI8: hi = 255; break;
+    case ScalarKind::UI16: hi = 65535; break;
+    case ScalarKind::I32: lo = -2147483648.0, hi = 2147483647.0; break;
+    default: lo = -1e15, hi = 1e15; break;
+  }
+  if (c.fval != std::floor(c.fval) || c.fval < lo || c.fval > hi)
+    EXO_FAIL(ErrorKind::Type, c.srcinfo,
+             "the constant " << py_float_repr(c.fval) << " is not a value of " << scalar_kind_name(k)
+                             << " (an integer in [" << static_cast<long long>(lo) << ", "
+                             << static_cast<long long>(hi) << "])");
+  return "((" + std::string(c_type_name(k)) + ") " + std::to_string(static_cast<long long>(c.fval)) + ")";
 }
 
 std::string ProcCompiler::comp_binop(const BinOpNode& b, int prec, ScalarKind want) {

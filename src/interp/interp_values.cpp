@@ -112,16 +112,18 @@ double load(const View& v, int64_t off) {
   }
 }
 
+// Integer kinds truncate, then wrap (as convert_to_kind and gcc's C do): a
+// direct cast of an out-of-range double would be undefined.
 void store(const View& v, int64_t off, double val) {
   switch (v.kind) {
     case ScalarKind::R:
     case ScalarKind::F32: reinterpret_cast<float*>(v.base)[off] = static_cast<float>(val); return;
     case ScalarKind::F64: reinterpret_cast<double*>(v.base)[off] = val; return;
     case ScalarKind::F16: reinterpret_cast<uint16_t*>(v.base)[off] = double_to_half(val); return;
-    case ScalarKind::I8: reinterpret_cast<int8_t*>(v.base)[off] = static_cast<int8_t>(val); return;
-    case ScalarKind::UI8: reinterpret_cast<uint8_t*>(v.base)[off] = static_cast<uint8_t>(val); return;
-    case ScalarKind::UI16: reinterpret_cast<uint16_t*>(v.base)[off] = static_cast<uint16_t>(val); return;
-    case ScalarKind::I32: reinterpret_cast<int32_t*>(v.base)[off] = static_cast<int32_t>(val); return;
+    case ScalarKind::I8: reinterpret_cast<int8_t*>(v.base)[off] = static_cast<int8_t>(real_to_int32(val)); return;
+    case ScalarKind::UI8: reinterpret_cast<uint8_t*>(v.base)[off] = static_cast<uint8_t>(real_to_int32(val)); return;
+    case ScalarKind::UI16: reinterpret_cast<uint16_t*>(v.base)[off] = static_cast<uint16_t>(real_to_int32(val)); return;
+    case ScalarKind::I32: reinterpret_cast<int32_t*>(v.base)[off] = static_cast<int32_t>(real_to_int32(val)); return;
     default: EXO_FAIL(ErrorKind::Internal, SrcInfo(), "interpreter: buffer of non-data kind");
   }
 }

@@ -180,5 +180,37 @@ TEST(FloatConsts, ConstantOutOfF32RangeIsRefusedInC) {
   EXPECT_NE(compile_to_c({q}, "f").c.find("1e+300"), std::string::npos);
 }
 
+// A constant stored into an integer data type must be one of its values: 300
+// into i8, -1 into ui8 or 2.5 into i32 is refused at C generation with its
+// position; the extremes of each type compile and match the interpreter.
+TEST(FloatConsts, ConstantOutsideAnIntegerTypeIsRefusedInC) {
+  struct Bad {
+    const char* type;
+    const char* value;
+    const char* range;
+  };
+  for (const Bad& b : {Bad{"i8", "300.0", "[-128, 127]"}, Bad{"i8", "-129.0", "[-128, 127]"},
+                       Bad{"ui8", "-1.0", "[0, 255]"}, Bad{"ui16", "65536.0", "[0, 65535]"},
+                       Bad{"i32", "2.5", "[-2147483648, 2147483647]"}}) {
+    std::string src = std::string("@proc\ndef f(B: ") + b.type + "[1] @ DRAM):\n    B[0] = " + b.value + "\n";
+    Proc p = Module::from_string(src).proc("f");
+    Caught c = caught([&] { compile_to_c({p}, "f"); });
+    EXPECT_EQ(c.kind, ErrorKind::Type) << src;
+    EXPECT_EQ(c.line, 3) << src;
+    EXPECT_NE(c.message.find(std::string("is not a value of ") + b.type), std::string::npos) << c.message;
+    EXPECT_NE(c.message.find(b.range), std::string::npos) << c.message;
+  }
+  Proc p = Module::from_string(
+               "@proc\ndef g(A: i8[2] @ DRAM, B: ui8[2] @ DRAM, C: i32[2] @ DRAM):\n"
+               "    A[0] = -128.0\n    A[1] = A[1] + 127.0\n    B[0] = 255.0\n    B[1] = B[1] * 3.0\n"
+               "    C[0] = -2147483648.0\n    C[1] = 2147483647.0\n")
+               .proc("g");
+  auto in = test::make_random_inputs(p, {}, 3);
+  auto want = test::run_interpreted(p, in, {});
+  auto got = test::run_compiled(p, in, "int_consts");
+  ASSERT_EQ(want.size(), got.size());
+  for (size_t k = 0; k < want.size(); ++k) EXPECT_EQ(want[k], got[k]) << "buffer " << k;
+}
+
 }  // namespace
 }  // namespace exo
