@@ -2,7 +2,7 @@
 // references, fragments, windows, conditions) against a fixed proc
 // (fuzz_checks.h says what is a finding and how the input is laid out).
 //
-//   build-fuzz/fuzz/fuzz_fragment -dict=fuzz/exo.dict WORKDIR fuzz/corpus/fragment
+//   build-asan/fuzz/fuzz_fragment -dict=fuzz/exo.dict WORKDIR fuzz/corpus/fragment
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>

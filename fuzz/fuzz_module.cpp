@@ -1,7 +1,7 @@
 // libFuzzer target: an .exo module's text through the whole front end, then
 // the printer and the C backend (fuzz_checks.h says what is a finding).
 //
-//   build-fuzz/fuzz/fuzz_module -dict=fuzz/exo.dict WORKDIR fuzz/corpus/module
+//   build-asan/fuzz/fuzz_module -dict=fuzz/exo.dict WORKDIR fuzz/corpus/module
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan + UBSan, in build-fuzz/; the normal
+# Builds the libFuzzer targets (clang, ASan + UBSan, in build-asan/; the normal
 # build/ is untouched) and runs each for SECONDS (default 60), starting from the
 # checked-in corpus fuzz/corpus/<target> plus the test sources in tests/corpus
-# and tests/errors. New inputs go to build-fuzz/corpus/<target>; a crashing
-# input is saved as build-fuzz/crashes/<target>/crash-*, and the script exits
+# and tests/errors. New inputs go to build-asan/corpus/<target>; a crashing
+# input is saved as build-asan/crashes/<target>/crash-*, and the script exits
 # non-zero. The regression inputs of fuzz/regressions/<target> run first (those
 # in fuzz/regressions/<target>/open/ reproduce open findings and are skipped).
 #
@@ -17,7 +17,7 @@ SECONDS_PER_TARGET="${1:-60}"
 shift || true
 TARGETS=("$@")
 [ "${#TARGETS[@]}" -gt 0 ] || TARGETS=(module fragment)
-BUILD=build-fuzz
+BUILD=build-asan
 
 # libFuzzer's runtime comes with clang's compiler-rt (only recommended by
 # Debian's clang package): install it when missing.
@@ -35,7 +35,7 @@ launcher=()
 if command -v ccache >/dev/null; then
   launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
-cmake --preset fuzz "${launcher[@]}" >/dev/null || exit 1
+cmake --preset asan "${launcher[@]}" >/dev/null || exit 1
 ninja -C "$BUILD" -j2 $(printf 'fuzz_%s ' "${TARGETS[@]}") || exit 1
 
 # Stack traces for findings; leaks are not findings here (caches live until exit).
