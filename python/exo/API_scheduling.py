@@ -12,16 +12,13 @@ from __future__ import annotations
 
 import re
 
-from ._core import SchedulingError
+from ._core import SchedulingError, is_identifier
 from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
 from .procedure import Procedure
 from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, int_arg, pos_int
 from ._sched_configs import _config_handle
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
 
 def _err(fname, argno, argname, msg, kind=TypeError):
     raise argument_error(fname, argno, argname, msg, kind)
@@ -45,7 +42,7 @@ def _dispatch(fname, proc, *candidates):
 
 
 def _check_name(fname, argno, argname, name):
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not is_identifier(name):
         _err(fname, argno, argname, "expected a valid name")
     return name
 

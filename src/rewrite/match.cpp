@@ -9,6 +9,7 @@
 #include "exo/checked_int.h"
 #include "exo/frontend.h"
 #include "exo/hardware.h"
+#include "exo/names.h"
 
 namespace exo {
 namespace {
@@ -275,12 +276,8 @@ std::pair<std::string, std::string> split_selector(const std::string& ref) {
   return {strip(ref.substr(0, h)), " " + strip(ref.substr(h))};
 }
 
-bool is_identifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  return s != "_";
-}
+// A loop name in a reference: any identifier but the pattern hole.
+bool is_loop_name(const std::string& s) { return is_identifier(s) && s != "_"; }
 
 }  // namespace
 
@@ -310,7 +307,7 @@ Cursor find_stmt(const Proc& p, const std::string& pattern) {
   return c;
 }
 
-bool is_plain_name(const std::string& ref) { return is_identifier(split_selector(ref).first); }
+bool is_plain_name(const std::string& ref) { return is_loop_name(split_selector(ref).first); }
 
 Cursor find_loop(const Proc& p, const std::string& ref) {
   if (is_plain_name(ref)) {
@@ -342,7 +339,7 @@ std::optional<LoopNestRef> parse_loop_nest_ref(const std::string& ref) {
     if (j > i) words.emplace_back(body.substr(i, j - i));
     i = j;
   }
-  if (words.size() != 2 || !is_identifier(words[0]) || !is_identifier(words[1])) return std::nullopt;
+  if (words.size() != 2 || !is_loop_name(words[0]) || !is_loop_name(words[1])) return std::nullopt;
   r.text = ref;
   r.outer = words[0];
   r.inner = words[1];
