@@ -10,9 +10,7 @@ raises NotImplementedError naming the function.
 
 from __future__ import annotations
 
-import re
-
-from ._core import SchedulingError, is_identifier
+from ._core import SchedulingError, is_identifier, is_plain_name
 from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
@@ -435,14 +433,11 @@ def unroll_loop(proc, loop_cursor):
 # --------------------------------------------------------------------------- #
 
 
-_LOOP_NAME = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*(#\s*\d+\s*)?$")
-
-
 def _scope_cursor(fname, proc, cursor):
     """The loop or if statement `cursor` denotes in `proc`: a cursor (of proc or of a
     procedure it was scheduled from), a loop name ("i", "i #1") or a pattern."""
     if isinstance(cursor, str):
-        return proc.find_loop(cursor) if _LOOP_NAME.match(cursor) else proc.find(cursor)
+        return proc.find_loop(cursor) if is_plain_name(cursor) else proc.find(cursor)
     if not isinstance(cursor, Cursor):
         _err(fname, 1, "scope_cursor", "expected a ForCursor or IfCursor")
     return proc.forward(cursor)
