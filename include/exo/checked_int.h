@@ -28,16 +28,35 @@ inline std::optional<int64_t> checked_sub(int64_t a, int64_t b) { return checked
 inline std::optional<int64_t> checked_mul(int64_t a, int64_t b) { return checked_int(__int128(a) * b); }
 inline std::optional<int64_t> checked_neg(int64_t a) { return checked_int(-__int128(a)); }
 
-// Floor division and the matching non-negative remainder, for b > 0 (Exo's `/`
-// and `%` on index values). Never overflows for in-range operands.
-inline int64_t floor_div_pos(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if (a % b != 0 && a < 0) --q;
+// Floor division and modulo, the one definition the compiler uses (Exo's `/` and
+// `%` on index values, Python's `//` and `%`): the quotient rounds toward
+// negative infinity and the remainder has the sign of the divisor, so for b > 0
+// it lies in [0, b). T is a signed integer type (int64_t, long long, __int128).
+// Precondition: b != 0. Overflow: floor_mod never overflows; floor_div only for
+// T's minimum divided by -1, which is outside Exo's range. Callers that cannot
+// rule these out use checked_floor_div / checked_floor_mod.
+template <class T>
+constexpr T floor_div(T a, T b) {
+  T q = a / b;
+  if (a % b != 0 && (a < 0) != (b < 0)) --q;
   return q;
 }
-inline int64_t floor_mod_pos(int64_t a, int64_t b) {
-  int64_t r = a % b;
-  return r < 0 ? r + b : r;
+template <class T>
+constexpr T floor_mod(T a, T b) {
+  T r = a % b;
+  if (r != 0 && (r < 0) != (b < 0)) r += b;
+  return r;
+}
+
+// The checked forms: nullopt for a zero divisor or a result outside
+// [-kIntMax, kIntMax] (computed in 128 bits, so no operand pair is undefined).
+inline std::optional<int64_t> checked_floor_div(int64_t a, int64_t b) {
+  if (b == 0) return std::nullopt;
+  return checked_int(floor_div<__int128>(a, b));
+}
+inline std::optional<int64_t> checked_floor_mod(int64_t a, int64_t b) {
+  if (b == 0) return std::nullopt;
+  return checked_int(floor_mod<__int128>(a, b));
 }
 
 // A double that holds an integer in range, converted exactly; nullopt for

@@ -4,7 +4,17 @@
 //   exo::Module m = exo::Module::from_file("kernels.exo");
 //   exo::Proc gemm = m.proc("sgemm");
 //   std::cout << exo::print_proc(gemm);
-//   exo::compile_procs({gemm}, "out", "kernels");   // out/kernels.c, out/kernels.h
+//   exo::compile_c({gemm}, "out", "kernels");   // out/kernels.c, out/kernels.h
+//
+// Module and compile_c are declared below; the headers included here provide
+// the rest: exo::compile_to_c (the C text as strings, backend.h),
+// exo::interpret (interpreter.h), exo::check_proc (analysis.h), parse_module
+// and the fragment parsers (frontend.h). The scheduling primitives, functions
+// from a Proc to a Rewrite (the new proc and its cursor forwarding), are declared
+// by family outside this header: exo/scheduling.h (loops, statements),
+// exo/buffers.h, exo/buffers_extra.h, exo/exprs.h, exo/loops_extra.h,
+// exo/lift_scope.h, exo/reshape.h, exo/subprocs.h, exo/config_primitives.h and
+// exo/rewrite.h; exo/match.h finds code by pattern.
 
 #include <string>
 #include <vector>

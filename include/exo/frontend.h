@@ -42,12 +42,21 @@ uast::UExprPtr parse_expr_fragment(std::string_view text, const SourceOrigin& or
 uast::UBlock parse_stmt_fragment(std::string_view text, const SourceOrigin& origin = {});
 // A pattern with holes: `for i in _: _`, `C_reg : _`, `A[_] = _`, `foo(_) #2`.
 uast::UPattern parse_pattern(std::string_view text, const SourceOrigin& origin = {});
-// Splits a reference's trailing occurrence selector `#N` (0-based) off `text`:
-// "A[_] = _ #2" gives "A[_] = _ " and occ = 2. Without one (no '#', or anything
-// but digits and spaces after the last '#': an ordinary comment) it returns
-// `text` and occ = -1. An N too large for an int saturates at INT_MAX: it still
-// selects, a match that cannot exist. Every front end splits selectors here.
-std::string_view split_occurrence(std::string_view text, int& occ);
+// A reference (a pattern, a loop or buffer name) split at its last '#', the one
+// reading of the `#N` suffix every front end uses. When the text after that '#'
+// is digits and blanks, it is the occurrence selector (0-based): "A[_] = _ #2"
+// gives body "A[_] = _", occurrence 2, selector "#2". When it is anything else
+// on the last line, it is a comment, as in Python: "i # the outer loop" gives
+// body "i", occurrence -1, selector "". Otherwise (no '#', or a '#' before the
+// last line) body is the whole text. Body loses the blanks before a split-off
+// suffix. An N too large for an int saturates at INT_MAX: it still selects, a
+// match that cannot exist.
+struct OccurrenceRef {
+  std::string_view body;
+  int occurrence = -1;
+  std::string_view selector;  // as written, blanks trimmed; "" without a selector
+};
+OccurrenceRef split_occurrence(std::string_view text);
 
 // Resolve names through `scope` and typecheck. Throws Error(Type).
 Proc typecheck_proc(const uast::UProc& p, const Scope& scope);

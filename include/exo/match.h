@@ -40,8 +40,19 @@ Cursor find_loop(const Proc& p, const std::string& ref);
 // An allocation: `"x"` means `x : _`.
 Cursor find_alloc(const Proc& p, const std::string& ref);
 
+// A name reference, "i", "i #N" or "i # comment" (exo/frontend.h's
+// split_occurrence): the name, and " #N" as written ("" without a selector) to
+// append to a pattern built from it. nullopt when the text is a pattern.
+struct NameRef {
+  std::string name;
+  std::string selector;
+};
+std::optional<NameRef> parse_name_ref(const std::string& ref);
 // True if the text is a plain name (optionally with `#N`), not a pattern.
 bool is_plain_name(const std::string& ref);
+// The pattern a loop reference stands for: "i #1" -> "for i in _: _ #1"; a
+// pattern is returned unchanged.
+std::string loop_pattern(const std::string& ref);
 
 // The "outer inner" shorthand for a loop nest (`"i j"`, `"i j #1"`): two names
 // separated by spaces and an optional selector; nullopt for any other text.

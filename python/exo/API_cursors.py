@@ -17,6 +17,8 @@ from enum import Enum
 
 from . import _core
 from ._errors import api_error
+from .configs import Config
+from .memory import memory_class
 
 __all__ = [
     "ExoType",
@@ -104,14 +106,10 @@ def _exo_type(name):
 
 
 def _config(handle):
-    from .configs import Config
-
     return Config(handle)
 
 
 def _mem(handle):
-    from .memory import memory_class
-
     return memory_class(handle)
 
 
@@ -527,9 +525,9 @@ class CallCursor(StmtCursor):
     """`subproc(args)`"""
 
     def subproc(self):
-        from .procedure import Procedure
-
-        return Procedure(self._impl.subproc())
+        # A procedure of the class of the one this cursor points into, as every
+        # primitive returns type(self)(...): cursors sit below procedure.py.
+        return type(self._proc)(self._impl.subproc())
 
     def args(self):
         return ExprListCursor(self._exprs(), self._proc)

@@ -10,18 +10,13 @@ raises NotImplementedError naming the function.
 
 from __future__ import annotations
 
-import re
-
-from ._core import SchedulingError
+from ._core import SchedulingError, is_identifier, is_plain_name
 from .API_cursors import Cursor, ForCursor, IfCursor
 from .configs import Config
 from .memory import Memory
 from .procedure import Procedure
 from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, int_arg, pos_int
 from ._sched_configs import _config_handle
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
 
 def _err(fname, argno, argname, msg, kind=TypeError):
     raise argument_error(fname, argno, argname, msg, kind)
@@ -45,7 +40,7 @@ def _dispatch(fname, proc, *candidates):
 
 
 def _check_name(fname, argno, argname, name):
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not is_identifier(name):
         _err(fname, argno, argname, "expected a valid name")
     return name
 
@@ -438,14 +433,11 @@ def unroll_loop(proc, loop_cursor):
 # --------------------------------------------------------------------------- #
 
 
-_LOOP_NAME = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*\s*(#\s*\d+\s*)?$")
-
-
 def _scope_cursor(fname, proc, cursor):
     """The loop or if statement `cursor` denotes in `proc`: a cursor (of proc or of a
     procedure it was scheduled from), a loop name ("i", "i #1") or a pattern."""
     if isinstance(cursor, str):
-        return proc.find_loop(cursor) if _LOOP_NAME.match(cursor) else proc.find(cursor)
+        return proc.find_loop(cursor) if is_plain_name(cursor) else proc.find(cursor)
     if not isinstance(cursor, Cursor):
         _err(fname, 1, "scope_cursor", "expected a ForCursor or IfCursor")
     return proc.forward(cursor)

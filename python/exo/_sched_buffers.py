@@ -4,11 +4,8 @@ Each method converts nothing itself: it passes its arguments to the core
 (exo._core.ProcHandle) and wraps the result as a new procedure of the same class.
 """
 
-import re
-
+from ._core import is_identifier
 from ._errors import api_error
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class BuffersPrimitives:
@@ -19,7 +16,7 @@ class BuffersPrimitives:
         The reference's newer order stage_mem(block, win_expr, new_name, accum)
         is recognized too: a cursor first, or a second argument that is a
         window rather than a name."""
-        if not isinstance(win_expr, str) or (isinstance(new_name, str) and not _IDENT.match(new_name.strip())):
+        if not isinstance(win_expr, str) or (isinstance(new_name, str) and not is_identifier(new_name.strip())):
             block, win_expr, new_name = win_expr, new_name, stmt_start
             if isinstance(stmt_end, bool):
                 accum = stmt_end

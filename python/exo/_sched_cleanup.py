@@ -5,6 +5,7 @@ Each method converts nothing itself: it passes its arguments to the core
 `repeat` is pure Python: it applies another primitive until that one refuses.
 """
 
+from ._core import SchedulingError
 from ._errors import api_error
 from .memory import memory_handle
 
@@ -36,8 +37,6 @@ class CleanupPrimitives:
     def repeat(self, directive, *args):
         """Applies `directive(proc, *args)` until it raises SchedulingError and
         returns the last procedure it produced (this one if it never applied)."""
-        from . import SchedulingError
-
         if not callable(directive):
             raise api_error(f"repeat: expected a callable directive, got {directive!r}")
         proc = self

@@ -7,11 +7,8 @@ strings or cursors (also of a procedure this one was scheduled from); new
 expressions are Exo text (or an int), typed at the statement they refer to.
 """
 
-import re
-
+from ._core import parse_loop_nest_ref
 from ._sched_args import INT32_MAX, INT64_MAX, argument_error, expr_text, pos_int
-
-_NESTED = re.compile(r"^([a-zA-Z_]\w*)\s+([a-zA-Z_]\w*)\s*(#\s*[0-9]+)?$")
 
 
 def _err(fname, argno, argname, msg, kind=TypeError):
@@ -50,9 +47,10 @@ class LoopsExtraPrimitives:
 
     def mult_loops(self, nested_loops, new_iter_name):
         """`for i: for j in seq(0, c)` -> `for k in seq(0, e * c)` with i = k / c, j = k % c."""
-        if isinstance(nested_loops, str) and (m := _NESTED.match(nested_loops.strip())):
-            count = f" #{m[3][1:].strip()}" if m[3] else ""
-            nested_loops = f"for {m[1]} in _:\n    for {m[2]} in _: _{count}"
+        if isinstance(nested_loops, str) and (nest := parse_loop_nest_ref(nested_loops)):
+            outer, inner, occurrence = nest
+            count = f" #{occurrence}" if occurrence >= 0 else ""
+            nested_loops = f"for {outer} in _:\n    for {inner} in _: _{count}"
         if not isinstance(new_iter_name, str):
             _err("mult_loops", 2, "new_iter_name", "expected a valid name")
         return type(self)(self._handle.mult_loops(nested_loops, new_iter_name))

@@ -24,6 +24,7 @@ from ._errors import api_error
 from .configs import Config
 from .extern import Extern, extern_handle
 from .memory import Memory, memory_handle
+from .procedure import Procedure
 
 
 # A @proc inside a function is defined again at every call (a new function
@@ -68,8 +69,6 @@ def _read_source(obj, kind):
 
 def _scope_value(value):
     """What a Python value means in Exo code, as the core's handle (or None)."""
-    from .procedure import Procedure
-
     if isinstance(value, Procedure):
         return value._handle
     if isinstance(value, type) and issubclass(value, Memory):
@@ -111,8 +110,6 @@ def _closure_vars(f):
 
 
 def _parse_proc(f, caller_locals, c_instr=None, c_global=""):
-    from .procedure import Procedure
-
     if not isinstance(f, types.FunctionType):
         raise api_error("@proc decorator must be applied to a function")
     filename, body, def_line, indent = _source(f, "proc")

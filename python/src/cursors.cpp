@@ -301,21 +301,13 @@ bool within(const Cursor& scope, const Cursor& inner) {
   return at.orelse == sp.back().orelse && at.index >= sp.back().index && at.index < sp.back().index + n;
 }
 
-// Splits "pattern #N" into the pattern and N (-1 when absent), as the core does.
-std::pair<std::string, int> split_selector(const std::string& pattern) {
-  int occurrence = -1;
-  std::string_view body = split_occurrence(pattern, occurrence);
-  if (occurrence >= 0)
-    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
-  return {std::string(body), occurrence};
-}
-
 // Matches of `pattern` inside the part of the proc `scope` covers (the whole proc
 // when scope is Invalid). `#N` counts among those matches only.
 std::vector<Cursor> find_in(const Proc& p, const Cursor& scope, const std::string& pattern) {
-  auto [pat, occurrence] = split_selector(pattern);
+  OccurrenceRef split = split_occurrence(pattern);
+  int occurrence = split.occurrence;
   std::vector<Cursor> found;
-  for (auto& c : match_pattern(p, pat))
+  for (auto& c : match_pattern(p, std::string(split.body)))
     if (!scope.valid() || within(scope, c)) found.push_back(c);
   if (found.empty())
     throw Error(ErrorKind::Scheduling, SrcInfo{},
@@ -554,17 +546,21 @@ void define_cursors(py::module_& m) {
   });
   m.def("find_loop", [](const ProcHandle& h, const std::string& ref, bool many) {
     if (!many) return handles(h, {find_loop(h.proc, ref)});
-    std::string pat = ref;
-    if (is_plain_name(ref)) {
-      auto [name, occurrence] = split_selector(ref);
-      // The selector as written (messages quote it), after the generated pattern.
-      pat = "for " + name + " in _: _" + (occurrence >= 0 ? " " + ref.substr(ref.rfind('#')) : "");
-    }
     std::vector<CursorHandle> out;
-    for (auto& c : find_in(h.proc, Cursor::invalid(), pat))
+    for (auto& c : find_in(h.proc, Cursor::invalid(), loop_pattern(ref)))
       if (c.is_stmt() && resolve_stmt(h.proc, c)->kind == StmtKind::For) out.push_back(CursorHandle{h, c});
     return out;
   });
+  // Reference syntax (exo/match.h), for the Python layer's choice between forms.
+  m.def("is_plain_name", &is_plain_name, py::arg("ref"), "Whether ref is a name (\"i\", \"i #1\"), not a pattern.");
+  m.def(
+      "parse_loop_nest_ref",
+      [](const std::string& ref) -> py::object {
+        auto nest = parse_loop_nest_ref(ref);
+        if (!nest) return py::none();
+        return py::make_tuple(nest->outer, nest->inner, nest->occurrence);
+      },
+      py::arg("ref"), "(outer, inner, occurrence) of a loop nest shorthand \"i j #N\", or None.");
   m.def("find_alloc", [](const ProcHandle& h, const std::string& ref) { return CursorHandle{h, find_alloc(h.proc, ref)}; });
   // The argument named `name`, if any (-1 otherwise): find_alloc_or_arg's fallback.
   m.def("find_arg", [](const ProcHandle& h, const std::string& name) -> py::object {

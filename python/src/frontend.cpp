@@ -10,6 +10,7 @@
 
 #include "bindings.h"
 #include "exo/checked_int.h"
+#include "exo/names.h"
 
 namespace exo::python {
 
@@ -95,6 +96,8 @@ void define_frontend(py::module_& m) {
         "Parse, resolve, typecheck and check one @proc/@instr definition.");
   m.def("parse_config", &parse_config, py::arg("text"), py::arg("filename"), py::arg("first_line"),
         py::arg("col_offset"), py::arg("readwrite") = true, "Parse and typecheck one @config class.");
+  m.def("is_identifier", [](const std::string& s) { return is_identifier(s); }, py::arg("s"),
+        "Whether s has the syntax of a name in Exo code (exo/names.h; keywords included).");
 }
 
 }  // namespace exo::python

@@ -16,6 +16,7 @@
 #include <numeric>
 
 #include "analysis/solver.h"
+#include "exo/checked_int.h"
 
 namespace exo::analysis {
 
@@ -76,10 +77,6 @@ class Eliminator {
       long long lo = 0, hi = 0;
     };
     std::map<Sym, Range> r;
-    auto floor_div = [](long long a, long long b) {  // b > 0
-      long long q = a / b;
-      return (a % b != 0 && a < 0) ? q - 1 : q;
-    };
     for (int round = 0; round < 4; ++round) {
       bool changed = false;
       for (auto& a : atoms_) {
@@ -172,9 +169,7 @@ class Eliminator {
     for (auto& [s, c] : e.terms) g = std::gcd(g, std::llabs(c));
     if (g <= 1) return e;
     for (auto& [s, c] : e.terms) c /= g;
-    long long q = e.constant / g;
-    if (e.constant % g != 0 && e.constant < 0) --q;
-    e.constant = q;
+    e.constant = floor_div(e.constant, g);
     return e;
   }
 

@@ -16,9 +16,6 @@ Formula make(FKind k) {
   return n;
 }
 
-// Floor division for a positive divisor.
-long long floor_div(long long a, long long b) { return floor_div_pos(a, b); }
-
 // Coefficients are within +-(2^63 - 1), so the negation cannot overflow.
 long long coeff_gcd(const Affine& e) {
   long long g = 0;

@@ -5,12 +5,6 @@
 
 namespace exo::analysis {
 
-namespace {
-
-long long floor_div_ll(long long a, long long b) { return floor_div_pos(a, b); }
-
-}  // namespace
-
 Sym Lowering::aux(const std::string& key, const std::string& name) {
   auto it = aux_.find(key);
   if (it != aux_.end()) return it->second;
@@ -21,7 +15,7 @@ Sym Lowering::aux(const std::string& key, const std::string& name) {
 
 Affine Lowering::floor_div(const Affine& e, long long d) {
   if (d == 1 || e.overflow) return e;
-  if (e.is_const()) return Affine(floor_div_ll(e.constant, d));
+  if (e.is_const()) return Affine(exo::floor_div(e.constant, d));
   bool exact = e.constant % d == 0;
   for (auto& [s, c] : e.terms) exact = exact && c % d == 0;
   if (exact) {

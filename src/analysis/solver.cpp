@@ -16,6 +16,7 @@
 
 #include "analysis/lower.h"
 #include "exo/analysis.h"
+#include "exo/checked_int.h"
 
 namespace exo::analysis {
 
@@ -184,9 +185,6 @@ std::optional<ProofResult> decide_cheaply(const std::vector<Formula>& assumption
   std::map<Sym, std::pair<long long, long long>> box;  // [lo, hi], kInf = unbounded
   for (auto* e : atoms)
     for (auto& [x, c] : e->terms) box.try_emplace(x, -kInf, kInf);
-  auto floor_div = [](i128 a, i128 b) {  // b > 0
-    return a / b - ((a % b != 0) && (a < 0));
-  };
   // Propagate: for c*x + rest >= 0, c > 0 gives x >= ceil(-max(rest) / c) and
   // c < 0 gives x <= floor(max(rest) / -c), when max(rest) is finite.
   for (int round = 0; round < 4; ++round) {
@@ -209,7 +207,7 @@ std::optional<ProofResult> decide_cheaply(const std::vector<Formula>& assumption
         auto& [lo, hi] = box[x];
         // Bounds beyond the long long range are kept only where that weakens them.
         if (c > 0) {
-          i128 bound = std::min<i128>(-floor_div(rest, c), kInf - 1);  // ceil(-rest / c)
+          i128 bound = std::min<i128>(-floor_div<i128>(rest, c), kInf - 1);  // ceil(-rest / c)
           if (bound > -kInf && bound > lo) lo = static_cast<long long>(bound), changed = true;
         } else {
           i128 bound = std::max<i128>(floor_div(rest, -static_cast<i128>(c)), -kInf + 1);

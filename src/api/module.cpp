@@ -67,10 +67,7 @@ ConstValue eval_const(const uast::UExprPtr& e, const Scope& scope) {
           case BinOpKind::Mul: return exact(checked_mul(x, y), "product");
           case BinOpKind::Div: {
             if (y == 0) EXO_FAIL(ErrorKind::Type, e->srcinfo, "division by zero in constant");
-            // Floor division (Python's //); in int128 so that no quotient overflows.
-            __int128 q = __int128(x) / y;
-            if (__int128(x) % y != 0 && ((x < 0) != (y < 0))) q -= 1;
-            return exact(checked_int(q), "quotient");
+            return exact(checked_floor_div(x, y), "quotient");  // Python's //
           }
           default: break;
         }

@@ -12,6 +12,7 @@
 #include "backend/c_codegen.h"
 #include "exo/analysis.h"
 #include "exo/backend.h"
+#include "exo/names.h"
 
 namespace exo {
 
@@ -23,7 +24,7 @@ using backend::UnitState;
 std::string sanitize(const std::string& s) {
   std::string out = s;
   for (auto& c : out)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+    if (!is_name_char(c)) c = '_';
   return out;
 }
 

@@ -92,8 +92,8 @@ CirPtr simplify(const CirPtr& e) {
       case BinOpKind::Add: return mk_const(fold_or_fail(checked_add(l->val, r->val), l->val, "+", r->val));
       case BinOpKind::Sub: return mk_const(fold_or_fail(checked_sub(l->val, r->val), l->val, "-", r->val));
       case BinOpKind::Mul: return mk_const(fold_or_fail(checked_mul(l->val, r->val), l->val, "*", r->val));
-      case BinOpKind::Div: if (r->val > 0) return mk_const(floor_div_pos(l->val, r->val)); break;
-      case BinOpKind::Mod: if (r->val > 0) return mk_const(floor_mod_pos(l->val, r->val)); break;
+      case BinOpKind::Div: if (r->val > 0) return mk_const(floor_div(l->val, r->val)); break;
+      case BinOpKind::Mod: if (r->val > 0) return mk_const(floor_mod(l->val, r->val)); break;
       default: break;
     }
   }
@@ -146,7 +146,7 @@ std::optional<int64_t> ProcCompiler::lower(const Expr& e) const {
         return std::nullopt;
       case BinOpKind::Div:
         if (ll && rl && *rl > 0 && *ll >= 0) return 0;
-        if (ll && c && c->ival > 0) return floor_div_pos(*ll, c->ival);
+        if (ll && c && c->ival > 0) return floor_div(*ll, c->ival);
         return std::nullopt;
       case BinOpKind::Mod:
         if (c && c->ival > 0) return 0;
@@ -177,7 +177,7 @@ std::optional<int64_t> ProcCompiler::upper(const Expr& e) const {
         return std::nullopt;
       }
       case BinOpKind::Div:
-        if (c && c->ival > 0 && lh) return floor_div_pos(*lh, c->ival);
+        if (c && c->ival > 0 && lh) return floor_div(*lh, c->ival);
         return std::nullopt;
       case BinOpKind::Mod:
         if (c && c->ival > 0) return c->ival - 1;

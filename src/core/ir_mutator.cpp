@@ -301,8 +301,8 @@ class OverflowFinder : public IRVisitor {
           case BinOpKind::Add: v = checked_add(*l, *r); break;
           case BinOpKind::Sub: v = checked_sub(*l, *r); break;
           case BinOpKind::Mul: v = checked_mul(*l, *r); break;
-          case BinOpKind::Div: return *r > 0 ? std::optional<int64_t>(floor_div_pos(*l, *r)) : std::nullopt;
-          case BinOpKind::Mod: return *r > 0 ? std::optional<int64_t>(floor_mod_pos(*l, *r)) : std::nullopt;
+          case BinOpKind::Div: return *r > 0 ? std::optional<int64_t>(floor_div(*l, *r)) : std::nullopt;
+          case BinOpKind::Mod: return *r > 0 ? std::optional<int64_t>(floor_mod(*l, *r)) : std::nullopt;
           default: return std::nullopt;
         }
         if (!v && !found) found = e;

@@ -105,8 +105,8 @@ std::optional<int64_t> combine(BinOpKind op, int64_t x, int64_t y) {
     case BinOpKind::Add: return checked_add(x, y);
     case BinOpKind::Sub: return checked_sub(x, y);
     case BinOpKind::Mul: return checked_mul(x, y);
-    case BinOpKind::Div: return y > 0 ? std::optional<int64_t>(floor_div_pos(x, y)) : std::nullopt;
-    case BinOpKind::Mod: return y > 0 ? std::optional<int64_t>(floor_mod_pos(x, y)) : std::nullopt;
+    case BinOpKind::Div: return y > 0 ? std::optional<int64_t>(floor_div(x, y)) : std::nullopt;
+    case BinOpKind::Mod: return y > 0 ? std::optional<int64_t>(floor_mod(x, y)) : std::nullopt;
     default: return std::nullopt;
   }
 }

@@ -12,21 +12,12 @@ namespace exo::parse_detail {
 
 namespace {
 
-constexpr std::array<std::string_view, 35> kKeywords = {
-    "False", "None",   "True",    "and",      "as",     "assert", "async",
-    "await", "break",  "class",   "continue", "def",    "del",    "elif",
-    "else",  "except", "finally", "for",      "from",   "global", "if",
-    "import", "in",    "is",      "lambda",   "nonlocal", "not",  "or",
-    "pass",  "raise",  "return",  "try",      "while",  "with",   "yield"};
-
 // Longest first, so maximal munch is a linear scan.
 constexpr std::array<std::string_view, 40> kOps = {
     "//=", "**=", ">>=", "<<=", "->", "//", "**", "<=", ">=", "==", "!=", "+=", "-=", "*=",
     "/=",  "%=",  "@=",  "&=",  "|=", "^=", "<<", ">>", ":=", "+",  "-",  "*",  "/",  "%",
     "<",   ">",   "=",   ":",   ",",  ".",  "@",  ";",  "~",  "&",  "|",  "^"};
 
-bool is_name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
-bool is_name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 class Lexer {
@@ -401,12 +392,6 @@ std::string describe(const Token& t) {
     case TokKind::End: return "end of input";
   }
   return "token";
-}
-
-bool is_python_keyword(std::string_view s) {
-  for (std::string_view k : kKeywords)
-    if (k == s) return true;
-  return false;
 }
 
 }  // namespace exo::parse_detail

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "exo/names.h"  // the name syntax the lexer scans (is_name_start, is_python_keyword)
+
 #include "exo/error.h"
 #include "exo/frontend.h"
 
@@ -34,7 +36,5 @@ std::vector<Token> lex(std::string_view text, const SourceOrigin& origin, const 
 
 // Human-readable description of a token for error messages ("'('", "end of line").
 std::string describe(const Token& t);
-
-bool is_python_keyword(std::string_view s);
 
 }  // namespace exo::parse_detail

@@ -308,26 +308,37 @@ uast::UBlock block_fragment(Parser& p) {
 
 }  // namespace
 
-std::string_view split_occurrence(std::string_view text, int& occ) {
-  occ = -1;
+OccurrenceRef split_occurrence(std::string_view text) {
+  auto is_blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  auto trim_back = [&](std::string_view v) {
+    while (!v.empty() && is_blank(v.back())) v.remove_suffix(1);
+    return v;
+  };
+  OccurrenceRef r{text, -1, {}};
   size_t hash = text.rfind('#');
-  if (hash == std::string_view::npos) return text;
-  size_t i = hash + 1;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+  if (hash == std::string_view::npos) return r;
+  std::string_view rest = text.substr(hash + 1);
+  size_t i = 0;
+  while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\t')) ++i;
   size_t d0 = i;
   // Saturates: a selector beyond any possible match count stays a selector
   // (reported as "no such match"), never an ordinary comment.
   long long v = 0;
   const long long cap = std::numeric_limits<int>::max();
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-    v = std::min(cap, v * 10 + (text[i] - '0'));
+  while (i < rest.size() && std::isdigit(static_cast<unsigned char>(rest[i]))) {
+    v = std::min(cap, v * 10 + (rest[i] - '0'));
     ++i;
   }
-  if (i == d0) return text;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  if (i != text.size()) return text;
-  occ = static_cast<int>(v);
-  return text.substr(0, hash);
+  bool digits = i > d0;
+  while (i < rest.size() && is_blank(rest[i])) ++i;
+  if (digits && i == rest.size()) {
+    r.occurrence = static_cast<int>(v);
+    r.selector = trim_back(text.substr(hash));
+  } else if (trim_back(rest).find('\n') != std::string_view::npos) {
+    return r;  // a comment on an earlier line: lines follow it
+  }
+  r.body = trim_back(text.substr(0, hash));
+  return r;
 }
 
 uast::UModule parse_module(std::string_view text, const SourceOrigin& origin) {
@@ -352,8 +363,9 @@ uast::UBlock parse_stmt_fragment(std::string_view text, const SourceOrigin& orig
 
 uast::UPattern parse_pattern(std::string_view text, const SourceOrigin& origin) {
   uast::UPattern pat;
-  std::string_view body = split_occurrence(text, pat.occurrence);
-  Parser p = make_parser(body, origin, true);
+  OccurrenceRef ref = split_occurrence(text);
+  pat.occurrence = ref.occurrence;
+  Parser p = make_parser(ref.body, origin, true);
   skip_newlines(p);
   if (p.at(TokKind::End)) p.fail(p.peek(), "empty pattern");
 

@@ -28,12 +28,6 @@ namespace interp {
 
 namespace {
 
-int64_t floor_div(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 double wrap32(int64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v))); }
 
 std::string shape_str(const View& v) {
@@ -167,8 +161,7 @@ class Runner {
       case EOp::IMod: {
         int64_t a = eval_i(e.kids[0], f), b = eval_i(e.kids[1], f);
         if (b == 0) EXO_FAIL(ErrorKind::Bounds, e.src->srcinfo, "division by zero in " << print_expr(e.src));
-        int64_t q = floor_div(a, b);
-        return e.op == EOp::IDiv ? q : a - q * b;
+        return exact(e.op == EOp::IDiv ? checked_floor_div(a, b) : checked_floor_mod(a, b), e);
       }
       case EOp::IStride: {
         const View& v = f.views[e.slot];

@@ -79,42 +79,10 @@ Block instantiate(const Block& b, const Sym& iter, const Expr& value) {
 }
 
 bool const_value(const Expr& e, long long& out) {
-  if (auto* c = e.as<ConstNode>()) {
-    if (!c->is_int()) return false;
-    out = c->ival;
-    return true;
-  }
-  if (auto* u = e.as<USubNode>()) {
-    if (!const_value(u->arg, out)) return false;
-    out = -out;
-    return true;
-  }
-  if (auto* b = e.as<BinOpNode>()) {
-    long long l, r;
-    if (!const_value(b->lhs, l) || !const_value(b->rhs, r)) return false;
-    switch (b->op) {
-      case BinOpKind::Add:
-        out = l + r;
-        return true;
-      case BinOpKind::Sub:
-        out = l - r;
-        return true;
-      case BinOpKind::Mul:
-        out = l * r;
-        return true;
-      case BinOpKind::Div:
-        if (r <= 0) return false;
-        out = l >= 0 ? l / r : -((-l + r - 1) / r);
-        return true;
-      case BinOpKind::Mod:
-        if (r <= 0) return false;
-        out = ((l % r) + r) % r;
-        return true;
-      default:
-        return false;
-    }
-  }
-  return false;
+  auto v = exact_const_value(e);
+  if (!v) return false;
+  out = *v;
+  return true;
 }
 
 namespace {

@@ -9,6 +9,7 @@
 #include "exo/checked_int.h"
 #include "exo/frontend.h"
 #include "exo/hardware.h"
+#include "exo/names.h"
 
 namespace exo {
 namespace {
@@ -268,21 +269,22 @@ std::string strip(const std::string& s) {
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-// Splits "name #3" into ("name", " #3"); the suffix is "" without a selector.
-std::pair<std::string, std::string> split_selector(const std::string& ref) {
-  size_t h = ref.rfind('#');
-  if (h == std::string::npos) return {strip(ref), ""};
-  return {strip(ref.substr(0, h)), " " + strip(ref.substr(h))};
-}
-
-bool is_identifier(const std::string& s) {
-  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  for (char c : s)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  return s != "_";
-}
+// A loop or buffer name in a reference: any identifier but the pattern hole.
+bool is_loop_name(const std::string& s) { return is_identifier(s) && s != "_"; }
 
 }  // namespace
+
+std::optional<NameRef> parse_name_ref(const std::string& ref) {
+  OccurrenceRef r = split_occurrence(ref);
+  std::string name = strip(std::string(r.body));
+  if (!is_loop_name(name)) return std::nullopt;
+  return NameRef{name, r.selector.empty() ? "" : " " + std::string(r.selector)};
+}
+
+std::string loop_pattern(const std::string& ref) {
+  auto r = parse_name_ref(ref);
+  return r ? "for " + r->name + " in _: _" + r->selector : ref;
+}
 
 std::vector<Cursor> match_pattern(const Proc& p, const std::string& pattern) {
   Matches m = all_matches(p, pattern);
@@ -310,12 +312,12 @@ Cursor find_stmt(const Proc& p, const std::string& pattern) {
   return c;
 }
 
-bool is_plain_name(const std::string& ref) { return is_identifier(split_selector(ref).first); }
+bool is_plain_name(const std::string& ref) { return parse_name_ref(ref).has_value(); }
 
 Cursor find_loop(const Proc& p, const std::string& ref) {
-  if (is_plain_name(ref)) {
-    auto [name, sel] = split_selector(ref);
-    Matches m = all_matches(p, "for " + name + " in _: _" + sel);
+  if (auto r = parse_name_ref(ref)) {
+    const std::string& name = r->name;
+    Matches m = all_matches(p, loop_pattern(ref));
     if (m.all.empty()) fail("no loop '" + name + "' in proc '" + p->name + "'");
     int n = m.occurrence < 0 ? 0 : m.occurrence;
     if (n >= static_cast<int>(m.all.size()))
@@ -332,7 +334,9 @@ Cursor find_loop(const Proc& p, const std::string& ref) {
 
 std::optional<LoopNestRef> parse_loop_nest_ref(const std::string& ref) {
   LoopNestRef r;
-  std::string_view body = split_occurrence(ref, r.occurrence);
+  OccurrenceRef split = split_occurrence(ref);
+  std::string_view body = split.body;
+  r.occurrence = split.occurrence;
   std::vector<std::string> words;
   size_t i = 0;
   while (i < body.size()) {
@@ -342,7 +346,7 @@ std::optional<LoopNestRef> parse_loop_nest_ref(const std::string& ref) {
     if (j > i) words.emplace_back(body.substr(i, j - i));
     i = j;
   }
-  if (words.size() != 2 || !is_identifier(words[0]) || !is_identifier(words[1])) return std::nullopt;
+  if (words.size() != 2 || !is_loop_name(words[0]) || !is_loop_name(words[1])) return std::nullopt;
   r.text = ref;
   r.outer = words[0];
   r.inner = words[1];
@@ -366,9 +370,9 @@ Cursor find_loop_nest(const Proc& p, const LoopNestRef& nest) {
 }
 
 Cursor find_alloc(const Proc& p, const std::string& ref) {
-  if (is_plain_name(ref)) {
-    auto [name, sel] = split_selector(ref);
-    Matches m = all_matches(p, name + " : _" + sel);
+  if (auto r = parse_name_ref(ref)) {
+    const std::string& name = r->name;
+    Matches m = all_matches(p, name + " : _" + r->selector);
     int n = m.occurrence < 0 ? 0 : m.occurrence;
     if (n >= static_cast<int>(m.all.size())) fail("no allocation of '" + name + "' in proc '" + p->name + "'");
     return m.all[n];

@@ -58,10 +58,10 @@ Expr fold_node(const Expr& e) {
       case BinOpKind::Sub: return folded(e, checked_sub(x, y));
       case BinOpKind::Mul: return folded(e, checked_mul(x, y));
       case BinOpKind::Div:
-        if (y > 0) return int_const(floor_div_pos(x, y), s);
+        if (y > 0) return int_const(floor_div(x, y), s);
         return e;
       case BinOpKind::Mod:
-        if (y > 0) return int_const(floor_mod_pos(x, y), s);
+        if (y > 0) return int_const(floor_mod(x, y), s);
         return e;
       case BinOpKind::Lt: return bool_const(x < y, s);
       case BinOpKind::Gt: return bool_const(x > y, s);

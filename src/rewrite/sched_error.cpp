@@ -2,8 +2,7 @@
 // the uniform argument-check messages of the reference.
 #include "exo/scheduling.h"
 
-#include <cctype>
-
+#include "exo/names.h"
 #include "exo/printer.h"
 
 namespace exo {
@@ -79,25 +78,9 @@ std::string check_one_of(const std::string& primitive, int argno, const std::str
   argument_error(primitive, argno, name, "expected one of " + list + ", got '" + v + "'");
 }
 
-namespace {
-
-bool is_python_keyword(const std::string& s) {
-  static const char* kw[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break",
-                             "class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
-                             "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
-                             "pass", "raise", "return", "try", "while", "with", "yield"};
-  for (const char* k : kw)
-    if (s == k) return true;
-  return false;
-}
-
-}  // namespace
-
 std::string check_identifier(const std::string& primitive, int argno, const std::string& name,
                              const std::string& v) {
-  bool ok = !v.empty() && (std::isalpha(static_cast<unsigned char>(v[0])) || v[0] == '_');
-  for (char c : v) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-  if (!ok || is_python_keyword(v))
+  if (!is_valid_new_name(v))
     argument_error(primitive, argno, name, "expected a valid name, got '" + v + "'");
   return v;
 }

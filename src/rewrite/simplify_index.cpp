@@ -14,13 +14,6 @@
 namespace exo::simplify_detail {
 namespace {
 
-long long floor_div(long long a, long long b) {
-  long long q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-long long floor_mod(long long a, long long b) { return a - b * floor_div(a, b); }
-
 // An affine index expression: sum of coeff * var, plus a constant.
 // Exact: an operation that leaves int64 marks the form `overflow`, and such an
 // expression keeps its written form (simplification is never required).

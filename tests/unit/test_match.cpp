@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <tuple>
 
 #include "exo/exo.h"
 #include "exo/frontend.h"
@@ -170,21 +171,41 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 TEST(Match, OccurrenceSelectors) {
-  int occ = 0;
-  EXPECT_EQ(split_occurrence("A[_] = _ #2", occ), "A[_] = _ ");
-  EXPECT_EQ(occ, 2);
-  EXPECT_EQ(split_occurrence("i #  7  ", occ), "i ");
-  EXPECT_EQ(occ, 7);
-  EXPECT_EQ(split_occurrence("i", occ), "i");
-  EXPECT_EQ(occ, -1);
-  EXPECT_EQ(split_occurrence("i # outer", occ), "i # outer");  // a comment
-  EXPECT_EQ(occ, -1);
-  EXPECT_EQ(split_occurrence("i #", occ), "i #");
-  EXPECT_EQ(occ, -1);
-  EXPECT_EQ(split_occurrence("i #2147483648", occ), "i ");
-  EXPECT_EQ(occ, std::numeric_limits<int>::max());
-  EXPECT_EQ(split_occurrence("i #99999999999999999999999999999", occ), "i ");
-  EXPECT_EQ(occ, std::numeric_limits<int>::max());
+  auto split = [](std::string_view text) {
+    OccurrenceRef r = split_occurrence(text);
+    return std::tuple(std::string(r.body), r.occurrence, std::string(r.selector));
+  };
+  using T = std::tuple<std::string, int, std::string>;
+  EXPECT_EQ(split("A[_] = _ #2"), T("A[_] = _", 2, "#2"));
+  EXPECT_EQ(split("i #  7  "), T("i", 7, "#  7"));
+  EXPECT_EQ(split("i"), T("i", -1, ""));
+  EXPECT_EQ(split("i # outer"), T("i", -1, ""));  // a comment
+  EXPECT_EQ(split("i #"), T("i", -1, ""));
+  EXPECT_EQ(split("i #1 # outer"), T("i #1", -1, ""));  // the last '#' counts
+  // A comment on an earlier line stays: the pattern goes on after it.
+  EXPECT_EQ(split("for i in _:  # outer\n    _"), T("for i in _:  # outer\n    _", -1, ""));
+  EXPECT_EQ(split("for i in _:\n    _ #3\n"), T("for i in _:\n    _", 3, "#3"));
+  const int max = std::numeric_limits<int>::max();
+  EXPECT_EQ(split("i #2147483648"), T("i", max, "#2147483648"));
+  EXPECT_EQ(split("i #99999999999999999999999999999"), T("i", max, "#99999999999999999999999999999"));
+}
+
+// Name references and the patterns they stand for: one reading of "#N" for
+// find_loop, find_alloc and the Python find_loop(many=True).
+TEST(Match, NameReferences) {
+  auto r = parse_name_ref("  i  #1 ");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->name, "i");
+  EXPECT_EQ(r->selector, " #1");
+  EXPECT_EQ(loop_pattern("i #1"), "for i in _: _ #1");
+  EXPECT_EQ(loop_pattern("i # the outer one"), "for i in _: _");
+  EXPECT_EQ(loop_pattern("for i in _: _"), "for i in _: _");
+  EXPECT_FALSE(parse_name_ref("_ #1").has_value());
+  EXPECT_FALSE(parse_name_ref("i j").has_value());
+  EXPECT_FALSE(parse_name_ref("A[_] = _ #1").has_value());
+  Proc a = mod().proc("axpy");
+  EXPECT_EQ(find_loop(a, "i # the first").str(), "body[0]");
+  EXPECT_EQ(find_loop(a, "i #1 ").str(), "body[1]");
 }
 
 TEST(Match, LoopNestReferences) {
