@@ -269,6 +269,16 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
         scheduling_error(kPrim, p, where,
                          "the window " + win_expr + " may be out of bounds of '" + w.buf.name() + "' (" +
                              print_type(w.type) + "): '" + print_expr(g) + "' is not provable");
+  // ... it is not empty (the staging buffer's extents must be positive, as
+  // every allocation's) ...
+  for (auto& c : win)
+    if (c.is_interval) {
+      Expr g = binop(BinOpKind::Lt, c.lo, c.hi);
+      if (!provable_at(p, block.path, g))
+        scheduling_error(kPrim, p, where,
+                         "the window " + win_expr + " may be empty: '" + print_expr(g) +
+                             "' is not provable (the staging buffer's extents must be positive)");
+    }
   // ... the block reaches the buffer only through `buf`, and only inside the window.
   BlockUse use = collect_uses(p, block, w.buf);
   if (!use.whole_call.empty())

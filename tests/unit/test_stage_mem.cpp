@@ -184,6 +184,19 @@ TEST(StageMem, RefusesWindowOutOfBounds) {
   EXPECT_NO_THROW(stage_mem(p, "for ii in _: _", "C[8*io:8*io+8, 16*jo:16*jo+16]", "C_reg"));
 }
 
+// A window that may be empty would stage into an allocation of extent 0:
+// refused, where the same window of one more row is accepted.
+TEST(StageMem, RefusesWindowThatMayBeEmpty) {
+  Proc p = mod().proc("rowsum");
+  std::string m = test::scheduling_error_message([&] { stage_mem(p, "for j in _: _", "x[i, 0:0]", "xs"); });
+  EXPECT_TRUE(has(m, "may be empty")) << m;
+  EXPECT_TRUE(has(m, "'0 < 0' is not provable")) << m;
+  std::string mi = test::scheduling_error_message([&] { stage_mem(p, "for j in _: _", "x[0:i, 0:m]", "xs"); });
+  EXPECT_TRUE(has(mi, "'0 < i' is not provable")) << mi;
+  Rewrite ok = stage_mem(p, "for j in _: _", "x[i, 0:m]", "xs");
+  test::expect_same_results(p, ok.proc, {{"n", 3}, {"m", 4}}, "stage_nonempty");
+}
+
 TEST(StageMem, RefusesGuardedTailUnlessDivisible) {
   // A guarded split of a symbolic loop: the last tile's window may leave x.
   Proc p = mod().proc("scale");
