@@ -130,14 +130,45 @@ std::optional<int64_t> exact_const_value(const Expr& e) {
   return std::nullopt;
 }
 
+namespace {
+
+// Whether the terms of `e`, scaled by `scale`, keep their coefficients in
+// Exo's integer range, adding its constant part to `constant` (which must stay
+// in range too): `n * 4821474833647 * 121474836470` has the coefficient
+// 5.9e23 for n, which no int64 holds, though no constant operation overflows.
+bool scaled_terms_fit(const Expr& e, __int128 scale, __int128& constant) {
+  if (!int_in_range(scale)) return false;
+  if (auto v = exact_const_value(e)) {
+    constant += scale * *v;
+    return int_in_range(constant);
+  }
+  if (auto* b = e.as<BinOpNode>(); b && is_int_typed(e)) {
+    if (b->op == BinOpKind::Add || b->op == BinOpKind::Sub)
+      return scaled_terms_fit(b->lhs, scale, constant) &&
+             scaled_terms_fit(b->rhs, b->op == BinOpKind::Add ? scale : -scale, constant);
+    if (b->op == BinOpKind::Mul) {
+      if (auto k = exact_const_value(b->lhs)) return scaled_terms_fit(b->rhs, scale * *k, constant);
+      if (auto k = exact_const_value(b->rhs)) return scaled_terms_fit(b->lhs, scale * *k, constant);
+    }
+  }
+  if (auto* u = e.as<USubNode>(); u && is_int_typed(e)) return scaled_terms_fit(u->arg, -scale, constant);
+  return true;  // an atom (a variable, a division, a modulo, ...)
+}
+
+}  // namespace
+
 bool int_overflow_at(const Expr& e) {
   auto* b = e ? e.as<BinOpNode>() : nullptr;
   if (!b || !is_int_typed(e)) return false;
   if (b->op != BinOpKind::Add && b->op != BinOpKind::Sub && b->op != BinOpKind::Mul) return false;
   auto x = exact_const_value(b->lhs);
-  if (!x) return false;
   auto y = exact_const_value(b->rhs);
-  return y && !combine(b->op, *x, *y);
+  if (x && y) return !combine(b->op, *x, *y);
+  // A constant operand scales or shifts the other side's terms: checked only
+  // then.
+  if (!x && !y) return false;
+  __int128 constant = 0;
+  return !scaled_terms_fit(e, 1, constant);
 }
 
 Expr read_var(const Sym& x, ScalarKind k, SrcInfo s) {

@@ -394,11 +394,15 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
   const Type& rt = rhs->type;
   auto make = [&](ScalarKind k) {
     Expr out = make_expr<BinOpNode>(op, lhs, rhs, scalar(k), e.srcinfo);
-    // Integers are exact: arithmetic of constants whose value leaves int64 is
-    // refused here rather than wrapped later (by folding, analysis or C).
-    if (int_overflow_at(out))
+    // Integers are exact: arithmetic of constants whose value leaves int64, or
+    // a term scaled beyond it, is refused here rather than wrapped later (by
+    // folding, analysis or C).
+    if (int_overflow_at(out)) {
+      bool constant = exact_const_value(lhs) && exact_const_value(rhs);
       EXO_FAIL(ErrorKind::Type, ur.srcinfo,
-               "integer overflow: the value of '" << expr_str(out) << "' is outside Exo's integer range +-(2^63 - 1)");
+               "integer overflow: " << (constant ? "the value of '" : "a coefficient or constant term of '")
+                                    << expr_str(out) << "' is outside Exo's integer range +-(2^63 - 1)");
+    }
     return out;
   };
 

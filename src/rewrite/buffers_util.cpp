@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "exo/checked_int.h"
 #include "exo/frontend.h"
 #include "exo/match.h"
 #include "exo/printer.h"
@@ -42,36 +43,44 @@ auto checked_at(const char* prim, int argno, const char* argname, const Proc& p,
 
 // An affine form over atoms (index variables or opaque sub-expressions), kept in
 // order of first appearance so the rebuilt expression reads like the input.
+// Coefficients are exact: when one would leave Exo's integer range, `overflow`
+// is set and the caller keeps the expression as it was.
 struct Linear {
   std::vector<std::pair<Expr, long long>> atoms;
   long long constant = 0;
+  bool overflow = false;
 
+  long long exact(std::optional<int64_t> v) {
+    if (!v) overflow = true;
+    return v.value_or(0);
+  }
   void add_atom(const Expr& a, long long k) {
     for (auto& [e, c] : atoms)
       if (same_expr(e, a)) {
-        c += k;
+        c = exact(checked_add(c, k));
         return;
       }
     atoms.push_back({a, k});
   }
   void collect(const Expr& e, long long scale) {
+    if (overflow) return;
     long long v;
     if (rewrite_detail::const_value(e, v)) {
-      constant += scale * v;
+      constant = exact(checked_add(constant, exact(checked_mul(scale, v))));
       return;
     }
     if (auto* b = e.as<BinOpNode>()) {
       if (b->op == BinOpKind::Add || b->op == BinOpKind::Sub) {
         collect(b->lhs, scale);
-        collect(b->rhs, b->op == BinOpKind::Add ? scale : -scale);
+        collect(b->rhs, b->op == BinOpKind::Add ? scale : exact(checked_neg(scale)));
         return;
       }
       if (b->op == BinOpKind::Mul) {
-        if (rewrite_detail::const_value(b->lhs, v)) return collect(b->rhs, scale * v);
-        if (rewrite_detail::const_value(b->rhs, v)) return collect(b->lhs, scale * v);
+        if (rewrite_detail::const_value(b->lhs, v)) return collect(b->rhs, exact(checked_mul(scale, v)));
+        if (rewrite_detail::const_value(b->rhs, v)) return collect(b->lhs, exact(checked_mul(scale, v)));
       }
     }
-    if (auto* u = e.as<USubNode>()) return collect(u->arg, -scale);
+    if (auto* u = e.as<USubNode>()) return collect(u->arg, exact(checked_neg(scale)));
     std::vector<Expr> kids = expr_children(e);
     for (auto& k : kids) k = simplify_index(k);
     add_atom(with_expr_children(e, kids), scale);
@@ -160,7 +169,7 @@ Expr simplify_index(const Expr& e) {
   if (!e || !(e->type.is_indexable() || e->type.base == ScalarKind::Int)) return e;
   Linear l;
   l.collect(e, 1);
-  return l.build(e->srcinfo);
+  return l.overflow ? e : l.build(e->srcinfo);
 }
 
 Expr add_index(const Expr& a, const Expr& b) { return simplify_index(binop(BinOpKind::Add, a, b, a->srcinfo)); }
