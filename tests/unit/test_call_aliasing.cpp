@@ -144,16 +144,18 @@ def caller(z: f32[16] @ DRAM):
   test::expect_same_results(caller, r.proc, {}, "alias_call_eqv");
 }
 
-TEST(CallAliasing, ReplaceRefusesACallWithAliasedArguments) {
-  Module m = Module::from_string(std::string(kLib) + R"(
+// Two loops shaped like addv's body: the first would pass x as both out and a.
+const char* kAcc = R"(
 @proc
 def acc(x: f32[8] @ DRAM, y: f32[8] @ DRAM, z: f32[8] @ DRAM):
     for i in seq(0, 8):
         x[i] = x[i] + y[i]
     for i in seq(0, 8):
         z[i] = x[i] + y[i]
-)",
-                                 "aliasing.py");
+)";
+
+TEST(CallAliasing, ReplaceRefusesACallWithAliasedArguments) {
+  Module m = Module::from_string(std::string(kLib) + kAcc, "aliasing.py");
   Proc p = m.proc("acc"), addv = m.proc("addv");
   std::string msg = test::scheduling_error_message([&] { replace(p, find_loop(p, "i"), addv); });
   EXPECT_NE(msg.find("replace"), std::string::npos) << msg;
@@ -166,15 +168,7 @@ def acc(x: f32[8] @ DRAM, y: f32[8] @ DRAM, z: f32[8] @ DRAM):
 // replace_all calls the sub-procedure only where its arguments do not alias:
 // the first loop (out = a = x) stays, the second becomes a call.
 TEST(CallAliasing, ReplaceAllSkipsSitesWithAliasedArguments) {
-  Module m = Module::from_string(std::string(kLib) + R"(
-@proc
-def acc(x: f32[8] @ DRAM, y: f32[8] @ DRAM, z: f32[8] @ DRAM):
-    for i in seq(0, 8):
-        x[i] = x[i] + y[i]
-    for i in seq(0, 8):
-        z[i] = x[i] + y[i]
-)",
-                                 "aliasing.py");
+  Module m = Module::from_string(std::string(kLib) + kAcc, "aliasing.py");
   Proc p = m.proc("acc"), addv = m.proc("addv");
   Rewrite r = replace_all(p, addv);
   std::string text = print_proc(r.proc);

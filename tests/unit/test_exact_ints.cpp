@@ -13,30 +13,14 @@
 #include "exo/match.h"
 #include "exo/rewrite.h"
 #include "exo/scheduling.h"
+#include "support/caught_error.h"
 #include "support/schedule_check.h"
 
 namespace exo {
 namespace {
 
-// The error `f` throws (kind, "line:col", message); fails the test if none.
-struct Caught {
-  ErrorKind kind = ErrorKind::Internal;
-  int line = 0, col = 0;
-  std::string message = "<no error>";
-};
-Caught caught(const std::function<void()>& f) {
-  Caught c;
-  try {
-    f();
-    ADD_FAILURE() << "expected an exo::Error";
-  } catch (const Error& e) {
-    c.kind = e.kind();
-    c.line = e.where().line;
-    c.col = e.where().col;
-    c.message = e.message();
-  }
-  return c;
-}
+using test::Caught;
+using test::caught;
 
 Module module_of(const std::string& src) { return Module::from_string(src); }
 

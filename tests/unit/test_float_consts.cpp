@@ -13,29 +13,14 @@
 #include "backend/c_codegen.h"
 #include "exo/exo.h"
 #include "exo/printer.h"
+#include "support/caught_error.h"
 #include "support/differential.h"
 
 namespace exo {
 namespace {
 
-struct Caught {
-  ErrorKind kind = ErrorKind::Internal;
-  int line = 0, col = 0;
-  std::string message = "<no error>";
-};
-Caught caught(const std::function<void()>& f) {
-  Caught c;
-  try {
-    f();
-    ADD_FAILURE() << "expected an exo::Error";
-  } catch (const Error& e) {
-    c.kind = e.kind();
-    c.line = e.where().line;
-    c.col = e.where().col;
-    c.message = e.message();
-  }
-  return c;
-}
+using test::Caught;
+using test::caught;
 
 uint64_t bits(double d) {
   uint64_t b;
