@@ -4,14 +4,14 @@
 #include <exception>
 #include <vector>
 
-#include "exo/buffers.h"
-#include "exo/config_primitives.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/configs.h"
 #include "exo/exo.h"
-#include "exo/exprs.h"
-#include "exo/loops_extra.h"
-#include "exo/match.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/exprs.h"
+#include "exo/schedule/loop_ranges.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 
 namespace exo::fuzz {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <climits>
 
-#include "exo/cursor.h"
+#include "exo/schedule/cursor.h"
 #include "exo/exo.h"
 
 namespace exo::python {

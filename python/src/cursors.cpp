@@ -14,9 +14,9 @@
 
 #include "bindings.h"
 #include "exo/frontend.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loops.h"
 
 namespace exo::python {
 

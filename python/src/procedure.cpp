@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "bindings.h"
-#include "exo/cursor.h"
-#include "exo/match.h"
+#include "exo/schedule/cursor.h"
+#include "exo/schedule/match.h"
 #include "exo/effects.h"
-#include "exo/rewrite.h"
+#include "exo/schedule/procs.h"
 
 namespace exo::python {
 

@@ -2,8 +2,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "exo/buffers.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/loops.h"
 
 namespace exo::python {
 

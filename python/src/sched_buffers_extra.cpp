@@ -1,8 +1,8 @@
 // resize_dim, unroll_buffer, sink_alloc, delete_buffer, extract_subproc as
 // ProcHandle methods.
 #include "bindings.h"
-#include "exo/buffers_extra.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/allocations.h"
+#include "exo/schedule/loops.h"
 
 namespace exo::python {
 

@@ -1,8 +1,8 @@
 // Scheduling primitives of the cleanup family as ProcHandle methods:
 // simplify, set_precision, set_window, set_memory.
 #include "bindings.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 
 namespace exo::python {
 

@@ -1,7 +1,7 @@
 // Scheduling primitives of the configs family as ProcHandle methods
 // (exo/config_primitives.h). Configs arrive as core ConfigHandles, values as Exo text.
 #include "bindings.h"
-#include "exo/config_primitives.h"
+#include "exo/schedule/configs.h"
 
 namespace exo::python {
 

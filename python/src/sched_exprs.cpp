@@ -3,8 +3,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "exo/exprs.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/exprs.h"
+#include "exo/schedule/loops.h"
 #include "sched_util.h"
 
 namespace exo::python {

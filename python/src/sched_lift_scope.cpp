@@ -1,6 +1,6 @@
 // lift_loop_from_if as a ProcHandle method (lift_scope's loop-out-of-an-if case).
 #include "bindings.h"
-#include "exo/lift_scope.h"
+#include "exo/schedule/lift_scope.h"
 
 namespace exo::python {
 

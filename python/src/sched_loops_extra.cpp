@@ -4,9 +4,9 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "exo/loops_extra.h"
-#include "exo/match.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loop_ranges.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/loops.h"
 #include "sched_util.h"
 
 namespace exo::python {

@@ -1,6 +1,6 @@
 // divide_dim and mult_dim as ProcHandle methods.
 #include "bindings.h"
-#include "exo/reshape.h"
+#include "exo/schedule/reshape.h"
 
 namespace exo::python {
 

@@ -2,7 +2,7 @@
 // (exo/subprocs.h), and procedure equivalence (exo/equivalence.h).
 #include "bindings.h"
 #include "exo/equivalence.h"
-#include "exo/subprocs.h"
+#include "exo/schedule/subprocs.h"
 
 namespace exo::python {
 

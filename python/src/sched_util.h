@@ -3,7 +3,7 @@
 #include <string>
 
 #include "bindings.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 
 namespace exo::python {
 

@@ -19,7 +19,7 @@
 
 namespace exo::backend {
 
-// ---- small utilities (c_util.cpp) -----------------------------------------
+// ---- pieces of C text (c_text.cpp) -----------------------------------------
 
 // The window struct for `rank` dimensions of `base`: name and guarded definition.
 struct WinStruct {

@@ -6,8 +6,8 @@
 #include <regex>
 
 #include "exo/printer.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 #include "support/random_proc.h"
 #include "support/random_steps_internal.h"
 

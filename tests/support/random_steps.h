@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "exo/cursor.h"
+#include "exo/schedule/cursor.h"
 #include "exo/exo.h"
 
 namespace exo::test {

@@ -2,11 +2,11 @@
 // exo/reshape.h, set_precision and set_memory of exo/rewrite.h).
 #include <algorithm>
 
-#include "exo/buffers.h"
-#include "exo/buffers_extra.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/allocations.h"
 #include "exo/printer.h"
-#include "exo/reshape.h"
-#include "exo/rewrite.h"
+#include "exo/schedule/reshape.h"
+#include "exo/schedule/procs.h"
 #include "support/random_steps_internal.h"
 
 namespace exo::test::steps {

@@ -1,8 +1,8 @@
 // Random steps: expression and statement-level primitives (exo/exprs.h) and
 // config primitives (exo/config_primitives.h).
-#include "exo/buffers.h"
-#include "exo/config_primitives.h"
-#include "exo/exprs.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/configs.h"
+#include "exo/schedule/exprs.h"
 #include "exo/printer.h"
 #include "support/random_steps_internal.h"
 

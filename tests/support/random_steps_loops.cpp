@@ -2,11 +2,11 @@
 // exo/loops_extra.h, exo/lift_scope.h).
 #include <regex>
 
-#include "exo/buffers.h"
-#include "exo/lift_scope.h"
-#include "exo/loops_extra.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/lift_scope.h"
+#include "exo/schedule/loop_ranges.h"
 #include "exo/printer.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loops.h"
 #include "support/random_steps_internal.h"
 
 namespace exo::test::steps {

@@ -2,13 +2,13 @@
 // and edits of the whole proc (simplify, rename, set_window, add_assertion).
 #include <algorithm>
 
-#include "exo/buffers.h"
-#include "exo/buffers_extra.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/allocations.h"
 #include "exo/equivalence.h"
 #include "exo/printer.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
-#include "exo/subprocs.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
+#include "exo/schedule/subprocs.h"
 #include "support/random_steps_internal.h"
 
 namespace exo::test::steps {

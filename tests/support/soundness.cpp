@@ -7,10 +7,10 @@
 #include <random>
 #include <sstream>
 
-#include "exo/cursor.h"
+#include "exo/schedule/cursor.h"
 #include "exo/exo.h"
 #include "exo/printer.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loops.h"
 #include "support/compiled_batch.h"
 #include "support/differential.h"
 #include "support/known_findings.h"

@@ -7,7 +7,7 @@
 #include <cstdlib>
 
 #include "exo/exo.h"
-#include "exo/buffers_extra.h"
+#include "exo/schedule/allocations.h"
 #include "support/harness.h"
 #include "support/schedule_check.h"
 

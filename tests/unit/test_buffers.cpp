@@ -3,12 +3,12 @@
 // paired with a legal twin.
 #include <gtest/gtest.h>
 
-#include "exo/buffers.h"
+#include "exo/schedule/buffers.h"
 #include "exo/exo.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
 
 namespace exo {

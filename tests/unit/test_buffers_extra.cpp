@@ -2,13 +2,13 @@
 // unchanged on random inputs; each refusal next to a near-identical accepted case.
 #include <gtest/gtest.h>
 
-#include "exo/buffers.h"
-#include "exo/buffers_extra.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/allocations.h"
 #include "exo/exo.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
 
 namespace exo {

@@ -3,10 +3,10 @@
 // changed value that is read shows in the outputs); each refusal has a legal twin.
 #include <gtest/gtest.h>
 
-#include "exo/config_primitives.h"
+#include "exo/schedule/configs.h"
 #include "exo/equivalence.h"
 #include "exo/exo.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "support/schedule_check.h"
 

@@ -1,10 +1,10 @@
 // Cursors: resolution, navigation, structural edits (sharing) and forwarding.
 #include <gtest/gtest.h>
 
-#include "exo/cursor.h"
+#include "exo/schedule/cursor.h"
 #include "exo/exo.h"
-#include "exo/match.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/loops.h"
 
 namespace exo {
 namespace {

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include "exo/exo.h"
-#include "exo/match.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
 
 namespace exo {

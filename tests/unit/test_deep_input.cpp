@@ -11,8 +11,8 @@
 #include <string>
 
 #include "exo/exo.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 #include "support/caught_error.h"
 #include "support/schedule_check.h"
 

@@ -5,11 +5,11 @@
 
 #include <string>
 
-#include "exo/cursor.h"
-#include "exo/match.h"
+#include "exo/schedule/cursor.h"
+#include "exo/schedule/match.h"
 #include "exo/effects.h"
 #include "exo/exo.h"
-#include "exo/rewrite.h"
+#include "exo/schedule/procs.h"
 
 namespace exo {
 namespace {

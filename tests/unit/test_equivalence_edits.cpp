@@ -7,10 +7,10 @@
 #include "exo/equivalence.h"
 #include "exo/exo.h"
 #include "exo/hardware.h"
-#include "exo/match.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
-#include "exo/subprocs.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
+#include "exo/schedule/subprocs.h"
 #include "support/schedule_check.h"
 
 namespace exo {

@@ -17,7 +17,7 @@
 
 #include "exo/analysis.h"
 #include "exo/exo.h"
-#include "exo/exprs.h"
+#include "exo/schedule/exprs.h"
 #include "exo/printer.h"
 #include "support/differential.h"
 

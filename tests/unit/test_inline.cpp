@@ -3,9 +3,9 @@
 
 #include "exo/equivalence.h"
 #include "exo/exo.h"
-#include "exo/match.h"
-#include "exo/scheduling.h"
-#include "exo/subprocs.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/loops.h"
+#include "exo/schedule/subprocs.h"
 #include "support/schedule_check.h"
 
 namespace exo {

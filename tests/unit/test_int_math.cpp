@@ -7,7 +7,7 @@
 
 #include "exo/checked_int.h"
 #include "exo/loopir.h"
-#include "rewrite/loops_util.h"
+#include "schedule/loops/substitute.h"
 
 namespace exo {
 namespace {

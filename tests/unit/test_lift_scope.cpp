@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 
 #include "exo/exo.h"
-#include "exo/lift_scope.h"
-#include "exo/match.h"
+#include "exo/schedule/lift_scope.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
 
 namespace exo {

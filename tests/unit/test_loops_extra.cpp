@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 
 #include "exo/exo.h"
-#include "exo/loops_extra.h"
-#include "exo/match.h"
+#include "exo/schedule/loop_ranges.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
 
 namespace exo {

@@ -16,10 +16,10 @@
 
 #include "exo/exo.h"
 #include "exo/ir_mutator.h"
-#include "exo/loops_extra.h"
+#include "exo/schedule/loop_ranges.h"
 #include "exo/printer.h"
-#include "exo/rewrite.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
 #include "support/differential.h"
 
 namespace exo {

@@ -6,7 +6,7 @@
 
 #include "exo/exo.h"
 #include "exo/frontend.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 
 namespace exo {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "exo/frontend.h"
 #include "exo/names.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loops.h"
 
 namespace exo {
 namespace {

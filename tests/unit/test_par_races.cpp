@@ -9,12 +9,12 @@
 #include <optional>
 
 #include "exo/analysis.h"
-#include "exo/buffers.h"
-#include "exo/config_primitives.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/configs.h"
 #include "exo/exo.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
-#include "exo/scheduling.h"
+#include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
 
 namespace exo {

@@ -9,10 +9,10 @@
 #include <functional>
 #include <string>
 
-#include "exo/cursor.h"
-#include "exo/match.h"
+#include "exo/schedule/cursor.h"
+#include "exo/schedule/match.h"
 #include "exo/exo.h"
-#include "exo/rewrite.h"
+#include "exo/schedule/procs.h"
 #include "support/differential.h"
 
 namespace exo {

@@ -4,10 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "exo/exo.h"
-#include "exo/match.h"
+#include "exo/schedule/match.h"
 #include "exo/platforms/x86.h"
-#include "exo/scheduling.h"
-#include "exo/subprocs.h"
+#include "exo/schedule/loops.h"
+#include "exo/schedule/subprocs.h"
 #include "support/schedule_check.h"
 #include "support/schedule_check_cflags.h"
 

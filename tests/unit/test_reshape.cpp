@@ -3,8 +3,8 @@
 
 #include "exo/exo.h"
 #include "exo/printer.h"
-#include "exo/reshape.h"
-#include "exo/rewrite.h"
+#include "exo/schedule/reshape.h"
+#include "exo/schedule/procs.h"
 #include "support/schedule_check.h"
 
 namespace exo {

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "exo/exo.h"
-#include "exo/exprs.h"
-#include "exo/match.h"
+#include "exo/schedule/exprs.h"
+#include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "support/schedule_check.h"
 

@@ -1,0 +1,57 @@
+#pragma once
+// Configuration primitives: insert, bind and delete writes of config fields.
+//
+// A config field is global state: it survives from one statement to the next,
+// across calls, and past the end of the proc (the caller sees it). Every
+// primitive here changes which value a field holds between two points, so each
+// checks the reference's condition (Check_DeleteConfigWrite):
+//
+//  - the change is harmless when the field provably already holds the value
+//    (deleting `C.f = e` or inserting it where C.f == e is known);
+//  - otherwise no later read may see it: a read of the field after the point
+//    (in the rest of the proc, in later iterations of enclosing loops, inside
+//    callees) that is not preceded on every path by a write of the field is a
+//    refusal naming the reading statement;
+//  - when the field is not definitely overwritten before the proc returns, the
+//    caller sees a different value: the rewrite is accepted (as the reference
+//    does) but its result is no longer equivalent to the original for call_eqv.
+//
+// Writes are refused for configs declared readwrite=False (written by the host).
+
+#include <string>
+
+#include "exo/schedule/cursor.h"
+#include "exo/loopir.h"
+#include "exo/scope.h"
+
+namespace exo {
+
+// `s[e]` -> `config.field = e; s[config.field]`, for the expression `expr` (an
+// Expr cursor or pattern) and `s` the statement containing it. `e` must be a
+// read of a data variable or element, or a bool variable, of the field's type,
+// not depending on an enclosing loop iterator (config writes may not), and not a
+// call argument (those are passed by reference).
+Rewrite bind_config(const Proc& p, const Cursor& expr, const ConfigPtr& config, const std::string& field);
+Rewrite bind_config(const Proc& p, const std::string& expr, const ConfigPtr& config, const std::string& field);
+
+// Inserts `config.field = expr` at the start of the body; `expr` is Exo text over
+// the proc's arguments (other names resolve through `scope`, builtins if null).
+Rewrite configwrite_root(const Proc& p, const ConfigPtr& config, const std::string& field, const std::string& expr,
+                         const Scope* scope = nullptr);
+
+// Inserts `config.field = expr` right after the statement `stmt`.
+Rewrite configwrite_after(const Proc& p, const Cursor& stmt, const ConfigPtr& config, const std::string& field,
+                          const std::string& expr, const Scope* scope = nullptr);
+Rewrite configwrite_after(const Proc& p, const std::string& stmt, const ConfigPtr& config, const std::string& field,
+                          const std::string& expr, const Scope* scope = nullptr);
+
+// Inserts `config.field = expr` at the gap `gap` (a Gap cursor), as the
+// reference's write_config; `expr` is Exo text over the proc's arguments.
+Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, const std::string& field,
+                     const std::string& expr, const Scope* scope = nullptr);
+
+// Deletes the config write `stmt` (`config.field = _`).
+Rewrite delete_config(const Proc& p, const Cursor& stmt);
+Rewrite delete_config(const Proc& p, const std::string& stmt);
+
+}  // namespace exo

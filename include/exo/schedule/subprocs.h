@@ -1,0 +1,45 @@
+#pragma once
+// Sub-procedure primitives: replace code by a call (by unification), inline a
+// call, swap a callee for an equivalent proc, turn a proc into an instruction.
+// Each returns the new proc and the cursor forwarding; refusals are
+// scheduling_error naming the primitive.
+
+#include <string>
+
+#include "exo/schedule/cursor.h"
+#include "exo/loopir.h"
+
+namespace exo {
+
+// Replaces the selected statements (a Stmt or Block cursor, or a pattern; a block
+// longer than subproc's body is cut to its length) by a call to `subproc`, whose
+// arguments are solved so that subproc's body, instantiated, is exactly the
+// selected code: loops align one to one with equal bounds, statements in order,
+// buffer accesses unify (a window argument accessed as dst[i] against A[jo, 8*k + i]
+// becomes A[jo, 8*k:8*k + 8]), control arguments are solved as affine expressions
+// of the variables at the site. Then, at the site: subproc's preconditions must be
+// provable (stride(x, d) of a dense buffer is computed), the memories of the
+// matched buffers must equal the argument memories, and windows must be in bounds.
+Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc);
+Rewrite replace(const Proc& p, const std::string& block, const Proc& subproc);
+
+// Replaces every statement (block of subproc's body length) that unifies with
+// subproc's body and passes the site checks, outermost first, left to right.
+// Finding no match is not an error (as in the reference): p comes back unchanged.
+Rewrite replace_all(const Proc& p, const Proc& subproc);
+
+// Inlines a call: the callee's body with its arguments substituted (window
+// arguments become index arithmetic on the underlying buffer, sizes their values,
+// the callee's locals fresh names). The callee's preconditions are dropped.
+Rewrite inline_call(const Proc& p, const Cursor& call);
+Rewrite inline_call(const Proc& p, const std::string& call);
+
+// Replaces the callee of a call by `eqv_proc`, which must have the same signature
+// and be equivalent to it (exo/equivalence.h).
+Rewrite call_eqv(const Proc& p, const Cursor& call, const Proc& eqv_proc);
+Rewrite call_eqv(const Proc& p, const std::string& call, const Proc& eqv_proc);
+
+// The proc as an @instr with C template `c_instr` (and `c_global` at file scope).
+Rewrite make_instr(const Proc& p, const std::string& c_instr, const std::string& c_global = "");
+
+}  // namespace exo

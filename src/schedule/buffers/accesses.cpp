@@ -1,0 +1,270 @@
+// Helpers of the buffer primitives: names in scope at a statement, user text
+// typed there, affine simplification of index expressions, and forwarding.
+#include "schedule/buffers/accesses.h"
+
+#include <map>
+
+#include "exo/checked_int.h"
+#include "exo/frontend.h"
+#include "exo/schedule/match.h"
+#include "exo/printer.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/loops.h"
+#include "frontend/typecheck_internal.h"
+#include "schedule/loops/substitute.h"
+#include "schedule/cursors/visible_names.h"
+
+namespace exo::buffers_detail {
+using rewrite_detail::bind_visible;
+
+namespace {
+
+template <class F>
+auto as_argument(const char* prim, int argno, const char* argname, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::Scheduling || e.kind() == ErrorKind::Api) throw;
+    argument_error(prim, argno, argname, e.message());
+  }
+}
+
+// Runs f on a checker knowing the names visible at `path` (builtins otherwise);
+// parse and type errors inside become argument errors of `prim`.
+template <class F>
+auto checked_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path, F&& f) {
+  return as_argument(prim, argno, argname, [&] {
+    Scope builtins = Scope::with_builtins();
+    tc::Checker c(builtins);
+    bind_visible(c, p, path);
+    return f(c);
+  });
+}
+
+// An affine form over atoms (index variables or opaque sub-expressions), kept in
+// order of first appearance so the rebuilt expression reads like the input.
+// Coefficients are exact: when one would leave Exo's integer range, `overflow`
+// is set and the caller keeps the expression as it was.
+struct Linear {
+  std::vector<std::pair<Expr, long long>> atoms;
+  long long constant = 0;
+  bool overflow = false;
+
+  long long exact(std::optional<int64_t> v) {
+    if (!v) overflow = true;
+    return v.value_or(0);
+  }
+  void add_atom(const Expr& a, long long k) {
+    for (auto& [e, c] : atoms)
+      if (same_expr(e, a)) {
+        c = exact(checked_add(c, k));
+        return;
+      }
+    atoms.push_back({a, k});
+  }
+  void collect(const Expr& e, long long scale) {
+    if (overflow) return;
+    long long v;
+    if (rewrite_detail::const_value(e, v)) {
+      constant = exact(checked_add(constant, exact(checked_mul(scale, v))));
+      return;
+    }
+    if (auto* b = e.as<BinOpNode>()) {
+      if (b->op == BinOpKind::Add || b->op == BinOpKind::Sub) {
+        collect(b->lhs, scale);
+        collect(b->rhs, b->op == BinOpKind::Add ? scale : exact(checked_neg(scale)));
+        return;
+      }
+      if (b->op == BinOpKind::Mul) {
+        if (rewrite_detail::const_value(b->lhs, v)) return collect(b->rhs, exact(checked_mul(scale, v)));
+        if (rewrite_detail::const_value(b->rhs, v)) return collect(b->lhs, exact(checked_mul(scale, v)));
+      }
+    }
+    if (auto* u = e.as<USubNode>()) return collect(u->arg, exact(checked_neg(scale)));
+    std::vector<Expr> kids = expr_children(e);
+    for (auto& k : kids) k = simplify_index(k);
+    add_atom(with_expr_children(e, kids), scale);
+  }
+  Expr build(const SrcInfo& si) const {
+    Expr out;
+    for (auto& [a, k] : atoms) {
+      if (k == 0) continue;
+      long long m = k < 0 ? -k : k;
+      Expr term = m == 1 ? a : binop(BinOpKind::Mul, int_const(m, si), a, si);
+      if (!out) out = k < 0 ? binop(BinOpKind::Mul, int_const(k, si), a, si) : term;
+      else out = binop(k < 0 ? BinOpKind::Sub : BinOpKind::Add, out, term, si);
+    }
+    if (!out) return int_const(constant, si);
+    if (constant > 0) out = binop(BinOpKind::Add, out, int_const(constant, si), si);
+    if (constant < 0) out = binop(BinOpKind::Sub, out, int_const(-constant, si), si);
+    return out;
+  }
+};
+
+}  // namespace
+
+void walk_paths(const Block& b, const StmtPath& prefix, const std::function<void(const Stmt&, const StmtPath&)>& f) {
+  StmtPath path = prefix;
+  for (size_t i = 0; i < b.size(); ++i) {
+    path.back().index = static_cast<int>(i);
+    f(b[i], path);
+    StmtPath inner = path;
+    inner.push_back(PathStep{false, 0});
+    if (auto* l = b[i].as<ForNode>()) walk_paths(l->body, inner, f);
+    if (auto* c = b[i].as<IfNode>()) {
+      walk_paths(c->body, inner, f);
+      inner.back().orelse = true;
+      walk_paths(c->orelse, inner, f);
+    }
+  }
+}
+
+Expr parse_index_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
+                    const std::string& text) {
+  return checked_at(prim, argno, argname, p, path,
+                    [&](tc::Checker& c) { return c.check_index(*parse_expr_fragment(text), argname); });
+}
+
+Expr parse_bool_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
+                   const std::string& text) {
+  return checked_at(prim, argno, argname, p, path,
+                    [&](tc::Checker& c) { return c.check_bool(*parse_expr_fragment(text), argname); });
+}
+
+ParsedWindow parse_window_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
+                             const std::string& text) {
+  return checked_at(prim, argno, argname, p, path, [&](tc::Checker& c) {
+    uast::UExprPtr ue = parse_expr_fragment(text);
+    if (ue->kind != uast::UExprKind::Name && ue->kind != uast::UExprKind::Index)
+      argument_error(prim, argno, argname, "expected a buffer or window such as 'A[i, 0:8]', got '" + text + "'");
+    const tc::VarInfo* v = c.find(ue->name);
+    if (!v) argument_error(prim, argno, argname, "'" + ue->name + "' is not a buffer visible at the block");
+    if (!v->type.is_tensor)
+      argument_error(prim, argno, argname, "'" + ue->name + "' is not a tensor (staging needs a buffer of rank >= 1)");
+    ParsedWindow out{v->sym, v->type, {}};
+    size_t rank = v->type.shape.size();
+    if (ue->kind == uast::UExprKind::Index && ue->idx.size() != rank)
+      argument_error(prim, argno, argname,
+                     "expected " + std::to_string(rank) + " coordinates for '" + ue->name + "', got " +
+                         std::to_string(ue->idx.size()));
+    for (size_t k = 0; k < rank; ++k) {
+      if (ue->kind == uast::UExprKind::Name) {
+        out.coords.push_back(WAccess{true, int_const(0), v->type.shape[k]});
+        continue;
+      }
+      const uast::UIndex& ix = ue->idx[k];
+      if (!ix.is_slice) {
+        out.coords.push_back(WAccess{false, c.check_index(*ix.pt, argname), Expr()});
+        continue;
+      }
+      Expr lo = ix.lo ? c.check_index(*ix.lo, argname) : int_const(0);
+      Expr hi = ix.hi ? c.check_index(*ix.hi, argname) : v->type.shape[k];
+      out.coords.push_back(WAccess{true, lo, hi});
+    }
+    return out;
+  });
+}
+
+Expr simplify_index(const Expr& e) {
+  if (!e || !(e->type.is_indexable() || e->type.base == ScalarKind::Int)) return e;
+  Linear l;
+  l.collect(e, 1);
+  return l.overflow ? e : l.build(e->srcinfo);
+}
+
+Expr add_index(const Expr& a, const Expr& b) { return simplify_index(binop(BinOpKind::Add, a, b, a->srcinfo)); }
+Expr sub_index(const Expr& a, const Expr& b) { return simplify_index(binop(BinOpKind::Sub, a, b, a->srcinfo)); }
+
+Expr all_of(const std::vector<Expr>& es) {
+  Expr out;
+  for (auto& e : es) out = out ? binop(BinOpKind::And, out, e) : e;
+  return out ? out : bool_const(true);
+}
+
+bool same_expr_node(const Expr& a, const Expr& b, const SameName& same_name) {
+  if (a->kind != b->kind) return false;
+  switch (a->kind) {
+    case ExprKind::Read:
+      return same_name(a.as<ReadNode>()->name, b.as<ReadNode>()->name);
+    case ExprKind::Const:
+      return same_const_value(*a.as<ConstNode>(), *b.as<ConstNode>());
+    case ExprKind::BinOp:
+      return a.as<BinOpNode>()->op == b.as<BinOpNode>()->op;
+    case ExprKind::ExternCall:
+      return a.as<ExternCallNode>()->fn == b.as<ExternCallNode>()->fn;
+    case ExprKind::WindowExpr: {
+      auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
+      if (!same_name(x->name, y->name) || x->idx.size() != y->idx.size()) return false;
+      for (size_t k = 0; k < x->idx.size(); ++k)
+        if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
+      return true;
+    }
+    case ExprKind::StrideExpr: {
+      auto *x = a.as<StrideExprNode>(), *y = b.as<StrideExprNode>();
+      return same_name(x->name, y->name) && x->dim == y->dim;
+    }
+    case ExprKind::ReadConfig: {
+      auto *x = a.as<ReadConfigNode>(), *y = b.as<ReadConfigNode>();
+      return x->config == y->config && x->field == y->field;
+    }
+    case ExprKind::USub:
+      return true;
+  }
+  return true;
+}
+
+bool same_expr_node(const Expr& a, const Expr& b) {
+  return same_expr_node(a, b, [](const Sym& x, const Sym& y) { return x == y; });
+}
+
+bool same_expr(const Expr& a, const Expr& b) {
+  if (a.same_as(b)) return true;
+  if (!a || !b || !same_expr_node(a, b)) return false;
+  if (a->kind == ExprKind::Const && a->type.base != b->type.base) return false;
+  std::vector<Expr> ka = expr_children(a), kb = expr_children(b);
+  if (ka.size() != kb.size()) return false;
+  for (size_t k = 0; k < ka.size(); ++k)
+    if (!same_expr(ka[k], kb[k])) return false;
+  return true;
+}
+
+std::string access_text(const Sym& buf, const std::vector<Expr>& idx) {
+  std::string s = buf.name();
+  if (idx.empty()) return s;
+  s += "[";
+  for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + print_expr(idx[k]);
+  return s + "]";
+}
+
+const AllocNode* locate_alloc(const char* prim, const Proc& p, const Cursor& c) {
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* a = s ? s.as<AllocNode>() : nullptr;
+  if (!a) scheduling_error(prim, p, c, "expected an allocation");
+  return a;
+}
+
+bool mentions(const Expr& e, const Sym& x) {
+  if (auto* r = e.as<ReadNode>(); r && r->name == x) return true;
+  for (auto& k : expr_children(e))
+    if (mentions(k, x)) return true;
+  return false;
+}
+
+Forward forward_wrap_around(const StmtPath& first, int count, int before, int after) {
+  Forward rest = forward_splice(first, count, count + before + after);
+  const size_t d = first.size() - 1;
+  const int i0 = first.back().index;
+  return [=](const Cursor& c) -> Cursor {
+    bool same_block = c.valid() && c.path.size() > d && c.path[d].orelse == first[d].orelse &&
+                      std::equal(first.begin(), first.begin() + d, c.path.begin());
+    if (!same_block) return rest(c);
+    int i = c.path[d].index;
+    bool inside = c.is_gap() && c.path.size() == d + 1 ? (i > i0 && i < i0 + count) : (i >= i0 && i < i0 + count);
+    if (!inside) return rest(c);
+    Cursor r = c;
+    r.path[d].index += before;
+    return r;
+  };
+}
+
+}  // namespace exo::buffers_detail

@@ -1,0 +1,333 @@
+// data_reuse, inline_window, bind_expr: primitives that rename storage, remove
+// window aliases, or name a value in a new scalar buffer.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "exo/schedule/buffers.h"
+#include "exo/hardware.h"
+#include "exo/ir_mutator.h"
+#include "exo/schedule/match.h"
+#include "exo/printer.h"
+#include "exo/schedule/loops.h"
+#include "schedule/buffers/accesses.h"
+#include "schedule/loops/substitute.h"
+
+namespace exo {
+namespace {
+
+using namespace buffers_detail;
+using rewrite_detail::EffectCollector;
+using rewrite_detail::Effects;
+
+bool same_prefix(const StmtPath& a, const StmtPath& b, size_t n) {
+  if (a.size() < n || b.size() < n) return false;
+  for (size_t k = 0; k < n; ++k)
+    if (!(a[k] == b[k])) return false;
+  return true;
+}
+
+// Statements of p (paths) that mention buffer x in any way.
+std::vector<StmtPath> accesses_of(const Proc& p, const Sym& x) {
+  std::vector<StmtPath> out;
+  walk_paths(p->body, StmtPath{PathStep{false, 0}}, [&](const Stmt& s, const StmtPath& path) {
+    Effects e;
+    const std::map<Sym, Sym> no_alias;
+    EffectCollector c(e, no_alias);
+    // Only this statement's own expressions: nested statements are visited on their own.
+    for (auto& x2 : stmt_exprs(s)) c.visit(x2);
+    bool uses = e.used.count(x) > 0;
+    if (auto* a = s.as<AssignNode>()) uses = uses || a->name == x;
+    if (auto* a = s.as<ReduceNode>()) uses = uses || a->name == x;
+    if (uses) out.push_back(path);
+  });
+  return out;
+}
+
+// Whether a statement at `u` may run after the allocation at `alloc2` has been
+// reached, inside the scope of a buffer allocated at depth `d` (alloc2[d] is in
+// that buffer's block): it follows it in program order, or both sit in a loop
+// below that block, whose next iteration runs u again.
+bool may_run_after(const Proc& p, const StmtPath& u, const StmtPath& alloc2, size_t d) {
+  size_t L = d;
+  while (L < u.size() && L < alloc2.size() && u[L] == alloc2[L]) ++L;
+  if (L >= u.size() || L >= alloc2.size()) return true;  // same statement or nested: after
+  if (u[L].orelse == alloc2[L].orelse && u[L].index > alloc2[L].index) return true;
+  // u comes first (or in the other branch); enclosing loops below d repeat it.
+  for (size_t k = d; k < L; ++k) {
+    StmtPath anc(alloc2.begin(), alloc2.begin() + k + 1);
+    if (resolve_stmt(p, anc).as<ForNode>()) return true;
+  }
+  return false;
+}
+
+// Removes the statement at `path` (a lone statement becomes `pass`).
+Rewrite remove_stmt(const Proc& p, const StmtPath& path) {
+  const Block* b = resolve_parent_block(p, path);
+  if (b->size() == 1) return splice_rewrite(p, path, 1, {make_stmt<PassNode>((*b)[0]->srcinfo)});
+  return splice_rewrite(p, path, 1, {});
+}
+
+}  // namespace
+
+Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
+  const char* prim = "data_reuse";
+  // Step 1. Locate both allocations.
+  const AllocNode* a1 = locate_alloc(prim, p, c1);
+  const AllocNode* a2 = locate_alloc(prim, p, c2);
+  // Step 2. Check: same type and memory; buf2 within buf1's scope, after it; buf1
+  // dead from buf2's allocation on.
+  bool same = a1->type.base == a2->type.base && a1->type.shape.size() == a2->type.shape.size() &&
+              a1->mem == a2->mem;
+  for (size_t k = 0; same && k < a1->type.shape.size(); ++k)
+    same = same_expr(simplify_index(a1->type.shape[k]), simplify_index(a2->type.shape[k]));
+  if (!same)
+    scheduling_error(prim, p, c2,
+                     "'" + a1->name.name() + "' (" + print_type(a1->type) + ") and '" + a2->name.name() + "' (" +
+                         print_type(a2->type) + ") differ in type, shape or memory");
+  const StmtPath &p1 = c1.path, &p2 = c2.path;
+  size_t d = p1.size() - 1;
+  bool in_scope = p2.size() > d && same_prefix(p1, p2, d) && p2[d].orelse == p1[d].orelse && p2[d].index > p1[d].index;
+  if (!in_scope)
+    scheduling_error(prim, p, c2,
+                     "'" + a2->name.name() + "' must be allocated after '" + a1->name.name() + "', within its scope");
+  for (auto& u : accesses_of(p, a1->name))
+    if (same_prefix(u, p1, d) && may_run_after(p, u, p2, d))
+      scheduling_error(prim, p, Cursor::stmt(u),
+                       "buffer still live: '" + a1->name.name() + "' is used here after '" + a2->name.name() +
+                           "' is allocated, so '" + a2->name.name() + "' cannot take its storage");
+  // Step 3. Build: rename buf2 to buf1, then drop buf2's allocation.
+  rewrite_detail::Subst s;
+  s.renames[a2->name] = a1->name;
+  Proc renamed = with_body(p, s.mutate_block(p->body));
+  return remove_stmt(renamed, p2);
+}
+
+Rewrite data_reuse(const Proc& p, const std::string& buf1, const std::string& buf2) {
+  return data_reuse(p, find_alloc(p, buf1), find_alloc(p, buf2));
+}
+
+namespace {
+
+// Rewrites uses of window `y = x[coords]` as accesses of x.
+class InlineWindow : public IRMutator {
+ public:
+  InlineWindow(Sym y, const WindowExprNode& w, Expr whole) : y_(y), x_(w.name), coords_(w.idx), whole_(whole) {
+    for (size_t k = 0; k < coords_.size(); ++k)
+      if (coords_[k].is_interval) dims_.push_back(static_cast<int>(k));
+  }
+
+  std::vector<Expr> element(const std::vector<Expr>& idx) const {
+    std::vector<Expr> out;
+    size_t j = 0;
+    for (auto& c : coords_) out.push_back(c.is_interval && j < idx.size() ? add_index(c.lo, idx[j++]) : c.lo);
+    return out;
+  }
+
+  Expr mutate(const Expr& e) override {
+    Expr m = mutate_children(e);
+    if (auto* r = m.as<ReadNode>(); r && r->name == y_) {
+      if (r->type.is_tensor) return whole_;
+      return make_expr<ReadNode>(x_, element(r->idx), r->type, r->srcinfo);
+    }
+    if (auto* w = m.as<WindowExprNode>(); w && w->name == y_) {
+      std::vector<WAccess> idx;
+      size_t j = 0;
+      for (auto& c : coords_) {
+        if (!c.is_interval || j >= w->idx.size()) {
+          idx.push_back(c);
+          continue;
+        }
+        const WAccess& a = w->idx[j++];
+        idx.push_back(WAccess{a.is_interval, add_index(c.lo, a.lo), a.is_interval ? add_index(c.lo, a.hi) : Expr()});
+      }
+      return make_expr<WindowExprNode>(x_, idx, w->type, w->srcinfo);
+    }
+    if (auto* s = m.as<StrideExprNode>(); s && s->name == y_ && s->dim < static_cast<int>(dims_.size()))
+      return make_expr<StrideExprNode>(x_, dims_[s->dim], s->type, s->srcinfo);
+    return m;
+  }
+
+  Block mutate_stmt(const Stmt& s) override {
+    Stmt m = mutate_children(s);
+    if (auto* a = m.as<AssignNode>(); a && a->name == y_)
+      return {make_stmt<AssignNode>(x_, a->type, element(a->idx), a->rhs, a->srcinfo)};
+    if (auto* a = m.as<ReduceNode>(); a && a->name == y_)
+      return {make_stmt<ReduceNode>(x_, a->type, element(a->idx), a->rhs, a->srcinfo)};
+    return {m};
+  }
+
+ private:
+  Sym y_, x_;
+  std::vector<WAccess> coords_;
+  std::vector<int> dims_;  // dimension of x for each interval coordinate
+  Expr whole_;
+};
+
+}  // namespace
+
+Rewrite inline_window(const Proc& p, const Cursor& c) {
+  const char* prim = "inline_window";
+  // Step 1. Locate the window statement. No check is needed: y only aliases x,
+  // and the coordinates are control values that cannot change while y is live.
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* ws = s ? s.as<WindowStmtNode>() : nullptr;
+  auto* w = ws ? ws->rhs.as<WindowExprNode>() : nullptr;
+  if (!w) scheduling_error(prim, p, c, "expected a window statement such as 'y = x[i, 0:8]'");
+  // Step 3. Rewrite the uses (they follow the statement), then remove it.
+  InlineWindow iw(ws->name, *w, ws->rhs);
+  Proc q = with_body(p, iw.mutate_block(p->body));
+  return remove_stmt(q, c.path);
+}
+
+Rewrite inline_window(const Proc& p, const std::string& win_stmt) {
+  return inline_window(p, find_stmt(p, win_stmt));
+}
+
+namespace {
+
+// What an expression reads (buffers by storage, scalars, config fields).
+struct ReadSet {
+  std::set<Sym> bufs;
+  std::set<std::pair<const Config*, std::string>> cfgs;
+};
+
+// Whether statement s may write something in r.
+std::string clobbers(const Stmt& s, const ReadSet& r, const std::map<Sym, Sym>& alias) {
+  Effects e;
+  EffectCollector c(e, alias);
+  c.visit(s);
+  for (auto* m : {&e.writes, &e.reduces})
+    for (auto& [buf, as] : *m)
+      if (r.bufs.count(buf)) return "'" + buf.name() + "'";
+  for (auto& f : e.cfg_writes)
+    if (r.cfgs.count(f)) return "config field '" + f.second + "'";
+  return "";
+}
+
+// Expression paths (within statement s, its own expressions only) of occurrences of e.
+void occurrences(const Expr& root, std::vector<int> at, const Expr& e, std::vector<std::vector<int>>& out) {
+  if (same_expr(root, e)) {
+    out.push_back(at);
+    return;
+  }
+  std::vector<Expr> kids = expr_children(root);
+  for (size_t k = 0; k < kids.size(); ++k) {
+    at.push_back(static_cast<int>(k));
+    occurrences(kids[k], at, e, out);
+    at.pop_back();
+  }
+}
+
+// All occurrences of e in s and the statements nested in it, as Expr cursors.
+void occurrences_in(const Stmt& s, const StmtPath& path, const Expr& e, std::vector<Cursor>& out) {
+  auto one = [&](const Stmt& t, const StmtPath& tp) {
+    std::vector<Expr> es = stmt_exprs(t);
+    for (size_t k = 0; k < es.size(); ++k) {
+      std::vector<std::vector<int>> found;
+      occurrences(es[k], {static_cast<int>(k)}, e, found);
+      for (auto& f : found) out.push_back(Cursor::expr(tp, f));
+    }
+  };
+  one(s, path);
+  StmtPath inner = path;
+  inner.push_back(PathStep{false, 0});
+  if (auto* f = s.as<ForNode>()) walk_paths(f->body, inner, one);
+  if (auto* i = s.as<IfNode>()) {
+    walk_paths(i->body, inner, one);
+    inner.back().orelse = true;
+    walk_paths(i->orelse, inner, one);
+  }
+}
+
+}  // namespace
+
+Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::string& new_name, bool cse) {
+  const char* prim = "bind_expr";
+  check_identifier(prim, 2, "new_name", new_name);
+  // Step 1. Locate the occurrences, in program order; the first decides where.
+  if (exprs.empty()) argument_error(prim, 1, "expr_cursors", "expected at least one expression");
+  std::vector<StmtPath> order = all_stmt_paths(p);
+  auto pos = [&](const Cursor& c) {
+    for (size_t k = 0; k < order.size(); ++k)
+      if (order[k] == c.path) return k;
+    return order.size();
+  };
+  std::vector<Cursor> occ = exprs;
+  std::stable_sort(occ.begin(), occ.end(), [&](const Cursor& a, const Cursor& b) {
+    size_t x = pos(a), y = pos(b);
+    return x != y ? x < y : a.expr_path < b.expr_path;
+  });
+  for (auto& c : occ)
+    if (!c.is_expr() || !resolve_expr(p, c)) scheduling_error(prim, p, c, "expected an expression");
+  Expr e = resolve_expr(p, occ[0]);
+  if (e->type.is_tensor || !is_data_kind(e->type.base))
+    scheduling_error(prim, p, occ[0], "expected a data expression, got '" + print_expr(e) + "'");
+  for (auto& c : occ)
+    if (!same_expr(resolve_expr(p, c), e))
+      scheduling_error(prim, p, c, "the expressions differ: '" + print_expr(resolve_expr(p, c)) + "' and '" + print_expr(e) + "'");
+  const StmtPath sp = occ[0].path;
+  const size_t d = sp.size() - 1;
+  const Block* blk = resolve_parent_block(p, sp);
+  // Step 2. Check: nothing e reads is written between the binding and an occurrence.
+  std::map<Sym, Sym> alias;
+  EffectCollector::collect_aliases(p->body, alias);
+  ReadSet reads;
+  {
+    Effects ef;
+    EffectCollector c(ef, alias);
+    c.visit(e);
+    for (auto& [b, as] : ef.reads) reads.bufs.insert(b);
+    reads.cfgs = ef.cfg_reads;
+  }
+  for (auto& c : occ) {
+    bool in_block = c.path.size() > d && same_prefix(c.path, sp, d) && c.path[d].orelse == sp[d].orelse &&
+                    c.path[d].index >= sp[d].index;
+    if (!in_block)
+      scheduling_error(prim, p, c, "every occurrence must follow the first one in its block");
+    int j = c.path[d].index;
+    for (int k = sp[d].index; k <= j; ++k) {
+      // The occurrence's own simple statement evaluates it before writing.
+      if (k == j && c.path.size() == d + 1) break;
+      std::string w = clobbers((*blk)[k], reads, alias);
+      if (!w.empty())
+        scheduling_error(prim, p, c,
+                         "cannot bind '" + print_expr(e) + "' for this occurrence: " + w +
+                             ", which it reads, is written in between");
+    }
+  }
+  if (cse) {
+    for (int k = sp[d].index; k < static_cast<int>(blk->size()); ++k) {
+      StmtPath at = sp;
+      at[d].index = k;
+      const Stmt& s = (*blk)[k];
+      bool simple = !s.as<ForNode>() && !s.as<IfNode>();
+      bool writes = !clobbers(s, reads, alias).empty();
+      if (writes && !simple) break;
+      occurrences_in(s, at, e, occ);
+      if (writes) break;
+    }
+  }
+  // Step 3. Build: each occurrence reads the new scalar; bind it before the first.
+  Sym x(new_name);
+  SrcInfo si = resolve_stmt(p, occ[0])->srcinfo;
+  Expr rd = make_expr<ReadNode>(x, std::vector<Expr>{}, Type::scalar(e->type.base), e->srcinfo);
+  Proc q = p;
+  std::set<std::pair<std::string, std::vector<int>>> done;
+  for (auto& c : occ) {
+    if (!done.insert({c.str(), c.expr_path}).second) continue;
+    q = replace_expr(q, c, rd);
+  }
+  Block bind{make_stmt<AllocNode>(x, Type::scalar(e->type.base), dram(), si),
+             make_stmt<AssignNode>(x, Type::scalar(e->type.base), std::vector<Expr>{}, e, si)};
+  // Step 4. Insert before the first occurrence's statement.
+  return splice_rewrite(q, sp, 0, bind);
+}
+
+Rewrite bind_expr(const Proc& p, const std::string& pattern, const std::string& new_name, bool cse) {
+  std::vector<Cursor> found = match_pattern(p, pattern);
+  if (found.empty()) scheduling_error("bind_expr", p, Cursor::invalid(), "no expression matches '" + pattern + "'");
+  return bind_expr(p, found, new_name, cse);
+}
+
+}  // namespace exo

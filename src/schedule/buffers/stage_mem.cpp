@@ -1,0 +1,354 @@
+// stage_mem: a block's accesses to a window of a buffer go through a new buffer,
+// loaded before the block and stored (or accumulated) back after it.
+// A block that only reads is not stored back; one that writes is loaded as well,
+// since the store copies the whole window.
+#include <map>
+#include <set>
+
+#include "exo/schedule/buffers.h"
+#include "exo/hardware.h"
+#include "exo/ir_mutator.h"
+#include "exo/schedule/match.h"
+#include "exo/printer.h"
+#include "exo/schedule/loops.h"
+#include "schedule/buffers/accesses.h"
+#include "schedule/loops/substitute.h"
+#include "schedule/checks/rewrite_checks.h"
+
+namespace exo {
+namespace {
+
+using namespace buffers_detail;
+using rewrite_detail::provable_at;
+
+const char* kPrim = "stage_mem";
+
+// One access of the staged buffer inside the block.
+struct StagedAccess {
+  enum Kind { Read, Write, Reduce, Window } kind;
+  std::vector<WAccess> coords;  // points for element accesses
+  StmtPath path;                // the statement performing it
+  std::string text;             // for diagnostics
+};
+
+// Everything the block does to `buf`, plus the first use of another name that
+// shares its storage (which staging would not redirect).
+struct BlockUse {
+  std::vector<StagedAccess> accesses;
+  std::string whole_call;    // "A" passed whole to a call
+  std::string other_alias;   // a window of the same storage declared outside the block
+};
+
+std::vector<WAccess> points(const std::vector<Expr>& idx) {
+  std::vector<WAccess> out;
+  for (auto& e : idx) out.push_back(WAccess{false, e, Expr()});
+  return out;
+}
+
+BlockUse collect_uses(const Proc& p, const Cursor& block, const Sym& buf) {
+  // Storage sharing: window statements anywhere in the proc alias their source.
+  std::map<Sym, Sym> alias;
+  rewrite_detail::EffectCollector::collect_aliases(p->body, alias);
+  auto base = [&](Sym s) {
+    for (auto it = alias.find(s); it != alias.end(); it = alias.find(s)) s = it->second;
+    return s;
+  };
+  const Sym root = base(buf);
+  std::set<Sym> declared_inside;
+  BlockUse out;
+  StmtPath prefix = block.path;
+  const Block* parent = resolve_parent_block(p, block.path);
+  int first = block.index(), count = block.is_block() ? block.count : 1;
+  Block stmts(parent->begin() + first, parent->begin() + first + count);
+  auto other_name = [&](const Sym& s) {
+    if (s == buf || declared_inside.count(s) || !(base(s) == root)) return;
+    if (out.other_alias.empty()) out.other_alias = s.name();
+  };
+  walk_paths(stmts, prefix, [&](const Stmt& s, const StmtPath& rel) {
+    StmtPath path = rel;
+    // walk_paths numbers the copied range from 0; shift the top step to the real index.
+    path[prefix.size() - 1].index += first;
+    if (auto* w = s.as<WindowStmtNode>()) declared_inside.insert(w->name);
+    if (auto* a = s.as<AssignNode>()) {
+      if (a->name == buf) out.accesses.push_back({StagedAccess::Write, points(a->idx), path, access_text(buf, a->idx)});
+      other_name(a->name);
+    }
+    if (auto* a = s.as<ReduceNode>()) {
+      if (a->name == buf) out.accesses.push_back({StagedAccess::Reduce, points(a->idx), path, access_text(buf, a->idx)});
+      other_name(a->name);
+    }
+    for (auto& top : stmt_exprs(s)) {
+      std::function<void(const Expr&)> scan = [&](const Expr& e) {
+        if (auto* r = e.as<ReadNode>()) {
+          if (r->name == buf && r->type.is_tensor && r->idx.empty()) {
+            if (out.whole_call.empty()) out.whole_call = buf.name();
+          } else if (r->name == buf) {
+            out.accesses.push_back({StagedAccess::Read, points(r->idx), path, access_text(buf, r->idx)});
+          } else if (r->type.is_numeric()) {
+            other_name(r->name);
+          }
+        } else if (auto* w = e.as<WindowExprNode>()) {
+          if (w->name == buf) out.accesses.push_back({StagedAccess::Window, w->idx, path, print_expr(e)});
+          else other_name(w->name);
+        }
+        for (auto& k : expr_children(e)) scan(k);
+      };
+      scan(top);
+    }
+  });
+  return out;
+}
+
+// Why `a` may leave the window, or "" when every coordinate provably stays in it.
+std::string outside_window(const Proc& p, const StagedAccess& a, const std::vector<WAccess>& win) {
+  std::vector<Expr> goal;
+  for (size_t k = 0; k < win.size() && k < a.coords.size(); ++k) {
+    const WAccess &w = win[k], &c = a.coords[k];
+    if (!w.is_interval) {
+      if (c.is_interval) return "it takes an interval of dimension " + std::to_string(k) + ", a point of the window";
+      goal.push_back(binop(BinOpKind::Eq, c.lo, w.lo));
+    } else if (!c.is_interval) {
+      goal.push_back(binop(BinOpKind::Le, w.lo, c.lo));
+      goal.push_back(binop(BinOpKind::Lt, c.lo, w.hi));
+    } else {
+      goal.push_back(binop(BinOpKind::Le, w.lo, c.lo));
+      goal.push_back(binop(BinOpKind::Le, c.hi, w.hi));
+    }
+  }
+  if (provable_at(p, a.path, all_of(goal))) return "";
+  for (auto& g : goal)
+    if (!provable_at(p, a.path, g)) return "'" + print_expr(g) + "' is not provable";
+  return "it is not provably inside the window";
+}
+
+// Rewrites accesses of `buf` to the staging buffer with the window's offsets.
+class Redirect : public IRMutator {
+ public:
+  Redirect(Sym buf, Sym staged, std::vector<WAccess> win) : buf_(buf), new_(staged), win_(std::move(win)) {}
+
+  std::vector<Expr> index(const std::vector<Expr>& idx) const {
+    std::vector<Expr> out;
+    for (size_t k = 0; k < win_.size(); ++k)
+      if (win_[k].is_interval) out.push_back(sub_index(idx[k], win_[k].lo));
+    return out;
+  }
+
+  Expr mutate(const Expr& e) override {
+    Expr m = mutate_children(e);
+    if (auto* r = m.as<ReadNode>(); r && r->name == buf_) return make_expr<ReadNode>(new_, index(r->idx), r->type, r->srcinfo);
+    if (auto* w = m.as<WindowExprNode>(); w && w->name == buf_) {
+      std::vector<WAccess> idx;
+      for (size_t k = 0; k < win_.size(); ++k) {
+        if (!win_[k].is_interval) continue;
+        const WAccess& c = w->idx[k];
+        idx.push_back(WAccess{c.is_interval, sub_index(c.lo, win_[k].lo),
+                              c.is_interval ? sub_index(c.hi, win_[k].lo) : Expr()});
+      }
+      return make_expr<WindowExprNode>(new_, idx, w->type, w->srcinfo);
+    }
+    return m;
+  }
+
+  Block mutate_stmt(const Stmt& s) override {
+    Stmt m = mutate_children(s);
+    if (auto* a = m.as<AssignNode>(); a && a->name == buf_)
+      return {make_stmt<AssignNode>(new_, a->type, index(a->idx), a->rhs, a->srcinfo)};
+    if (auto* a = m.as<ReduceNode>(); a && a->name == buf_)
+      return {make_stmt<ReduceNode>(new_, a->type, index(a->idx), a->rhs, a->srcinfo)};
+    return {m};
+  }
+
+ private:
+  Sym buf_, new_;
+  std::vector<WAccess> win_;
+};
+
+enum class Copy { Load, Store, Zero, AddBack };
+
+// The loop nest copying between the window and the staging buffer.
+Stmt copy_nest(Copy kind, const Sym& buf, const Sym& staged, ScalarKind elem, const std::vector<WAccess>& win,
+               const std::vector<Expr>& extents, const SrcInfo& si) {
+  std::vector<Sym> iters;
+  std::vector<Expr> buf_idx, new_idx;
+  for (auto& c : win) {
+    if (!c.is_interval) {
+      buf_idx.push_back(c.lo);
+      continue;
+    }
+    Sym it("i" + std::to_string(iters.size()));
+    iters.push_back(it);
+    Expr iv = read_var(it, ScalarKind::Index, si);
+    buf_idx.push_back(add_index(c.lo, iv));
+    new_idx.push_back(iv);
+  }
+  Type t = Type::scalar(elem);
+  Expr from_buf = make_expr<ReadNode>(buf, buf_idx, t, si);
+  Expr from_new = make_expr<ReadNode>(staged, new_idx, t, si);
+  Stmt body;
+  switch (kind) {
+    case Copy::Load: body = make_stmt<AssignNode>(staged, t, new_idx, from_buf, si); break;
+    case Copy::Store: body = make_stmt<AssignNode>(buf, t, buf_idx, from_new, si); break;
+    case Copy::Zero: body = make_stmt<AssignNode>(staged, t, new_idx, make_expr<ConstNode>(0.0, t, si), si); break;
+    case Copy::AddBack: body = make_stmt<ReduceNode>(buf, t, buf_idx, from_new, si); break;
+  }
+  for (size_t k = iters.size(); k-- > 0;)
+    body = make_stmt<ForNode>(iters[k], int_const(0, si), extents[k], Block{body}, LoopMode::Seq, si);
+  return body;
+}
+
+}  // namespace
+
+Cursor stmt_range(const Proc& p, const Cursor& first, const Cursor& last) {
+  if (!first.is_stmt() || !last.is_stmt()) scheduling_error(kPrim, p, first, "expected statements to stage around");
+  StmtPath a(first.path.begin(), first.path.end() - 1), b(last.path.begin(), last.path.end() - 1);
+  bool same = first.path.size() == last.path.size() && first.path.back().orelse == last.path.back().orelse &&
+              std::equal(a.begin(), a.end(), b.begin());
+  if (!same || last.index() < first.index())
+    scheduling_error(kPrim, p, last, "expected the last statement to follow the first in the same block");
+  return Cursor::block(first.path, last.index() - first.index() + 1);
+}
+
+// Whether a statement of `stmts` names `name` (an access, a window of it, or a call argument).
+bool mentions(const Block& stmts, const Sym& name) {
+  bool found = false;
+  std::function<void(const Expr&)> scan = [&](const Expr& e) {
+    if (auto* r = e.as<ReadNode>(); r && r->name == name) found = true;
+    if (auto* w = e.as<WindowExprNode>(); w && w->name == name) found = true;
+    for (auto& k : expr_children(e)) scan(k);
+  };
+  for_each_stmt(stmts, [&](const Stmt& s) {
+    if (auto* a = s.as<AssignNode>(); a && a->name == name) found = true;
+    if (auto* a = s.as<ReduceNode>(); a && a->name == name) found = true;
+    for (auto& e : stmt_exprs(s)) scan(e);
+  });
+  return found;
+}
+
+// A window of `buf` declared at the top of the block and used after it: staging
+// would point it at the new buffer, which is dead once stored back. Returns its name.
+std::string escaping_window(const Proc& p, const Cursor& block, const Sym& buf) {
+  const Block* parent = resolve_parent_block(p, block.path);
+  int first = block.index(), count = block.is_block() ? block.count : 1;
+  Block rest(parent->begin() + first + count, parent->end());
+  std::set<Sym> of_buf{buf};
+  for (int k = first; k < first + count; ++k)
+    if (auto* w = (*parent)[k].as<WindowStmtNode>())
+      if (auto* e = w->rhs.as<WindowExprNode>(); e && of_buf.count(e->name)) {
+        of_buf.insert(w->name);
+        if (mentions(rest, w->name)) return w->name.name();
+      }
+  return "";
+}
+
+Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_expr, const std::string& new_name,
+                  bool accum) {
+  // Step 1. Locate the block and the window.
+  if (!block.is_stmt() && !block.is_block()) scheduling_error(kPrim, p, block, "expected a statement or a block");
+  if (!is_valid_in(p, block)) scheduling_error(kPrim, p, Cursor::invalid(), "the block is not in this proc");
+  check_identifier(kPrim, 3, "new_name", new_name);
+  ParsedWindow w = parse_window_at(kPrim, 2, "win_expr", p, block.path, win_expr);
+  const std::vector<WAccess>& win = w.coords;
+  Cursor where = block.is_stmt() ? Cursor::block(block.path, 1) : block;
+
+  // Step 2. Check: the window lies inside the buffer ...
+  std::vector<Expr> inside;
+  for (size_t k = 0; k < win.size(); ++k) {
+    Expr n = w.type.shape[k];
+    if (win[k].is_interval) {
+      inside.push_back(binop(BinOpKind::Le, int_const(0), win[k].lo));
+      inside.push_back(binop(BinOpKind::Le, win[k].lo, win[k].hi));
+      inside.push_back(binop(BinOpKind::Le, win[k].hi, n));
+    } else {
+      inside.push_back(binop(BinOpKind::Le, int_const(0), win[k].lo));
+      inside.push_back(binop(BinOpKind::Lt, win[k].lo, n));
+    }
+  }
+  if (!provable_at(p, block.path, all_of(inside)))
+    for (auto& g : inside)
+      if (!provable_at(p, block.path, g))
+        scheduling_error(kPrim, p, where,
+                         "the window " + win_expr + " may be out of bounds of '" + w.buf.name() + "' (" +
+                             print_type(w.type) + "): '" + print_expr(g) + "' is not provable");
+  // ... it is not empty (the staging buffer's extents must be positive, as
+  // every allocation's) ...
+  for (auto& c : win)
+    if (c.is_interval) {
+      Expr g = binop(BinOpKind::Lt, c.lo, c.hi);
+      if (!provable_at(p, block.path, g))
+        scheduling_error(kPrim, p, where,
+                         "the window " + win_expr + " may be empty: '" + print_expr(g) +
+                             "' is not provable (the staging buffer's extents must be positive)");
+    }
+  // ... the block reaches the buffer only through `buf`, and only inside the window.
+  BlockUse use = collect_uses(p, block, w.buf);
+  if (!use.whole_call.empty())
+    scheduling_error(kPrim, p, where, "'" + w.buf.name() + "' is passed whole to a call inside the block");
+  if (!use.other_alias.empty())
+    scheduling_error(kPrim, p, where,
+                     "the block accesses the storage of '" + w.buf.name() + "' through '" + use.other_alias +
+                         "', which staging would not redirect");
+  std::string escaping = escaping_window(p, block, w.buf);
+  if (!escaping.empty())
+    scheduling_error(
+        kPrim, p, where,
+        "the window '" + escaping + "' of '" + w.buf.name() +
+            "' is declared in the block and used after it, where staging would not redirect it");
+  bool reads = false, writes = false, reduces = false;
+  const StagedAccess* first_rw = nullptr;
+  for (auto& a : use.accesses) {
+    std::string why = outside_window(p, a, win);
+    if (!why.empty())
+      scheduling_error(kPrim, p, Cursor::stmt(a.path),
+                       "the access " + a.text + " may be outside the window " + win_expr + ": " + why);
+    reads |= a.kind == StagedAccess::Read || a.kind == StagedAccess::Window;
+    writes |= a.kind == StagedAccess::Write || a.kind == StagedAccess::Window;
+    reduces |= a.kind == StagedAccess::Reduce;
+    if (!first_rw && a.kind != StagedAccess::Reduce) first_rw = &a;
+  }
+  bool reduce_only = reduces && !reads && !writes;
+  if (accum && !reduce_only)
+    scheduling_error(kPrim, p, first_rw ? Cursor::stmt(first_rw->path) : where,
+                     "accum=True needs the block to only reduce (+=) into " + win_expr +
+                         (first_rw ? ", but it also accesses " + first_rw->text : ", but it does not reduce into it"));
+
+  // Step 3. Build: alloc, load (or zero), the redirected block, store (or add back).
+  SrcInfo si = resolve_stmts(p, block).front()->srcinfo;
+  Sym staged(new_name);
+  std::vector<Expr> extents;
+  for (auto& c : win)
+    if (c.is_interval) extents.push_back(sub_index(c.hi, c.lo));
+  ScalarKind elem = w.type.base;
+  Type t = extents.empty() ? Type::scalar(elem) : Type::tensor(elem, extents);
+  Block before{make_stmt<AllocNode>(staged, t, dram(), si)}, after;
+  if (accum) {
+    before.push_back(copy_nest(Copy::Zero, w.buf, staged, elem, win, extents, si));
+    after.push_back(copy_nest(Copy::AddBack, w.buf, staged, elem, win, extents, si));
+  } else {
+    // Writes load too: the store copies the whole window back, and elements the
+    // block does not write (guards, partial coverage) must keep their values.
+    if (reads || writes || reduces) before.push_back(copy_nest(Copy::Load, w.buf, staged, elem, win, extents, si));
+    if (writes || reduces) after.push_back(copy_nest(Copy::Store, w.buf, staged, elem, win, extents, si));
+  }
+  Redirect rd(w.buf, staged, win);
+  Block out = before;
+  for (auto& s : resolve_stmts(p, block)) {
+    Block m = rd.mutate_stmt(s);
+    out.insert(out.end(), m.begin(), m.end());
+  }
+  out.insert(out.end(), after.begin(), after.end());
+
+  // Step 4. Replace; cursors into the block follow it past the inserted prologue.
+  int count = block.is_block() ? block.count : 1;
+  Proc q = splice_block(p, block.path, count, out);
+  return rewrite_detail::keeping_definition_rules(
+      kPrim, p, where,
+      Rewrite{q, forward_wrap_around(block.path, count, static_cast<int>(before.size()),
+                                     static_cast<int>(after.size()))});
+}
+
+Rewrite stage_mem(const Proc& p, const std::string& block, const std::string& win_expr, const std::string& new_name,
+                  bool accum) {
+  return stage_mem(p, find_cursor(p, block), win_expr, new_name, accum);
+}
+
+}  // namespace exo

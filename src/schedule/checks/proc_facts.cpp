@@ -1,0 +1,68 @@
+// Positive sizes and preconditions as solver facts.
+#include "schedule/checks/proc_facts.h"
+
+#include <map>
+
+#include "analysis/iteration_conflicts.h"
+#include "schedule/exprs/context.h"
+#include "schedule/loops/substitute.h"
+
+namespace exo::rewrite_detail {
+
+std::vector<analysis::Formula> proc_facts(const Proc& p, analysis::Lowering& L) {
+  return analysis::proc_facts(p, L);
+}
+
+std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
+                                        analysis::Lowering& L) {
+  using namespace analysis;
+  std::vector<Formula> facts = rewrite_detail::proc_facts(p, L);
+  // A config field written between a fact and the statement (by an earlier
+  // statement of an enclosing block, or in an enclosing loop's body) is a new
+  // unknown at the statement. That only matters once some fact reads a config
+  // field (before, the old and the new unknown are equally unconstrained), and
+  // collecting the effects of every earlier statement for every query is
+  // costly: it is skipped until then.
+  bool facts_read_config = false;
+  auto note_fact = [&](const Expr& e) {
+    if (!facts_read_config) facts_read_config = exprs_detail::reads_config(e);
+  };
+  for (auto& pr : p->preds) note_fact(pr);
+  static const std::map<Sym, Sym> no_alias;
+  auto forget_config_writes = [&](const Stmt& s) {
+    if (!facts_read_config) return;
+    for (auto& [cfg, field] : effects_of(s, no_alias).cfg_writes) L.invalidate_config(cfg, field);
+  };
+  const Block* b = &p->body;
+  for (size_t k = 0; k < path.size() && b; ++k) {
+    int i = path[k].index;
+    for (int j = 0; j < i && j < static_cast<int>(b->size()); ++j) forget_config_writes((*b)[j]);
+    if (k + 1 == path.size() || i >= static_cast<int>(b->size())) break;
+    const Stmt& s = (*b)[i];
+    if (auto* f = s.as<ForNode>()) {
+      Affine it = Affine::var(f->iter);
+      facts.push_back(f_ge(it, L.affine(f->lo)));
+      facts.push_back(f_lt(it, L.affine(f->hi)));
+      note_fact(f->lo);
+      note_fact(f->hi);
+      forget_config_writes(s);  // earlier iterations ran the whole body
+      b = &f->body;
+    } else if (auto* c = s.as<IfNode>()) {
+      bool orelse = path[k + 1].orelse;
+      Formula cond = L.formula(c->cond);
+      facts.push_back(orelse ? f_not(cond) : cond);
+      note_fact(c->cond);
+      b = orelse ? &c->orelse : &c->body;
+    } else {
+      b = nullptr;  // a path does not go through other statements
+    }
+  }
+  return facts;
+}
+
+bool implies(std::vector<analysis::Formula> facts, const analysis::Formula& goal,
+             analysis::Lowering& L) {
+  return analysis::implies(std::move(facts), goal, L);
+}
+
+}  // namespace exo::rewrite_detail

@@ -1,0 +1,241 @@
+// Proofs at a statement, aliasing, text typed at a position, and forwarding for
+// the expression and statement primitives.
+#include "schedule/exprs/context.h"
+
+#include "analysis/lower.h"
+#include "analysis/solver.h"
+#include "exo/frontend.h"
+#include "exo/ir_mutator.h"
+#include "exo/printer.h"
+#include "exo/schedule/loops.h"
+#include "frontend/typecheck_internal.h"
+#include "schedule/loops/substitute.h"
+#include "schedule/checks/proc_facts.h"
+#include "schedule/cursors/visible_names.h"
+
+namespace exo::exprs_detail {
+
+using namespace analysis;
+using rewrite_detail::bind_visible;
+
+// ---------------------------------------------------------------------------
+// Context
+// ---------------------------------------------------------------------------
+
+struct Context::Impl {
+  Lowering L;
+  std::vector<Formula> facts;
+
+  bool prove(const Formula& goal) { return rewrite_detail::implies(facts, goal, L); }
+};
+
+Context::Context(const Proc& p, const StmtPath& path) : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.facts = rewrite_detail::facts_at(p, path, m.L);
+}
+
+Context::~Context() = default;
+
+bool Context::prove(const Expr& goal) { return impl_->prove(impl_->L.formula(goal)); }
+
+bool Context::equal(const Expr& a, const Expr& b) {
+  if (a.same_as(b)) return true;
+  if (!a || !b) return false;
+  if (is_control(a) && is_control(b)) {
+    bool ba = a->type.is_bool(), bb = b->type.is_bool();
+    if (ba != bb) return false;
+    Lowering& L = impl_->L;
+    if (ba) {
+      Formula x = L.formula(a), y = L.formula(b);
+      return impl_->prove(f_or(f_and(x, y), f_and(f_not(x), f_not(y))));
+    }
+    return impl_->prove(f_eq(L.affine(a), L.affine(b)));
+  }
+  if (a->type.is_tensor != b->type.is_tensor || !buffers_detail::same_expr_node(a, b)) return false;
+  // Equal literals match when both are data values or both are control values.
+  if (a->kind == ExprKind::Const) return is_data_kind(a->type.base) == is_data_kind(b->type.base);
+  return equal(expr_children(a), expr_children(b));
+}
+
+bool Context::equal(const std::vector<Expr>& a, const std::vector<Expr>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (!equal(a[k], b[k])) return false;
+  return true;
+}
+
+bool Context::differ(const std::vector<Expr>& a, const std::vector<Expr>& b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  std::vector<Formula> some;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (!is_control(a[k]) || !is_control(b[k])) return false;
+    some.push_back(f_not(f_eq(impl_->L.affine(a[k]), impl_->L.affine(b[k]))));
+  }
+  return impl_->prove(f_or(some));
+}
+
+// ---------------------------------------------------------------------------
+// Expressions and aliasing
+// ---------------------------------------------------------------------------
+
+bool is_control(const Expr& e) {
+  if (!e || e->type.is_tensor || is_data_kind(e->type.base)) return false;
+  for (auto& k : expr_children(e))
+    if (!is_control(k)) return false;
+  return true;
+}
+
+bool reads_config(const Expr& e) {
+  if (e.as<ReadConfigNode>()) return true;
+  for (auto& k : expr_children(e))
+    if (reads_config(k)) return true;
+  return false;
+}
+
+std::map<Sym, Sym> window_sources(const Proc& p) {
+  std::map<Sym, Sym> out;
+  rewrite_detail::EffectCollector::collect_aliases(p->body, out);
+  return out;
+}
+
+Sym storage_of(const Sym& s, const std::map<Sym, Sym>& windows) {
+  Sym cur = s;
+  for (auto it = windows.find(cur); it != windows.end(); it = windows.find(cur)) cur = it->second;
+  return cur;
+}
+
+void collect_buffer_uses(const Expr& e, std::vector<Expr>& out) {
+  if (auto* r = e.as<ReadNode>(); r && r->type.is_numeric()) out.push_back(e);
+  if (e.as<WindowExprNode>()) out.push_back(e);
+  for (auto& k : expr_children(e)) collect_buffer_uses(k, out);
+}
+
+std::string stmt_text(const Stmt& s) {
+  std::string t = print_stmt(s);
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  size_t nl = t.find('\n');
+  return nl == std::string::npos ? t : t.substr(0, nl) + " ...";
+}
+
+const AssignNode* assignment_at(const char* prim, int argno, const char* argname, const Proc& p,
+                                const Cursor& c) {
+  Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
+  auto* a = s ? s.as<AssignNode>() : nullptr;
+  if (!a)
+    argument_error(prim, argno, argname,
+                   "expected an assignment, got " + (s ? stmt_text(s) : c.str()));
+  return a;
+}
+
+// ---------------------------------------------------------------------------
+// Text typed at a position
+// ---------------------------------------------------------------------------
+
+namespace {
+
+// The names a proc's own code uses beyond its variables: the configs it reads
+// or writes and the externs it calls, so text can mention them too.
+void bind_proc_names(Scope& sc, const Proc& p) {
+  for_each_expr(p->body, [&](const Expr& e) {
+    if (auto* r = e.as<ReadConfigNode>()) sc.bind_config(r->config);
+    if (auto* x = e.as<ExternCallNode>()) sc.bind_extern(x->fn->name(), x->fn);
+  });
+  for_each_stmt(p->body, [&](const Stmt& s) {
+    if (auto* w = s.as<WriteConfigNode>()) sc.bind_config(w->config);
+  });
+}
+
+}  // namespace
+
+Expr parse_like_at(const char* prim, int argno, const char* argname, const Proc& p,
+                   const StmtPath& path, const std::string& text, const Expr& like,
+                   const Scope* scope) {
+  Scope builtins = Scope::with_builtins();
+  Scope names(scope ? scope : &builtins);
+  bind_proc_names(names, p);
+  tc::Checker c(names);
+  bind_visible(c, p, path);
+  try {
+    uast::UExprPtr ue = parse_expr_fragment(text);
+    if (like->type.is_real_scalar()) return c.check_data(*ue, argname);
+    if (like->type.is_bool()) return c.check_bool(*ue, argname);
+    if (like->type.base == ScalarKind::Stride) {
+      Expr e = c.check_expr(*ue, tc::Ctx::Index);
+      if (!tc::is_stridable(e->type))
+        argument_error(prim, argno, argname, "expected a stride expression, got '" + text + "'");
+      return e;
+    }
+    return c.check_index(*ue, argname);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::Scheduling || e.kind() == ErrorKind::Api) throw;
+    argument_error(prim, argno, argname, e.message());
+  }
+}
+
+Stmt parse_call_at(const char* prim, const Proc& p, const StmtPath& path, const Proc& instr,
+                   const std::vector<std::string>& args, const Scope* scope) {
+  Scope builtins = Scope::with_builtins();
+  Scope with_instr(scope ? scope : &builtins);
+  bind_proc_names(with_instr, p);
+  // A name no user variable can have, so locals never shadow the callee.
+  const std::string callee = "__exo_noop_callee";
+  with_instr.bind(callee, instr);
+  tc::Checker c(with_instr);
+  bind_visible(c, p, path);
+  std::string text = callee + "(";
+  for (size_t k = 0; k < args.size(); ++k) {
+    try {
+      parse_expr_fragment(args[k]);
+    } catch (const Error& e) {
+      argument_error(prim, 3, "args", "argument " + std::to_string(k) + ": " + e.message());
+    }
+    text += (k ? ", " : "") + args[k];
+  }
+  text += ")";
+  uast::UBlock b = parse_stmt_fragment(text);
+  EXO_ASSERT(b.size() == 1, "a call fragment parsed to " << b.size() << " statements");
+  return c.check_call_stmt(*b[0]);
+}
+
+// ---------------------------------------------------------------------------
+// Forwarding
+// ---------------------------------------------------------------------------
+
+Forward forward_exprs(const StmtPath& stmt, ExprPathMap map) {
+  return [stmt, map](const Cursor& c) -> Cursor {
+    if (!c.is_expr() || !(c.path == stmt)) return c;
+    Cursor out = c;
+    if (!map(out.expr_path)) return Cursor::invalid();
+    return out;
+  };
+}
+
+ExprPathMap move_subtrees(std::vector<int> prefix,
+                          std::vector<std::pair<std::vector<int>, std::vector<int>>> moves) {
+  return [prefix, moves](std::vector<int>& path) {
+    if (path.size() < prefix.size() || !std::equal(prefix.begin(), prefix.end(), path.begin()))
+      return true;
+    if (path.size() == prefix.size()) return true;
+    std::vector<int> rel(path.begin() + prefix.size(), path.end());
+    for (auto& [from, to] : moves) {
+      if (rel.size() < from.size() || !std::equal(from.begin(), from.end(), rel.begin())) continue;
+      std::vector<int> out = prefix;
+      out.insert(out.end(), to.begin(), to.end());
+      out.insert(out.end(), rel.begin() + from.size(), rel.end());
+      path = out;
+      return true;
+    }
+    return false;
+  };
+}
+
+ExprPathMap rhs_becomes_operand(int rhs_index, int operand) {
+  return [rhs_index, operand](std::vector<int>& path) {
+    if (path.empty() || path[0] != rhs_index) return true;
+    if (path.size() == 1 || path[1] != operand) return false;
+    path.erase(path.begin() + 1);
+    return true;
+  };
+}
+
+}  // namespace exo::exprs_detail

@@ -1,0 +1,98 @@
+#pragma once
+// Helpers shared by the expression and statement primitives (exo/exprs.h):
+// proofs about expressions at a statement, buffer aliasing, user text typed at
+// a position, and cursor forwarding for edits inside one statement.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "exo/schedule/cursor.h"
+#include "exo/loopir.h"
+#include "exo/scope.h"
+#include "schedule/buffers/accesses.h"
+
+namespace exo::exprs_detail {
+
+// What is known where the statement at `path` runs: preconditions, positive
+// sizes, the enclosing loop ranges and branch conditions. A config field written
+// between a fact and the statement (by an earlier statement of an enclosing
+// block, or anywhere in an enclosing loop's body, which later iterations see) is
+// a new unknown in the statement's expressions, so stale facts do not apply.
+class Context {
+ public:
+  Context(const Proc& p, const StmtPath& path);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // A boolean control expression holds.
+  bool prove(const Expr& goal);
+  // The two expressions have the same value. Control expressions (index, size,
+  // stride, bool without data inside) are compared by the solver; others must
+  // have the same structure with equal leaves and proven-equal sub-expressions.
+  bool equal(const Expr& a, const Expr& b);
+  bool equal(const std::vector<Expr>& a, const std::vector<Expr>& b);
+  // Some coordinate provably differs (the two accesses never touch one element).
+  bool differ(const std::vector<Expr>& a, const std::vector<Expr>& b);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// An index, size, stride or boolean expression with no data value inside.
+bool is_control(const Expr& e);
+// Whether e reads a config field anywhere.
+bool reads_config(const Expr& e);
+
+// Window statements of p, mapped to the buffer each one windows.
+std::map<Sym, Sym> window_sources(const Proc& p);
+// The buffer owning the storage of `s` (s itself unless it is a window statement).
+Sym storage_of(const Sym& s, const std::map<Sym, Sym>& windows);
+
+// Every Read of a data value or buffer and every WindowExpr in e (StrideExpr and
+// control reads do not count).
+void collect_buffer_uses(const Expr& e, std::vector<Expr>& out);
+
+// Diagnostics: "A[i, k + 1]" (shared with the buffer primitives), and a
+// statement on one line.
+using buffers_detail::access_text;
+std::string stmt_text(const Stmt& s);
+
+// The assignment under `c` (a statement of p); anything else is an argument
+// error of `prim` quoting what was found.
+const AssignNode* assignment_at(const char* prim, int argno, const char* argname, const Proc& p,
+                                const Cursor& c);
+
+// Exo text typed with the names visible at the statement `path` (arguments,
+// enclosing iterators, allocations and windows declared before it); other names
+// resolve through `scope` (builtins when null). `like` gives the kind wanted:
+// data, bool, or index/stride. Parse and type errors become argument errors.
+Expr parse_like_at(const char* prim, int argno, const char* argname, const Proc& p,
+                   const StmtPath& path, const std::string& text, const Expr& like,
+                   const Scope* scope);
+
+// The call `instr(args...)` typed at the gap `path` (see insert_noop_call).
+// Parse errors are argument errors; type errors come back as Error(Type).
+Stmt parse_call_at(const char* prim, const Proc& p, const StmtPath& path, const Proc& instr,
+                   const std::vector<std::string>& args, const Scope* scope);
+
+// Forwarding for an edit inside the statement at `stmt` that keeps statements in
+// place: expression cursors of that statement go through `map` (which edits the
+// child-index path, returning false when the position is gone); all others pass.
+using ExprPathMap = std::function<bool(std::vector<int>&)>;
+Forward forward_exprs(const StmtPath& stmt, ExprPathMap map);
+// An ExprPathMap for `old subtree at prefix` -> `new subtree at prefix` where
+// the old child at `from` (relative to prefix) now sits at `to`; positions under
+// `prefix` not under one of the listed `from` paths are dropped (except prefix
+// itself, which stays).
+ExprPathMap move_subtrees(std::vector<int> prefix,
+                          std::vector<std::pair<std::vector<int>, std::vector<int>>> moves);
+// For a write whose rhs (expression child `rhs_index`) `l op r` is replaced by
+// one operand (`operand` 0 or 1): cursors in that operand move up, cursors to
+// the operator or the other operand are gone.
+ExprPathMap rhs_becomes_operand(int rhs_index, int operand);
+
+}  // namespace exo::exprs_detail
