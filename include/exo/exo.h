@@ -7,27 +7,48 @@
 //   exo::compile_c({gemm}, "out", "kernels");   // out/kernels.c, out/kernels.h
 //
 // Module and compile_c are declared below; the headers included here provide
-// the rest: exo::compile_to_c (the C text as strings, backend.h),
-// exo::interpret (interpreter.h), exo::check_proc (analysis.h), parse_module
-// and the fragment parsers (frontend.h). The scheduling primitives, functions
-// from a Proc to a Rewrite (the new proc and its cursor forwarding), are declared
-// by family outside this header: exo/scheduling.h (loops, statements),
-// exo/buffers.h, exo/buffers_extra.h, exo/exprs.h, exo/loops_extra.h,
-// exo/lift_scope.h, exo/reshape.h, exo/subprocs.h, exo/config_primitives.h and
-// exo/rewrite.h; exo/match.h finds code by pattern.
+// the rest, so this one header gives the whole public API: exo::compile_to_c
+// (the C text as strings, backend.h), exo::interpret (interpreter.h),
+// exo::check_proc and the effects of code (analysis.h, effects.h), parse_module
+// and the fragment parsers (frontend.h), and the scheduling primitives,
+// functions from a Proc to a Rewrite (the new proc and its cursor forwarding),
+// declared by family under exo/schedule/: cursor.h and match.h (positions and
+// patterns), errors.h, loops.h, loop_ranges.h, lift_scope.h, buffers.h,
+// allocations.h, reshape.h, configs.h, subprocs.h, exprs.h and procs.h. The
+// x86 hardware library (exo/platforms/x86.h) builds on this header.
 
 #include <string>
 #include <vector>
 
 #include "exo/analysis.h"
 #include "exo/backend.h"
+#include "exo/checked_int.h"
+#include "exo/effects.h"
+#include "exo/equivalence.h"
 #include "exo/error.h"
 #include "exo/frontend.h"
 #include "exo/hardware.h"
 #include "exo/interpreter.h"
+#include "exo/ir_mutator.h"
 #include "exo/loopir.h"
+#include "exo/names.h"
 #include "exo/printer.h"
+#include "exo/schedule/allocations.h"
+#include "exo/schedule/buffers.h"
+#include "exo/schedule/configs.h"
+#include "exo/schedule/cursor.h"
+#include "exo/schedule/errors.h"
+#include "exo/schedule/exprs.h"
+#include "exo/schedule/lift_scope.h"
+#include "exo/schedule/loop_ranges.h"
+#include "exo/schedule/loops.h"
+#include "exo/schedule/match.h"
+#include "exo/schedule/procs.h"
+#include "exo/schedule/reshape.h"
+#include "exo/schedule/subprocs.h"
 #include "exo/scope.h"
+#include "exo/types.h"
+#include "exo/uast.h"
 
 namespace exo {
 

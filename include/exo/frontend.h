@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "exo/loopir.h"
 #include "exo/scope.h"
@@ -67,5 +68,29 @@ ConfigPtr typecheck_config(const uast::UConfig& c);
 // fragment must be a boolean control expression (an assertion), else an index
 // expression. Throws Error(Type).
 Expr typecheck_expr_fragment(const uast::UExpr& e, const Proc& p, const Scope& scope, bool as_bool);
+
+// A variable in scope where a fragment is typed, and what it stands for (the
+// kind decides where it may appear, e.g. a loop iterator is never assigned).
+enum class VarKind { ControlArg, DataArg, LoopIter, Alloc, Window };
+struct VisibleVar {
+  Sym sym;
+  Type type;
+  MemoryPtr mem;  // null for control values and loop iterators
+  VarKind kind;
+};
+
+// What a typed fragment must be: an index expression, a boolean control
+// expression, a data value, or any control expression (index, size or stride;
+// the caller checks which it accepts).
+enum class FragmentType { Index, Bool, Data, Control };
+
+// Typechecks an expression fragment at a position: `vars` are the variables
+// visible there, bound in order (a later one shadows an earlier one of the same
+// name); other names resolve through `scope`. `what` names the fragment in
+// messages. Throws Error(Type).
+Expr typecheck_expr_at(const uast::UExpr& e, FragmentType want, const std::vector<VisibleVar>& vars,
+                       const Scope& scope, const char* what);
+// The same for a call statement (`f(args...)`, the callee resolved through scope).
+Stmt typecheck_call_at(const uast::UStmt& s, const std::vector<VisibleVar>& vars, const Scope& scope);
 
 }  // namespace exo

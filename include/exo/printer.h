@@ -27,7 +27,7 @@ namespace exo {
 
 // One step down the statement tree: the `index`-th statement of the body (or, with
 // `orelse`, the else branch) of the current statement; the first step indexes the
-// proc body. Cursors (exo/cursor.h) are built from these steps.
+// proc body. Cursors (exo/schedule/cursor.h) are built from these steps.
 struct StmtPathStep {
   bool orelse = false;
   int index = 0;

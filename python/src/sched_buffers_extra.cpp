@@ -2,6 +2,7 @@
 // ProcHandle methods.
 #include "bindings.h"
 #include "exo/schedule/allocations.h"
+#include "exo/schedule/subprocs.h"
 #include "exo/schedule/loops.h"
 
 namespace exo::python {

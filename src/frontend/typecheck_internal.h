@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exo/error.h"
+#include "exo/frontend.h"  // VarKind
 #include "exo/hardware.h"
 #include "exo/loopir.h"
 #include "exo/scope.h"
@@ -16,7 +17,7 @@ namespace exo::tc {
 
 // What a local name stands for; the role drives the "cannot assign to ..."
 // diagnostics and which positions a name may appear in.
-enum class VarRole { ControlArg, DataArg, LoopIter, Alloc, Window };
+using VarRole = VarKind;  // published in exo/frontend.h
 
 struct VarInfo {
   Sym sym;

@@ -8,6 +8,7 @@
 
 #include "exo/exo.h"
 #include "exo/schedule/allocations.h"
+#include "exo/schedule/subprocs.h"
 #include "support/harness.h"
 #include "support/schedule_check.h"
 

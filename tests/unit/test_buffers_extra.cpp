@@ -4,6 +4,7 @@
 
 #include "exo/schedule/buffers.h"
 #include "exo/schedule/allocations.h"
+#include "exo/schedule/subprocs.h"
 #include "exo/exo.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"

@@ -1,8 +1,8 @@
 #pragma once
-// More buffer primitives: shrinking a dimension (or folding it into a circular
+// Allocation primitives: shrinking a dimension (or folding it into a circular
 // buffer), splitting a constant dimension into separate buffers, moving an
-// allocation into the loop or if after it, deleting an unused allocation, and
-// extracting a block into a new sub-procedure. Each checks its safety condition
+// allocation into the loop or if after it, deleting an unused allocation
+// (src/schedule/buffers/). Each checks its safety condition
 // and returns the new proc plus cursor forwarding; refusals are scheduling_error
 // naming the primitive, the code and the reason.
 #include <string>
@@ -53,22 +53,5 @@ Rewrite sink_alloc(const Proc& p, const std::string& alloc);
 // stride or call mentions it); otherwise refused.
 Rewrite delete_buffer(const Proc& p, const Cursor& alloc);
 Rewrite delete_buffer(const Proc& p, const std::string& alloc);
-
-// The block (a Stmt or Block cursor) becomes a new proc `name`, and a call to it
-// replaces the block. Its parameters are the names defined outside the block
-// that it uses, plus those their shapes use, in order of definition (proc
-// arguments first, then enclosing loop iterators as `index`, allocations and
-// windows in order): buffers keep their type and memory and are passed whole.
-// With `include_asserts`, the subproc asserts the preconditions, enclosing loop
-// ranges and branch conditions that mention only its parameters. Refused when
-// two parameters may share storage (a buffer and a window of it).
-struct ExtractedSubproc {
-  Rewrite rewrite;  // the proc with the call
-  Proc subproc;
-};
-ExtractedSubproc extract_subproc(const Proc& p, const Cursor& block, const std::string& name,
-                                 bool include_asserts = true);
-ExtractedSubproc extract_subproc(const Proc& p, const std::string& block, const std::string& name,
-                                 bool include_asserts = true);
 
 }  // namespace exo

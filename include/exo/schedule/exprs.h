@@ -1,6 +1,6 @@
 #pragma once
 // Expression and statement primitives: local algebraic edits of one expression
-// or of a few adjacent writes (src/rewrite/exprs.cpp, writes.cpp,
+// or of a few adjacent writes (src/schedule/exprs/: exprs.cpp, writes.cpp,
 // inline_assign.cpp, noop_call.cpp).
 //
 // Data arithmetic: Exo's data values are reals in the language's semantics, and

@@ -1,5 +1,5 @@
 #pragma once
-// More loop and guard primitives (src/rewrite/loops_extra.cpp, loops_recompute.cpp):
+// Loop range and guard primitives (src/schedule/loops/ranges.cpp, recompute.cpp):
 // parallelize_loop, shift_loop, join_loops, mult_loops, insert_pass,
 // eliminate_dead_code, specialize, add_unsafe_guard, add_loop, autofission,
 // divide_with_recompute. Each takes the proc and resolved cursors, checks its

@@ -41,7 +41,7 @@ Proc transpose(const Proc& p, const std::string& arg);
 Expr fold_constants(const Expr& e);
 
 // ---------------------------------------------------------------------------
-// Cleanup primitives (src/rewrite/simplify*.cpp, set_attrs.cpp). Each returns the
+// Cleanup primitives (src/schedule/cleanup/, buffers/set_attrs.cpp). Each returns the
 // new proc and the cursor forwarding.
 // ---------------------------------------------------------------------------
 

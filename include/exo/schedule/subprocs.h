@@ -1,6 +1,7 @@
 #pragma once
 // Sub-procedure primitives: replace code by a call (by unification), inline a
-// call, swap a callee for an equivalent proc, turn a proc into an instruction.
+// call, swap a callee for an equivalent proc, turn a proc into an instruction,
+// extract a block into a new proc (src/schedule/subprocs/).
 // Each returns the new proc and the cursor forwarding; refusals are
 // scheduling_error naming the primitive.
 
@@ -41,5 +42,22 @@ Rewrite call_eqv(const Proc& p, const std::string& call, const Proc& eqv_proc);
 
 // The proc as an @instr with C template `c_instr` (and `c_global` at file scope).
 Rewrite make_instr(const Proc& p, const std::string& c_instr, const std::string& c_global = "");
+
+// The block (a Stmt or Block cursor) becomes a new proc `name`, and a call to it
+// replaces the block. Its parameters are the names defined outside the block
+// that it uses, plus those their shapes use, in order of definition (proc
+// arguments first, then enclosing loop iterators as `index`, allocations and
+// windows in order): buffers keep their type and memory and are passed whole.
+// With `include_asserts`, the subproc asserts the preconditions, enclosing loop
+// ranges and branch conditions that mention only its parameters. Refused when
+// two parameters may share storage (a buffer and a window of it).
+struct ExtractedSubproc {
+  Rewrite rewrite;  // the proc with the call
+  Proc subproc;
+};
+ExtractedSubproc extract_subproc(const Proc& p, const Cursor& block, const std::string& name,
+                                 bool include_asserts = true);
+ExtractedSubproc extract_subproc(const Proc& p, const std::string& block, const std::string& name,
+                                 bool include_asserts = true);
 
 }  // namespace exo

@@ -10,12 +10,12 @@
 #include "exo/printer.h"
 #include "exo/schedule/procs.h"
 #include "exo/schedule/loops.h"
-#include "frontend/typecheck_internal.h"
 #include "schedule/loops/substitute.h"
 #include "schedule/cursors/visible_names.h"
 
 namespace exo::buffers_detail {
-using rewrite_detail::bind_visible;
+using rewrite_detail::find_visible;
+using rewrite_detail::visible_vars;
 
 namespace {
 
@@ -29,16 +29,12 @@ auto as_argument(const char* prim, int argno, const char* argname, F&& f) -> dec
   }
 }
 
-// Runs f on a checker knowing the names visible at `path` (builtins otherwise);
-// parse and type errors inside become argument errors of `prim`.
-template <class F>
-auto checked_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path, F&& f) {
-  return as_argument(prim, argno, argname, [&] {
-    Scope builtins = Scope::with_builtins();
-    tc::Checker c(builtins);
-    bind_visible(c, p, path);
-    return f(c);
-  });
+// Types `e` as `want` with `vars` visible (builtins for other names); type
+// errors become argument errors of `prim`.
+Expr typed_at(const char* prim, int argno, const char* argname, const std::vector<VisibleVar>& vars,
+              const uast::UExpr& e, FragmentType want) {
+  return as_argument(prim, argno, argname,
+                     [&] { return typecheck_expr_at(e, want, vars, Scope::with_builtins(), argname); });
 }
 
 // An affine form over atoms (index variables or opaque sub-expressions), kept in
@@ -121,23 +117,27 @@ void walk_paths(const Block& b, const StmtPath& prefix, const std::function<void
 
 Expr parse_index_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                     const std::string& text) {
-  return checked_at(prim, argno, argname, p, path,
-                    [&](tc::Checker& c) { return c.check_index(*parse_expr_fragment(text), argname); });
+  return as_argument(prim, argno, argname, [&] {
+    return typed_at(prim, argno, argname, visible_vars(p, path), *parse_expr_fragment(text), FragmentType::Index);
+  });
 }
 
 Expr parse_bool_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                    const std::string& text) {
-  return checked_at(prim, argno, argname, p, path,
-                    [&](tc::Checker& c) { return c.check_bool(*parse_expr_fragment(text), argname); });
+  return as_argument(prim, argno, argname, [&] {
+    return typed_at(prim, argno, argname, visible_vars(p, path), *parse_expr_fragment(text), FragmentType::Bool);
+  });
 }
 
 ParsedWindow parse_window_at(const char* prim, int argno, const char* argname, const Proc& p, const StmtPath& path,
                              const std::string& text) {
-  return checked_at(prim, argno, argname, p, path, [&](tc::Checker& c) {
+  return as_argument(prim, argno, argname, [&] {
+    std::vector<VisibleVar> vars = visible_vars(p, path);
+    auto index = [&](const uast::UExpr& e) { return typed_at(prim, argno, argname, vars, e, FragmentType::Index); };
     uast::UExprPtr ue = parse_expr_fragment(text);
     if (ue->kind != uast::UExprKind::Name && ue->kind != uast::UExprKind::Index)
       argument_error(prim, argno, argname, "expected a buffer or window such as 'A[i, 0:8]', got '" + text + "'");
-    const tc::VarInfo* v = c.find(ue->name);
+    const VisibleVar* v = find_visible(vars, ue->name);
     if (!v) argument_error(prim, argno, argname, "'" + ue->name + "' is not a buffer visible at the block");
     if (!v->type.is_tensor)
       argument_error(prim, argno, argname, "'" + ue->name + "' is not a tensor (staging needs a buffer of rank >= 1)");
@@ -154,11 +154,11 @@ ParsedWindow parse_window_at(const char* prim, int argno, const char* argname, c
       }
       const uast::UIndex& ix = ue->idx[k];
       if (!ix.is_slice) {
-        out.coords.push_back(WAccess{false, c.check_index(*ix.pt, argname), Expr()});
+        out.coords.push_back(WAccess{false, index(*ix.pt), Expr()});
         continue;
       }
-      Expr lo = ix.lo ? c.check_index(*ix.lo, argname) : int_const(0);
-      Expr hi = ix.hi ? c.check_index(*ix.hi, argname) : v->type.shape[k];
+      Expr lo = ix.lo ? index(*ix.lo) : int_const(0);
+      Expr hi = ix.hi ? index(*ix.hi) : v->type.shape[k];
       out.coords.push_back(WAccess{true, lo, hi});
     }
     return out;

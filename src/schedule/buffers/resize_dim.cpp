@@ -94,7 +94,7 @@ size_t common_prefix(const StmtPath& a, const StmtPath& b) {
   return n;
 }
 
-// The folding condition (see exo/buffers_extra.h): for every write w and access r
+// The folding condition (see exo/schedule/allocations.h): for every write w and access r
 // that may run after it, idx_w - idx_r < size.
 void check_fold(const Proc& p, const Cursor& alloc, const Sym& x, int dim, long long size,
                 const std::vector<BufUse>& uses) {

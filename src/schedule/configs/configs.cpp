@@ -12,7 +12,6 @@
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
-#include "frontend/typecheck_internal.h"
 #include "schedule/buffers/uses.h"
 #include "schedule/loops/substitute.h"
 #include "schedule/checks/rewrite_checks.h"
@@ -306,18 +305,18 @@ void check_writable(const char* prim, const Proc& p, const ConfigPtr& c) {
 Expr check_value(const Proc& p, const ConfigPtr& c, const Config::Field& fld, const std::string& text,
                  const Scope* scope) {
   Scope builtins = Scope::with_builtins();
-  tc::Checker checker(scope ? *scope : builtins);
-  for (auto& a : p->args) {
-    tc::VarRole role = is_data_kind(a.type.base) ? tc::VarRole::DataArg : tc::VarRole::ControlArg;
-    checker.bind(a.name.name(), tc::VarInfo{a.name, a.type, a.mem, role});
-  }
+  const Scope& names = scope ? *scope : builtins;
+  std::vector<VisibleVar> args;
+  for (auto& a : p->args)
+    args.push_back(VisibleVar{a.name, a.type, a.mem, is_data_kind(a.type.base) ? VarKind::DataArg : VarKind::ControlArg});
   uast::UExprPtr ue = parse_expr_fragment(text);
   std::string what = "config field '" + c->name() + "." + fld.name + "' (" + std::string(scalar_kind_name(fld.type)) + ")";
-  if (is_data_kind(fld.type)) return checker.check_data(*ue, what.c_str());
-  if (fld.type == ScalarKind::Bool) return checker.check_bool(*ue, what.c_str());
-  if (fld.type != ScalarKind::Stride) return checker.check_index(*ue, what.c_str());
-  Expr e = checker.check_expr(*ue, tc::Ctx::Index);
-  if (!tc::is_stridable(e->type))
+  if (is_data_kind(fld.type)) return typecheck_expr_at(*ue, FragmentType::Data, args, names, what.c_str());
+  if (fld.type == ScalarKind::Bool) return typecheck_expr_at(*ue, FragmentType::Bool, args, names, what.c_str());
+  if (fld.type != ScalarKind::Stride) return typecheck_expr_at(*ue, FragmentType::Index, args, names, what.c_str());
+  Expr e = typecheck_expr_at(*ue, FragmentType::Control, args, names, what.c_str());
+  bool stridable = !e->type.is_tensor && (e->type.base == ScalarKind::Int || e->type.base == ScalarKind::Stride);
+  if (!stridable)
     throw Error(ErrorKind::Type, e->srcinfo, "expected a stride expression for " + what + ", got '" + print_expr(e) + "'");
   return e;
 }

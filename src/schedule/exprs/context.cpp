@@ -8,7 +8,6 @@
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
-#include "frontend/typecheck_internal.h"
 #include "schedule/loops/substitute.h"
 #include "schedule/checks/proc_facts.h"
 #include "schedule/cursors/visible_names.h"
@@ -16,7 +15,6 @@
 namespace exo::exprs_detail {
 
 using namespace analysis;
-using rewrite_detail::bind_visible;
 
 // ---------------------------------------------------------------------------
 // Context
@@ -153,19 +151,18 @@ Expr parse_like_at(const char* prim, int argno, const char* argname, const Proc&
   Scope builtins = Scope::with_builtins();
   Scope names(scope ? scope : &builtins);
   bind_proc_names(names, p);
-  tc::Checker c(names);
-  bind_visible(c, p, path);
+  std::vector<VisibleVar> vars = rewrite_detail::visible_vars(p, path);
   try {
     uast::UExprPtr ue = parse_expr_fragment(text);
-    if (like->type.is_real_scalar()) return c.check_data(*ue, argname);
-    if (like->type.is_bool()) return c.check_bool(*ue, argname);
+    if (like->type.is_real_scalar()) return typecheck_expr_at(*ue, FragmentType::Data, vars, names, argname);
+    if (like->type.is_bool()) return typecheck_expr_at(*ue, FragmentType::Bool, vars, names, argname);
     if (like->type.base == ScalarKind::Stride) {
-      Expr e = c.check_expr(*ue, tc::Ctx::Index);
-      if (!tc::is_stridable(e->type))
-        argument_error(prim, argno, argname, "expected a stride expression, got '" + text + "'");
+      Expr e = typecheck_expr_at(*ue, FragmentType::Control, vars, names, argname);
+      bool stridable = !e->type.is_tensor && (e->type.base == ScalarKind::Int || e->type.base == ScalarKind::Stride);
+      if (!stridable) argument_error(prim, argno, argname, "expected a stride expression, got '" + text + "'");
       return e;
     }
-    return c.check_index(*ue, argname);
+    return typecheck_expr_at(*ue, FragmentType::Index, vars, names, argname);
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::Scheduling || e.kind() == ErrorKind::Api) throw;
     argument_error(prim, argno, argname, e.message());
@@ -180,8 +177,6 @@ Stmt parse_call_at(const char* prim, const Proc& p, const StmtPath& path, const 
   // A name no user variable can have, so locals never shadow the callee.
   const std::string callee = "__exo_noop_callee";
   with_instr.bind(callee, instr);
-  tc::Checker c(with_instr);
-  bind_visible(c, p, path);
   std::string text = callee + "(";
   for (size_t k = 0; k < args.size(); ++k) {
     try {
@@ -194,7 +189,7 @@ Stmt parse_call_at(const char* prim, const Proc& p, const StmtPath& path, const 
   text += ")";
   uast::UBlock b = parse_stmt_fragment(text);
   EXO_ASSERT(b.size() == 1, "a call fragment parsed to " << b.size() << " statements");
-  return c.check_call_stmt(*b[0]);
+  return typecheck_call_at(*b[0], rewrite_detail::visible_vars(p, path), with_instr);
 }
 
 // ---------------------------------------------------------------------------

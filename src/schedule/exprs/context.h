@@ -1,5 +1,5 @@
 #pragma once
-// Helpers shared by the expression and statement primitives (exo/exprs.h):
+// Helpers shared by the expression and statement primitives (exo/schedule/exprs.h):
 // proofs about expressions at a statement, buffer aliasing, user text typed at
 // a position, and cursor forwarding for edits inside one statement.
 #include <functional>

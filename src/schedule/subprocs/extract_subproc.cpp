@@ -3,6 +3,7 @@
 #include <set>
 
 #include "exo/schedule/allocations.h"
+#include "exo/schedule/subprocs.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"

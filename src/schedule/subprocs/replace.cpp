@@ -1,5 +1,5 @@
 // replace and replace_all: code -> a call of a sub-procedure, by unification
-// (rewrite/unify.h), then the checks at the call site.
+// (schedule/subprocs/unify.h), then the checks at the call site.
 #include "exo/hardware.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
