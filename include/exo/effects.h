@@ -10,9 +10,13 @@
 // accesses conflict when some pair of iterations reaches the same location and
 // at least one writes); access_domain() builds the "this access happens" part.
 
+#include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "exo/ir_mutator.h"
 #include "exo/loopir.h"
 
 namespace exo {
@@ -77,5 +81,56 @@ std::string effects_text(const std::vector<Access>& accesses);
 // loop variables (loop ranges and path conditions, lowered to the analysis's
 // affine formulas), e.g. "0 <= i and i + 1 <= M". Used in diagnostics.
 std::string access_domain_text(const Access& a);
+
+// ---------------------------------------------------------------------------
+// Per-name summaries of the same effects, for the syntactic checks of the
+// scheduling primitives (commuting statements, loop interchange, idempotence,
+// which config fields a statement writes). Where the accesses above keep every
+// access with its loops and conditions, a summary groups them by buffer (through
+// window aliases) and keeps only the indices, so checks stay cheap.
+// ---------------------------------------------------------------------------
+
+struct NameAccess {
+  std::vector<Expr> idx;  // empty: the whole buffer (or a scalar)
+  bool whole = false;
+  // The index mentions a loop variable bound inside the statement: then two
+  // accesses range over independent iterations and only constants separate them.
+  bool local = false;
+};
+
+struct EffectSummary {
+  std::map<Sym, std::vector<NameAccess>> reads, writes, reduces;
+  std::set<std::pair<const Config*, std::string>> cfg_reads, cfg_writes;
+  std::set<Sym> bound;  // allocations and windows the statement declares at its top level
+  std::set<Sym> used;   // every name mentioned
+};
+
+// Adds what the visited code does to `out`. `alias` maps window statements to
+// the buffer they window (see collect_aliases); accesses are filed under that
+// buffer. A call acts on its buffer arguments as its callee acts on its
+// parameters (whole-buffer accesses), plus the callee's config accesses.
+class EffectCollector : public IRVisitor {
+ public:
+  EffectCollector(EffectSummary& out, const std::map<Sym, Sym>& alias) : out_(out), alias_(alias) {}
+
+  void visit(const Expr& e) override;
+  void visit(const Stmt& s) override;
+
+  // The window statements of b (at any depth), mapped to the buffer each windows.
+  static void collect_aliases(const Block& b, std::map<Sym, Sym>& alias);
+
+ private:
+  NameAccess access(const Sym& name, const std::vector<Expr>& idx) const;
+  bool mentions_local(const Expr& e) const;
+  Sym base(const Sym& s) const;
+  void call(const CallNode& c);
+
+  std::set<Sym> local_iters_;
+  EffectSummary& out_;
+  const std::map<Sym, Sym>& alias_;
+};
+
+// The summary of one statement, with the names it declares at its top level.
+EffectSummary effects_of(const Stmt& s, const std::map<Sym, Sym>& alias);
 
 }  // namespace exo

@@ -14,13 +14,13 @@
 #include "schedule/buffers/accesses.h"
 #include "schedule/exprs/context.h"
 #include "schedule/loops/substitute.h"
-#include "schedule/checks/proc_facts.h"
+#include "analysis/facts.h"
 
 namespace exo {
 namespace {
 
 using namespace buffers_detail;
-using exprs_detail::reads_config;
+using analysis::reads_config;
 using rewrite_detail::const_value;
 using rewrite_detail::provable_at;
 
@@ -79,13 +79,13 @@ bool slides(const Proc& p, const Sym& x, const DimAccess& w, const DimAccess& r,
   using namespace analysis;
   Access a = as_effect(p, w, x, shared, "_w"), b = as_effect(p, r, x, shared, "_r");
   Lowering L;
-  std::vector<Formula> assume = rewrite_detail::proc_facts(p, L);
+  std::vector<Formula> assume = analysis::proc_facts(p, L);
   assume.push_back(access_domain(a, L));
   assume.push_back(access_domain(b, L));
   if (split)
     assume.push_back(f_lt(Affine::var(a.loops[shared].iter), Affine::var(b.loops[shared].iter)));
   Formula goal = f_lt(L.affine(a.idx[0]) - L.affine(b.idx[0]), Affine(size));
-  return rewrite_detail::implies(assume, goal, L);
+  return analysis::implies(assume, goal, L);
 }
 
 size_t common_prefix(const StmtPath& a, const StmtPath& b) {

@@ -17,8 +17,6 @@ namespace exo {
 namespace {
 
 using namespace buffers_detail;
-using rewrite_detail::EffectCollector;
-using rewrite_detail::Effects;
 
 bool same_prefix(const StmtPath& a, const StmtPath& b, size_t n) {
   if (a.size() < n || b.size() < n) return false;
@@ -31,7 +29,7 @@ bool same_prefix(const StmtPath& a, const StmtPath& b, size_t n) {
 std::vector<StmtPath> accesses_of(const Proc& p, const Sym& x) {
   std::vector<StmtPath> out;
   walk_paths(p->body, StmtPath{PathStep{false, 0}}, [&](const Stmt& s, const StmtPath& path) {
-    Effects e;
+    EffectSummary e;
     const std::map<Sym, Sym> no_alias;
     EffectCollector c(e, no_alias);
     // Only this statement's own expressions: nested statements are visited on their own.
@@ -194,7 +192,7 @@ struct ReadSet {
 
 // Whether statement s may write something in r.
 std::string clobbers(const Stmt& s, const ReadSet& r, const std::map<Sym, Sym>& alias) {
-  Effects e;
+  EffectSummary e;
   EffectCollector c(e, alias);
   c.visit(s);
   for (auto* m : {&e.writes, &e.reduces})
@@ -274,7 +272,7 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
   EffectCollector::collect_aliases(p->body, alias);
   ReadSet reads;
   {
-    Effects ef;
+    EffectSummary ef;
     EffectCollector c(ef, alias);
     c.visit(e);
     for (auto& [b, as] : ef.reads) reads.bufs.insert(b);

@@ -48,7 +48,7 @@ std::vector<WAccess> points(const std::vector<Expr>& idx) {
 BlockUse collect_uses(const Proc& p, const Cursor& block, const Sym& buf) {
   // Storage sharing: window statements anywhere in the proc alias their source.
   std::map<Sym, Sym> alias;
-  rewrite_detail::EffectCollector::collect_aliases(p->body, alias);
+  EffectCollector::collect_aliases(p->body, alias);
   auto base = [&](Sym s) {
     for (auto it = alias.find(s); it != alias.end(); it = alias.find(s)) s = it->second;
     return s;

@@ -10,14 +10,14 @@
 #include "exo/printer.h"
 #include "exo/schedule/procs.h"
 #include "schedule/exprs/context.h"
-#include "schedule/checks/proc_facts.h"
+#include "analysis/facts.h"
 #include "schedule/cleanup/simplify_index.h"
 
 namespace exo {
 namespace {
 
 using analysis::Formula;
-using exprs_detail::reads_config;
+using analysis::reads_config;
 using simplify_detail::IndexSimplifier;
 
 // Path keys for the old -> new statement map behind the cursor forwarding.
@@ -65,7 +65,7 @@ class Simplifier {
 
  private:
   // ---- facts ----
-  bool provable(const Formula& goal) { return rewrite_detail::implies(ctx_, goal, L_); }
+  bool provable(const Formula& goal) { return analysis::implies(ctx_, goal, L_); }
   bool in_range(const Expr& e, long long bound) {
     analysis::Affine a = L_.affine(e);
     return provable(analysis::f_and(analysis::f_ge(a, analysis::Affine(0)), analysis::f_lt(a, analysis::Affine(bound))));

@@ -9,7 +9,7 @@
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/loops/substitute.h"
-#include "schedule/checks/proc_facts.h"
+#include "analysis/facts.h"
 #include "schedule/cursors/visible_names.h"
 
 namespace exo::exprs_detail {
@@ -24,12 +24,12 @@ struct Context::Impl {
   Lowering L;
   std::vector<Formula> facts;
 
-  bool prove(const Formula& goal) { return rewrite_detail::implies(facts, goal, L); }
+  bool prove(const Formula& goal) { return analysis::implies(facts, goal, L); }
 };
 
 Context::Context(const Proc& p, const StmtPath& path) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
-  m.facts = rewrite_detail::facts_at(p, path, m.L);
+  m.facts = analysis::facts_at(p, path, m.L);
 }
 
 Context::~Context() = default;
@@ -83,16 +83,9 @@ bool is_control(const Expr& e) {
   return true;
 }
 
-bool reads_config(const Expr& e) {
-  if (e.as<ReadConfigNode>()) return true;
-  for (auto& k : expr_children(e))
-    if (reads_config(k)) return true;
-  return false;
-}
-
 std::map<Sym, Sym> window_sources(const Proc& p) {
   std::map<Sym, Sym> out;
-  rewrite_detail::EffectCollector::collect_aliases(p->body, out);
+  EffectCollector::collect_aliases(p->body, out);
   return out;
 }
 

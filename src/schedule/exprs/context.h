@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "exo/schedule/cursor.h"
+#include "analysis/facts.h"
 #include "exo/loopir.h"
 #include "exo/scope.h"
 #include "schedule/buffers/accesses.h"
@@ -45,7 +46,7 @@ class Context {
 // An index, size, stride or boolean expression with no data value inside.
 bool is_control(const Expr& e);
 // Whether e reads a config field anywhere.
-bool reads_config(const Expr& e);
+using analysis::reads_config;
 
 // Window statements of p, mapped to the buffer each one windows.
 std::map<Sym, Sym> window_sources(const Proc& p);

@@ -67,7 +67,7 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
         prim, p, c,
         "'" + a->name.name() + "' is not an allocation (the write would be visible outside)");
   for (auto& e : a->idx)
-    if (exprs_detail::reads_config(e))
+    if (analysis::reads_config(e))
       scheduling_error(prim, p, c, "the indices of " + x + " read a config field");
   // x's storage must only be reached by name: a window or a call argument (data
   // arguments are passed by reference, and need a buffer, not a value) could
@@ -94,14 +94,14 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
   const Block* blk = resolve_parent_block(p, c.path);
   int at = c.path.back().index;
   std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
-  rewrite_detail::Effects value_eff;
+  EffectSummary value_eff;
   {
-    rewrite_detail::EffectCollector col(value_eff, windows);
+    EffectCollector col(value_eff, windows);
     col.visit(a->rhs);
   }
   bool dirty = false;  // something `e` reads has been written
   std::string dirty_by;
-  auto writes_value_input = [&](const rewrite_detail::Effects& eff) {
+  auto writes_value_input = [&](const EffectSummary& eff) {
     for (auto& [buf, _] : value_eff.reads)
       if (eff.writes.count(buf) || eff.reduces.count(buf)) return true;
     for (auto& f : value_eff.cfg_reads)
@@ -114,7 +114,7 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
     const Stmt& t = (*blk)[k];
     StmtPath tp = c.path;
     tp.back().index = k;
-    rewrite_detail::Effects eff = rewrite_detail::effects_of(t, windows);
+    EffectSummary eff = effects_of(t, windows);
     if (eff.writes.count(a->name) || eff.reduces.count(a->name))
       scheduling_error(prim, p, Cursor::stmt(tp),
                        "cannot inline " + x + " because the buffer is written afterwards");

@@ -245,14 +245,14 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
         "the assignment must set the initial value 0 (x = c * x scales it too), got '" +
             print_expr(init->rhs) + "'");
   for (auto& e : init->idx)
-    if (exprs_detail::reads_config(e))
+    if (analysis::reads_config(e))
       scheduling_error(
           prim, p, at,
           "the indices of " + access_text(init->name, init->idx) + " read a config field");
   // Step 2: the loop only reduces into x, always as `x += c * e` with one c.
   std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
   Sym base = storage_of(init->name, windows);
-  rewrite_detail::Effects eff = rewrite_detail::effects_of(ss[1], windows);
+  EffectSummary eff = effects_of(ss[1], windows);
   std::string x = "'" + access_text(init->name, init->idx) + "'";
   if (eff.reads.count(base))
     scheduling_error(
@@ -297,7 +297,7 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
     std::set<Sym> local;
     local.insert(loop->iter);
     bound_inside(loop->body, local);
-    if (local.count(rd->name) || mentions_any(factor, local) || exprs_detail::reads_config(factor))
+    if (local.count(rd->name) || mentions_any(factor, local) || analysis::reads_config(factor))
       scheduling_error(
           prim, p, at,
           "the factor '" + print_expr(factor) + "' depends on a variable defined within the loop");

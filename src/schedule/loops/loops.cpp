@@ -15,11 +15,7 @@
 namespace exo {
 namespace {
 
-using rewrite_detail::Access;
 using rewrite_detail::const_value;
-using rewrite_detail::EffectCollector;
-using rewrite_detail::Effects;
-using rewrite_detail::effects_of;
 using rewrite_detail::expect_loop;
 using rewrite_detail::instantiate;
 using rewrite_detail::provable_at;
@@ -35,7 +31,7 @@ struct Context {
 // Two accesses of one buffer provably touch different elements: some coordinate
 // differs, by constants or (for indices over variables bound outside both
 // statements) by a proof under the enclosing loops, branches and preconditions.
-bool disjoint(const Access& a, const Access& b, const Context& ctx) {
+bool disjoint(const NameAccess& a, const NameAccess& b, const Context& ctx) {
   if (a.whole || b.whole) return false;
   size_t n = std::min(a.idx.size(), b.idx.size());
   for (size_t k = 0; k < n; ++k) {
@@ -53,8 +49,8 @@ bool disjoint(const Access& a, const Access& b, const Context& ctx) {
 }
 
 // The first conflict between accesses in `m1` and `m2`, as a sentence; "" if none.
-std::string conflict(const std::map<Sym, std::vector<Access>>& m1, const char* what1,
-                     const std::map<Sym, std::vector<Access>>& m2, const char* what2,
+std::string conflict(const std::map<Sym, std::vector<NameAccess>>& m1, const char* what1,
+                     const std::map<Sym, std::vector<NameAccess>>& m2, const char* what2,
                      const Context& ctx) {
   for (auto& [buf, as1] : m1) {
     auto it = m2.find(buf);
@@ -70,16 +66,16 @@ std::string conflict(const std::map<Sym, std::vector<Access>>& m1, const char* w
 
 std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias,
                             const Context& ctx) {
-  Effects e1 = effects_of(s1, alias), e2 = effects_of(s2, alias);
+  EffectSummary e1 = effects_of(s1, alias), e2 = effects_of(s2, alias);
   for (auto& b : e1.bound)
     if (e2.used.count(b))
       return "the second statement uses '" + b.name() + "', declared by the first";
   for (auto& b : e2.bound)
     if (e1.used.count(b))
       return "the first statement uses '" + b.name() + "', declared by the second";
-  const std::pair<const std::map<Sym, std::vector<Access>>*, const char*> k1[] = {
+  const std::pair<const std::map<Sym, std::vector<NameAccess>>*, const char*> k1[] = {
       {&e1.writes, "written"}, {&e1.reduces, "reduced"}, {&e1.reads, "read"}};
-  const std::pair<const std::map<Sym, std::vector<Access>>*, const char*> k2[] = {
+  const std::pair<const std::map<Sym, std::vector<NameAccess>>*, const char*> k2[] = {
       {&e2.writes, "written"}, {&e2.reduces, "reduced"}, {&e2.reads, "read"}};
   for (auto& [m1, w1] : k1)
     for (auto& [m2, w2] : k2) {
@@ -141,7 +137,7 @@ bool next_deletion(const Proc& p, StmtPath& out) {
 struct NestAccess {
   Sym buf;
   const char* what;  // "written", "reduced", "read"
-  Access acc;
+  NameAccess acc;
 };
 
 // `x[i] = x[i] + e` (or `e + x[i]`) means exactly `x[i] += e`: both read the
@@ -168,13 +164,13 @@ struct AssignAddAsReduce : IRMutator {
 
 std::vector<NestAccess> nest_accesses(const Block& body_as_written, const std::map<Sym, Sym>& alias) {
   Block body = AssignAddAsReduce().mutate_block(body_as_written);
-  Effects e;
+  EffectSummary e;
   EffectCollector c(e, alias);
   c.visit_block(body);
   // Buffers allocated inside the body are private to one iteration.
   std::set<Sym> private_bufs = rewrite_detail::allocations_in(body);
   std::vector<NestAccess> out;
-  auto add = [&](const std::map<Sym, std::vector<Access>>& m, const char* what) {
+  auto add = [&](const std::map<Sym, std::vector<NameAccess>>& m, const char* what) {
     for (auto& [buf, as] : m)
       if (!private_bufs.count(buf))
         for (auto& a : as) out.push_back(NestAccess{buf, what, a});
@@ -467,7 +463,7 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
                 " in a later one may be the same element, and the interchange swaps their order");
       }
     }
-  Effects cfg;
+  EffectSummary cfg;
   EffectCollector cc(cfg, alias);
   cc.visit_block(g->body);
   if (!cfg.cfg_writes.empty())
@@ -504,7 +500,7 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
         "the body of loop '" + f->iter.name() + "' depends on '" + f->iter.name() + "'");
   std::map<Sym, Sym> alias;
   EffectCollector::collect_aliases(p->body, alias);
-  Effects e;
+  EffectSummary e;
   EffectCollector ec(e, alias);
   ec.visit_block(f->body);
   std::set<Sym> private_bufs = rewrite_detail::allocations_in(f->body);

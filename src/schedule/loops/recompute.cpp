@@ -14,8 +14,6 @@
 namespace exo {
 namespace {
 
-using rewrite_detail::EffectCollector;
-using rewrite_detail::Effects;
 using rewrite_detail::expect_loop;
 using rewrite_detail::provable_at;
 
@@ -29,7 +27,7 @@ std::string q(const Expr& e) { return "'" + print_expr(e) + "'"; }
 std::string idempotence_failure(const Proc& p, const Block& b) {
   std::map<Sym, Sym> alias;
   EffectCollector::collect_aliases(p->body, alias);
-  Effects e;
+  EffectSummary e;
   EffectCollector ec(e, alias);
   ec.visit_block(b);
   std::set<Sym> priv = rewrite_detail::allocations_in(b);
@@ -54,7 +52,7 @@ std::string not_idempotent(const Proc& p, const Block& b, const std::string& why
   bool found = false;
   for_each_stmt(b, [&](const Stmt& s) {
     if (found || s->kind == StmtKind::For || s->kind == StmtKind::If) return;
-    Effects e = rewrite_detail::effects_of(s, alias);
+    EffectSummary e = effects_of(s, alias);
     bool hit = false;
     for (auto* m : {&e.writes, &e.reduces})
       for (auto& [buf, as] : *m) hit = hit || buf.name() == name;

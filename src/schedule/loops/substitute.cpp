@@ -7,7 +7,7 @@
 #include "analysis/solver.h"
 #include "exo/schedule/procs.h"
 #include "exo/schedule/loops.h"
-#include "schedule/checks/proc_facts.h"
+#include "analysis/facts.h"
 
 namespace exo::rewrite_detail {
 
@@ -85,18 +85,6 @@ bool const_value(const Expr& e, long long& out) {
   return true;
 }
 
-namespace {
-
-bool prove_at(const Proc& p, const StmtPath& path, const Expr& goal, bool negate) {
-  using namespace analysis;
-  Lowering L;
-  std::vector<Formula> assume = facts_at(p, path, L);
-  Formula g = L.formula(goal);
-  if (negate) g = f_not(g);
-  return implies(assume, g, L);
-}
-
-}  // namespace
 
 // A goal without variables is decided by arithmetic: in code that never runs (a
 // loop of no iterations, a false guard) the context proves anything, and a rewrite
@@ -109,12 +97,12 @@ std::optional<bool> constant_goal(const Expr& goal) {
 
 bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
   if (auto v = constant_goal(goal)) return *v;
-  return prove_at(p, path, goal, false);
+  return analysis::implied_at(p, path, goal, false);
 }
 
 bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
   if (auto v = constant_goal(goal)) return !*v;
-  return prove_at(p, path, goal, true);
+  return analysis::implied_at(p, path, goal, true);
 }
 
 const ForNode* expect_loop(const char* prim, const Proc& p, const Cursor& c) {

@@ -1,22 +1,30 @@
-// Positive sizes and preconditions as solver facts.
-#include "schedule/checks/proc_facts.h"
+// Facts at a statement and proofs from them (analysis/facts.h).
+#include "analysis/facts.h"
 
 #include <map>
 
-#include "analysis/iteration_conflicts.h"
-#include "schedule/exprs/context.h"
-#include "schedule/loops/substitute.h"
+#include "exo/effects.h"
 
-namespace exo::rewrite_detail {
+namespace exo::analysis {
 
-std::vector<analysis::Formula> proc_facts(const Proc& p, analysis::Lowering& L) {
-  return analysis::proc_facts(p, L);
+bool reads_config(const Expr& e) {
+  struct Finder : IRVisitor {
+    bool found = false;
+    void visit(const Expr& x) override {
+      if (found) return;
+      if (x.as<ReadConfigNode>()) {
+        found = true;
+        return;
+      }
+      IRVisitor::visit(x);
+    }
+  } finder;
+  finder.visit(e);
+  return finder.found;
 }
 
-std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
-                                        analysis::Lowering& L) {
-  using namespace analysis;
-  std::vector<Formula> facts = rewrite_detail::proc_facts(p, L);
+std::vector<Formula> facts_at(const Proc& p, const std::vector<StmtPathStep>& path, Lowering& L) {
+  std::vector<Formula> facts = proc_facts(p, L);
   // A config field written between a fact and the statement (by an earlier
   // statement of an enclosing block, or in an enclosing loop's body) is a new
   // unknown at the statement. That only matters once some fact reads a config
@@ -25,7 +33,7 @@ std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
   // costly: it is skipped until then.
   bool facts_read_config = false;
   auto note_fact = [&](const Expr& e) {
-    if (!facts_read_config) facts_read_config = exprs_detail::reads_config(e);
+    if (!facts_read_config) facts_read_config = reads_config(e);
   };
   for (auto& pr : p->preds) note_fact(pr);
   static const std::map<Sym, Sym> no_alias;
@@ -60,9 +68,12 @@ std::vector<analysis::Formula> facts_at(const Proc& p, const StmtPath& path,
   return facts;
 }
 
-bool implies(std::vector<analysis::Formula> facts, const analysis::Formula& goal,
-             analysis::Lowering& L) {
-  return analysis::implies(std::move(facts), goal, L);
+bool implied_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr& goal, bool negate) {
+  Lowering L;
+  std::vector<Formula> assume = facts_at(p, path, L);
+  Formula g = L.formula(goal);
+  if (negate) g = f_not(g);
+  return implies(assume, g, L);
 }
 
-}  // namespace exo::rewrite_detail
+}  // namespace exo::analysis
