@@ -171,26 +171,29 @@ def test_functions_refuse_illegal_rewrites():
         set_window(mixed, "t", True)  # not an argument
 
 
-def test_mapped_names_reach_the_method(monkeypatch):
-    """A function calls the method under its own name, or the older name."""
-    calls = []
-    monkeypatch.setattr(Procedure, "split", lambda self, *a, **k: calls.append(("split", a, k)) or self,
-                        raising=False)
-    if not hasattr(Procedure, "divide_loop"):
-        assert divide_loop(axpy, "i", 4, ("io", "ii"), tail="cut") is axpy
-        assert calls == [("split", ("i", 4, ["io", "ii"]), {"tail": "cut", "perfect": False})]
-    monkeypatch.setattr(Procedure, "fission_after", lambda self, s, n=1: calls.append(("fission_after", s, n)) or self,
-                        raising=False)
-    if not hasattr(Procedure, "fission"):
-        # fission(gap) becomes fission_after(statement before the gap).
-        fission(tiles, tiles.find("t[_] = _").parent().after(), n_lifts=1)
-        name, stmt, n = calls[-1]
-        assert (name, n) == ("fission_after", 1) and stmt.text().lstrip().startswith("for j in seq(0, 16)")
+def test_both_surfaces_come_from_one_record():
+    """A function and its method are made from the same record: the same result,
+    exo-lang's parameter names on the function, the method's on the method."""
+    import inspect
 
+    from exo import _core
 
-def _needs(*methods):
-    return pytest.mark.skipif(not any(hasattr(Procedure, m) for m in methods),
-                              reason=f"no Procedure.{'/'.join(methods)} in this build")
+    table = {api: seed for _, seed, api, _, _, _ in _core.primitive_table()}
+    assert table["divide_loop"] == "split" and table["fission"] == ""  # fission: a function only
+    assert list(inspect.signature(divide_loop).parameters) == ["proc", "loop_cursor", "div_const", "new_iters",
+                                                               "tail", "perfect"]
+    assert list(inspect.signature(Procedure.split).parameters) == ["self", "loop", "split_const", "iter_vars",
+                                                                   "tail", "perfect"]
+    assert divide_loop.__name__ == "divide_loop" and divide_loop.__doc__
+    assert str(divide_loop(axpy, "i", 4, ("io", "ii"), tail="cut")) == str(axpy.split("i", 4, ["io", "ii"], "cut"))
+    # Errors name the surface called and its own parameter.
+    with pytest.raises(TypeError, match="argument 2, 'div_const' to divide_loop"):
+        divide_loop(axpy, "i", 0, ["io", "ii"])
+    with pytest.raises(TypeError, match="argument 2, 'split_const' to split"):
+        axpy.split("i", 0, ["io", "ii"])
+    # fission(gap) is fission_after(statement before the gap).
+    gap = grid.find("A[_] = _").after()
+    assert str(fission(grid, gap, 2)) == str(grid.fission_after(grid.find("A[_] = _"), 2))
 
 
 @proc
@@ -208,7 +211,6 @@ def run_grid(p, n=3, m=5):
     return A, B
 
 
-@_needs("divide_loop", "split")
 def test_divide_loop_on_the_method():
     p = divide_loop(grid, "j", 4, ["jo", "ji"], tail="cut")
     assert "for jo in seq(0, m / 4):" in str(p)
@@ -216,7 +218,6 @@ def test_divide_loop_on_the_method():
         np.testing.assert_allclose(a, b)
 
 
-@_needs("reorder_loops", "reorder")
 def test_reorder_loops_on_the_method():
     for ref in ("i j", grid.find_loop("i")):
         p = reorder_loops(grid, ref)
@@ -225,7 +226,6 @@ def test_reorder_loops_on_the_method():
             np.testing.assert_allclose(a, b)
 
 
-@_needs("fission", "fission_after")
 def test_fission_on_the_method():
     p = fission(grid, grid.find("A[_] = _").after(), n_lifts=2)
     assert str(p).count("for i in seq(0, n):") == 2
