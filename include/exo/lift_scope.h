@@ -21,7 +21,6 @@ namespace exo {
 // cursors point at the new outer loop, the if's at the if inside it; statements
 // of A keep their paths.
 Rewrite lift_loop_from_if(const Proc& p, const Cursor& loop);
-Rewrite lift_loop_from_if(const Proc& p, const std::string& loop);
 
 // Chooses the case from what `scope` (a loop or an if) and its parent are:
 //   an if in a loop or an if      -> lift_if(p, scope, 1)

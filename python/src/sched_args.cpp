@@ -216,6 +216,7 @@ Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Pa
     case ArgKind::IdentPair:
       if (!is_seq(v) || py::len(v) != 2) c.type_error("expected a list of length 2");
       for (auto n : v) a.strs.push_back(name(c, n));
+      if (a.strs[0] == a.strs[1]) c.type_error("expected two different names");
       break;
     case ArgKind::Bool:
       if (!PyBool_Check(v.ptr())) c.type_error("expected a bool");

@@ -82,8 +82,4 @@ Rewrite lift_scope(const Proc& p, const Cursor& scope) {
   return lift_loop_from_if(p, scope);
 }
 
-Rewrite lift_loop_from_if(const Proc& p, const std::string& loop) {
-  return lift_loop_from_if(p, find_loop(p, loop));
-}
-
 }  // namespace exo

@@ -233,3 +233,45 @@ def test_fission_on_the_method():
         np.testing.assert_allclose(a, b)
     with pytest.raises(ValueError, match="not at an edge"):
         fission(grid, grid.find("B[_] = _").after())
+
+
+@proc
+def rows(n: size, A: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, 8):
+            A[i, j] = 1.0
+
+
+def test_argument_kinds_are_checked_once_for_both_surfaces():
+    """The checks the core primitives no longer repeat: each refusal, on the
+    method and on the function, next to its accepted twin."""
+    with pytest.raises(TypeError, match=r"argument 2, 'split_const' to split: expected a positive integer in \[1, "):
+        axpy.split("i", 0, ["io", "ii"])
+    with pytest.raises(TypeError, match="argument 1, 'new_name' to rename: expected a valid name, got '1x'"):
+        axpy.rename("1x")
+    assert axpy.rename("x1").name() == "x1"
+    with pytest.raises(ValueError, match="argument 4, 'tail' to split: expected one of the following values: "
+                                         "cut, guard, cut_and_guard"):
+        axpy.split("i", 4, ["io", "ii"], "cutt")
+    with pytest.raises(TypeError, match="argument 3, 'new_iters' to divide_loop: expected two different names"):
+        divide_loop(axpy, "i", 4, ["io", "io"])
+    with pytest.raises(TypeError, match="argument 4, 'new_iters' to divide_with_recompute: expected two different"):
+        divide_with_recompute(axpy, "i", "2", 4, ["io", "io"])
+    with pytest.raises(TypeError, match="argument 2, 'n_lifts' to lift_alloc: expected a positive integer"):
+        lift_alloc(tiles, "t", 0)
+    with pytest.raises(ValueError, match="argument 2, 'conds' to specialize: expected at least one condition"):
+        specialize(axpy, "y[_] += _", [])
+    with pytest.raises(ValueError, match="argument 1, 'expr_cursors' to commute_expr: expected at least one"):
+        commute_expr(axpy, [])
+    with pytest.raises(ValueError, match="argument 3, 'field' to bind_config: expected 'nope' to be a field"):
+        bind_config(axpy, "a", Knobs, "nope")
+    with pytest.raises(TypeError, match="argument 2, 'new_iter_name' to mult_loops: expected a valid name, got '2k'"):
+        mult_loops(rows, "i j", "2k")
+    with pytest.raises(TypeError, match="argument 3, 'new_buf_name' to stage_mem: expected a valid name, got '1xs'"):
+        stage_mem(grid, "for j in _: _", "B[i, 0:m]", "1xs")
+    # The accepted twins.
+    assert "for ij in seq(0, n * 8):" in str(mult_loops(rows, "i j", "ij"))
+    assert "xs: f32[m]" in str(stage_mem(grid, "for j in _: _", "B[i, 0:m]", "xs"))
+    assert "for ii in seq(0, n % 4):" in str(axpy.split("i", 4, ["io", "ii"], "cut"))
+    assert "for io in seq(0, n / 4):" in str(divide_loop(axpy, "i", 4, ["io", "ii"], tail="cut"))
+    assert "Knobs.scale = a" in str(bind_config(axpy, "a", Knobs, "scale"))

@@ -10,6 +10,7 @@
 #include "exo/buffers_extra.h"
 #include "support/harness.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace {
 

@@ -10,6 +10,7 @@
 #include "exo/rewrite.h"
 #include "exo/scheduling.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

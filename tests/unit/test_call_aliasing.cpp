@@ -13,6 +13,7 @@
 #include "exo/scheduling.h"
 #include "exo/subprocs.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

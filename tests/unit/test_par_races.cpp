@@ -16,6 +16,7 @@
 #include "exo/printer.h"
 #include "exo/scheduling.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

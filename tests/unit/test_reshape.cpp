@@ -6,6 +6,7 @@
 #include "exo/reshape.h"
 #include "exo/rewrite.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {
