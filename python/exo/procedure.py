@@ -6,15 +6,7 @@ from pathlib import Path
 
 from . import _core
 from ._errors import api_error
-from ._sched_buffers import BuffersPrimitives
-from ._sched_buffers_extra import BuffersExtraPrimitives
-from ._sched_cleanup import CleanupPrimitives
-from ._sched_configs import ConfigsPrimitives
-from ._sched_exprs import ExprsPrimitives
-from ._sched_loops import LoopsPrimitives
-from ._sched_loops_extra import LoopsExtraPrimitives
-from ._sched_reshape import ReshapePrimitives
-from ._sched_subprocs import SubprocsPrimitives
+from ._primitives import METHODS
 from .API_cursors import (
     ArgCursor,
     BlockCursor,
@@ -28,21 +20,11 @@ from .API_cursors import (
 from .qast import make_qast
 
 
-class Procedure(
-    LoopsPrimitives,
-    LoopsExtraPrimitives,
-    CleanupPrimitives,
-    BuffersPrimitives,
-    BuffersExtraPrimitives,
-    ConfigsPrimitives,
-    SubprocsPrimitives,
-    ReshapePrimitives,
-    ExprsPrimitives,
-):
+class Procedure:
     """A checked Exo procedure. Immutable: scheduling returns new procedures.
 
-    The scheduling primitives are methods from the family mixins (_sched_*.py);
-    each returns a new Procedure scheduled from this one.
+    The scheduling primitives are methods generated from the core's records
+    (exo/_primitives.py); each returns a new Procedure scheduled from this one.
     """
 
     def __init__(self, handle):
@@ -194,6 +176,29 @@ class Procedure(
             raise api_error(f"{self.name()}() missing arguments: {', '.join(missing)}")
         _core.interpret(self._handle, [kwargs[n] for n in names])
 
+    # ---- equivalence ----
+    def is_eq(self, proc):
+        """True when both procedures are known equivalent: one was scheduled from
+        the other (or from a common original), or they were asserted equivalent."""
+        return self._handle.is_eq(_proc_handle("is_eq", 1, "proc", proc))
+
+    def unsafe_assert_eq(self, other_proc):
+        """Declares, without proof, that this procedure and `other_proc` are equivalent."""
+        self._handle.unsafe_assert_eq(_proc_handle("unsafe_assert_eq", 1, "other_proc", other_proc))
+        return self
+
+    def repeat(self, directive, *args):
+        """Applies `directive(proc, *args)` until it raises SchedulingError and
+        returns the last procedure it produced (this one if it never applied)."""
+        if not callable(directive):
+            raise api_error(f"repeat: expected a callable directive, got {directive!r}")
+        proc = self
+        while True:
+            try:
+                proc = directive(proc, *args)
+            except _core.SchedulingError:
+                return proc
+
     # ---- rewrites that need the scheduling layer ----
     def partial_eval(self, *args, **kwargs):
         """Bind leading (or named) control arguments to constants."""
@@ -223,6 +228,17 @@ class Procedure(
             raise api_error("expected a 2D argument (its name or one of args())")
         return Procedure(self._handle.transpose(name))
 
+
+
+for _name, _method in METHODS.items():
+    setattr(Procedure, _name, _method)
+
+
+def _proc_handle(prim, argno, name, proc):
+    handle = getattr(proc, "_handle", None)
+    if not isinstance(handle, _core.ProcHandle):
+        raise api_error(f"argument {argno}, '{name}' to {prim}: expected a Procedure object")
+    return handle
 
 
 def _check_procs(proc_list):

@@ -76,19 +76,9 @@ void define_interpret(py::module_& m);
 void define_ast(py::module_& m);
 void define_cursors(py::module_& m);  // CursorHandle, find, forward (cursors.cpp)
 
-// Scheduling primitives as ProcHandle methods, one file per family
-// (sched_<family>.cpp). Each method converts arguments and returns derive(...).
 using ProcClass = py::class_<ProcHandle>;
-void define_sched_loops(ProcClass& c);     // split, fuse, reorder, fission, lift_if, ...
-void define_sched_cleanup(ProcClass& c);   // simplify, set_precision/window/memory, ...
-void define_sched_buffers(ProcClass& c);   // stage_mem, expand_dim, lift_alloc, ...
-void define_sched_configs(ProcClass& c);   // bind_config, configwrite_*, delete_config
-void define_sched_subprocs(ProcClass& c);  // replace, inline, call_eqv, make_instr
-void define_sched_reshape(ProcClass& c);   // divide_dim, mult_dim
-void define_sched_lift_scope(ProcClass& c);  // lift_loop_from_if (lift_scope)
-void define_sched_loops_extra(ProcClass& c);  // parallelize_loop, shift_loop, join_loops, ...
-void define_sched_buffers_extra(ProcClass& c);  // resize_dim, unroll_buffer, sink_alloc, ...
-void define_sched_exprs(ProcClass& c);     // commute_expr, rewrite_expr, merge_writes, inline_assign, ...
+// Scheduling primitives: the record table and apply_primitive (sched_table.cpp).
+void define_sched_records(py::module_& m);
 
 // The Python class of `exo.libs.memories.MemGenError` (created by define_errors).
 py::handle memgen_error_type();

@@ -16,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
   define_config_extern(m);
   define_frontend(m);
   define_procedure(m);
+  define_sched_records(m);  // after ProcHandle
   define_interpret(m);
   define_ast(m);
   define_cursors(m);

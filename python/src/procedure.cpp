@@ -90,16 +90,6 @@ void define_procedure(py::module_& m) {
         Stmt s = resolve_stmt(h.proc, find_stmt(h.proc, pattern));
         return print_stmt(s) + effects_text(stmt_effects(h.proc, s));
       });
-  define_sched_loops(cls);
-  define_sched_cleanup(cls);
-  define_sched_buffers(cls);
-  define_sched_configs(cls);
-  define_sched_subprocs(cls);
-  define_sched_reshape(cls);
-  define_sched_lift_scope(cls);
-  define_sched_loops_extra(cls);
-  define_sched_buffers_extra(cls);
-  define_sched_exprs(cls);
 
   m.def("solver_stats", [] {
     SolverStats st = solver_stats();

@@ -171,26 +171,29 @@ def test_functions_refuse_illegal_rewrites():
         set_window(mixed, "t", True)  # not an argument
 
 
-def test_mapped_names_reach_the_method(monkeypatch):
-    """A function calls the method under its own name, or the older name."""
-    calls = []
-    monkeypatch.setattr(Procedure, "split", lambda self, *a, **k: calls.append(("split", a, k)) or self,
-                        raising=False)
-    if not hasattr(Procedure, "divide_loop"):
-        assert divide_loop(axpy, "i", 4, ("io", "ii"), tail="cut") is axpy
-        assert calls == [("split", ("i", 4, ["io", "ii"]), {"tail": "cut", "perfect": False})]
-    monkeypatch.setattr(Procedure, "fission_after", lambda self, s, n=1: calls.append(("fission_after", s, n)) or self,
-                        raising=False)
-    if not hasattr(Procedure, "fission"):
-        # fission(gap) becomes fission_after(statement before the gap).
-        fission(tiles, tiles.find("t[_] = _").parent().after(), n_lifts=1)
-        name, stmt, n = calls[-1]
-        assert (name, n) == ("fission_after", 1) and stmt.text().lstrip().startswith("for j in seq(0, 16)")
+def test_both_surfaces_come_from_one_record():
+    """A function and its method are made from the same record: the same result,
+    exo-lang's parameter names on the function, the method's on the method."""
+    import inspect
 
+    from exo import _core
 
-def _needs(*methods):
-    return pytest.mark.skipif(not any(hasattr(Procedure, m) for m in methods),
-                              reason=f"no Procedure.{'/'.join(methods)} in this build")
+    table = {api: seed for _, seed, api, _, _, _ in _core.primitive_table()}
+    assert table["divide_loop"] == "split" and table["fission"] == ""  # fission: a function only
+    assert list(inspect.signature(divide_loop).parameters) == ["proc", "loop_cursor", "div_const", "new_iters",
+                                                               "tail", "perfect"]
+    assert list(inspect.signature(Procedure.split).parameters) == ["self", "loop", "split_const", "iter_vars",
+                                                                   "tail", "perfect"]
+    assert divide_loop.__name__ == "divide_loop" and divide_loop.__doc__
+    assert str(divide_loop(axpy, "i", 4, ("io", "ii"), tail="cut")) == str(axpy.split("i", 4, ["io", "ii"], "cut"))
+    # Errors name the surface called and its own parameter.
+    with pytest.raises(TypeError, match="argument 2, 'div_const' to divide_loop"):
+        divide_loop(axpy, "i", 0, ["io", "ii"])
+    with pytest.raises(TypeError, match="argument 2, 'split_const' to split"):
+        axpy.split("i", 0, ["io", "ii"])
+    # fission(gap) is fission_after(statement before the gap).
+    gap = grid.find("A[_] = _").after()
+    assert str(fission(grid, gap, 2)) == str(grid.fission_after(grid.find("A[_] = _"), 2))
 
 
 @proc
@@ -208,7 +211,6 @@ def run_grid(p, n=3, m=5):
     return A, B
 
 
-@_needs("divide_loop", "split")
 def test_divide_loop_on_the_method():
     p = divide_loop(grid, "j", 4, ["jo", "ji"], tail="cut")
     assert "for jo in seq(0, m / 4):" in str(p)
@@ -216,7 +218,6 @@ def test_divide_loop_on_the_method():
         np.testing.assert_allclose(a, b)
 
 
-@_needs("reorder_loops", "reorder")
 def test_reorder_loops_on_the_method():
     for ref in ("i j", grid.find_loop("i")):
         p = reorder_loops(grid, ref)
@@ -225,7 +226,6 @@ def test_reorder_loops_on_the_method():
             np.testing.assert_allclose(a, b)
 
 
-@_needs("fission", "fission_after")
 def test_fission_on_the_method():
     p = fission(grid, grid.find("A[_] = _").after(), n_lifts=2)
     assert str(p).count("for i in seq(0, n):") == 2
@@ -233,3 +233,45 @@ def test_fission_on_the_method():
         np.testing.assert_allclose(a, b)
     with pytest.raises(ValueError, match="not at an edge"):
         fission(grid, grid.find("B[_] = _").after())
+
+
+@proc
+def rows(n: size, A: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, 8):
+            A[i, j] = 1.0
+
+
+def test_argument_kinds_are_checked_once_for_both_surfaces():
+    """The checks the core primitives no longer repeat: each refusal, on the
+    method and on the function, next to its accepted twin."""
+    with pytest.raises(TypeError, match=r"argument 2, 'split_const' to split: expected a positive integer in \[1, "):
+        axpy.split("i", 0, ["io", "ii"])
+    with pytest.raises(TypeError, match="argument 1, 'new_name' to rename: expected a valid name, got '1x'"):
+        axpy.rename("1x")
+    assert axpy.rename("x1").name() == "x1"
+    with pytest.raises(ValueError, match="argument 4, 'tail' to split: expected one of the following values: "
+                                         "cut, guard, cut_and_guard"):
+        axpy.split("i", 4, ["io", "ii"], "cutt")
+    with pytest.raises(TypeError, match="argument 3, 'new_iters' to divide_loop: expected two different names"):
+        divide_loop(axpy, "i", 4, ["io", "io"])
+    with pytest.raises(TypeError, match="argument 4, 'new_iters' to divide_with_recompute: expected two different"):
+        divide_with_recompute(axpy, "i", "2", 4, ["io", "io"])
+    with pytest.raises(TypeError, match="argument 2, 'n_lifts' to lift_alloc: expected a positive integer"):
+        lift_alloc(tiles, "t", 0)
+    with pytest.raises(ValueError, match="argument 2, 'conds' to specialize: expected at least one condition"):
+        specialize(axpy, "y[_] += _", [])
+    with pytest.raises(ValueError, match="argument 1, 'expr_cursors' to commute_expr: expected at least one"):
+        commute_expr(axpy, [])
+    with pytest.raises(ValueError, match="argument 3, 'field' to bind_config: expected 'nope' to be a field"):
+        bind_config(axpy, "a", Knobs, "nope")
+    with pytest.raises(TypeError, match="argument 2, 'new_iter_name' to mult_loops: expected a valid name, got '2k'"):
+        mult_loops(rows, "i j", "2k")
+    with pytest.raises(TypeError, match="argument 3, 'new_buf_name' to stage_mem: expected a valid name, got '1xs'"):
+        stage_mem(grid, "for j in _: _", "B[i, 0:m]", "1xs")
+    # The accepted twins.
+    assert "for ij in seq(0, n * 8):" in str(mult_loops(rows, "i j", "ij"))
+    assert "xs: f32[m]" in str(stage_mem(grid, "for j in _: _", "B[i, 0:m]", "xs"))
+    assert "for ii in seq(0, n % 4):" in str(axpy.split("i", 4, ["io", "ii"], "cut"))
+    assert "for io in seq(0, n / 4):" in str(divide_loop(axpy, "i", 4, ["io", "ii"], tail="cut"))
+    assert "Knobs.scale = a" in str(bind_config(axpy, "a", Knobs, "scale"))

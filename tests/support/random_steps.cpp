@@ -10,6 +10,7 @@
 #include "exo/schedule/loops.h"
 #include "support/random_proc.h"
 #include "support/random_steps_internal.h"
+#include "support/by_name.h"
 
 namespace exo::test {
 namespace steps {

@@ -11,6 +11,7 @@
 #include "exo/schedule/subprocs.h"
 #include "support/harness.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include "exo/schedule/procs.h"
 #include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

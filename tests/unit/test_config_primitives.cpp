@@ -9,6 +9,7 @@
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

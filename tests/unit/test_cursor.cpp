@@ -216,22 +216,5 @@ TEST(SchedulingError, MessageHasPrimitiveReasonAndMarkedProc) {
   EXPECT_EQ(m.find('>'), std::string::npos);
 }
 
-TEST(SchedulingError, ArgumentChecks) {
-  try {
-    check_positive_int("divide_loop", 2, "quot", 0);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Api);
-    EXPECT_EQ(e.message(), "argument 2, 'quot' to divide_loop: expected a positive integer, got 0");
-  }
-  EXPECT_EQ(check_positive_int("divide_loop", 2, "quot", 4), 4);
-  EXPECT_EQ(check_one_of("split", 4, "tail", "cut", {"guard", "cut", "cut_and_guard"}), "cut");
-  EXPECT_THROW(check_one_of("split", 4, "tail", "cutt", {"guard", "cut"}), Error);
-  EXPECT_THROW(check_identifier("rename", 1, "name", "for"), Error);
-  EXPECT_THROW(check_identifier("rename", 1, "name", "1x"), Error);
-  EXPECT_EQ(check_identifier("rename", 1, "name", "foo_2"), "foo_2");
-  EXPECT_THROW(check_nonneg_int("lift_alloc", 2, "n_lifts", -1), Error);
-}
-
 }  // namespace
 }  // namespace exo

@@ -15,6 +15,7 @@
 #include "exo/schedule/loops.h"
 #include "support/caught_error.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

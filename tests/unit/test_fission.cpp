@@ -7,6 +7,7 @@
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

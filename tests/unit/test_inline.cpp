@@ -7,6 +7,7 @@
 #include "exo/schedule/loops.h"
 #include "exo/schedule/subprocs.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

@@ -8,6 +8,7 @@
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {
@@ -23,6 +24,12 @@ def guarded(n: size, k: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
         if k > 2:
             for i in seq(0, n):
                 y[i] += x[i] * 2.0
+
+@proc
+def nest(n: size, x: f32[n, 4] @ DRAM, y: f32[n, 4] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, 4):
+            y[i, j] += x[i, j] * 3.0
 
 @proc
 def with_else(n: size, k: size, x: f32[n] @ DRAM):
@@ -100,6 +107,39 @@ TEST(LiftScope, Refusals) {
       << print_proc(ok.proc);
   m = sched_error([&] { lift_loop_from_if(mod().proc("guarded"), "j"); });
   EXPECT_NE(m.find("cannot lift the scope of a top-level statement"), std::string::npos) << m;
+}
+
+// lift_scope picks the case from the statement and its parent; each result is
+// compared with the original on random inputs.
+TEST(LiftScope, ChoosesTheCase) {
+  Proc g = mod().proc("guarded");
+  // An if in a loop: lift_if.
+  Rewrite r = lift_scope(g, find_stmt(g, "if _: _"));
+  EXPECT_NE(print_proc(r.proc).find("    if k > 2:\n        for j in seq(0, 3):\n            for i in"),
+            std::string::npos)
+      << print_proc(r.proc);
+  EXPECT_EQ(print_proc(r.proc), print_proc(lift_if(g, find_stmt(g, "if _: _"), 1).proc));
+  for (long long k : {1, 5}) test::expect_same_results(g, r.proc, {{"n", 3}, {"k", k}}, "scope_if");
+  // A loop in an if: lift_loop_from_if.
+  r = lift_scope(g, find_loop(g, "i"));
+  EXPECT_EQ(print_proc(r.proc), print_proc(lift_loop_from_if(g, find_loop(g, "i")).proc));
+  EXPECT_NE(print_proc(r.proc).find("for i in seq(0, n):\n            if k > 2:"), std::string::npos)
+      << print_proc(r.proc);
+  for (long long k : {1, 5}) test::expect_same_results(g, r.proc, {{"n", 3}, {"k", k}}, "scope_loop_if");
+  // A loop in a loop: the two loops are interchanged.
+  Proc n = mod().proc("nest");
+  r = lift_scope(n, find_loop(n, "j"));
+  EXPECT_NE(print_proc(r.proc).find("for j in seq(0, 4):\n        for i in seq(0, n):"), std::string::npos)
+      << print_proc(r.proc);
+  test::expect_same_results(n, r.proc, {{"n", 5}}, "scope_loop_loop");
+}
+
+TEST(LiftScope, RefusesATopLevelStatement) {
+  Proc n = mod().proc("nest");
+  std::string m = sched_error([&] { lift_scope(n, find_loop(n, "i")); });
+  EXPECT_NE(m.find("lift_scope: cannot lift the scope of a top-level statement"), std::string::npos) << m;
+  // Its twin one level down is accepted.
+  EXPECT_NO_THROW(lift_scope(n, find_loop(n, "j")));
 }
 
 }  // namespace

@@ -25,18 +25,6 @@ TEST(Names, NewNamesExcludeKeywords) {
   for (const char* ok : {"fo", "For", "seq", "par", "size", "_"}) EXPECT_TRUE(is_valid_new_name(ok)) << ok;
 }
 
-TEST(Names, RefusalMessageNamesTheArgument) {
-  try {
-    check_identifier("rename", 1, "name", "1x");
-    ADD_FAILURE() << "expected an exo::Error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Api);
-    EXPECT_NE(e.message().find("argument 1, 'name' to rename: expected a valid name, got '1x'"), std::string::npos)
-        << e.message();
-  }
-  EXPECT_EQ(check_identifier("rename", 1, "name", "x1"), "x1");
-}
-
 // Every name the API accepts reads back from Exo text as that one name, and
 // nothing it refuses does: random strings over letters, digits and separators.
 TEST(Names, AcceptedNamesAreWhatTheParserReads) {

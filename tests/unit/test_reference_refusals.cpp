@@ -88,7 +88,8 @@ TEST(ConfigInLoops, LoopVaryingWritesAreTrackedPerIteration) {
     Rewrite r = split_loop(p, find_loop(p, "i"), 3, "io", "ii", tail, false);
     test::expect_same_results(p, r.proc, {{"n", 7}}, std::string("cfg_iter_split_") + tail, mod().configs());
   }
-  Rewrite u = unroll_loop(split_loop(p, find_loop(p, "i"), 2, "io", "ii", "cut", false).proc, "ii");
+  Proc q = split_loop(p, find_loop(p, "i"), 2, "io", "ii", "cut", false).proc;
+  Rewrite u = unroll_loop(q, find_loop(q, "ii"));
   test::expect_same_results(p, u.proc, {{"n", 5}}, "cfg_iter_unroll", mod().configs());
 }
 

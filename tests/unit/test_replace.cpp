@@ -10,6 +10,7 @@
 #include "exo/schedule/subprocs.h"
 #include "support/schedule_check.h"
 #include "support/schedule_check_cflags.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

@@ -6,6 +6,7 @@
 #include "exo/schedule/reshape.h"
 #include "exo/schedule/procs.h"
 #include "support/schedule_check.h"
+#include "support/by_name.h"
 
 namespace exo {
 namespace {

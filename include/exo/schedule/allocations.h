@@ -28,8 +28,6 @@ namespace exo {
 // (its iterations may run at once).
 Rewrite resize_dim(const Proc& p, const Cursor& alloc, int dim, const std::string& size,
                    const std::string& offset, bool fold = false);
-Rewrite resize_dim(const Proc& p, const std::string& alloc, int dim, const std::string& size,
-                   const std::string& offset, bool fold = false);
 
 // The allocation `x : T[.., c, ..]` (constant extent c in dimension `dim`)
 // becomes separate buffers x_0, x_1, ... of the remaining dimensions (scalars if
@@ -37,7 +35,6 @@ Rewrite resize_dim(const Proc& p, const std::string& alloc, int dim, const std::
 // every access and window gives that dimension a constant point in [0, c), and
 // when x is passed whole to a call or its strides are read.
 Rewrite unroll_buffer(const Proc& p, const Cursor& alloc, int dim);
-Rewrite unroll_buffer(const Proc& p, const std::string& alloc, int dim);
 
 // Moves the allocation into the loop or if that immediately follows it (into
 // both branches of an if with an else). Refused when x is used after that
@@ -47,11 +44,9 @@ Rewrite unroll_buffer(const Proc& p, const std::string& alloc, int dim);
 // or a loop nest assigning a box that contains it). Windows of x and calls
 // taking x inside the loop are refused.
 Rewrite sink_alloc(const Proc& p, const Cursor& alloc);
-Rewrite sink_alloc(const Proc& p, const std::string& alloc);
 
 // Removes an allocation that nothing after it uses (no read, write, window,
 // stride or call mentions it); otherwise refused.
 Rewrite delete_buffer(const Proc& p, const Cursor& alloc);
-Rewrite delete_buffer(const Proc& p, const std::string& alloc);
 
 }  // namespace exo

@@ -24,8 +24,6 @@ namespace exo {
 // when the block reaches the buffer's storage through another name.
 Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_expr, const std::string& new_name,
                   bool accum = false);
-Rewrite stage_mem(const Proc& p, const std::string& block, const std::string& win_expr, const std::string& new_name,
-                  bool accum = false);
 // The Block cursor from statement `first` to statement `last` (same block, in order).
 Cursor stmt_range(const Proc& p, const Cursor& first, const Cursor& last);
 
@@ -44,14 +42,12 @@ Rewrite bind_expr(const Proc& p, const std::string& pattern, const std::string& 
 // at the allocation. Refused unless alloc_dim > 0 and 0 <= indexing < alloc_dim
 // are provable wherever x is used.
 Rewrite expand_dim(const Proc& p, const Cursor& alloc, const std::string& alloc_dim, const std::string& indexing);
-Rewrite expand_dim(const Proc& p, const std::string& alloc, const std::string& alloc_dim, const std::string& indexing);
 
 // Permutes the allocation's dimensions: new dimension k is old dimension perm[k]
 // (x : T[N, M, K] with [2, 0, 1] becomes T[K, N, M]); accesses follow. Refused
 // when perm is not a permutation, and when x is windowed or passed whole (the
 // window's or callee's dimension order would change).
 Rewrite rearrange_dim(const Proc& p, const Cursor& alloc, const std::vector<int>& perm);
-Rewrite rearrange_dim(const Proc& p, const std::string& alloc, const std::vector<int>& perm);
 
 // Moves the allocation out of `n_lifts` enclosing loops/ifs, placing it just
 // before the statement it leaves. With `keep_dims`, lifting out of a loop with a
@@ -60,18 +56,15 @@ Rewrite rearrange_dim(const Proc& p, const std::string& alloc, const std::vector
 // iterator, when there is no enclosing statement, and out of a `par` loop without
 // keep_dims (iterations would share one buffer).
 Rewrite lift_alloc(const Proc& p, const Cursor& alloc, int n_lifts = 1, bool keep_dims = false);
-Rewrite lift_alloc(const Proc& p, const std::string& alloc, int n_lifts = 1, bool keep_dims = false);
 
 // Removes buf2's allocation and renames its uses to buf1. Requires the same
 // type, shape and memory, buf2 allocated later within buf1's scope, and buf1 dead
 // once buf2 is allocated (no access of buf1 at or after that point, counting
 // repetitions of enclosing loops); otherwise "buffer still live".
 Rewrite data_reuse(const Proc& p, const Cursor& buf1, const Cursor& buf2);
-Rewrite data_reuse(const Proc& p, const std::string& buf1, const std::string& buf2);
 
 // Removes a window statement `y = x[i, lo:hi]`; each use of y becomes an access
 // (or window) of x with the offsets added; y passed whole becomes the window.
 Rewrite inline_window(const Proc& p, const Cursor& win_stmt);
-Rewrite inline_window(const Proc& p, const std::string& win_stmt);
 
 }  // namespace exo

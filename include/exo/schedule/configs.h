@@ -32,7 +32,6 @@ namespace exo {
 // not depending on an enclosing loop iterator (config writes may not), and not a
 // call argument (those are passed by reference).
 Rewrite bind_config(const Proc& p, const Cursor& expr, const ConfigPtr& config, const std::string& field);
-Rewrite bind_config(const Proc& p, const std::string& expr, const ConfigPtr& config, const std::string& field);
 
 // Inserts `config.field = expr` at the start of the body; `expr` is Exo text over
 // the proc's arguments (other names resolve through `scope`, builtins if null).
@@ -42,8 +41,6 @@ Rewrite configwrite_root(const Proc& p, const ConfigPtr& config, const std::stri
 // Inserts `config.field = expr` right after the statement `stmt`.
 Rewrite configwrite_after(const Proc& p, const Cursor& stmt, const ConfigPtr& config, const std::string& field,
                           const std::string& expr, const Scope* scope = nullptr);
-Rewrite configwrite_after(const Proc& p, const std::string& stmt, const ConfigPtr& config, const std::string& field,
-                          const std::string& expr, const Scope* scope = nullptr);
 
 // Inserts `config.field = expr` at the gap `gap` (a Gap cursor), as the
 // reference's write_config; `expr` is Exo text over the proc's arguments.
@@ -52,6 +49,5 @@ Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, 
 
 // Deletes the config write `stmt` (`config.field = _`).
 Rewrite delete_config(const Proc& p, const Cursor& stmt);
-Rewrite delete_config(const Proc& p, const std::string& stmt);
 
 }  // namespace exo

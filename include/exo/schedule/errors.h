@@ -10,13 +10,14 @@
 //   >   for i in seq(0, n):  # <-- here
 //           x[i] = 0.0
 //
-// Wrong arguments (a negative factor, an unknown name) raise Error(Api) with the
-// reference's uniform wording: "argument 2, 'quot' to divide_loop: expected a
-// positive integer".
+// Wrong arguments raise Error(Api) with the reference's uniform wording:
+// "argument 2, 'quot' to divide_loop: expected a positive integer". The kinds of
+// arguments (a positive factor, a valid new name, one of the tail strings) are
+// checked once, by the primitive records of the front end
+// (python/src/sched_records.h); the primitives check only what depends on the
+// proc (a dimension of this buffer, a gap of this block).
 
 #include <string>
-
-#include <vector>
 
 #include "exo/loopir.h"
 #include "exo/schedule/cursor.h"
@@ -37,17 +38,5 @@ SrcInfo cursor_srcinfo(const Proc& p, const Cursor& c);
 // "argument <argno>, '<name>' to <primitive>: <msg>", as Error(Api).
 [[noreturn]] void argument_error(const std::string& primitive, int argno, const std::string& name,
                                  const std::string& msg);
-
-// Checks used by primitives' argument processing; each returns its value.
-long long check_positive_int(const std::string& primitive, int argno, const std::string& name,
-                             long long v);
-long long check_nonneg_int(const std::string& primitive, int argno, const std::string& name,
-                           long long v);
-// One of `allowed` (e.g. tail in {"guard", "cut", "cut_and_guard"}).
-std::string check_one_of(const std::string& primitive, int argno, const std::string& name,
-                         const std::string& v, const std::vector<std::string>& allowed);
-// A valid new identifier (not empty, [A-Za-z_][A-Za-z0-9_]*, not a Python keyword).
-std::string check_identifier(const std::string& primitive, int argno, const std::string& name,
-                             const std::string& v);
 
 }  // namespace exo

@@ -30,7 +30,6 @@ Rewrite commute_expr(const Proc& p, const std::string& pattern);
 // `a + (b + c)` -> `(a + b) + c` (and the same for `*`). The expression must be
 // `+` or `*` with a right operand of the same operator (else Error(Type)).
 Rewrite left_reassociate_expr(const Proc& p, const Cursor& expr);
-Rewrite left_reassociate_expr(const Proc& p, const std::string& expr);
 
 // Replaces the expression at `expr` by `new_expr` (Exo text typed with the names
 // visible at its statement and the configs and externs the proc uses; other
@@ -42,8 +41,6 @@ Rewrite left_reassociate_expr(const Proc& p, const std::string& expr);
 // with their index sub-expressions proven equal.
 Rewrite rewrite_expr(const Proc& p, const Cursor& expr, const std::string& new_expr,
                      const Scope* scope = nullptr);
-Rewrite rewrite_expr(const Proc& p, const std::string& expr, const std::string& new_expr,
-                     const Scope* scope = nullptr);
 
 // Two adjacent writes of one location (a block of two Assign/Reduce statements
 // to the same buffer, indices proven equal) become one:
@@ -52,18 +49,15 @@ Rewrite rewrite_expr(const Proc& p, const std::string& expr, const std::string& 
 // Refused when the second right-hand side reads the buffer (directly or through
 // a window), whose value the merge changes.
 Rewrite merge_writes(const Proc& p, const Cursor& block);
-Rewrite merge_writes(const Proc& p, const std::string& block);
 
 // `a = b + c` -> `a = b; a += c` and `a += b + c` -> `a += b; a += c`. Refused
 // unless the right-hand side is an addition, and when `c` may read the element
 // written (it would see the first write).
 Rewrite split_write(const Proc& p, const Cursor& stmt);
-Rewrite split_write(const Proc& p, const std::string& stmt);
 
 // `a = a + e` -> `a += e`, when the left operand of the addition reads the
 // element assigned (same buffer, indices proven equal). Exact.
 Rewrite fold_into_reduce(const Proc& p, const Cursor& assign);
-Rewrite fold_into_reduce(const Proc& p, const std::string& assign);
 
 // `x[i] = e; s` -> `s[x[i] -> e]`: the assignment is deleted and the reads of
 // the element in the rest of its block become `e`. Safe when nothing can observe
@@ -76,7 +70,6 @@ Rewrite fold_into_reduce(const Proc& p, const std::string& assign);
 //  - no buffer or config field `e` reads is written before a statement reading
 //    x (a single assignment or reduction may write it after reading x).
 Rewrite inline_assign(const Proc& p, const Cursor& assign);
-Rewrite inline_assign(const Proc& p, const std::string& assign);
 
 // A block `x = 0.0; for i in _: ... x += c * e ...` becomes
 // `x = 0.0; for i in _: ... x += e ...; x = c * x`. Every write of x in the loop
@@ -86,7 +79,6 @@ Rewrite inline_assign(const Proc& p, const std::string& assign);
 // reference does not check this; any other value would be scaled too). If the
 // loop does not run, x becomes c * 0 (a NaN when c is infinite or NaN).
 Rewrite lift_reduce_constant(const Proc& p, const Cursor& block);
-Rewrite lift_reduce_constant(const Proc& p, const std::string& block);
 
 // Inserts `instr(args...)` at the gap `gap`. `instr` must have no effect: its
 // body is a single `pass`. Each argument is Exo text typed at the gap (an index

@@ -1,5 +1,7 @@
 #pragma once
-// lift_scope's last case: a loop moves out of the if around it.
+// lift_scope: a loop or if statement moves out of the loop or if around it.
+//
+// lift_loop_from_if is its loop-out-of-an-if case:
 //     if c:                      for i in seq(lo, hi):
 //         for i in seq(lo, hi):      if c:
 //             A                          A
@@ -19,6 +21,13 @@ namespace exo {
 // cursors point at the new outer loop, the if's at the if inside it; statements
 // of A keep their paths.
 Rewrite lift_loop_from_if(const Proc& p, const Cursor& loop);
-Rewrite lift_loop_from_if(const Proc& p, const std::string& loop);
+
+// Chooses the case from what `scope` (a loop or an if) and its parent are:
+//   an if in a loop or an if      -> lift_if(p, scope, 1)
+//   a loop in a loop              -> reorder_loops(p, parent) (the loops are interchanged)
+//   a loop in an if               -> lift_loop_from_if(p, scope)
+// Refused (Error(Scheduling), "lift_scope: ...") for a top-level statement.
+// `scope` must be a loop or an if (the argument layer checks that).
+Rewrite lift_scope(const Proc& p, const Cursor& scope);
 
 }  // namespace exo

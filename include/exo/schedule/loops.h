@@ -29,21 +29,16 @@ Rewrite delete_pass(const Proc& p);
 // other (two reductions commute; accesses at distinct constant indices do not
 // conflict; calls are summarized by their callee's effects on the arguments), and
 // neither declares a name the other uses.
-Rewrite reorder_stmts(const Proc& p, const std::string& first, const std::string& second);
 Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second);
 
 // Replaces a loop with constant bounds by one copy of its body per iteration
 // (variables bound in the body are renamed apart in each copy).
-Rewrite unroll_loop(const Proc& p, const std::string& loop);
 Rewrite unroll_loop(const Proc& p, const Cursor& loop);
 
 // `for i in seq(0, hi)` -> `for io: for ii in seq(0, c)` with i = c*io + ii.
 // tail: "guard" (an if in the inner loop), "cut" (a separate tail loop of hi % c
 // iterations), "cut_and_guard" (the tail loop under `if hi % c > 0`). perfect:
 // no tail, allowed only when hi % c == 0 is provable.
-Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
-                   const std::string& inner, const std::string& tail = "guard",
-                   bool perfect = false);
 Rewrite split_loop(const Proc& p, const Cursor& loop, long long c, const std::string& outer,
                    const std::string& inner, const std::string& tail = "guard",
                    bool perfect = false);
@@ -62,12 +57,10 @@ Rewrite reorder_loops(const Proc& p, const Cursor& outer, const Cursor& inner);
 // iterator and is idempotent (no reduction, nothing both read and written among
 // the buffers and config fields declared outside it). The body is wrapped in
 // `if lo < hi:` unless the loop provably runs at least once.
-Rewrite remove_loop(const Proc& p, const std::string& loop);
 Rewrite remove_loop(const Proc& p, const Cursor& loop);
 
 // Moves a statement before the one preceding it: reorder_stmts(prev(stmt), stmt),
 // with the same commuting condition.
-Rewrite reorder_before(const Proc& p, const std::string& stmt);
 Rewrite reorder_before(const Proc& p, const Cursor& stmt);
 
 // Fuses two adjacent loops with provably equal bounds into one: body1, then
@@ -76,14 +69,12 @@ Rewrite reorder_before(const Proc& p, const Cursor& stmt);
 // no location written by one is accessed by the other, reductions commuting with
 // reductions. Also fuses two adjacent ifs with the same condition (and their
 // else branches), when the first does not write a config field the condition reads.
-Rewrite fuse_loop(const Proc& p, const std::string& first, const std::string& second);
 Rewrite fuse_loop(const Proc& p, const Cursor& first, const Cursor& second);
 
 // `for i in seq(lo, hi)` -> `for i in seq(lo, lo + num)` then `for i in seq(lo + num, hi)`.
 // Refused unless hi - lo >= num is provable where the loop runs, and when the
 // body writes a config field the upper bound reads (the second loop evaluates it
 // after the first ran).
-Rewrite partition_loop(const Proc& p, const std::string& loop, long long num);
 Rewrite partition_loop(const Proc& p, const Cursor& loop, long long num);
 
 // exo-lang's cut_loop: `for i in seq(lo, hi)` -> `for i in seq(lo, cut)` then
@@ -101,7 +92,6 @@ Rewrite cut_loop(const Proc& p, const Cursor& loop, const std::string& cut);
 // no config field its condition reads. Refused when the first part declares an
 // allocation or window the second part uses (lift it first), or `stmt` is in an
 // else branch. A level where one part is empty just moves the split point out.
-Rewrite fission_after(const Proc& p, const std::string& stmt, int n_lifts = 1);
 Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts = 1);
 
 // Moves an if out of its enclosing statement, n_lifts times. Out of a loop whose
@@ -110,13 +100,11 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts = 1);
 // of an if whose body (or else branch) it is alone: `if a: (if b: X else: Y)
 // else: Z` -> `if b: (if a: X else: Z) else: (if a: Y else: Z)` (always safe:
 // conditions have no effects).
-Rewrite lift_if(const Proc& p, const std::string& if_stmt, int n_lifts = 1);
 Rewrite lift_if(const Proc& p, const Cursor& if_stmt, int n_lifts = 1);
 
 // Replaces an if by its body (cond == true) or its else branch (cond == false).
 // Refused unless the condition provably has that value wherever the if runs
 // (preconditions, enclosing loop ranges and branch conditions).
-Rewrite assert_if(const Proc& p, const std::string& if_stmt, bool cond);
 Rewrite assert_if(const Proc& p, const Cursor& if_stmt, bool cond);
 
 }  // namespace exo

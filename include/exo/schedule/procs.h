@@ -79,7 +79,6 @@ BufferRef find_buffer(const std::string& primitive, const Proc& p, const std::st
 // Refused when it is not a data buffer, or when it (or a window of it) is passed
 // to a call whose parameter has a different precision.
 Rewrite set_precision(const Proc& p, const BufferRef& buf, ScalarKind type);
-Rewrite set_precision(const Proc& p, const std::string& name, ScalarKind type);
 
 // A tensor argument becomes a window argument `[f32][n]` (is_window) or a dense
 // tensor again; the C calling convention changes to the window struct (or the
@@ -87,12 +86,10 @@ Rewrite set_precision(const Proc& p, const std::string& name, ScalarKind type);
 // windows), for scalars, and, when making it a window, for buffers passed whole to
 // a call whose parameter is not a window. The result is re-checked.
 Rewrite set_window(const Proc& p, const BufferRef& buf, bool is_window);
-Rewrite set_window(const Proc& p, const std::string& name, bool is_window);
 
 // The memory of an allocation or data argument becomes `mem`. The memory's hooks
 // run when C is generated: a memory that refuses the buffer (shape, writes) is an
 // Error(MemGen) then, pointing at the allocation or access.
 Rewrite set_memory(const Proc& p, const BufferRef& buf, const MemoryPtr& mem);
-Rewrite set_memory(const Proc& p, const std::string& name, const MemoryPtr& mem);
 
 }  // namespace exo

@@ -14,12 +14,10 @@ namespace exo {
 // window of x takes an interval of that dimension or x is passed whole to a call
 // (their meaning depends on the old shape).
 Rewrite divide_dim(const Proc& p, const Cursor& alloc, int dim, long long quotient);
-Rewrite divide_dim(const Proc& p, const std::string& alloc, int dim, long long quotient);
 
 // Dimensions `dim` and `dim + 1` (the second of constant extent c) of `alloc` merge
 // into one of extent n * c; x[.., a, b, ..] becomes x[.., a * c + b, ..]. Refused on
 // windows taking an interval of either dimension and whole-buffer calls.
 Rewrite mult_dim(const Proc& p, const Cursor& alloc, int dim);
-Rewrite mult_dim(const Proc& p, const std::string& alloc, int dim);
 
 }  // namespace exo

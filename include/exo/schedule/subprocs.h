@@ -22,7 +22,6 @@ namespace exo {
 // provable (stride(x, d) of a dense buffer is computed), the memories of the
 // matched buffers must equal the argument memories, and windows must be in bounds.
 Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc);
-Rewrite replace(const Proc& p, const std::string& block, const Proc& subproc);
 
 // Replaces every statement (block of subproc's body length) that unifies with
 // subproc's body and passes the site checks, outermost first, left to right.
@@ -33,12 +32,10 @@ Rewrite replace_all(const Proc& p, const Proc& subproc);
 // arguments become index arithmetic on the underlying buffer, sizes their values,
 // the callee's locals fresh names). The callee's preconditions are dropped.
 Rewrite inline_call(const Proc& p, const Cursor& call);
-Rewrite inline_call(const Proc& p, const std::string& call);
 
 // Replaces the callee of a call by `eqv_proc`, which must have the same signature
 // and be equivalent to it (exo/equivalence.h).
 Rewrite call_eqv(const Proc& p, const Cursor& call, const Proc& eqv_proc);
-Rewrite call_eqv(const Proc& p, const std::string& call, const Proc& eqv_proc);
 
 // The proc as an @instr with C template `c_instr` (and `c_global` at file scope).
 Rewrite make_instr(const Proc& p, const std::string& c_instr, const std::string& c_global = "");
@@ -56,8 +53,6 @@ struct ExtractedSubproc {
   Proc subproc;
 };
 ExtractedSubproc extract_subproc(const Proc& p, const Cursor& block, const std::string& name,
-                                 bool include_asserts = true);
-ExtractedSubproc extract_subproc(const Proc& p, const std::string& block, const std::string& name,
                                  bool include_asserts = true);
 
 }  // namespace exo

@@ -1,6 +1,7 @@
 // expand_dim, rearrange_dim, lift_alloc: change an allocation's shape or place,
 // re-indexing every access so each element keeps its meaning.
 #include <algorithm>
+#include <cassert>
 #include <functional>
 
 #include "exo/schedule/buffers.h"
@@ -148,10 +149,6 @@ Rewrite expand_dim(const Proc& p, const Cursor& c, const std::string& alloc_dim,
   return Rewrite{q, identity_forward()};
 }
 
-Rewrite expand_dim(const Proc& p, const std::string& alloc, const std::string& alloc_dim, const std::string& indexing) {
-  return expand_dim(p, find_alloc(p, alloc), alloc_dim, indexing);
-}
-
 Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& perm) {
   const char* prim = "rearrange_dim";
   // Step 1. Locate; the permutation must name every dimension once.
@@ -182,10 +179,6 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& pe
   for (int k = 0; k < rank; ++k) t.shape[k] = a->type.shape[perm[k]];
   Proc q = replace_stmt(with_body(p, body), c.path, make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
   return Rewrite{q, identity_forward()};
-}
-
-Rewrite rearrange_dim(const Proc& p, const std::string& alloc, const std::vector<int>& perm) {
-  return rearrange_dim(p, find_alloc(p, alloc), perm);
 }
 
 namespace {
@@ -247,7 +240,7 @@ Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims) {
 }  // namespace
 
 Rewrite lift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool keep_dims) {
-  check_positive_int("lift_alloc", 2, "n_lifts", n_lifts);
+  assert(n_lifts > 0);  // arguments are checked by the primitive records
   Rewrite r{p, identity_forward()};
   Cursor cur = c;
   for (int k = 0; k < n_lifts; ++k) {
@@ -256,10 +249,6 @@ Rewrite lift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool keep_dims) 
     r = Rewrite{step.proc, compose(r.forward, step.forward)};
   }
   return r;
-}
-
-Rewrite lift_alloc(const Proc& p, const std::string& alloc, int n_lifts, bool keep_dims) {
-  return lift_alloc(p, find_alloc(p, alloc), n_lifts, keep_dims);
 }
 
 }  // namespace exo

@@ -1,6 +1,8 @@
 // divide_dim and mult_dim: re-shape an allocation, re-indexing every access.
 #include "exo/schedule/reshape.h"
 
+#include <cassert>
+
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
 #include "exo/schedule/procs.h"
@@ -91,7 +93,7 @@ Rewrite divide_dim(const Proc& p, const Cursor& c, int dim, long long quotient) 
   int rank = static_cast<int>(a->type.shape.size());
   if (dim < 0 || dim >= rank)
     argument_error(prim, 2, "dim", "expected a dimension of '" + a->name.name() + "' (0 to " + std::to_string(rank - 1) + ")");
-  check_positive_int(prim, 3, "quotient", quotient);
+  assert(quotient > 0);  // arguments are checked by the primitive records
   Expr n = a->type.shape[dim];
   Expr q = int_const(quotient);
   Expr divisible = binop(BinOpKind::Eq, binop(BinOpKind::Mod, n, q), int_const(0));
@@ -110,10 +112,6 @@ Rewrite divide_dim(const Proc& p, const Cursor& c, int dim, long long quotient) 
     out.insert(out.begin() + dim + 1, fold_constants(binop(BinOpKind::Mod, e, q)));
     return out;
   });
-}
-
-Rewrite divide_dim(const Proc& p, const std::string& alloc, int dim, long long quotient) {
-  return divide_dim(p, find_alloc(p, alloc), dim, quotient);
 }
 
 Rewrite mult_dim(const Proc& p, const Cursor& c, int dim) {
@@ -137,7 +135,5 @@ Rewrite mult_dim(const Proc& p, const Cursor& c, int dim) {
     return out;
   });
 }
-
-Rewrite mult_dim(const Proc& p, const std::string& alloc, int dim) { return mult_dim(p, find_alloc(p, alloc), dim); }
 
 }  // namespace exo

@@ -253,9 +253,4 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
   return Rewrite{q, identity_forward()};
 }
 
-Rewrite resize_dim(const Proc& p, const std::string& alloc, int dim, const std::string& size,
-                   const std::string& offset, bool fold) {
-  return resize_dim(p, find_alloc(p, alloc), dim, size, offset, fold);
-}
-
 }  // namespace exo

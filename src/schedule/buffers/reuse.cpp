@@ -1,6 +1,7 @@
 // data_reuse, inline_window, bind_expr: primitives that rename storage, remove
 // window aliases, or name a value in a new scalar buffer.
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <set>
 
@@ -8,6 +9,7 @@
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
+#include "exo/names.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
@@ -101,10 +103,6 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   return remove_stmt(renamed, p2);
 }
 
-Rewrite data_reuse(const Proc& p, const std::string& buf1, const std::string& buf2) {
-  return data_reuse(p, find_alloc(p, buf1), find_alloc(p, buf2));
-}
-
 namespace {
 
 // Rewrites uses of window `y = x[coords]` as accesses of x.
@@ -178,10 +176,6 @@ Rewrite inline_window(const Proc& p, const Cursor& c) {
   return remove_stmt(q, c.path);
 }
 
-Rewrite inline_window(const Proc& p, const std::string& win_stmt) {
-  return inline_window(p, find_stmt(p, win_stmt));
-}
-
 namespace {
 
 // What an expression reads (buffers by storage, scalars, config fields).
@@ -242,9 +236,9 @@ void occurrences_in(const Stmt& s, const StmtPath& path, const Expr& e, std::vec
 
 Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::string& new_name, bool cse) {
   const char* prim = "bind_expr";
-  check_identifier(prim, 2, "new_name", new_name);
+  assert(is_valid_new_name(new_name));  // arguments are checked by the primitive records
   // Step 1. Locate the occurrences, in program order; the first decides where.
-  if (exprs.empty()) argument_error(prim, 1, "expr_cursors", "expected at least one expression");
+  assert(!exprs.empty());
   std::vector<StmtPath> order = all_stmt_paths(p);
   auto pos = [&](const Cursor& c) {
     for (size_t k = 0; k < order.size(); ++k)

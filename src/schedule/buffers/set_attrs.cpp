@@ -1,5 +1,6 @@
 // set_precision, set_window, set_memory: change one attribute of a buffer's
 // declaration (and, for the precision, of every access to it).
+#include <cassert>
 #include <set>
 
 #include "exo/analysis.h"
@@ -132,7 +133,7 @@ BufferRef find_buffer(const std::string& primitive, const Proc& p, const std::st
 
 Rewrite set_precision(const Proc& p, const BufferRef& b, ScalarKind type) {
   const std::string prim = "set_precision";
-  if (!is_data_kind(type)) argument_error(prim, 2, "typ", "expected a data type (f16, f32, f64, i8, ui8, ui16, i32 or R)");
+  assert(is_data_kind(type));  // arguments are checked by the primitive records
   // Step 1. Locate.
   Target t = resolve(prim, p, b);
   require_data(prim, p, t);
@@ -155,10 +156,6 @@ Rewrite set_precision(const Proc& p, const BufferRef& b, ScalarKind type) {
   out->eqv_class = new_eqv_class();
   // Step 4. Every statement stays where it was.
   return Rewrite{out, identity_forward()};
-}
-
-Rewrite set_precision(const Proc& p, const std::string& name, ScalarKind type) {
-  return set_precision(p, find_buffer("set_precision", p, name), type);
 }
 
 Rewrite set_window(const Proc& p, const BufferRef& b, bool is_window) {
@@ -206,13 +203,9 @@ Rewrite set_window(const Proc& p, const BufferRef& b, bool is_window) {
   return Rewrite{result, identity_forward()};
 }
 
-Rewrite set_window(const Proc& p, const std::string& name, bool is_window) {
-  return set_window(p, find_buffer("set_window", p, name), is_window);
-}
-
 Rewrite set_memory(const Proc& p, const BufferRef& b, const MemoryPtr& mem) {
   const std::string prim = "set_memory";
-  if (!mem) argument_error(prim, 2, "mem_type", "expected a memory");
+  assert(mem);  // arguments are checked by the primitive records
   Target t = resolve(prim, p, b);
   require_data(prim, p, t);
   Proc q = redeclare(p, b, t.type, mem);
@@ -221,10 +214,6 @@ Rewrite set_memory(const Proc& p, const BufferRef& b, const MemoryPtr& mem) {
   // buffers moved to registers must remain swappable by call_eqv).
   if (b.arg >= 0) q = with_new_eqv_class(q);
   return Rewrite{q, identity_forward()};
-}
-
-Rewrite set_memory(const Proc& p, const std::string& name, const MemoryPtr& mem) {
-  return set_memory(p, find_buffer("set_memory", p, name), mem);
 }
 
 }  // namespace exo

@@ -184,8 +184,4 @@ Rewrite sink_alloc(const Proc& p, const Cursor& c) {
   return Rewrite{q, fwd};
 }
 
-Rewrite sink_alloc(const Proc& p, const std::string& alloc) {
-  return sink_alloc(p, find_alloc(p, alloc));
-}
-
 }  // namespace exo

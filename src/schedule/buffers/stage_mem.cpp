@@ -2,6 +2,7 @@
 // loaded before the block and stored (or accumulated) back after it.
 // A block that only reads is not stored back; one that writes is loaded as well,
 // since the store copies the whole window.
+#include <cassert>
 #include <map>
 #include <set>
 
@@ -9,6 +10,7 @@
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
+#include "exo/names.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
@@ -245,7 +247,7 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
   // Step 1. Locate the block and the window.
   if (!block.is_stmt() && !block.is_block()) scheduling_error(kPrim, p, block, "expected a statement or a block");
   if (!is_valid_in(p, block)) scheduling_error(kPrim, p, Cursor::invalid(), "the block is not in this proc");
-  check_identifier(kPrim, 3, "new_name", new_name);
+  assert(is_valid_new_name(new_name));  // arguments are checked by the primitive records
   ParsedWindow w = parse_window_at(kPrim, 2, "win_expr", p, block.path, win_expr);
   const std::vector<WAccess>& win = w.coords;
   Cursor where = block.is_stmt() ? Cursor::block(block.path, 1) : block;
@@ -344,11 +346,6 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
       kPrim, p, where,
       Rewrite{q, forward_wrap_around(block.path, count, static_cast<int>(before.size()),
                                      static_cast<int>(after.size()))});
-}
-
-Rewrite stage_mem(const Proc& p, const std::string& block, const std::string& win_expr, const std::string& new_name,
-                  bool accum) {
-  return stage_mem(p, find_cursor(p, block), win_expr, new_name, accum);
 }
 
 }  // namespace exo

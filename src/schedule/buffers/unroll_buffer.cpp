@@ -113,10 +113,6 @@ Rewrite unroll_buffer(const Proc& p, const Cursor& c, int dim) {
   return Rewrite{r.proc, compose(coords, r.forward)};
 }
 
-Rewrite unroll_buffer(const Proc& p, const std::string& alloc, int dim) {
-  return unroll_buffer(p, find_alloc(p, alloc), dim);
-}
-
 Rewrite delete_buffer(const Proc& p, const Cursor& c) {
   const char* prim = "delete_buffer";
   const AllocNode* a = locate_alloc(prim, p, c);
@@ -130,10 +126,6 @@ Rewrite delete_buffer(const Proc& p, const Cursor& c) {
   Block repl;
   if (parent->size() == 1) repl.push_back(make_stmt<PassNode>(a->srcinfo));
   return splice_rewrite(p, c.path, 1, repl);
-}
-
-Rewrite delete_buffer(const Proc& p, const std::string& alloc) {
-  return delete_buffer(p, find_alloc(p, alloc));
 }
 
 }  // namespace exo

@@ -59,30 +59,4 @@ void argument_error(const std::string& primitive, int argno, const std::string& 
               "argument " + std::to_string(argno) + ", '" + name + "' to " + primitive + ": " + msg);
 }
 
-long long check_positive_int(const std::string& primitive, int argno, const std::string& name, long long v) {
-  if (v <= 0) argument_error(primitive, argno, name, "expected a positive integer, got " + std::to_string(v));
-  return v;
-}
-
-long long check_nonneg_int(const std::string& primitive, int argno, const std::string& name, long long v) {
-  if (v < 0) argument_error(primitive, argno, name, "expected a non-negative integer, got " + std::to_string(v));
-  return v;
-}
-
-std::string check_one_of(const std::string& primitive, int argno, const std::string& name, const std::string& v,
-                         const std::vector<std::string>& allowed) {
-  for (auto& a : allowed)
-    if (a == v) return v;
-  std::string list;
-  for (size_t i = 0; i < allowed.size(); ++i) list += (i ? ", '" : "'") + allowed[i] + "'";
-  argument_error(primitive, argno, name, "expected one of " + list + ", got '" + v + "'");
-}
-
-std::string check_identifier(const std::string& primitive, int argno, const std::string& name,
-                             const std::string& v) {
-  if (!is_valid_new_name(v))
-    argument_error(primitive, argno, name, "expected a valid name, got '" + v + "'");
-  return v;
-}
-
 }  // namespace exo

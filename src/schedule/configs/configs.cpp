@@ -3,6 +3,7 @@
 // of the proc; check_field_change decides whether anything can observe that.
 #include "exo/schedule/configs.h"
 
+#include <cassert>
 #include <functional>
 #include <optional>
 #include <set>
@@ -289,9 +290,11 @@ bool check_field_change(const char* prim, const Proc& q, const StmtPath& write, 
 }
 
 const Config::Field& lookup_field(const char* prim, int argno, const ConfigPtr& c, const std::string& field) {
-  if (!c) argument_error(prim, argno, "config", "expected a Config object");
+  // Arguments are checked by the primitive records.
+  (void)prim;
+  (void)argno;
+  assert(c && c->find(field));
   const Config::Field* f = c->find(field);
-  if (!f) argument_error(prim, argno + 1, "field", "expected '" + field + "' to be a field of config '" + c->name() + "'");
   return *f;
 }
 
@@ -390,10 +393,6 @@ Rewrite bind_config(const Proc& p, const Cursor& c, const ConfigPtr& config, con
   return Rewrite{replace_expr(r.proc, at, read), r.forward};
 }
 
-Rewrite bind_config(const Proc& p, const std::string& expr, const ConfigPtr& config, const std::string& field) {
-  return bind_config(p, find_cursor(p, expr), config, field);
-}
-
 Rewrite configwrite_root(const Proc& p, const ConfigPtr& config, const std::string& field, const std::string& expr,
                          const Scope* scope) {
   const char* prim = "configwrite_root";
@@ -414,11 +413,6 @@ Rewrite configwrite_after(const Proc& p, const Cursor& stmt, const ConfigPtr& co
   StmtPath at = stmt.path;
   at.back().index += 1;
   return insert_write(prim, p, at, config, field, v, s->srcinfo);
-}
-
-Rewrite configwrite_after(const Proc& p, const std::string& stmt, const ConfigPtr& config, const std::string& field,
-                          const std::string& expr, const Scope* scope) {
-  return configwrite_after(p, find_stmt(p, stmt), config, field, expr, scope);
 }
 
 Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, const std::string& field,
@@ -446,7 +440,5 @@ Rewrite delete_config(const Proc& p, const Cursor& stmt) {
   if (visible) r.proc = with_new_eqv_class(r.proc);
   return r;
 }
-
-Rewrite delete_config(const Proc& p, const std::string& stmt) { return delete_config(p, find_stmt(p, stmt)); }
 
 }  // namespace exo

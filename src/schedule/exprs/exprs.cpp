@@ -1,6 +1,8 @@
 // commute_expr, left_reassociate_expr, rewrite_expr: edits of one expression.
 #include "exo/schedule/exprs.h"
 
+#include <cassert>
+
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
@@ -40,7 +42,7 @@ const BinOpNode* expect_binop(const char* prim, const char* argname, const Proc&
 Rewrite commute_expr(const Proc& p, const std::vector<Cursor>& exprs) {
   const char* prim = "commute_expr";
   // Step 1: every cursor is a data `+` or `*` (checked before any edit).
-  if (exprs.empty()) argument_error(prim, 1, "expr_cursors", "expected at least one expression");
+  assert(!exprs.empty());  // arguments are checked by the primitive records
   for (auto& c : exprs) {
     const BinOpNode* b = expect_binop(prim, "expr_cursors", p, c);
     if (!b->type.is_real_scalar())
@@ -91,10 +93,6 @@ Rewrite left_reassociate_expr(const Proc& p, const Cursor& c) {
   return Rewrite{replace_expr(p, c, outer), f};
 }
 
-Rewrite left_reassociate_expr(const Proc& p, const std::string& expr) {
-  return left_reassociate_expr(p, find_cursor(p, expr));
-}
-
 Rewrite rewrite_expr(const Proc& p, const Cursor& c, const std::string& new_expr,
                      const Scope* scope) {
   const char* prim = "rewrite_expr";
@@ -119,11 +117,6 @@ Rewrite rewrite_expr(const Proc& p, const Cursor& c, const std::string& new_expr
   std::vector<int> at = c.expr_path;
   Forward f = forward_exprs(c.path, move_subtrees(at, {}));
   return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_expr(p, c, repl), f});
-}
-
-Rewrite rewrite_expr(const Proc& p, const std::string& expr, const std::string& new_expr,
-                     const Scope* scope) {
-  return rewrite_expr(p, find_cursor(p, expr), new_expr, scope);
 }
 
 }  // namespace exo

@@ -201,8 +201,4 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
   return Rewrite{q, forward_splice(c.path, 1, emptied ? 1 : 0)};
 }
 
-Rewrite inline_assign(const Proc& p, const std::string& assign) {
-  return inline_assign(p, find_stmt(p, assign));
-}
-
 }  // namespace exo

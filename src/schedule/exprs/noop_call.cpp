@@ -1,4 +1,6 @@
 // insert_noop_call: a call of a procedure without effect, inserted at a gap.
+#include <cassert>
+
 #include "exo/analysis.h"
 #include "exo/schedule/exprs.h"
 #include "exo/printer.h"
@@ -15,7 +17,7 @@ Rewrite insert_noop_call(const Proc& p, const Cursor& gap, const Proc& instr,
   if (!blk || gap.index() < 0 || gap.index() > static_cast<int>(blk->size()))
     argument_error(prim, 1, "gap_cursor",
                    "expected a gap cursor (stmt.before() or stmt.after()), got " + gap.str());
-  if (!instr) argument_error(prim, 2, "instr", "expected a Procedure object");
+  assert(instr);  // arguments are checked by the primitive records
   if (args.size() != instr->args.size())
     throw Error(ErrorKind::Type, SrcInfo{},
                 "argument 3, 'args' to insert_noop_call: function argument count mismatch: '" +

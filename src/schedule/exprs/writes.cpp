@@ -132,10 +132,6 @@ Rewrite merge_writes(const Proc& p, const Cursor& c) {
   return Rewrite{replace_stmt(del.proc, first, make_write(merged)), compose(del.forward, f)};
 }
 
-Rewrite merge_writes(const Proc& p, const std::string& block) {
-  return merge_writes(p, find_cursor(p, block));
-}
-
 // ---------------------------------------------------------------------------
 
 Rewrite split_write(const Proc& p, const Cursor& c) {
@@ -165,10 +161,6 @@ Rewrite split_write(const Proc& p, const Cursor& c) {
   return splice_rewrite(p, c.path, 1, {make_write(first), make_write(second)});
 }
 
-Rewrite split_write(const Proc& p, const std::string& stmt) {
-  return split_write(p, find_stmt(p, stmt));
-}
-
 // ---------------------------------------------------------------------------
 
 Rewrite fold_into_reduce(const Proc& p, const Cursor& c) {
@@ -191,10 +183,6 @@ Rewrite fold_into_reduce(const Proc& p, const Cursor& c) {
   int n = static_cast<int>(a->idx.size());
   Forward f = forward_exprs(c.path, exprs_detail::rhs_becomes_operand(n, 1));
   return Rewrite{replace_stmt(p, c.path, red), f};
-}
-
-Rewrite fold_into_reduce(const Proc& p, const std::string& assign) {
-  return fold_into_reduce(p, find_stmt(p, assign));
 }
 
 // ---------------------------------------------------------------------------
@@ -342,10 +330,6 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
                      "reading the factor after the loop is not provably safe: " + e.message());
   }
   return Rewrite{ins.proc, compose(fwd, ins.forward)};
-}
-
-Rewrite lift_reduce_constant(const Proc& p, const std::string& block) {
-  return lift_reduce_constant(p, find_cursor(p, block));
 }
 
 }  // namespace exo

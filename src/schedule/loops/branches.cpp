@@ -2,6 +2,7 @@
 // branch of an if whose condition is provably constant where it runs).
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
 #include <algorithm>
+#include <cassert>
 
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -169,7 +170,7 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
 }  // namespace
 
 Rewrite lift_if(const Proc& p, const Cursor& if_stmt, int n_lifts) {
-  check_positive_int("lift_if", 2, "n_lifts", n_lifts);
+  assert(n_lifts > 0);  // arguments are checked by the primitive records
   rewrite_detail::expect_if("lift_if", p, if_stmt);
   Rewrite r{p, identity_forward()};
   Cursor at = if_stmt;
@@ -179,10 +180,6 @@ Rewrite lift_if(const Proc& p, const Cursor& if_stmt, int n_lifts) {
     at = parent(at);
   }
   return r;
-}
-
-Rewrite lift_if(const Proc& p, const std::string& if_stmt, int n_lifts) {
-  return lift_if(p, find_stmt(p, if_stmt), n_lifts);
 }
 
 Rewrite assert_if(const Proc& p, const Cursor& c, bool cond) {
@@ -202,10 +199,6 @@ Rewrite assert_if(const Proc& p, const Cursor& c, bool cond) {
     return splice_rewrite(p, c.path, 1, {make_stmt<PassNode>(in->srcinfo)});
   return Rewrite{splice_block(p, c.path, 1, kept),
                  forward_unwrap(c.path, !cond, static_cast<int>(kept.size()))};
-}
-
-Rewrite assert_if(const Proc& p, const std::string& if_stmt, bool cond) {
-  return assert_if(p, find_stmt(p, if_stmt), cond);
 }
 
 }  // namespace exo

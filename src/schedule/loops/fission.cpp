@@ -2,6 +2,7 @@
 // after it. Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward,
 // once per lifted level.
 #include <algorithm>
+#include <cassert>
 
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -67,7 +68,7 @@ bool first_is_invariant(const Block& before, const std::vector<Access>& first, c
 
 Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
   const char* prim = "fission_after";
-  check_positive_int(prim, 2, "n_lifts", n_lifts);
+  assert(n_lifts > 0);  // arguments are checked by the primitive records
   if (!stmt.is_stmt()) scheduling_error(prim, p, stmt, "expected a single statement");
   Rewrite r{p, identity_forward()};
   // The split point: a gap in the body of the statement enclosing it.
@@ -160,10 +161,6 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
     gap = exo::after(scope);
   }
   return r;
-}
-
-Rewrite fission_after(const Proc& p, const std::string& stmt, int n_lifts) {
-  return fission_after(p, find_stmt(p, stmt), n_lifts);
 }
 
 }  // namespace exo

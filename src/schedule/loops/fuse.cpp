@@ -2,6 +2,7 @@
 // cut_loop / partition_loop (one loop becomes two over consecutive ranges).
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
 #include <algorithm>
+#include <cassert>
 
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -110,13 +111,6 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   return rewrite_detail::keeping_definition_rules(prim, p, c1, Rewrite{q, forward_merge(c1.path, c2.path, static_cast<int>(f->body.size()), 0)});
 }
 
-Rewrite fuse_loop(const Proc& p, const std::string& first, const std::string& second) {
-  auto ref = [&](const std::string& r) {
-    return is_plain_name(r) ? find_loop(p, r) : find_stmt(p, r);
-  };
-  return fuse_loop(p, ref(first), ref(second));
-}
-
 namespace {
 
 // `for i in seq(lo, hi)` -> `seq(lo, cut)` then `seq(cut, hi)`, the second copy's
@@ -147,7 +141,7 @@ Rewrite cut_at(const char* prim, const Proc& p, const Cursor& c, const ForNode* 
 
 Rewrite partition_loop(const Proc& p, const Cursor& c, long long num) {
   const char* prim = "partition_loop";
-  check_nonneg_int(prim, 2, "num", num);
+  assert(num >= 0);  // arguments are checked by the primitive records
   // Step 1. Locate.
   auto* f = rewrite_detail::expect_loop(prim, p, c);
   SrcInfo si = f->srcinfo;
@@ -186,10 +180,6 @@ Rewrite cut_loop(const Proc& p, const Cursor& c, const Expr& cut) {
 Rewrite cut_loop(const Proc& p, const Cursor& c, const std::string& cut) {
   rewrite_detail::expect_loop("cut_loop", p, c);
   return cut_loop(p, c, buffers_detail::parse_index_at("cut_loop", 2, "cut_point", p, c.path, cut));
-}
-
-Rewrite partition_loop(const Proc& p, const std::string& loop, long long num) {
-  return partition_loop(p, find_loop(p, loop), num);
 }
 
 }  // namespace exo

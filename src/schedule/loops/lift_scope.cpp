@@ -3,6 +3,7 @@
 #include "exo/schedule/lift_scope.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -69,8 +70,16 @@ Rewrite lift_loop_from_if(const Proc& p, const Cursor& loop) {
   return rewrite_detail::keeping_definition_rules(prim, p, loop, Rewrite{replace_stmt(p, ic.path, lifted), forward_swap_loop_if(ic.path)});
 }
 
-Rewrite lift_loop_from_if(const Proc& p, const std::string& loop) {
-  return lift_loop_from_if(p, find_loop(p, loop));
+Rewrite lift_scope(const Proc& p, const Cursor& scope) {
+  Stmt s = resolve_stmt(p, scope);
+  bool is_if = s.as<IfNode>() != nullptr;
+  assert(is_if || s.as<ForNode>());
+  Cursor outer = parent(scope);
+  if (!outer.valid())
+    scheduling_error("lift_scope", p, scope, "cannot lift the scope of a top-level statement");
+  if (is_if) return lift_if(p, scope, 1);
+  if (resolve_stmt(p, outer).as<ForNode>()) return reorder_loops(p, outer);
+  return lift_loop_from_if(p, scope);
 }
 
 }  // namespace exo

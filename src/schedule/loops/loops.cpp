@@ -1,10 +1,12 @@
 // Loop and statement primitives: rename, delete_pass, reorder_stmts, unroll, split.
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <set>
 
 #include "exo/schedule/match.h"
+#include "exo/names.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
@@ -198,7 +200,7 @@ Expr any_of(const std::vector<Expr>& es) {
 // ---------------------------------------------------------------------------
 
 Rewrite rename_proc(const Proc& p, const std::string& new_name) {
-  check_identifier("rename", 1, "name", new_name);
+  assert(is_valid_new_name(new_name));  // arguments are checked by the primitive records
   auto n = std::make_shared<ProcNode>(*p);
   n->name = new_name;
   return Rewrite{n, identity_forward()};
@@ -238,24 +240,12 @@ Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second) 
   return Rewrite{q, forward_move(second.path, first.index())};
 }
 
-Rewrite reorder_stmts(const Proc& p, const std::string& first, const std::string& second) {
-  return reorder_stmts(p, find_stmt(p, first), find_stmt(p, second));
-}
-
 Rewrite reorder_before(const Proc& p, const Cursor& stmt) {
   if (!stmt.is_stmt()) scheduling_error("reorder_before", p, stmt, "expected a single statement");
   Cursor before = prev(p, stmt);
   if (!before.valid())
     scheduling_error("reorder_before", p, stmt, "expected a statement before it in the same block");
   return reorder_stmts(p, before, stmt);
-}
-
-Rewrite reorder_before(const Proc& p, const std::string& stmt) {
-  return reorder_before(p, find_stmt(p, stmt));
-}
-
-Rewrite unroll_loop(const Proc& p, const std::string& loop) {
-  return unroll_loop(p, find_loop(p, loop));
 }
 
 Rewrite unroll_loop(const Proc& p, const Cursor& c) {
@@ -283,19 +273,12 @@ Rewrite unroll_loop(const Proc& p, const Cursor& c) {
   return splice_rewrite(p, c.path, 1, out);
 }
 
-Rewrite split_loop(const Proc& p, const std::string& loop, long long c, const std::string& outer,
-                   const std::string& inner, const std::string& tail, bool perfect) {
-  return split_loop(p, find_loop(p, loop), c, outer, inner, tail, perfect);
-}
-
 Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::string& outer,
                    const std::string& inner, const std::string& tail, bool perfect) {
   const char* prim = "split";
-  check_positive_int(prim, 2, "split_const", c);
-  check_identifier(prim, 3, "iter_vars", outer);
-  check_identifier(prim, 3, "iter_vars", inner);
-  check_one_of(prim, 4, "tail", tail, {"guard", "cut", "cut_and_guard"});
-  if (outer == inner) argument_error(prim, 3, "iter_vars", "expected two different names");
+  // Arguments are checked by the primitive records.
+  assert(c > 0 && is_valid_new_name(outer) && is_valid_new_name(inner) && outer != inner);
+  assert(tail == "guard" || tail == "cut" || tail == "cut_and_guard");
   // Step 1. Locate.
   auto* f = expect_loop(prim, p, cur);
   long long lo;
@@ -479,10 +462,6 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
 }  // namespace exo
 
 namespace exo {
-
-Rewrite remove_loop(const Proc& p, const std::string& loop) {
-  return remove_loop(p, find_loop(p, loop));
-}
 
 Rewrite remove_loop(const Proc& p, const Cursor& c) {
   const char* prim = "remove_loop";

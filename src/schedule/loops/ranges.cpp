@@ -3,10 +3,12 @@
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
 #include "exo/schedule/loop_ranges.h"
 
+#include <cassert>
 #include <map>
 #include <set>
 
 #include "exo/frontend.h"
+#include "exo/names.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
@@ -226,7 +228,7 @@ Rewrite join_loops(const Proc& p, const Cursor& c1, const Cursor& c2) {
 
 Rewrite mult_loops(const Proc& p, const Cursor& c, const std::string& new_iter) {
   const char* prim = "mult_loops";
-  check_identifier(prim, 2, "new_iter_name", new_iter);
+  assert(is_valid_new_name(new_iter));  // arguments are checked by the primitive records
   // Step 1. Locate.
   auto* f = expect_loop(prim, p, c);
   auto* g = f->body.size() == 1 ? f->body[0].as<ForNode>() : nullptr;
@@ -340,7 +342,7 @@ Rewrite specialize(const Proc& p, const Cursor& block, const std::vector<Expr>& 
   // Step 1. Locate.
   if (!block.is_stmt() && !block.is_block())
     scheduling_error(prim, p, block, "expected a statement or a block");
-  if (conds.empty()) argument_error(prim, 2, "conds", "expected at least one condition");
+  assert(!conds.empty());  // arguments are checked by the primitive records
   std::vector<Stmt> stmts = resolve_stmts(p, block);
   // Step 2. Check: names declared in the block stay visible after it.
   std::string hidden = declared_and_used_after(p, block);

@@ -1,9 +1,11 @@
 // Primitives that run code more (or fewer) times than written, and so need the
 // code to be idempotent: add_loop, divide_with_recompute, autofission.
+#include <cassert>
 #include <map>
 #include <set>
 
 #include "exo/schedule/loop_ranges.h"
+#include "exo/names.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
@@ -79,7 +81,7 @@ Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, co
 Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, const Expr& hi,
                  bool guard) {
   const char* prim = "add_loop";
-  check_identifier(prim, 2, "iter_name", iter);
+  assert(is_valid_new_name(iter));  // arguments are checked by the primitive records
   // Step 1. Locate.
   if (!block.is_stmt() && !block.is_block())
     scheduling_error(prim, p, block, "expected a statement or a block");
@@ -134,10 +136,8 @@ Rewrite divide_with_recompute(const Proc& p, const Cursor& c, const Expr& outer_
                               long long outer_stride, const std::string& outer,
                               const std::string& inner) {
   const char* prim = "divide_with_recompute";
-  check_positive_int(prim, 3, "outer_stride", outer_stride);
-  check_identifier(prim, 4, "new_iters", outer);
-  check_identifier(prim, 4, "new_iters", inner);
-  if (outer == inner) argument_error(prim, 4, "new_iters", "expected two different names");
+  // Arguments are checked by the primitive records.
+  assert(outer_stride > 0 && is_valid_new_name(outer) && is_valid_new_name(inner) && outer != inner);
   // Step 1. Locate.
   auto* f = expect_loop(prim, p, c);
   SrcInfo si = f->srcinfo;
@@ -193,7 +193,7 @@ Rewrite divide_with_recompute(const Proc& p, const Cursor& c, const Expr& outer_
 
 Rewrite autofission(const Proc& p, const Cursor& gap, int n_lifts) {
   const char* prim = "autofission";
-  check_positive_int(prim, 2, "n_lifts", n_lifts);
+  assert(n_lifts > 0);  // arguments are checked by the primitive records
   const Block* b = gap.is_gap() ? resolve_parent_block(p, gap.path) : nullptr;
   if (!b || gap.index() < 0 || gap.index() > static_cast<int>(b->size()))
     argument_error(prim, 1, "gap_cursor", "expected a gap cursor of this procedure");

@@ -1,10 +1,12 @@
 // extract_subproc: a block becomes a new proc, called where the block was.
+#include <cassert>
 #include <map>
 #include <set>
 
 #include "exo/schedule/allocations.h"
 #include "exo/schedule/subprocs.h"
 #include "exo/schedule/match.h"
+#include "exo/names.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/uses.h"
@@ -89,7 +91,7 @@ bool free_names(const Expr& e, std::set<Sym>& out) {
 ExtractedSubproc extract_subproc(const Proc& p, const Cursor& c, const std::string& name,
                                  bool include_asserts) {
   // Step 1. Locate the block and what is defined around it.
-  check_identifier(kPrim, 2, "subproc_name", name);
+  assert(is_valid_new_name(name));  // arguments are checked by the primitive records
   if (!(c.is_stmt() || c.is_block()) || !is_valid_in(p, c))
     scheduling_error(kPrim, p, c, "expected a statement or a block to extract");
   std::vector<Stmt> stmts = resolve_stmts(p, c);
@@ -166,11 +168,6 @@ ExtractedSubproc extract_subproc(const Proc& p, const Cursor& c, const std::stri
   // The call site must satisfy the subproc's assertions (facts of the site).
   recheck(kPrim, p, c, r.proc);
   return ExtractedSubproc{r, subproc};
-}
-
-ExtractedSubproc extract_subproc(const Proc& p, const std::string& block, const std::string& name,
-                                 bool include_asserts) {
-  return extract_subproc(p, find_cursor(p, block), name, include_asserts);
 }
 
 }  // namespace exo

@@ -177,8 +177,6 @@ Rewrite inline_call(const Proc& p, const Cursor& c) {
   return rewrite_detail::keeping_definition_rules(prim, p, c, splice_rewrite(p, c.path, 1, body));
 }
 
-Rewrite inline_call(const Proc& p, const std::string& call) { return inline_call(p, find_stmt(p, call)); }
-
 Rewrite call_eqv(const Proc& p, const Cursor& c, const Proc& eqv_proc) {
   const char* prim = "call_eqv";
   const CallNode* call = located_call(prim, p, c);
@@ -192,10 +190,6 @@ Rewrite call_eqv(const Proc& p, const Cursor& c, const Proc& eqv_proc) {
                          " (it was not scheduled from it, nor asserted equivalent)");
   Stmt repl = make_stmt<CallNode>(eqv_proc, call->args, call->srcinfo);
   return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, repl), identity_forward()});
-}
-
-Rewrite call_eqv(const Proc& p, const std::string& call, const Proc& eqv_proc) {
-  return call_eqv(p, find_stmt(p, call), eqv_proc);
 }
 
 Rewrite make_instr(const Proc& p, const std::string& c_instr, const std::string& c_global) {

@@ -149,10 +149,6 @@ Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc) {
   return rewrite_detail::keeping_definition_rules(prim, p, block, splice_rewrite(p, block.path, static_cast<int>(n), {call}));
 }
 
-Rewrite replace(const Proc& p, const std::string& block, const Proc& subproc) {
-  return replace(p, find_cursor(p, block), subproc);
-}
-
 Rewrite replace_all(const Proc& p, const Proc& subproc) {
   Rewrite r{p, identity_forward()};
   size_t n = subproc->body.size();

@@ -1,0 +1,50 @@
+"""The scheduling primitives' Python surfaces, generated from the core's records.
+
+`exo._core.primitive_table()` lists every primitive once (python/src/sched_records_*.cpp):
+its Procedure method name, its exo-lang function name (exo.API_scheduling), a doc
+line and each surface's parameters with their defaults. From it this module makes
+real Python functions (so `inspect.signature`, `help()` and arity errors are those
+of ordinary functions) whose body hands the arguments to
+`exo._core.apply_primitive`, which converts and checks them once, applies the
+primitive and wraps the result in the procedure's class.
+"""
+
+from __future__ import annotations
+
+from . import _core
+
+
+def _source(index, name, api, params):
+    first = "proc" if api else "self"
+    sig = ", ".join([first] + [n if d is None else f"{n}={d}" for n, d in params])
+    args = "".join(f"{n}, " for n, _ in params)
+    return f"def {name}({sig}):\n    return _apply({index}, {api}, {first}, ({args}))\n"
+
+
+def _build():
+    methods, functions, sources, docs = {}, {}, [], {}
+    for index, seed, api_name, doc, params, api_params in _core.primitive_table():
+        if seed:
+            sources.append(_source(index, f"_m_{seed}", False, params))
+            methods[seed] = (f"_m_{seed}", doc)
+        if api_name:
+            sources.append(_source(index, f"_f_{api_name}", True, api_params))
+            functions[api_name] = (f"_f_{api_name}", doc)
+    namespace = {"_apply": _core.apply_primitive}
+    exec(compile("".join(sources), "<exo primitives>", "exec"), namespace)
+
+    def named(table, module, qual):
+        out = {}
+        for public, (private, doc) in table.items():
+            fn = namespace[private]
+            fn.__name__ = public
+            fn.__qualname__ = f"{qual}{public}"
+            fn.__module__ = module
+            fn.__doc__ = doc
+            out[public] = fn
+        return out
+
+    return named(methods, "exo.procedure", "Procedure."), named(functions, "exo.API_scheduling", "")
+
+
+METHODS, FUNCTIONS = _build()
