@@ -11,10 +11,7 @@
 
 #include <pybind11/stl.h>
 
-#include <cctype>
-
 #include "bindings.h"
-#include "exo/frontend.h"
 #include "exo/match.h"
 #include "exo/printer.h"
 #include "exo/scheduling.h"
