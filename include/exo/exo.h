@@ -43,6 +43,7 @@
 #include "exo/schedule/loop_ranges.h"
 #include "exo/schedule/loops.h"
 #include "exo/schedule/match.h"
+#include "exo/schedule/procedure.h"
 #include "exo/schedule/procs.h"
 #include "exo/schedule/reshape.h"
 #include "exo/schedule/subprocs.h"

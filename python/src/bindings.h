@@ -9,6 +9,7 @@
 
 #include "exo/schedule/cursor.h"
 #include "exo/exo.h"
+#include "exo/schedule/procedure.h"
 
 namespace exo::python {
 
@@ -16,12 +17,18 @@ namespace py = pybind11;
 
 // Python sees compiler objects through small value handles: the core's
 // shared pointers are to const nodes, which pybind cannot hold directly.
-// A proc remembers the proc it was scheduled from and how cursors map from it,
-// so `proc.forward(cursor)` can follow a cursor through every rewrite between.
+// A proc handle wraps the core's ScheduledProc (exo/schedule/procedure.h), which
+// remembers the proc it was scheduled from and how cursors map from it, so
+// `proc.forward(cursor)` can follow a cursor through every rewrite between.
 struct ProcHandle {
-  Proc proc;
-  std::shared_ptr<const ProcHandle> parent;  // null for a parsed proc
-  Forward from_parent;                       // cursors of parent -> cursors of proc
+  explicit ProcHandle(ScheduledProc s) : proc(s.proc()), sched(std::move(s)) {}
+  // A proc with no history (parsed, or the callee of a call); also as `{proc}`.
+  ProcHandle(Proc root) : ProcHandle(ScheduledProc(std::move(root))) {}
+  // The same, in the form {proc, nullptr, {}}.
+  ProcHandle(Proc root, std::nullptr_t, const Forward&) : ProcHandle(std::move(root)) {}
+
+  Proc proc;            // the IR: sched.proc(), as a field for the primitives' bindings
+  ScheduledProc sched;  // the IR with its history
 };
 // The handle of a rewrite's result, scheduled from `from`.
 ProcHandle derive(const ProcHandle& from, const Rewrite& r);
@@ -34,16 +41,17 @@ struct CursorHandle {
   Cursor cursor;
 };
 // `c` mapped into `to`, which must be c's proc or scheduled from it. Throws
-// Error(Api) when `to` was not derived from c's proc, Error(Scheduling) when a
-// rewrite on the way destroyed the position.
+// Error(Api) when `to` was not derived from c's proc, Error(InvalidCursor) when
+// a rewrite on the way destroyed the position (ScheduledProc::forward).
 Cursor forward_cursor(const ProcHandle& to, const CursorHandle& c);
 
-// What a primitive's reference argument must denote.
-enum class RefKind { Stmt, Loop, Alloc, Expr, Block, Any };
-// Converts a reference argument: a string (`"i"`, `"for i in _: _"`, `"C[_] += _ #1"`,
-// resolved with exo/match.h: find_loop, find_stmt, find_alloc, find_cursor) or a
-// cursor object (an `exo._core.CursorHandle`, or a Python object holding one in
-// `_impl`, from this proc or one it was scheduled from). Errors name the argument:
+// What a primitive's reference argument must denote (the core's exo::RefKind:
+// Stmt, Loop, Alloc, Expr, Block, Any).
+using exo::RefKind;
+// Converts a reference argument and resolves it with ScheduledProc::resolve: a
+// string (`"i"`, `"for i in _: _"`, `"C[_] += _ #1"`) or a cursor object (an
+// `exo._core.CursorHandle`, or a Python object holding one in `_impl`, from this
+// proc or one it was scheduled from). Errors name the argument:
 // "argument <argno>, '<argname>' to <prim>: ...".
 Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const std::string& prim, int argno,
                      const std::string& argname);

@@ -1,6 +1,7 @@
-// Cursors from Python: lineage of scheduled procs, forwarding, the conversion of
-// primitives' reference arguments (strings or cursors), and inspection of the
-// node under a cursor (what exo.API_cursors exposes: names, children, literals).
+// Cursors from Python: the conversion of primitives' reference arguments
+// (strings or cursors) to the core's references, resolved and forwarded by
+// exo::ScheduledProc (exo/schedule/procedure.h), and inspection of the node
+// under a cursor (what exo.API_cursors exposes: names, children, literals).
 //
 // Three handle types reach Python:
 //  - CursorHandle: a position (statement, block, gap, expression) in a proc;
@@ -10,8 +11,6 @@
 
 #include <pybind11/stl.h>
 
-#include <cctype>
-
 #include "bindings.h"
 #include "exo/frontend.h"
 #include "exo/schedule/match.h"
@@ -20,94 +19,23 @@
 
 namespace exo::python {
 
-ProcHandle derive(const ProcHandle& from, const Rewrite& r) {
-  return ProcHandle{r.proc, std::make_shared<const ProcHandle>(from), r.forward};
-}
+ProcHandle derive(const ProcHandle& from, const Rewrite& r) { return ProcHandle(from.sched.derive(r)); }
 
-ProcHandle derive(const ProcHandle& from, const Proc& p) {
-  return ProcHandle{p, std::make_shared<const ProcHandle>(from), identity_forward()};
-}
+ProcHandle derive(const ProcHandle& from, const Proc& p) { return ProcHandle(from.sched.derive(p)); }
 
-namespace {
-
-// c mapped into `to` (Invalid when a rewrite on the way destroyed it). Throws
-// Error(Api) when `to` was not scheduled from c's proc.
-Cursor forward_or_invalid(const ProcHandle& to, const CursorHandle& c) {
-  std::vector<const Forward*> steps;
-  const ProcHandle* at = &to;
-  while (at && at->proc.get() != c.owner.proc.get()) {
-    steps.push_back(&at->from_parent);
-    at = at->parent.get();
-  }
-  if (!at)
-    throw Error(ErrorKind::Api, SrcInfo{},
-                "cannot forward a cursor of procedure '" + c.owner.proc->name + "' to procedure '" + to.proc->name +
-                    "': it was not scheduled from that procedure");
-  Cursor cur = c.cursor;
-  for (auto it = steps.rbegin(); it != steps.rend() && cur.valid(); ++it) cur = (**it)(cur);
-  return cur;
-}
-
-}  // namespace
-
-Cursor forward_cursor(const ProcHandle& to, const CursorHandle& c) {
-  Cursor cur = forward_or_invalid(to, c);
-  if (!cur.valid())
-    throw Error(ErrorKind::InvalidCursor, SrcInfo{},
-                "the cursor " + c.cursor.str() + " of procedure '" + c.owner.proc->name +
-                    "' no longer points at anything in '" + to.proc->name + "': a rewrite removed it");
-  return cur;
-}
-
-namespace {
-
-const char* kind_word(RefKind k) {
-  switch (k) {
-    case RefKind::Stmt: return "a statement";
-    case RefKind::Loop: return "a loop";
-    case RefKind::Alloc: return "an allocation";
-    case RefKind::Expr: return "an expression";
-    case RefKind::Block: return "a block of statements";
-    case RefKind::Any: return "a statement or expression";
-  }
-  return "a reference";
-}
-
-bool fits(const Proc& p, const Cursor& c, RefKind k) {
-  switch (k) {
-    case RefKind::Stmt: return c.is_stmt();
-    case RefKind::Loop: return c.is_stmt() && resolve_stmt(p, c)->kind == StmtKind::For;
-    case RefKind::Alloc: return c.is_stmt() && resolve_stmt(p, c)->kind == StmtKind::Alloc;
-    case RefKind::Expr: return c.is_expr();
-    case RefKind::Block: return c.is_stmt() || c.is_block();
-    case RefKind::Any: return c.valid();
-  }
-  return false;
-}
-
-}  // namespace
+Cursor forward_cursor(const ProcHandle& to, const CursorHandle& c) { return to.sched.forward(c.cursor, c.owner.sched); }
 
 Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const std::string& prim, int argno,
                      const std::string& argname) {
   py::object obj = py::reinterpret_borrow<py::object>(ref);
   if (!py::isinstance<CursorHandle>(obj) && py::hasattr(obj, "_impl")) obj = obj.attr("_impl");
-  Cursor c;
-  if (py::isinstance<py::str>(obj)) {
-    std::string text = obj.cast<std::string>();
-    switch (kind) {
-      case RefKind::Loop: c = find_loop(h.proc, text); break;
-      case RefKind::Alloc: c = find_alloc(h.proc, text); break;
-      case RefKind::Stmt: c = find_stmt(h.proc, text); break;
-      default: c = find_cursor(h.proc, text); break;
-    }
-  } else if (py::isinstance<CursorHandle>(obj)) {
-    c = forward_cursor(h, obj.cast<const CursorHandle&>());
-  } else {
-    argument_error(prim, argno, argname, std::string("expected ") + kind_word(kind) + " (a pattern string or a cursor)");
+  RefArg arg{prim, argno, argname};
+  if (py::isinstance<py::str>(obj)) return h.sched.resolve(obj.cast<std::string>(), kind, arg);
+  if (py::isinstance<CursorHandle>(obj)) {
+    auto& c = obj.cast<const CursorHandle&>();
+    return h.sched.resolve(OwnedCursor{c.owner.sched, c.cursor}, kind, arg);
   }
-  if (!fits(h.proc, c, kind))
-    argument_error(prim, argno, argname, std::string("expected ") + kind_word(kind) + ", got " + c.str());
-  return c;
+  argument_error(prim, argno, argname, std::string("expected ") + ref_kind_word(kind) + " (a pattern string or a cursor)");
 }
 
 namespace {
@@ -275,52 +203,6 @@ const AllocNode* alloc_of(const CursorHandle& c, const char* what) {
   return a;
 }
 
-bool path_prefix(const StmtPath& outer, const StmtPath& inner) {
-  if (outer.size() > inner.size()) return false;
-  for (size_t k = 0; k < outer.size(); ++k)
-    if (!(outer[k] == inner[k])) return false;
-  return true;
-}
-
-// True if `inner` is at or below the statements `scope` covers (a Stmt, Block, or
-// Expr: an expression's own sub-expressions).
-bool within(const Cursor& scope, const Cursor& inner) {
-  if (!inner.valid() || !scope.valid()) return false;
-  if (scope.is_expr()) {
-    if (!inner.is_expr() || inner.path.size() != scope.path.size() || !path_prefix(scope.path, inner.path))
-      return false;
-    if (inner.expr_path.size() < scope.expr_path.size()) return false;
-    return std::equal(scope.expr_path.begin(), scope.expr_path.end(), inner.expr_path.begin());
-  }
-  if (!scope.is_stmt() && !scope.is_block()) return false;
-  const StmtPath& sp = scope.path;
-  if (inner.path.size() < sp.size()) return false;
-  if (!path_prefix(StmtPath(sp.begin(), sp.end() - 1), inner.path)) return false;
-  const PathStep& at = inner.path[sp.size() - 1];
-  int n = scope.is_block() ? scope.count : 1;
-  return at.orelse == sp.back().orelse && at.index >= sp.back().index && at.index < sp.back().index + n;
-}
-
-// Matches of `pattern` inside the part of the proc `scope` covers (the whole proc
-// when scope is Invalid). `#N` counts among those matches only.
-std::vector<Cursor> find_in(const Proc& p, const Cursor& scope, const std::string& pattern) {
-  OccurrenceRef split = split_occurrence(pattern);
-  int occurrence = split.occurrence;
-  std::vector<Cursor> found;
-  for (auto& c : match_pattern(p, std::string(split.body)))
-    if (!scope.valid() || within(scope, c)) found.push_back(c);
-  if (found.empty())
-    throw Error(ErrorKind::Scheduling, SrcInfo{},
-                "failed to find matches of '" + pattern + "' in proc '" + p->name + "'" +
-                    (scope.valid() ? " under " + scope.str() : std::string()));
-  if (occurrence < 0) return found;
-  if (occurrence >= static_cast<int>(found.size()))
-    throw Error(ErrorKind::Scheduling, SrcInfo{},
-                "pattern '" + pattern + "' has " + std::to_string(found.size()) + " match" +
-                    (found.size() == 1 ? "" : "es") + " in proc '" + p->name + "' (#N counts from 0)");
-  return {found[occurrence]};
-}
-
 std::vector<CursorHandle> handles(const ProcHandle& h, const std::vector<Cursor>& cs) {
   std::vector<CursorHandle> out;
   for (auto& c : cs) out.push_back(CursorHandle{h, c});
@@ -401,7 +283,7 @@ void define_inspection(py::class_<CursorHandle>& cls) {
         Stmt s = stmt_of(c, "subproc()");
         auto* call = s.as<CallNode>();
         if (!call) not_applicable("subproc()", stmt_kind_name(s->kind));
-        return ProcHandle{call->proc, nullptr, identity_forward()};
+        return ProcHandle(call->proc);
       })
       .def("alloc_mem", [](const CursorHandle& c) { return mem_of(alloc_of(c, "mem()")->mem); })
       .def("alloc_is_tensor", [](const CursorHandle& c) { return alloc_of(c, "is_tensor()")->type.is_tensor; })
@@ -419,12 +301,12 @@ void define_inspection(py::class_<CursorHandle>& cls) {
       .def("gap_anchor", &gap_anchor, py::arg("after") = false)
       .def("is_ancestor_of", [](const CursorHandle& a, const CursorHandle& b) {
         return a.owner.proc.get() == b.owner.proc.get() && a.cursor.is_stmt() && !(a.cursor == b.cursor) &&
-               within(a.cursor, b.cursor);
+               cursor_within(a.cursor, b.cursor);
       })
       .def("find", [](const CursorHandle& c, const std::string& pattern) {
         if (!c.cursor.is_stmt() && !c.cursor.is_block() && !c.cursor.is_expr())
           not_applicable("find()", node_kind(c.owner.proc, c.cursor));
-        return handles(c.owner, find_in(c.owner.proc, c.cursor, pattern));
+        return handles(c.owner, c.owner.sched.find_all(pattern, c.cursor));
       });
 }
 
@@ -541,13 +423,13 @@ void define_cursors(py::module_& m) {
     return CursorHandle{h, Cursor::block(StmtPath{PathStep{false, 0}}, static_cast<int>(h.proc->body.size()))};
   });
   m.def("find", [](const ProcHandle& h, const std::string& pattern, bool many) {
-    if (many) return handles(h, find_in(h.proc, Cursor::invalid(), pattern));
+    if (many) return handles(h, h.sched.find_all(pattern));
     return handles(h, {find_cursor(h.proc, pattern)});
   });
   m.def("find_loop", [](const ProcHandle& h, const std::string& ref, bool many) {
     if (!many) return handles(h, {find_loop(h.proc, ref)});
     std::vector<CursorHandle> out;
-    for (auto& c : find_in(h.proc, Cursor::invalid(), loop_pattern(ref)))
+    for (auto& c : h.sched.find_all(loop_pattern(ref)))
       if (c.is_stmt() && resolve_stmt(h.proc, c)->kind == StmtKind::For) out.push_back(CursorHandle{h, c});
     return out;
   });
@@ -570,7 +452,7 @@ void define_cursors(py::module_& m) {
   });
   m.def("forward", [](const ProcHandle& h, const CursorHandle& c) { return CursorHandle{h, forward_cursor(h, c)}; });
   m.def("forward_or_invalid", [](const ProcHandle& h, const CursorHandle& c) {
-    return CursorHandle{h, forward_or_invalid(h, c)};
+    return CursorHandle{h, h.sched.forward_or_invalid(c.cursor, c.owner.sched)};
   }, "Like forward, but a destroyed position gives an invalid cursor instead of an error.");
 }
 
