@@ -83,7 +83,8 @@ class Procedure(
         return text
 
     def __str__(self):
-        return str(self._handle)
+        # As exo-lang prints it: no newline after the last line.
+        return str(self._handle).removesuffix("\n")
 
     def __repr__(self):
         return f"<exo Procedure {self.name()}>"
