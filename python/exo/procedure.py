@@ -178,8 +178,9 @@ class Procedure(
 
     # ---- compilation and execution ----
     def c_code_str(self):
-        c, h = compile_procs_to_strings([self], "c_code_str.h")
-        return h + "\n" + c
+        """The header's declarations and the C source, as one text (no include guard)."""
+        c, decls = _core.compile_procs_to_strings([self._handle], "c_code_str", bare_header=True)
+        return decls + "\n" + c
 
     def compile_c(self, directory, filename):
         compile_procs([self], directory, f"{filename}.c", f"{filename}.h")
