@@ -323,6 +323,22 @@ def match_depth(cursor, cursor_to_match):
     return cursor
 
 
+def match_parent(cursor1, cursor2):
+    """The ancestors (or selves) of two cursors that are siblings: the deeper
+    one is first raised to the other's depth, then both rise together."""
+    proc = cursor1.proc()
+    if proc != cursor2.proc():
+        raise CursorNavigationError("cursors originate from different procs")
+    d1, d2 = get_depth(proc, cursor1), get_depth(proc, cursor2)
+    for _ in range(d1 - d2):
+        cursor1 = cursor1.parent()
+    for _ in range(d2 - d1):
+        cursor2 = cursor2.parent()
+    while cursor1.parent() != cursor2.parent():
+        cursor1, cursor2 = cursor1.parent(), cursor2.parent()
+    return cursor1, cursor2
+
+
 def get_top_level_stmt(proc, c):
     """The statement of the procedure body that contains `c`."""
     c = _fwd(proc, c)
@@ -525,7 +541,7 @@ __all__ = [
     "is_single_stmt_loop", "is_binop", "is_add", "is_sub", "is_mul", "is_div", "is_mod",
     "is_builtin", "is_select", "is_relu", "is_sin", "is_literal", "is_reduce", "is_assign",
     "is_read", "is_write", "is_access", "is_unary_minus", "is_start_of_body", "is_end_of_body",
-    "match_depth", "get_top_level_stmt", "get_enclosing_scope", "get_enclosing_loop",
+    "match_depth", "match_parent", "get_top_level_stmt", "get_enclosing_scope", "get_enclosing_loop",
     "get_enclosing_loop_by_name", "get_enclosing_if", "get_enclosing_stmt", "get_my_stmt",
     "get_index_in_body", "get_parent", "get_parents", "get_nth_inner_loop", "get_inner_loop",
     "get_depth", "get_lca", "get_distance", "are_exprs_equal", "is_copy", "get_bounding_block",
