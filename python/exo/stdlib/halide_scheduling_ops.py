@@ -42,6 +42,7 @@ from .inspection import (
     match_parent,
 )
 from .range_analysis import bounds_inference
+from .rc_wrappers import reorder_loops_following
 
 
 def _names_read(proc, expr):
@@ -133,8 +134,8 @@ def compute_at(proc: Procedure, producer_assign: AssignCursor, target_loop: ForC
 
         # bring it up to the consumer loop's level, right before it
         while p_loop.parent() != c_loop.parent():
-            proc = reorder_loops(proc, p_loop.parent())
-            p_loop, c_loop = proc.forward(p_loop), proc.forward(c_loop)
+            proc, _, p_loop = reorder_loops_following(proc, p_loop.parent())
+            c_loop = proc.forward(c_loop)
         while p_loop.next() != c_loop:
             proc = reorder_stmts(proc, p_loop.expand(0, 1))
             p_loop, c_loop = proc.forward(p_loop), proc.forward(c_loop)

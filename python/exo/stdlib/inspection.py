@@ -167,7 +167,9 @@ def nlr_stmts(proc, block=InvalidCursor()):
 def get_symbols(proc, cursor=InvalidCursor()):
     """The names (buffers, loop variables, arguments, ...) mentioned under a node."""
     for c in lrn(proc, cursor):
-        if hasattr(c, "name") and not isinstance(c, Procedure):
+        if isinstance(c, (InvalidCursor, Procedure)):
+            continue  # the walk's root when it covers the whole procedure
+        if hasattr(c, "name"):
             yield c.name()
 
 

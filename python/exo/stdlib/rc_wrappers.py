@@ -14,7 +14,7 @@ from ..API_cursors import (
     IfCursor,
     InvalidCursor,
 )
-from ..API_scheduling import cut_loop, divide_loop, fission, specialize, stage_mem
+from ..API_scheduling import cut_loop, divide_loop, fission, reorder_loops, specialize, stage_mem
 from .inspection import get_index_in_body
 
 
@@ -23,6 +23,20 @@ class _Unpackable:
 
     def __iter__(self):
         return iter([getattr(self, f) for f in self.__dataclass_fields__])
+
+
+def reorder_loops_following(proc, outer):
+    """reorder_loops of `outer` and the loop directly in it; returns (proc,
+    the former outer loop, now inner, the former inner loop, now outer). The
+    loops are told apart by their iterators, so this does not depend on
+    whether forwarded cursors follow the loops or keep their positions."""
+    outer = proc.forward(outer)
+    name = outer.name()
+    proc = reorder_loops(proc, outer)
+    top = proc.forward(outer)
+    if top.name() != name:  # the cursor kept its position
+        return proc, top.body()[0], top
+    return proc, top, top.parent()
 
 
 @dataclass

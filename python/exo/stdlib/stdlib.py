@@ -1,216 +1,759 @@
-"""exo.stdlib.stdlib: larger scheduling operations composed from the primitives,
-the way a user would write them: dividing loops and returning cursors to the
-pieces, staging expressions into buffers, hoisting statements, interleaving and
-tiling loop nests, and vectorizing an inner loop onto a set of instructions.
+"""exo.stdlib.stdlib: larger scheduling operations composed from the
+primitives, with exo-lang's names and signatures: loop rewrites (hoisting,
+jamming, interleaving, tiling, unroll-and-jam, specializing on a value),
+parallel reductions, vectorization onto a set of instructions, and (from the
+modules it re-exports) staging, passes and checked replacement.
 
-Each operation takes and returns a procedure, forwards the cursors it is given,
-and fails with a SchedulingError from the primitive that refused (so a refused
-step never yields a wrong program).
+`from exo.stdlib.stdlib import *` also brings the scheduling primitives,
+cursor classes, inspection and higher-order helpers, as in exo-lang.
+
+Every operation is a sequence of primitives: a step the compiler cannot prove
+safe raises SchedulingError, so a refused step never yields a wrong program.
+Operations with an `rc` flag return (proc, cursors) when it is set; the
+cursors object unpacks like a tuple.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import *  # noqa: F401,F403 (exo-lang's stdlib re-exports the package)
+from .. import __all__ as _exo_names
 from .._core import SchedulingError
 from ..API_cursors import (
     AllocCursor,
-    AssignCursor,
     BinaryOpCursor,
+    Cursor,
     ExprCursor,
-    ExternFunctionCursor,
     ForCursor,
     IfCursor,
     InvalidCursor,
+    InvalidCursorError,
     LiteralCursor,
+    PassCursor,
     ReadCursor,
     ReduceCursor,
     StmtCursor,
-    UnaryMinusCursor,
 )
 from ..API_scheduling import (
+    add_loop,
     bind_expr,
+    cut_loop,
     divide_loop,
+    eliminate_dead_code,
     expand_dim,
     fission,
+    fuse,
     lift_alloc,
+    lift_scope,
+    mult_loops,
     remove_loop,
     reorder_loops,
     reorder_stmts,
     set_memory,
+    shift_loop,
     simplify,
-    stage_mem,
     unroll_loop,
 )
 from ..memory import DRAM
-from .inspection import expr_to_string
-from .scheduling import replace_all
+from .higher_order import *  # noqa: F401,F403
+from .higher_order import __all__ as _higher_order_names
+from .higher_order import apply, attempt, make_pass, repeate
+from .inspection import *  # noqa: F401,F403
+from .inspection import __all__ as _inspection_names
+from .inspection import (
+    expr_to_string,
+    get_children,
+    get_enclosing_loop,
+    get_enclosing_stmt,
+    get_index_in_body,
+    get_parents,
+    get_symbols,
+    is_end_of_body,
+    is_loop,
+    is_reduce,
+)
+from .passes import *  # noqa: F401,F403
+from .passes import __all__ as _passes_names
+from .passes import dce, replace_all_stmts
+from .rc_wrappers import *  # noqa: F401,F403
+from .rc_wrappers import __all__ as _rc_names
+from .rc_wrappers import cut_loop_, divide_loop_, fission_, specialize_
+from .scheduling import *  # noqa: F401,F403
+from .scheduling import __all__ as _scheduling_names
+from .staging import *  # noqa: F401,F403
+from .staging import __all__ as _staging_names
+from .staging import auto_stage_mem, parallelize_allocs, parallelize_and_lift_alloc, stage_compute
 
 
-class BLAS_SchedulingError(Exception):  # noqa: N801 (exo-lang's name)
-    """A stdlib operation asked to work on code of a shape it does not handle."""
+class _Unpackable:
+    def __iter__(self):
+        return iter([getattr(self, f) for f in self.__dataclass_fields__])
 
 
-# --------------------------------------------------------------------------- #
-# Navigation (cursor-only forms)
+def _position(proc, stmt):
+    """Where a statement sits: (parent or None, index, in the else branch)."""
+    stmt = proc.forward(stmt)
+    parent = stmt.parent()
+    in_orelse = (isinstance(parent, IfCursor) and not isinstance(parent.orelse(), InvalidCursor)
+                 and any(s == stmt for s in parent.orelse()))
+    return (None if isinstance(parent, InvalidCursor) else parent), get_index_in_body(proc, stmt), in_orelse
 
 
-def get_enclosing_scope(cursor, scope_type):
-    """The nearest strict ancestor of `cursor` that is a `scope_type` (ForCursor
-    or IfCursor)."""
-    if scope_type not in (ForCursor, IfCursor):
-        raise BLAS_SchedulingError("scope type must be ForCursor or IfCursor")
-    c = cursor.parent()
-    while not isinstance(c, (scope_type, InvalidCursor)):
-        c = c.parent()
-    if isinstance(c, InvalidCursor):
-        raise BLAS_SchedulingError("No enclosing scope found")
-    return c
+def _stmt_at(proc, position):
+    parent, index, in_orelse = position
+    if parent is None:
+        return proc.body()[index]
+    parent = proc.forward(parent)
+    return (parent.orelse() if in_orelse else parent.body())[index]
 
 
-def get_enclosing_loop(cursor):
-    return get_enclosing_scope(cursor, ForCursor)
-
-
-def get_enclosing_if(cursor):
-    return get_enclosing_scope(cursor, IfCursor)
-
-
-def get_statement(cursor):
-    """The statement an expression cursor belongs to (a statement: itself)."""
-    while not isinstance(cursor, StmtCursor):
-        cursor = cursor.parent()
-    return cursor
-
-
-def post_order_stmts(block):
-    """Every statement of a block, nested ones before the statement holding them."""
-    for s in block:
-        if isinstance(s, ForCursor):
-            yield from post_order_stmts(s.body())
-        elif isinstance(s, IfCursor):
-            yield from post_order_stmts(s.body())
-            if not isinstance(s.orelse(), InvalidCursor):
-                yield from post_order_stmts(s.orelse())
-        yield s
-
-
-def is_inner_loop(loop):
-    """Whether no loop is nested in `loop`."""
-    return not any(isinstance(s, ForCursor) for s in post_order_stmts(loop.body()))
-
-
-def name_exists(proc, name):
-    return any(a.name() == name for a in proc.args()) or any(
-        isinstance(s, AllocCursor) and s.name() == name for s in post_order_stmts(proc.body())
-    )
-
-
-def get_reg_name(proc, prefix="reg"):
-    """Fresh buffer names reg_1, reg_2, ... not declared in `proc`."""
-    k = 0
-    while True:
-        k += 1
-        if not name_exists(proc, f"{prefix}_{k}"):
-            yield f"{prefix}_{k}"
-
-
-def is_already_divided(loop_cursor, div_factor):
-    """Whether `loop_cursor`'s body is a single loop of `div_factor` iterations."""
-    body = loop_cursor.body()
-    return (
-        len(body) == 1
-        and isinstance(body[0], ForCursor)
-        and isinstance(body[0].hi(), LiteralCursor)
-        and body[0].hi().value() == div_factor
-    )
+def _reorder(proc, outer):
+    """reorder_loops; returns (proc, the loop now outer, the loop now inner)."""
+    where = _position(proc, outer)
+    proc = reorder_loops(proc, proc.forward(outer))
+    top = _stmt_at(proc, where)
+    return proc, top, top.body()[0]
 
 
 # --------------------------------------------------------------------------- #
-# Loops
+# Moving statements
+
+
+def reorder_stmt_forward(proc, stmt):
+    """Swaps a statement with the one after it."""
+    stmt = proc.forward(stmt)
+    return reorder_stmts(proc, stmt.as_block().expand(0, 1))
+
+
+def reorder_stmt_backwards(proc, stmt):
+    """Swaps a statement with the one before it."""
+    stmt = proc.forward(stmt)
+    return reorder_stmts(proc, stmt.as_block().expand(-1, 0))
 
 
 @dataclass
-class auto_divide_loop_cursors:  # noqa: N801 (exo-lang's name)
+class hoist_stmt_cursors(_Unpackable):  # noqa: N801 (exo-lang's name)
+    allocs: list
+    stmt: StmtCursor
+    loop: ForCursor
+
+
+def hoist_stmt(proc, stmt, rc=False):
+    """Moves a statement that does not use its loop's iterator out, before the
+    loop. It is moved to the front of the body (allocations it needs are
+    lifted out first), split off and its one-statement loop removed; an
+    allocation is simply lifted. Cursors: the lifted allocations, the
+    statement and the loop that remains."""
+    stmt = proc.forward(stmt)
+    if not isinstance(stmt, StmtCursor):
+        raise SchedulingError("Cannot hoist cursor that are not statements")
+    loop = stmt.parent()
+    if not isinstance(loop, ForCursor):
+        raise SchedulingError("Statement is not within a loop")
+    deps = set(get_symbols(proc, stmt))
+    if loop.name() in deps:
+        raise SchedulingError("Cannot hoist cursor to a statement that depends on enclosing loop")
+
+    if isinstance(stmt, AllocCursor):
+        proc = lift_alloc(proc, stmt)
+        if not rc:
+            return proc
+        stmt = proc.forward(stmt)
+        return proc, hoist_stmt_cursors([stmt], stmt, proc.forward(loop))
+
+    lifted = []
+    while not isinstance(stmt.prev(), InvalidCursor):
+        prev = stmt.prev()
+        if isinstance(prev, AllocCursor) and prev.name() in deps:
+            proc = lift_alloc(proc, prev)
+            lifted.append(prev)
+        else:
+            proc = reorder_stmts(proc, stmt.expand(1, 0))
+        stmt = proc.forward(stmt)
+
+    rest = InvalidCursor()
+    if len(stmt.parent().body()) > 1:
+        proc, (_, rest) = fission_(proc, stmt.after(), rc=True)
+        stmt = proc.forward(stmt)
+    proc = remove_loop(proc, stmt.parent())
+    if not rc:
+        return proc
+    rest = rest if isinstance(rest, InvalidCursor) else proc.forward(rest)
+    return proc, hoist_stmt_cursors([proc.forward(a) for a in lifted], proc.forward(stmt), rest)
+
+
+@dataclass
+class hoist_from_loop_cursors(_Unpackable):  # noqa: N801
+    hoisted: list
+    loop: ForCursor
+
+
+def hoist_from_loop(proc, loop, rc=False):
+    """hoist_stmt of every statement of the loop's body that can be hoisted
+    (allocations stay). Cursors: (statement, its lifted allocations) per
+    hoisted statement, and the loop."""
+    loop = proc.forward(loop)
+    if not is_loop(proc, loop):
+        raise SchedulingError(f"loop must of type {ForCursor} not {type(loop)}")
+    done = []
+
+    def hoist_one(proc, stmt):
+        stmt = proc.forward(stmt)
+        if isinstance(stmt, AllocCursor):
+            return proc
+        proc, cursors = hoist_stmt(proc, stmt, rc=True)
+        done.append(cursors)
+        return proc
+
+    proc = apply(attempt(hoist_one))(proc, list(loop.body()))
+    if not rc:
+        return proc
+    if not done:
+        return proc, hoist_from_loop_cursors([], loop)
+    hoisted = [(proc.forward(c.stmt), tuple(proc.forward(a) for a in c.allocs)) for c in done]
+    last_loop = done[-1].loop
+    if not isinstance(last_loop, InvalidCursor):
+        last_loop = proc.forward(last_loop)
+    return proc, hoist_from_loop_cursors(hoisted, last_loop)
+
+
+@dataclass
+class jam_stmt_cursors(_Unpackable):  # noqa: N801
+    loop: ForCursor
+    stmt: StmtCursor
+
+
+def jam_stmt(proc, stmt, unsafe_disable_check=False, rc=False):
+    """Moves a statement into the loop that follows it, to the end of its body
+    (so it runs in every iteration): the statement is wrapped in a loop of the
+    same range (add_loop checks that repeating it is harmless), the loops are
+    fused (fuse checks the order change) and it is moved past the body."""
+    stmt = proc.forward(stmt)
+    loop = stmt.next()
+    if not is_loop(proc, loop):
+        raise SchedulingError("Next statement must be a loop.")
+    trips = f"{expr_to_string(loop.hi())} - {expr_to_string(loop.lo())}"
+    proc = add_loop(proc, stmt.as_block(), loop.name(), trips, unsafe_disable_check=unsafe_disable_check)
+    stmt_loop = proc.forward(stmt).parent()
+    proc = shift_loop(proc, stmt_loop, expr_to_string(proc.forward(loop).lo()))
+    proc = simplify(proc)
+    proc = fuse(proc, stmt_loop, loop, unsafe_disable_check=unsafe_disable_check)
+    proc = repeate(reorder_stmt_forward)(proc, stmt)
+    if not rc:
+        return proc
+    return proc, jam_stmt_cursors(proc.forward(stmt).parent(), proc.forward(stmt))
+
+
+# --------------------------------------------------------------------------- #
+# Dividing, cutting and specializing loops
+
+
+def round_loop(proc, loop, factor, up=True):
+    """Rounds a loop's trip count up (guarded iterations) or down (the rest
+    cut off) to a multiple of `factor`, keeping a single loop."""
+    proc, (outer, _, _) = divide_loop_(proc, loop, factor, tail="guard" if up else "cut", rc=True)
+    return mult_loops(proc, outer, outer.name()[:-1])
+
+
+@dataclass
+class divide_loop_recursive_cursors(_Unpackable):  # noqa: N801
+    outer_loops: list
+    inner_loops: list
+    tail_loop: ForCursor
+
+
+def divide_loop_recursive(proc, loop, factor, tail="cut", rc=False):
+    """Divides by `factor`, then the tail by factor/2, and so on down to 2.
+    Cursors: the outer loops, the inner loops and the last tail."""
+    if tail not in ("cut", "cut_and_guard"):
+        raise SchedulingError("tail strategy must be cut or cut_and_guard")
+    outers, inners, rest = [], [], loop
+    while factor > 1:
+        proc, (outer, inner, rest) = divide_loop_(proc, rest, factor, tail=tail, rc=True)
+        if isinstance(rest, IfCursor):  # cut_and_guard: the tail loop sits in an if
+            rest = rest.body()[0]
+        outers.append(outer)
+        inners.append(inner)
+        factor //= 2
+    if not rc:
+        return proc
+    return proc, divide_loop_recursive_cursors([proc.forward(c) for c in outers],
+                                               [proc.forward(c) for c in inners], proc.forward(rest))
+
+
+@dataclass
+class cut_loop_and_unroll_cursors(_Unpackable):  # noqa: N801
+    loop: ForCursor
+
+
+def cut_loop_and_unroll(proc, loop, const, front=True, rc=False):
+    """Peels the first (front=True) or last iteration off a loop and unrolls
+    it; the remaining loop is shifted to start at 0. (`const` is accepted
+    for exo-lang's signature; one iteration is peeled.)"""
+    loop = proc.forward(loop)
+    cut = f"{expr_to_string(loop.lo())} + 1" if front else f"{expr_to_string(loop.hi())} - 1"
+    proc, (peeled, rest) = cut_loop_(proc, loop, cut, rc=True)
+    if not front:
+        peeled, rest = rest, peeled
+    proc = shift_loop(proc, peeled, 0)
+    proc = simplify(proc)
+    proc = unroll_loop(proc, peeled)
+    proc = shift_loop(proc, rest, 0)
+    if not rc:
+        return proc
+    return proc, cut_loop_and_unroll_cursors(proc.forward(rest))
+
+
+@dataclass
+class binary_specialize_cursors(_Unpackable):  # noqa: N801
+    stmts: Cursor
+
+
+def binary_specialize(proc, stmt, expr, values, rc=False):
+    """Specializes a statement for each of `values` of an expression with a
+    binary search of ifs (expr < v); each leaf checks expr == v and the
+    branch that cannot run is removed (which needs the values to cover every
+    value expr can take). Cursors: the specialized copies."""
+    stmt = proc.forward(stmt)
+    if isinstance(expr, ExprCursor):
+        expr = expr_to_string(proc.forward(expr))
+    if len(values) == 1:
+        raise SchedulingError("Cannot specialize given one value!")
+    leaves = []
+
+    def split(proc, stmt, values):
+        if len(values) == 1:
+            proc, (if_stmt,) = specialize_(proc, stmt, f"{expr} == {values[0]}", rc=True)
+            proc = simplify(proc)
+            proc = eliminate_dead_code(proc, if_stmt)
+            leaves.append(if_stmt.body()[0])
+            leaves.append(if_stmt.orelse()[0])
+            return proc
+        mid = len(values) // 2
+        proc, (if_stmt,) = specialize_(proc, stmt, f"{expr} < {values[mid]}", rc=True)
+        proc = split(proc, if_stmt.body()[0], values[:mid])
+        return split(proc, if_stmt.orelse()[0], values[mid:])
+
+    proc = split(proc, stmt, sorted(values))
+    if not rc:
+        return proc
+    kept = []
+    for s in leaves:
+        try:
+            s = proc.forward(s)
+        except (InvalidCursorError, SchedulingError):
+            continue
+        if not isinstance(s, (PassCursor, InvalidCursor)):
+            kept.append(s)
+    return proc, binary_specialize_cursors(kept)
+
+
+def bound_loop_by_if(proc, loop):
+    """for i in seq(lo, hi): if i < e: S   ->   for i in seq(lo, lo + e): S
+    (the loop is cut at lo + e and the dead parts removed)."""
+    loop = proc.forward(loop)
+    err = "Expected loop to be of the following structure:\nfor iter in seq(lo, hi):\n\t if iter < e:"
+    if len(loop.body()) != 1 or not isinstance(loop.body()[0], IfCursor):
+        raise SchedulingError(err)
+    guard = loop.body()[0]
+    cond = guard.cond()
+    if (not isinstance(guard.orelse(), InvalidCursor) or not isinstance(cond, BinaryOpCursor)
+            or cond.op() != "<" or not isinstance(cond.lhs(), ReadCursor) or cond.lhs().name() != loop.name()):
+        raise SchedulingError(err)
+    proc = cut_loop(proc, loop, f"{expr_to_string(loop.lo())} + {expr_to_string(cond.rhs())}")
+    first = proc.forward(loop)
+    second = first.next()
+    proc = eliminate_dead_code(proc, first.body()[0])
+    proc, removed = attempt(eliminate_dead_code)(proc, second, rs=True)
+    if removed:
+        return proc
+    return eliminate_dead_code(proc, second.body()[0])
+
+
+def undo_divide_and_guard_loop(proc, loop):
+    """Merges a loop divided with tail="guard" back into one loop bounded by
+    the guard's condition."""
+    loop = proc.forward(loop)
+    proc = mult_loops(proc, loop, loop.name()[:-1])
+    proc = simplify(proc)
+    return bound_loop_by_if(proc, loop)
+
+
+# --------------------------------------------------------------------------- #
+# Reductions
+
+
+def parallelize_reduction(proc, reduce_stmt, factor=None, memory=DRAM, nth_loop=1, unroll=False):
+    """Gives each iteration of the loop a reduction runs over (the nth_loop-th
+    around it, divided by `factor` first if given) an accumulator of its own
+    in `memory`: accumulators zeroed, the reduction into them, then their sum
+    added to the destination. `unroll` (bool or a pair) unrolls the zeroing and
+    the summing loops."""
+    if isinstance(unroll, bool):
+        unroll = (unroll, unroll)
+    reduce_stmt = proc.forward(reduce_stmt)
+    if not is_reduce(proc, reduce_stmt):
+        raise TypeError(f"reduce_stmt must of type {ReduceCursor}")
+    loop = get_enclosing_loop(proc, reduce_stmt, nth_loop)
+    if loop.name() in set(get_symbols(proc, reduce_stmt.idx())):
+        raise SchedulingError("Statement isn't a reduction over the specified loop.")
+    if factor is not None:
+        proc, (loop, _, _) = divide_loop_(proc, loop, factor, tail="guard", rc=True)
+        proc = simplify(proc)
+
+    # accumulators live across the loop once it is inside the lane loop
+    proc, _, loop = _reorder(proc, loop)
+    proc = auto_stage_mem(proc, loop, reduce_stmt.name(), accum=True)
+    proc = simplify(proc)
+    loop = proc.forward(loop)
+    proc = set_memory(proc, loop.prev().prev(), memory)
+    loop = proc.forward(loop)
+    proc = parallelize_and_lift_alloc(proc, loop.prev().prev())
+    loop = proc.forward(loop)
+    proc = fission(proc, loop.before())
+    proc = fission(proc, proc.forward(loop).after())
+    proc, loop, _ = _reorder(proc, proc.forward(loop).parent())
+    if unroll[0]:
+        proc = unroll_loop(proc, proc.forward(loop).prev())
+    if unroll[1]:
+        proc = unroll_loop(proc, proc.forward(loop).next())
+    if factor is not None:
+        proc = undo_divide_and_guard_loop(proc, loop)
+    return proc
+
+
+def parallelize_all_reductions(proc, loop, factor=None, memory=DRAM, unroll=False):
+    """parallelize_reduction over `loop` of every reduction in its body that
+    reduces over it (the others are left alone)."""
+    loop = proc.forward(loop)
+
+    def rewrite(proc, s):
+        s = proc.forward(s)
+        target = proc.forward(loop)
+        nth = 0
+        for p in get_parents(proc, s):
+            nth += is_loop(proc, p)
+            if p == target:
+                break
+        return parallelize_reduction(proc, s, factor, memory, nth, unroll)
+
+    return make_pass(attempt(rewrite))(proc, loop.body())
+
+
+# --------------------------------------------------------------------------- #
+# Interleaving, unroll-and-jam, tiling
+
+
+def interleave_outer_loop_with_inner_loop(proc, outer_loop_cursor, inner_loop_cursor, interleave_factor,
+                                          unroll=(True, True, True)):
+    """Divides the outer loop by the factor (unless its trip count is the
+    factor) and moves the inner loop out of the factor loop; the statements
+    before and after the inner loop get factor loops of their own. `unroll`
+    says which factor loops (before, around the inner body, after) unroll."""
+    outer = proc.forward(outer_loop_cursor)
+    inner = proc.forward(inner_loop_cursor)
+    if isinstance(outer.hi(), LiteralCursor) and outer.hi().value() == interleave_factor:
+        middle = outer
+    else:
+        proc = divide_loop(proc, outer, interleave_factor, (outer.name() + "o", outer.name() + "i"), tail="cut")
+        middle = proc.forward(outer).body()[0]
+    stmts = list(middle.body())
+    proc = simplify(proc)
+    for s in stmts:
+        if isinstance(s, AllocCursor):
+            proc = parallelize_and_lift_alloc(proc, s)
+    inner = proc.forward(inner)
+    if not isinstance(inner.prev(), InvalidCursor):
+        proc = fission(proc, inner.before())
+        inner = proc.forward(inner)
+        if unroll[0]:
+            proc = unroll_loop(proc, inner.parent().prev())
+    inner = proc.forward(inner)
+    if not isinstance(inner.next(), InvalidCursor):
+        proc = fission(proc, inner.after())
+        inner = proc.forward(inner)
+        if unroll[2]:
+            proc = unroll_loop(proc, inner.parent().next())
+    inner = proc.forward(inner)
+    proc, _, middle = _reorder(proc, inner.parent())
+    if unroll[1]:
+        proc = unroll_loop(proc, middle)
+    return proc
+
+
+def unroll_and_jam(proc, loop, factor, unroll=(True, True, True)):
+    """interleave_outer_loop_with_inner_loop of `loop` and the one loop in its body."""
+    loop = proc.forward(loop)
+    inner = [s for s in loop.body() if isinstance(s, ForCursor)]
+    if len(inner) > 1:
+        raise SchedulingError("Multiple loops found, decision is ambiguous")
+    if not inner:
+        raise SchedulingError("No loops found")
+    return interleave_outer_loop_with_inner_loop(proc, loop, inner[0], factor, unroll=unroll)
+
+
+def unroll_and_jam_parent(proc, loop, factor, unroll=(True, True, True)):
+    """interleave_outer_loop_with_inner_loop of the loop around `loop` and `loop`."""
+    loop = proc.forward(loop)
+    outer = loop.parent()
+    if not isinstance(outer, ForCursor):
+        raise SchedulingError("parent is not a loop")
+    return interleave_outer_loop_with_inner_loop(proc, outer, loop, factor, unroll=unroll)
+
+
+def interleave_loop(proc, loop, factor=None, par_reduce=False, memory=DRAM, tail="cut"):
+    """Divides a loop by `factor` (None: `loop` is already the factor loop)
+    and unrolls it statement by statement, so the copies of each statement
+    run next to each other:
+
+        for i in seq(0, f): S1; S2   ->   S1 (f copies); S2 (f copies)
+
+    Allocations get one copy per iteration; par_reduce first gives reductions
+    per-iteration accumulators in `memory`. The tail is "cut",
+    "cut_and_guard", "recursive" (tails divided by f/2, f/4, ... and
+    interleaved too) or "specialize" (one interleaved copy per tail length)."""
+    if factor == 1:
+        return proc
+    loop = proc.forward(loop)
+
+    def rewrite(proc, loop, factor=None, par_reduce=False, memory=DRAM, tail="cut"):
+        loop = proc.forward(loop)
+        if factor is not None:
+            proc, (outer, loop, _) = divide_loop_(proc, loop, factor, tail=tail, rc=True)
+        else:
+            outer = loop.parent()
+        if par_reduce:
+            proc = parallelize_all_reductions(proc, outer, memory=memory, unroll=True)
+            loop = proc.forward(outer).body()[0]
+        allocs = [s for s in proc.forward(loop).body() if isinstance(s, AllocCursor)]
+        proc = apply(parallelize_and_lift_alloc)(proc, allocs)
+        stmts = list(proc.forward(loop).body())
+        proc = apply(fission)(proc, [s.after() for s in stmts[:-1]])
+        return apply(unroll_loop)(proc, [proc.forward(s).parent() for s in stmts])
+
+    if tail in ("cut", "cut_and_guard"):
+        return rewrite(proc, loop, factor, par_reduce, memory, tail)
+    if tail == "recursive":
+        if factor is None:
+            raise SchedulingError("Cannot specify recursive tail strategy and factor=None")
+        proc, (_, inners, _) = divide_loop_recursive(proc, loop, factor, tail="cut", rc=True)
+        return apply(rewrite)(proc, inners, par_reduce=par_reduce, memory=memory)
+    if tail == "specialize":
+        if factor is None:
+            raise SchedulingError("Cannot specify recursive tail strategy and factor=None")
+        proc = rewrite(proc, loop, factor, par_reduce, memory, tail="cut")
+        rest = proc.forward(loop).next()
+        proc, (stmts,) = binary_specialize(proc, rest, rest.hi(), list(range(factor)), rc=True)
+        return apply(rewrite)(proc, stmts, par_reduce=par_reduce, memory=memory)
+    raise SchedulingError(f"Unknown tail strategy: {tail}")
+
+
+def tile_loops(proc, loop_tile_pairs, perfect=False):
+    """Tiles a loop nest: each (loop, size), outermost first, is divided by
+    size (exactly when `perfect` or the trip count is a multiple, else with a
+    cut tail) and the tile loops are moved inside all the outer loops:
+
+        for i: for j: S   ->   for io: for jo: for ii in seq(0, si): for ji in seq(0, sj): S
+
+    Returns (proc, cursors to the tile loops)."""
+    pairs = [(proc.forward(loop), size) for loop, size in loop_tile_pairs]
+    outer_names, names = [], []
+    for loop, size in pairs:
+        loop = proc.forward(loop)
+        iters = (loop.name() + "o", loop.name() + "i")
+        hi = loop.hi()
+        if perfect or (isinstance(hi, LiteralCursor) and hi.value() % size == 0):
+            proc = divide_loop(proc, loop, size, iters, perfect=True)
+        else:
+            proc = divide_loop(proc, loop, size, iters, tail="cut")
+        outer_names.append(iters[0])
+        names.append(iters[1])
+
+    # Loops are found again by iterator inside the outermost tile nest (its
+    # position does not change; the main nest comes before any tail there).
+    def nest_loop(proc, name):
+        top = proc.forward(pairs[0][0])
+        return top if top.name() == name else top.find(f"for {name} in _: _")
+
+    for i in range(len(pairs) - 2, -1, -1):
+        for j in range(i + 1, len(pairs)):
+            proc = interleave_outer_loop_with_inner_loop(proc, nest_loop(proc, names[i]),
+                                                         nest_loop(proc, outer_names[j]), pairs[i][1],
+                                                         (False, False, False))
+    return proc, [nest_loop(proc, name) for name in names]
+
+
+def _scope_depth(c):
+    if not isinstance(c, (ForCursor, IfCursor)):
+        return 0
+    return max(_scope_depth(s) for s in c.body()) + 1
+
+
+def _push_loop_in(proc, loop, depth):
+    """Splits `loop` into one loop per statement and moves each inward past
+    the loops and ifs in it until it holds `depth` levels of scopes."""
+    loop = proc.forward(loop)
+    if _scope_depth(loop) == depth:
+        return proc
+    count = len(loop.body())
+    for s in list(loop.body())[:-1]:
+        proc = fission(proc, proc.forward(s).after())
+    first = _position(proc, loop)
+    for k in range(count):
+        parent, index, in_orelse = first
+        piece = _stmt_at(proc, (parent, index + k, in_orelse))
+        if _scope_depth(piece) == depth:
+            continue
+        child = piece.body()[0]
+        if isinstance(child, ForCursor):
+            proc, _, moved = _reorder(proc, piece)
+        elif isinstance(child, IfCursor):
+            where = _position(proc, piece)
+            proc = lift_scope(proc, child)
+            moved = _stmt_at(proc, where).body()[0]
+        else:
+            raise SchedulingError("tile_loops_bottom_up: expected a loop or an if to move the loop into")
+        proc = _push_loop_in(proc, moved, depth)
+    return proc
+
+
+def tile_loops_bottom_up(proc, loop, tiles):
+    """Tiles the perfect nest at `loop` with one size per level (None: that
+    level is not divided), innermost first; tails are cut and guarded, and
+    every tile loop is moved inward to the level its size belongs to."""
+    loop = proc.forward(loop)
+    cur = loop
+    for _ in tiles[:-1]:
+        if len(cur.body()) != 1:
+            raise SchedulingError("All loop must have a body length of 1")
+        if not isinstance(cur.body()[0], ForCursor):
+            raise SchedulingError("Did not find a nested loop")
+        cur = cur.body()[0]
+    levels, cur = [], loop
+    for size in tiles:
+        levels.append((cur, size))
+        cur = cur.body()[0] if len(cur.body()) else cur
+    for depth, (level, size) in enumerate(levels[::-1]):
+        if size is not None:
+            proc, (_, inner, rest) = divide_loop_(proc, level, size, tail="cut_and_guard", rc=True)
+            proc = _push_loop_in(proc, inner, depth + 1)
+            proc = _push_loop_in(proc, proc.forward(rest).body()[0], depth + 1)
+        else:
+            proc = _push_loop_in(proc, level, depth + 1)
+    return proc
+
+
+# --------------------------------------------------------------------------- #
+# Vectorization
+
+
+def fission_into_singles(proc, cursor):
+    """Splits a loop or if nest so each innermost statement gets its own copy
+    of the scopes around it (allocations get a copy per iteration first)."""
+    if not isinstance(cursor, (ForCursor, IfCursor)):
+        raise SchedulingError(f"Got type {type(cursor)}, expected {ForCursor} or {IfCursor}")
+    cursor = proc.forward(cursor)
+
+    def split(proc, c, n_lifts=0):
+        c = proc.forward(c)
+        if n_lifts and not is_end_of_body(proc, c):
+            proc = fission(proc, c.after(), n_lifts)
+        kids = [k for k in get_children(proc, c) if isinstance(k, StmtCursor)]
+        return apply(split)(proc, kids, n_lifts + 1)
+
+    proc = parallelize_allocs(proc, cursor)
+    return split(proc, cursor)
+
+
+@dataclass
+class vectorize_cursors(_Unpackable):  # noqa: N801
+    loop: ForCursor
+
+
+def vectorize_predicate_tail(proc, loop, vec_width, precision, mem_type, instructions=[], rules=[],  # noqa: B006
+                             tail="cut_and_predicate", rc=False):
+    """vectorize with the tail as guarded lanes: reductions are parallelized,
+    the computation staged, the loop divided with a guard and split into one
+    loop per statement. With "cut_and_predicate" the last (partial) vector is
+    cut off the main loop, whose guards then go away."""
+    proc = parallelize_all_reductions(proc, loop, factor=vec_width, memory=mem_type)
+    proc = stage_compute(proc, loop, precision, mem_type, rules)
+    proc, (outer, inner, _) = divide_loop_(proc, loop, vec_width, rc=True)
+    proc = simplify(proc)
+    proc = fission_into_singles(proc, inner)
+    if tail == "cut_and_predicate":
+        outer = proc.forward(outer)
+        proc = attempt(cut_loop)(proc, outer, f"{expr_to_string(outer.hi())} - 1")
+        proc = dce(proc, proc.forward(outer).body())
+    proc = replace_all_stmts(proc, instructions)
+    if not rc:
+        return proc
+    return proc, vectorize_cursors(proc.forward(outer))
+
+
+def vectorize(proc, loop, vec_width, precision, mem_type, instructions=[], rules=[],  # noqa: B006
+              tail="cut_and_predicate", rc=False):
+    """Vectorizes a loop by `vec_width` lanes of `precision` in `mem_type`:
+    divides it (tail: "cut", "guard", "cut_and_guard", "perfect", or
+    "predicate"/"cut_and_predicate", see vectorize_predicate_tail), gives
+    reductions per-lane accumulators, stages every value computed into the
+    vector memory (`rules` such as fma_rule pick operands), splits the lane
+    loop into one loop per statement and replaces each one an instruction
+    matches by a call to it. Cursor: the vector loop."""
+    if tail in ("predicate", "cut_and_predicate"):
+        return vectorize_predicate_tail(proc, loop, vec_width, precision, mem_type, instructions, rules, tail, rc)
+    proc, (outer, _, _) = divide_loop_(proc, loop, vec_width, tail=tail, rc=True)
+    proc = parallelize_all_reductions(proc, outer, memory=mem_type)
+    inner = proc.forward(outer).body()[0]
+    proc = stage_compute(proc, inner, precision, mem_type, rules)
+    proc = fission_into_singles(proc, inner)
+    proc = replace_all_stmts(proc, instructions)
+    if not rc:
+        return proc
+    return proc, vectorize_cursors(proc.forward(outer))
+
+
+# --------------------------------------------------------------------------- #
+# Kept from earlier versions of the library (not in exo-lang's current one)
+
+
+class BLAS_SchedulingError(Exception):  # noqa: N801
+    """An operation asked to work on code of a shape it does not handle."""
+
+
+@dataclass
+class auto_divide_loop_cursors:  # noqa: N801
     outer_loop_cursor: ForCursor
     inner_loop_cursor: ForCursor
     tail_loop_cursor: ForCursor | InvalidCursor
 
 
 def auto_divide_loop(proc, loop_cursor, div_const, tail="guard", perfect=False, rc=True):
-    """divide_loop into `<i>o` and `<i>i`, returning (proc, cursors to the outer,
-    inner and tail loops); the tail is an InvalidCursor when there is none."""
+    """divide_loop into `<i>o`/`<i>i`; with rc (the default) also the outer,
+    inner and tail loops (InvalidCursor when there is no tail loop)."""
     loop = proc.forward(loop_cursor)
     name = loop.name()
     proc = divide_loop(proc, loop, div_const, [name + "o", name + "i"], tail=tail, perfect=perfect)
     outer = proc.forward(loop)
-    inner = outer.body()[0]
     if perfect or tail == "guard":
-        tail_loop = InvalidCursor()
+        rest = InvalidCursor()
     elif tail == "cut":
-        tail_loop = outer.next()
-    else:  # cut_and_guard: the tail loop sits under an if
-        tail_loop = outer.next().body()[0]
-    cursors = auto_divide_loop_cursors(outer, inner, tail_loop)
+        rest = outer.next()
+    else:
+        rest = outer.next().body()[0]
+    cursors = auto_divide_loop_cursors(outer, outer.body()[0], rest)
     return (proc, cursors) if rc else proc
 
 
-def _divide_maybe_perfectly(proc, loop, factor, tail):
-    """Divides `loop` by `factor` without a tail when that is provable."""
-    try:
-        return auto_divide_loop(proc, loop, factor, perfect=True)
-    except SchedulingError:
-        return auto_divide_loop(proc, loop, factor, tail=tail)
-
-
-def hoist_stmt(proc, stmt_cursor):
-    """Moves a statement that does not depend on its loop before the loop:
-    it is moved to the front of the body (reorder_stmts), split off (fission)
-    and its one-statement loop removed (remove_loop). An allocation is lifted."""
-    stmt = proc.forward(stmt_cursor)
-    if not isinstance(stmt, StmtCursor):
-        raise BLAS_SchedulingError("Cannot hoist cursor that are not statements")
-    if isinstance(stmt, AllocCursor):
-        return lift_alloc(proc, stmt)
-    get_enclosing_loop(stmt)  # raises when there is no loop to leave
-    while not isinstance(stmt.prev(), InvalidCursor):
-        proc = reorder_stmts(proc, stmt.expand(1, 0))
-        stmt = proc.forward(stmt)
-    if not isinstance(stmt.next(), InvalidCursor):
-        proc = fission(proc, stmt.after())
-        stmt = proc.forward(stmt)
-    return remove_loop(proc, stmt.parent())
-
-
-def parallelize_and_lift_alloc(proc, alloc_cursor, n_lifts=1):
-    """Lifts an allocation out of `n_lifts` scopes; out of a loop it gains a
-    leading dimension (the loop's trip count) indexed by the iterator, so each
-    iteration keeps its own copy."""
-    alloc = proc.forward(alloc_cursor)
-    for _ in range(n_lifts):
-        alloc = proc.forward(alloc)
-        scope = alloc.parent()
-        if isinstance(scope, ForCursor):
-            proc = expand_dim(proc, alloc, expr_to_string(scope.hi()), scope.name())
-        proc = lift_alloc(proc, alloc)
-    return proc
-
-
 def stage_expr(proc, expr_cursors, new_name, memory=DRAM, n_lifts=1):
-    """Computes an expression of a loop body into a buffer, for all iterations,
-    in a loop of its own before the rest of the body:
-
-        for i in seq(0, hi):            new_name: T[hi] @ memory
-            s(e(i))             ->      for i in seq(0, hi):
-                                            new_name[i] = e(i)
-                                        for i in seq(0, hi):
-                                            s(new_name[i])
-    """
+    """Computes an expression of a loop body into a buffer with one entry per
+    iteration, in a loop of its own before the rest of the body."""
     if not isinstance(expr_cursors, list):
         expr_cursors = [expr_cursors]
     exprs = [proc.forward(c) for c in expr_cursors]
-    loop = get_enclosing_loop(exprs[0])
-    stmt = get_statement(exprs[0])
+    loop = get_enclosing_loop(proc, exprs[0])
+    stmt = get_enclosing_stmt(proc, exprs[0])
     proc = bind_expr(proc, exprs, new_name)
     bind = proc.forward(stmt).prev()
     alloc = bind.prev()
@@ -221,170 +764,33 @@ def stage_expr(proc, expr_cursors, new_name, memory=DRAM, n_lifts=1):
 
 
 def interleave_execution(proc, loop_cursor, interleave_factor):
-    """Divides a loop by `interleave_factor` and unrolls the copies of each
-    statement of its body next to each other:
-
-        for i in seq(0, n):             for io in seq(0, n / f):
-            S1                  ->          S1 (f copies)
-            S2                              S2 (f copies)
-    """
+    """interleave_loop with the loop divided exactly when possible, else with
+    a cut tail."""
     loop = proc.forward(loop_cursor)
     if not isinstance(loop, ForCursor):
         raise BLAS_SchedulingError("interleave_execution loop_cursor must be a ForCursor")
     if isinstance(loop.hi(), LiteralCursor) and loop.hi().value() == interleave_factor:
-        inner = loop
-    else:
-        proc, cur = _divide_maybe_perfectly(proc, loop, interleave_factor, "cut")
-        inner = cur.inner_loop_cursor
-    for s in list(inner.body()):
-        if isinstance(s, AllocCursor):
-            proc = parallelize_and_lift_alloc(proc, s)
-    stmts = list(proc.forward(inner).body())
-    for s in stmts[:-1]:
-        proc = fission(proc, proc.forward(s).after())
-        proc = unroll_loop(proc, proc.forward(s).parent())
-    return unroll_loop(proc, proc.forward(stmts[-1]).parent())
+        return interleave_loop(proc, loop)
+    try:
+        proc, cursors = auto_divide_loop(proc, loop, interleave_factor, perfect=True)
+    except SchedulingError:
+        proc, cursors = auto_divide_loop(proc, loop, interleave_factor, tail="cut")
+    return interleave_loop(proc, cursors.inner_loop_cursor)
 
 
-def tile_loops(proc, loop_tile_pairs):
-    """Tiles a perfect loop nest: each (loop, size) is divided by `size` and the
-    tile loops are moved inside all the outer loops, e.g. [(i, 8), (j, 4)]:
-
-        for i: for j: S    ->   for io: for jo: for ii in seq(0, 8): for ji in seq(0, 4): S
-
-    Loops whose size the tile provably divides get no tail; the others keep
-    their remainder in an untiled loop after the tiled one (tail="cut").
-    Returns (proc, cursors to the tile loops)."""
-    pairs = [(proc.forward(loop), size) for loop, size in loop_tile_pairs]
-    inners, outers = [], []
-    for loop, size in pairs:
-        proc, cur = _divide_maybe_perfectly(proc, loop, size, "cut")
-        inners.append(cur.inner_loop_cursor)
-        outers.append(cur.outer_loop_cursor)
-    # Innermost level first, each tile loop moves inward past the outer loops of
-    # all deeper levels (one interchange per level).
-    for k in range(len(pairs) - 2, -1, -1):
-        for _ in range(len(pairs) - 1 - k):
-            tile = proc.forward(inners[k])
-            if len(tile.body()) > 1:  # a remainder loop follows: split it off first
-                proc = fission(proc, tile.body()[0].after())
-            proc = reorder_loops(proc, proc.forward(inners[k]))
-    # An interchange keeps cursors at their positions; the tile loops are found
-    # again by name inside the outermost tiled loop (the nest comes first there).
-    names = [c.name() for c in inners]
-    top = proc.forward(outers[0])
-    return proc, [top.find(f"for {name} in _: _") for name in names]
-
-
-def auto_stage_mem(proc, cursor, new_buff_name, n_lifts=1, accum=False):
-    """stage_mem around the `n_lifts` loops enclosing an access (a read, assign
-    or reduce), with the window the access covers over those loops."""
-    if not isinstance(cursor, (ReadCursor, AssignCursor)):
-        raise BLAS_SchedulingError("auto_stage_mem expects a read, assign or reduce cursor")
-    cursor = proc.forward(cursor)
-    loops = [get_enclosing_loop(cursor)]
-    for _ in range(n_lifts - 1):
-        loops.append(get_enclosing_loop(loops[-1]))
-    last = {}
-    for loop in reversed(loops):  # outermost first: inner bounds may use outer iterators
-        last[loop.name()] = f"({expr_to_string(loop.hi(), last)} - 1)"
-    first = {loop.name(): f"({expr_to_string(loop.lo())})" for loop in loops}
-    coords = []
-    for idx in cursor.idx():
-        lo, hi = expr_to_string(idx, first), expr_to_string(idx, last)
-        coords.append(lo if lo == hi else f"{lo}:{hi} + 1")
-    window = f"{cursor.name()}[{', '.join(coords)}]"
-    return stage_mem(proc, loops[-1], window, new_buff_name, accum=accum)
-
-
-# --------------------------------------------------------------------------- #
-# Vectorization
-
-
-def _vector_operands(expr, lhs_name, is_reduce):
-    """The sub-expressions of a statement's right-hand side that get a vector
-    register, innermost first: every read and literal, and every operation but
-    a multiplication that a reduction accumulates (a fused multiply-add)."""
-    if isinstance(expr, (ReadCursor, LiteralCursor)):
-        return [expr]
-    if isinstance(expr, UnaryMinusCursor):
-        return _vector_operands(expr.arg(), lhs_name, False) + [expr]
-    if isinstance(expr, BinaryOpCursor):
-        kids = _vector_operands(expr.lhs(), lhs_name, False) + _vector_operands(expr.rhs(), lhs_name, False)
-        at_root = isinstance(expr.parent(), StmtCursor)
-        if at_root and is_reduce and expr.op() == "*":
-            return kids
-        return kids + [expr]
-    if isinstance(expr, ExternFunctionCursor):
-        out = []
-        for a in expr.args():
-            out += _vector_operands(a, lhs_name, False)
-        return out + [expr]
-    raise BLAS_SchedulingError(f"cannot vectorize an expression of kind {type(expr).__name__}")
-
-
-def _lane_window(stmt, lane, width):
-    """The window `name[..., lo:lo + width]` a statement's lanes touch, when only
-    its last index varies with the lane iterator."""
-    idx = list(stmt.idx())
-    if not idx:
-        raise BLAS_SchedulingError("cannot vectorize a store to a scalar")
-    coords = []
-    for k, e in enumerate(idx):
-        if k < len(idx) - 1:
-            if "@lane" in expr_to_string(e, {lane: "@lane"}):
-                raise BLAS_SchedulingError("only the last index may vary across lanes")
-            coords.append(expr_to_string(e))
-        else:
-            lo = expr_to_string(e, {lane: "0"})
-            coords.append(f"{lo}:{lo} + {width}")
-    return f"{stmt.name()}[{', '.join(coords)}]"
-
-
-def vectorize(proc, loop_cursor, vec_width, memory, instructions, tail="cut"):
-    """Vectorizes an inner loop whose body is one assignment or reduction:
-
-        for i in seq(0, n):                for io in seq(0, n / w):
-            y[i] += a[0] * x[i]     ->         reg_1: f32[w] @ memory  (= a[0], all lanes)
-                                               reg_2: f32[w] @ memory  (= x[w*io : w*io + w])
-                                               reg_3: f32[w] @ memory  (= y[...], staged)
-                                               reg_3[ii] += reg_1[ii] * reg_2[ii]
-                                               y[...] = reg_3
-                                           (tail loop for the rest)
-
-    Each operand is staged into a `vec_width`-lane buffer in `memory` by its own
-    loop (stage_expr), a reduction's destination is staged with stage_mem, and
-    then every lane loop that matches one of `instructions` becomes a call
-    (replace_all). Lane loops no instruction matches stay as loops."""
-    loop = proc.forward(loop_cursor)
-    if not isinstance(loop, ForCursor):
-        raise BLAS_SchedulingError("vectorize loop_cursor must be a ForCursor")
-    proc, cur = _divide_maybe_perfectly(proc, loop, vec_width, tail)
-    inner = cur.inner_loop_cursor
-    body = list(inner.body())
-    if len(body) != 1 or not isinstance(body[0], AssignCursor):
-        raise BLAS_SchedulingError("vectorize expects a loop whose body is one assignment or reduction")
-    stmt = body[0]
-    is_reduce = isinstance(stmt, ReduceCursor)
-    names = get_reg_name(proc)
-    for e in _vector_operands(stmt.rhs(), stmt.name(), is_reduce):
-        proc = stage_expr(proc, e, next(names), memory)
-        names = get_reg_name(proc)
-    stmt = proc.forward(stmt)
-    if is_reduce:
-        lane_loop = stmt.parent()
-        proc = stage_mem(proc, lane_loop, _lane_window(stmt, lane_loop.name(), vec_width), next(names))
-        alloc = proc.forward(lane_loop).prev().prev()
-        proc = set_memory(proc, alloc, memory)
-    proc = simplify(proc)
-    return replace_all(proc, instructions)
-
-
-__all__ = [
-    "BLAS_SchedulingError",
-    "get_enclosing_scope", "get_enclosing_loop", "get_enclosing_if", "get_statement",
-    "post_order_stmts", "is_inner_loop", "name_exists", "get_reg_name", "is_already_divided",
-    "auto_divide_loop_cursors", "auto_divide_loop", "hoist_stmt", "parallelize_and_lift_alloc",
-    "stage_expr", "interleave_execution", "tile_loops", "auto_stage_mem", "vectorize",
-    "expr_to_string",
-]
+__all__ = sorted(set(
+    list(_exo_names) + list(_scheduling_names) + list(_inspection_names) + list(_higher_order_names)
+    + list(_rc_names) + list(_staging_names) + list(_passes_names)
+    + [
+        "reorder_stmt_forward", "reorder_stmt_backwards", "hoist_stmt_cursors", "hoist_stmt",
+        "hoist_from_loop_cursors", "hoist_from_loop", "jam_stmt_cursors", "jam_stmt", "round_loop",
+        "divide_loop_recursive_cursors", "divide_loop_recursive", "cut_loop_and_unroll_cursors",
+        "cut_loop_and_unroll", "binary_specialize_cursors", "binary_specialize", "bound_loop_by_if",
+        "undo_divide_and_guard_loop", "parallelize_reduction", "parallelize_all_reductions",
+        "interleave_outer_loop_with_inner_loop", "unroll_and_jam", "unroll_and_jam_parent",
+        "interleave_loop", "tile_loops", "tile_loops_bottom_up", "fission_into_singles",
+        "vectorize_cursors", "vectorize_predicate_tail", "vectorize",
+        "BLAS_SchedulingError", "auto_divide_loop_cursors", "auto_divide_loop", "stage_expr",
+        "interleave_execution",
+    ]
+))
