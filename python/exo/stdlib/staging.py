@@ -12,6 +12,7 @@ from ..API_cursors import (
     AllocCursor,
     AssignCursor,
     BlockCursor,
+    ExoType,
     ExprCursor,
     ForCursor,
     IfCursor,
@@ -93,6 +94,8 @@ def bind_and_set_expr(proc, exprs, precision, memory, new_name=None, rc=False):
         new_name = next(get_unique_names(proc))
     first = exprs if isinstance(exprs, ExprCursor) else exprs[0]
     stmt = get_enclosing_stmt(proc, first)
+    if isinstance(precision, ExoType):  # a declaration's type() names its precision
+        precision = precision.value
     proc = bind_expr(proc, exprs, new_name)
     proc = set_precision(proc, new_name, precision)
     proc = set_memory(proc, new_name, memory)
