@@ -108,6 +108,18 @@ def _stmt_at(proc, position):
     return (parent.orelse() if in_orelse else parent.body())[index]
 
 
+def _next_loop_named(proc, position, name):
+    """The first loop over `name` at or after `position` in its block (a
+    rewrite may have inserted statements before it or replaced it)."""
+    parent, index, in_orelse = position
+    block = proc.body() if parent is None else (
+        proc.forward(parent).orelse() if in_orelse else proc.forward(parent).body())
+    for s in list(block)[index:]:
+        if isinstance(s, ForCursor) and s.name() == name:
+            return s
+    raise SchedulingError(f"no loop over {name} found after the rewrite")
+
+
 def _reorder(proc, outer):
     """reorder_loops; returns (proc, the loop now outer, the loop now inner)."""
     where = _position(proc, outer)
@@ -127,9 +139,10 @@ def reorder_stmt_forward(proc, stmt):
 
 
 def reorder_stmt_backwards(proc, stmt):
-    """Swaps a statement with the one before it."""
+    """Swaps a statement with the one before it. (exo-lang's version asks for
+    a negative block expansion, which its cursors refuse.)"""
     stmt = proc.forward(stmt)
-    return reorder_stmts(proc, stmt.as_block().expand(-1, 0))
+    return reorder_stmts(proc, stmt.as_block().expand(1, 0))
 
 
 @dataclass
@@ -326,7 +339,10 @@ def binary_specialize(proc, stmt, expr, values, rc=False):
         if len(values) == 1:
             proc, (if_stmt,) = specialize_(proc, stmt, f"{expr} == {values[0]}", rc=True)
             proc = simplify(proc)
-            proc = eliminate_dead_code(proc, if_stmt)
+            try:
+                proc = eliminate_dead_code(proc, if_stmt)
+            except InvalidCursorError:
+                pass  # simplify already decided the condition
             leaves.append(if_stmt.body()[0])
             leaves.append(if_stmt.orelse()[0])
             return proc
@@ -524,8 +540,10 @@ def interleave_loop(proc, loop, factor=None, par_reduce=False, memory=DRAM, tail
         else:
             outer = loop.parent()
         if par_reduce:
+            where, name = _position(proc, outer), proc.forward(outer).name()
             proc = parallelize_all_reductions(proc, outer, memory=memory, unroll=True)
-            loop = proc.forward(outer).body()[0]
+            outer = _next_loop_named(proc, where, name)
+            loop = outer.body()[0]
         allocs = [s for s in proc.forward(loop).body() if isinstance(s, AllocCursor)]
         proc = apply(parallelize_and_lift_alloc)(proc, allocs)
         stmts = list(proc.forward(loop).body())
