@@ -42,6 +42,11 @@ class CursorNavigationError(Exception):
     """A navigation request with no answer (no common ancestor, no such loop)."""
 
 
+class CursorProcMismatchError(CursorNavigationError, AssertionError):
+    """Two cursors that should be compared come from different procedures
+    (an AssertionError too, the class exo-lang raises here)."""
+
+
 def _fwd(proc, c):
     if isinstance(c, (InvalidCursor, ExprListCursor, list, tuple)) or not isinstance(c, Cursor):
         return c
@@ -330,7 +335,7 @@ def match_parent(cursor1, cursor2):
     one is first raised to the other's depth, then both rise together."""
     proc = cursor1.proc()
     if proc != cursor2.proc():
-        raise CursorNavigationError("cursors originate from different procs")
+        raise CursorProcMismatchError("cursors originate from different procs")
     d1, d2 = get_depth(proc, cursor1), get_depth(proc, cursor2)
     for _ in range(d1 - d2):
         cursor1 = cursor1.parent()
@@ -536,7 +541,7 @@ def expr_to_string(expr_cursor, subst=None):
 
 
 __all__ = [
-    "CursorNavigationError",
+    "CursorNavigationError", "CursorProcMismatchError",
     "get_children", "lrn", "nlr", "rln", "nrl", "lrn_stmts", "nlr_stmts",
     "get_symbols", "get_declaration", "get_unique_names",
     "is_stmt", "is_if", "is_loop", "check_is_loop", "is_loop_bounds_const", "loop_body_len",
