@@ -71,7 +71,7 @@ def body_lines(p):
 def test_hoist_stmt_returns_cursors_and_refuses_loop_dependent_statements():
     p, (allocs, stmt, rest) = hoist_stmt(three, three.find("c[0] = _"), rc=True)
     assert body_lines(p)[0] == "c[0] = 3.0" and allocs == [] and rest.name() == "i"
-    assert str(stmt) == str(p.body()[0])
+    assert stmt == p.body()[0]
     assert_same(three, p, {"n": 5}, {"n": 1})
     with pytest.raises(SchedulingError, match="depends on enclosing loop"):
         hoist_stmt(three, three.find("y[_] = _"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Tuple
 
+from .._core import SchedulingError
 from ..API_cursors import (
     BinaryOpCursor,
     Cursor,
@@ -239,11 +240,17 @@ def infer_range(idx_expr: Cursor, scope: Cursor) -> IndexRange:
 def bounds_inference(loop, buffer_name: str, buffer_dim: int, include=("W",)):
     """The range of index `buffer_dim` of `buffer_name` over the accesses in
     `loop` ("R": reads, "W": assignments); None when there are none."""
+    def matches(pattern):
+        try:
+            return loop.find(pattern, many=True)
+        except SchedulingError:  # no access of that kind
+            return []
+
     found = []
     if "R" in include:
-        found += loop.find(f"{buffer_name}[_]", many=True)
+        found += matches(f"{buffer_name}[_]")
     if "W" in include:
-        found += loop.find(f"{buffer_name}[_] = _", many=True)
+        found += matches(f"{buffer_name}[_] = _")
     bound = None
     for c in found:
         r = infer_range(c.idx()[buffer_dim], loop)
