@@ -231,6 +231,19 @@ def test_tile_loops_and_bottom_up():
     b = tile_loops_bottom_up(add2d, add2d.body()[0], (2, 4))
     assert body_lines(b)[:4] == body_lines(p)[:4]
     assert_same(add2d, b, {"n": 5, "m": 7}, {"n": 2, "m": 4})
+
+    @proc
+    def gemm(M: size, N: size, K: size, A: f32[M, K], B: f32[K, N], C: f32[M, N]):
+        for k in seq(0, K):
+            for i in seq(0, M):
+                for j in seq(0, N):
+                    C[i, j] += A[i, k] * B[k, j]
+
+    # None: k is not divided, but the i and j tiles move inside it.
+    g = tile_loops_bottom_up(gemm, gemm.body()[0], (None, 6, 16))
+    assert body_lines(g)[:5] == ["for io in seq(0, M / 6):", "for jo in seq(0, N / 16):", "for k in seq(0, K):",
+                                 "for ii in seq(0, 6):", "for ji in seq(0, 16):"]
+    assert_same(gemm, g, {"M": 7, "N": 20, "K": 3}, {"M": 12, "N": 16, "K": 1})
     with pytest.raises(SchedulingError, match="body length of 1"):
         tile_loops_bottom_up(matvec, matvec.body()[0], (2, 2))
 
@@ -255,3 +268,39 @@ def test_fission_into_singles_and_statement_swaps():
         reorder_stmt_forward(dep, dep.find("y[_] = _"))
     with pytest.raises(SchedulingError):
         reorder_stmt_backwards(dep, dep.find("x[_] = _"))
+
+
+def test_exo_lang_sgemm_kernel_schedule():
+    """exo-lang's AVX-512 SGEMM micro-kernel schedule (apps/x86/sgemm), run
+    with the interpreter: round_loop, dce, auto_stage_mem, vectorize with
+    fma_rule, hoist_from_loop, then the instructions replace the lane loops."""
+    from exo.platforms.x86 import (AVX512, mm512_fmadd_ps, mm512_loadu_ps, mm512_set1_ps,
+                                   mm512_storeu_ps)
+    from exo.stdlib.stdlib import (auto_stage_mem, dce, divide_dim, fma_rule, hoist_from_loop, rename,
+                                   replace_all, set_memory, simplify, specialize, unroll_loop, vectorize)
+
+    @proc
+    def sgemm(M: size, N: size, K: size, A: f32[M, K], B: f32[K, N], C: f32[M, N]):
+        assert M >= 1
+        assert N >= 1
+        assert K >= 1
+        for k in seq(0, K):
+            for i in seq(0, M):
+                for j in seq(0, N):
+                    C[i, j] += A[i, k] * B[k, j]
+
+    base = simplify(rename(sgemm, "kernel_2x64").partial_eval(2, 64)).add_assertion("0 == 0")
+    p = round_loop(base, base.find_loop("j"), 16)
+    p = dce(simplify(specialize(p, p.find_loop("k"), "0 == 0")))
+    p = simplify(auto_stage_mem(p, p.find_loop("k"), "C", "C_reg"))
+    p = set_memory(simplify(divide_dim(p, "C_reg", 1, 16)), "C_reg", AVX512)
+    for loop in ("i1", "j", "i1"):
+        p = vectorize(p, p.find_loop(loop), 16, "f32", AVX512, rules=[fma_rule], tail="perfect")
+    p = hoist_from_loop(p, p.find_loop("jo"))
+    for loop in ("i1o", "jo", "i1o"):
+        p = unroll_loop(p, loop)
+    p = replace_all(simplify(dce(p)), [mm512_loadu_ps, mm512_storeu_ps, mm512_fmadd_ps, mm512_set1_ps])
+    text = str(p)
+    assert text.count("mm512_fmadd_ps(") == 4 and text.count("mm512_set1_ps(") == 1, text
+    assert "for ji" not in text and "for i1i" not in text
+    assert_same(base, p, {"K": 1}, {"K": 4})
