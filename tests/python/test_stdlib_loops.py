@@ -201,6 +201,12 @@ def test_interleave_loop_tails():
         p = interleave_loop(three, three.find_loop("i"), 4, tail=tail)
         assert "x[4 * io + 3]" in str(p)
         assert_same(three, p, {"n": 7}, {"n": 8})
+    # "specialize": one interleaved copy of the tail per remainder length.
+    p = interleave_loop(three, three.find_loop("i"), 4, tail="specialize")
+    assert "if n % 4 < 2:" in str(p) and "for ii" not in str(p)
+    assert_same(three, p, {"n": 5}, {"n": 6}, {"n": 7}, {"n": 8})
+    with pytest.raises(SchedulingError, match="factor=None"):
+        interleave_loop(three, three.find_loop("i"), None, tail="specialize")
     p = interleave_loop(total, total.find_loop("i"), 4, par_reduce=True)
     assert_same(total, p, {"n": 9}, {"n": 3})
     assert interleave_loop(three, three.find_loop("i"), 1) is three

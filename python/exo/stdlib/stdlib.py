@@ -50,6 +50,7 @@ from ..API_scheduling import (
     remove_loop,
     reorder_loops,
     reorder_stmts,
+    rewrite_expr,
     set_memory,
     shift_loop,
     simplify,
@@ -563,6 +564,13 @@ def interleave_loop(proc, loop, factor=None, par_reduce=False, memory=DRAM, tail
         proc = rewrite(proc, loop, factor, par_reduce, memory, tail="cut")
         rest = proc.forward(loop).next()
         proc, (stmts,) = binary_specialize(proc, rest, rest.hi(), list(range(factor)), rc=True)
+        for s in stmts:  # each copy's trip count is one constant there (rewrite_expr proves which)
+            s = proc.forward(s)
+            if isinstance(s, ForCursor) and not isinstance(s.hi(), LiteralCursor):
+                for v in range(factor):
+                    proc, done = attempt(rewrite_expr, errs=(SchedulingError,))(proc, s.hi(), v, rs=True)
+                    if done:
+                        break
         return apply(rewrite)(proc, stmts, par_reduce=par_reduce, memory=memory)
     raise SchedulingError(f"Unknown tail strategy: {tail}")
 
