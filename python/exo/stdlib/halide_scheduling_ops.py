@@ -36,7 +36,6 @@ from .inspection import (
     get_enclosing_loop,
     get_enclosing_loop_by_name,
     get_parents,
-    get_symbols,
     is_literal,
     lrn,
     match_parent,

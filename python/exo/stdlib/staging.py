@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from .._core import SchedulingError
 from ..API_cursors import (
     AllocCursor,
-    AssignCursor,
     BlockCursor,
     ExoType,
     ExprCursor,
