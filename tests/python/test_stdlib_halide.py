@@ -165,3 +165,19 @@ def test_match_parent():
         match_parent(blur.find("producer = _"), blur_local.find("producer = _"))
     with pytest.raises(CursorNavigationError):
         match_parent(blur.find("producer = _"), blur_local.find("producer = _"))
+
+
+def test_preconditions_fixing_an_expression_are_used():
+    from exo.stdlib.halide_scheduling_ops import _simplify_with_preds
+
+    @proc
+    def f(n: size, x: f32[n]):
+        assert n % 4 == 0
+        for i in seq(0, n):
+            x[i] = x[n % 4]
+
+    g = _simplify_with_preds(f)
+    assert "x[i] = x[0]" in str(g)
+    assert_same(f, g, {"n": 8})
+    h = _simplify_with_preds(f.add_assertion("n >= 4"))  # not an equality: nothing to use
+    assert "x[i] = x[0]" in str(h)

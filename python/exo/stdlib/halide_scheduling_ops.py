@@ -10,8 +10,6 @@ Every step is a primitive, so a step the compiler cannot prove safe is refused.
 
 from __future__ import annotations
 
-import re
-
 from .._core import SchedulingError
 from ..API_cursors import AllocCursor, AssignCursor, ForCursor, ReadCursor
 from ..API_scheduling import (
@@ -76,24 +74,29 @@ def _divide_with_recompute(proc, loop, outer_hi, outer_stride, new_iters):
     return out
 
 
-_EQ_PRED = re.compile(r"^\s+assert (.+) == (-?\d+)\s*$")
+def _index_text(e):
+    """Exo text of an index expression of the procedure view (get_ast())."""
+    if e.node == "Read" and not e.idx:
+        return e.name
+    if e.node == "Const":
+        return str(e.val)
+    if e.node == "USub":
+        return f"-({_index_text(e.arg)})"
+    if e.node == "BinOp":
+        return f"({_index_text(e.lhs)}) {e.op} ({_index_text(e.rhs)})"
+    raise ValueError(f"not an index expression: {e.node}")
 
 
 def _simplify_with_preds(proc):
     """simplify, after replacing each expression a precondition fixes to a
-    constant (`assert e == c`) by that constant."""
-    for line in str(proc).splitlines()[1:]:
-        if line.strip().startswith(("def ", "#", "@")):
+    constant (`assert e == c`) by that constant (rewrite_expr checks it)."""
+    for pred in proc.get_ast().preds:
+        if pred.node != "BinOp" or pred.op != "==" or pred.rhs.node != "Const":
             continue
-        m = _EQ_PRED.match(line)
-        if not m:
-            if line.strip().startswith("assert"):
-                continue
-            break  # preconditions come first
         try:
-            proc = rewrite_expr(proc, m.group(1), int(m.group(2)))
-        except SchedulingError:
-            pass  # the expression no longer occurs
+            proc = rewrite_expr(proc, _index_text(pred.lhs), pred.rhs.val)
+        except (SchedulingError, ValueError):
+            pass  # the expression does not occur (any more), or is not an index
     return simplify(proc)
 
 
