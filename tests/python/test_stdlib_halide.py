@@ -179,5 +179,11 @@ def test_preconditions_fixing_an_expression_are_used():
     g = _simplify_with_preds(f)
     assert "x[i] = x[0]" in str(g)
     assert_same(f, g, {"n": 8})
-    h = _simplify_with_preds(f.add_assertion("n >= 4"))  # not an equality: nothing to use
-    assert "x[i] = x[0]" in str(h)
+
+    @proc
+    def free(n: size, x: f32[n]):
+        assert n >= 4
+        for i in seq(0, n):
+            x[i] = x[n % 4]
+
+    assert "x[i] = x[n % 4]" in str(_simplify_with_preds(free))  # no equality to use
