@@ -172,3 +172,27 @@ def test_exocc_function_raises_the_users_exception(tmp_path, monkeypatch):
     exocc("-o", str(tmp_path / "o"), "--stem", "both", "-p", str(tmp_path), str(tmp_path / "lib.py"),
           str(tmp_path / "other.py"))
     assert "zero4" in (tmp_path / "o" / "both.h").read_text()
+
+
+def test_integer_literals_print_as_written():
+    @proc
+    def lits(a: i8, x: f32):
+        a = 0
+        a += -2
+        x = x * 2
+        x = 1.0
+
+    text = str(lits)
+    assert "a = 0\n" in text and "a += -2\n" in text and "x = x * 2\n" in text
+    assert text.endswith("x = 1.0")
+
+
+def test_simplify_keeps_a_loop_written_with_only_pass():
+    from exo.stdlib.scheduling import simplify
+
+    @proc
+    def idle(n: size):
+        for i in seq(0, 8 + n - n):
+            pass
+
+    assert str(simplify(idle)).endswith("for i in seq(0, 8):\n        pass")
