@@ -196,3 +196,21 @@ def test_simplify_keeps_a_loop_written_with_only_pass():
             pass
 
     assert str(simplify(idle)).endswith("for i in seq(0, 8):\n        pass")
+
+
+def test_str_of_a_cursor_shows_it_in_the_whole_proc():
+    @proc
+    def two(x: f32[4]):
+        for i in seq(0, 4):
+            x[i] = 1.0
+            x[i] = 2.0
+
+    loop = two.find_loop("i")
+    assert str(loop) == ("def two(x: f32[4] @ DRAM):\n    for i in seq(0, 4):  # <-- NODE\n"
+                         "        x[i] = 1.0\n        x[i] = 2.0")
+    assert str(loop.body()) == ("def two(x: f32[4] @ DRAM):\n    for i in seq(0, 4):\n"
+                                "        # BLOCK START\n        x[i] = 1.0\n        x[i] = 2.0\n"
+                                "        # BLOCK END")
+    assert str(loop.body()[0].before()).splitlines()[2] == "        [GAP - Before]"
+    assert str(loop.body()[1].after()).splitlines()[-1] == "        [GAP - After]"
+    assert loop.body()[1].code() == "x[i] = 2.0\n"
