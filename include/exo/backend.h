@@ -11,6 +11,7 @@ namespace exo {
 struct CCode {
   std::string c;  // the .c file (includes "<stem>.h")
   std::string h;  // the .h file
+  std::string decls;  // what the .h file declares, without its include guard and extern "C"
 };
 
 // Compile `procs` (and, once each, every proc they call) into one translation unit.

@@ -151,6 +151,9 @@ struct ConstNode : ExprNode {
   static constexpr ExprKind kKind = ExprKind::Const;
   int64_t ival = 0;
   double fval = 0;
+  // A data constant made from an integer (e.g. the literal `2` in `x = 2`):
+  // printed as written, `2`, as exo-lang prints it; its value is fval.
+  bool from_int = false;
   ConstNode(int64_t v, Type t, SrcInfo s);
   ConstNode(double v, Type t, SrcInfo s);
   bool is_int() const { return !is_data_kind(type.base); }

@@ -41,4 +41,12 @@ struct StmtPathStep {
 std::string print_proc_marked(const Proc& p, const std::vector<StmtPathStep>& path, int count,
                               const std::string& note = "");
 
+// print_proc(p) (without its final newline) showing a position as exo-lang's
+// str(cursor) does: an empty path is the proc (its `def` line marked); count == 1
+// a statement whose first line ends with `  # <-- NODE`; count > 1 the statements
+// path.back().index .. +count-1 between `# BLOCK START` and `# BLOCK END` lines;
+// count == 0 the gap before that statement, a `[GAP - Before]` line (at the
+// block's end, `[GAP - After]`). An invalid path prints the proc unmarked.
+std::string print_proc_showing(const Proc& p, const std::vector<StmtPathStep>& path, int count);
+
 }  // namespace exo

@@ -167,6 +167,12 @@ class Cursor:
         return hash(self._impl)
 
     def __str__(self):
+        # As exo-lang: the whole proc with this node shown (`# <-- NODE`); an
+        # expression prints as itself. `code()` gives the node's own text.
+        return self._impl.shown()
+
+    def code(self):
+        """The text of the node alone (statements, block, or expression)."""
         return self._impl.text()
 
     def __repr__(self):

@@ -1,11 +1,14 @@
 """exocc: run Python files defining Exo procedures and compile them to C.
 
-    exocc -o OUTDIR --stem NAME file.py [more.py ...]
+    exocc -o OUTDIR --stem NAME [-p DIR] file.py [more.py ...]
 
 Writes OUTDIR/NAME.c, OUTDIR/NAME.h and a make-style dependency file
 OUTDIR/NAME.d. Every exported (per `__all__`, else not starting with `_`)
 non-instruction Procedure at a file's top level is compiled. With one file,
-OUTDIR and NAME default to the file's stem.
+OUTDIR and NAME default to the file's stem. While the files run, DIR (default:
+the directory of a single file, else the current directory) is first on the
+module search path, so a file can import its sibling modules. `exocc(...)` is
+the same command as a Python function (exceptions propagate).
 
 Every failure is one line on stderr, `exocc: error: ...`, and exit status 1:
 a bad command line or file, a Python syntax error (file:line:col), an Exo
@@ -17,6 +20,7 @@ whole traceback).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.machinery
 import importlib.util
 import inspect
@@ -31,45 +35,69 @@ class UsageError(Exception):
     """A problem with the command line or the files it names."""
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="exocc", description="Compile an Exo library.")
+def parse_args(argv, prog="exocc"):
+    parser = argparse.ArgumentParser(prog=prog, description="Compile an Exo library.")
     parser.add_argument("-o", "--outdir", metavar="OUTDIR", help="output directory for build artifacts")
-    parser.add_argument("--stem", help="base name for .c and .h files")
+    parser.add_argument(
+        "-p", "--pythonpath", metavar="PYTHONPATH",
+        help="directory to add to the module search path while the sources run (default: the "
+             "directory of a single source file, else the current directory)",
+    )
+    parser.add_argument("-s", "--stem", help="base name for .c and .h files")
     parser.add_argument("source", type=str, nargs="+", help="source file to compile")
     parser.add_argument("--traceback", action="store_true",
                         help="on an exception raised by a source file, print the whole traceback")
     parser.add_argument(
-        "--version", action="version", version=f"%(prog)s version {exo.__version__}",
+        "-v", "--version", action="version", version=f"%(prog)s version {exo.__version__}",
         help="print the version and exit",
     )
     args = parser.parse_args(argv)
 
     srcname = Path(args.source[0]).stem
     if args.outdir:
-        outdir = Path(args.outdir)
+        args.outdir = Path(args.outdir)
     elif len(args.source) == 1:
-        outdir = Path(srcname)
+        args.outdir = Path(srcname)
     else:
         parser.error("Must provide -o when processing multiple source files.")
-    if args.stem:
-        stem = args.stem
-    elif len(args.source) == 1:
-        stem = srcname
-    else:
-        parser.error("Must provide --stem when processing multiple source files.")
+    if not args.stem:
+        if len(args.source) == 1:
+            args.stem = srcname
+        else:
+            parser.error("Must provide --stem when processing multiple source files.")
+    if not args.pythonpath:
+        args.pythonpath = Path(args.source[0]).parent if len(args.source) == 1 else Path.cwd()
+    return args
 
-    try:
-        check_stem(stem)
-        sources = [check_source(src) for src in args.source]
-        library = []
+
+def compile_library(args, report_user_errors):
+    """Runs the sources and compiles their procedures. With `report_user_errors`,
+    an exception raised by a source becomes a UsageError naming the line."""
+    check_stem(args.stem)
+    sources = [check_source(src) for src in args.source]
+    library = []
+    with search_path(args.pythonpath):
         for path in sources:
-            library += get_procs_from_module(load_user_code(path, args.traceback))
-        if not library:
-            names = ", ".join(str(s) for s in args.source)
-            raise UsageError(f"no procedures to compile in {names} (none is exported at top level)")
-        make_outdir(outdir)
-        exo.compile_procs(library, outdir, f"{stem}.c", f"{stem}.h")
-        write_depfile(outdir, stem, args.source)
+            module = load_user_code(path, args.traceback, report_user_errors)
+            library += get_procs_from_module(module)
+    if not library:
+        names = ", ".join(str(s) for s in args.source)
+        raise UsageError(f"no procedures to compile in {names} (none is exported at top level)")
+    make_outdir(args.outdir)
+    exo.compile_procs(library, args.outdir, f"{args.stem}.c", f"{args.stem}.h")
+    write_depfile(args.outdir, args.stem, args.source)
+
+
+def exocc(*args, name="exocc"):
+    """The command as a function, as exo-lang offers it: `exocc("-o", out, "file.py")`.
+    A bad command line exits (SystemExit); every other failure raises its exception."""
+    compile_library(parse_args([str(a) for a in args], name), report_user_errors=False)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        compile_library(args, report_user_errors=True)
     except UsageError as e:
         return fail(e)
     except exo.ExoError as e:
@@ -77,6 +105,20 @@ def main(argv=None):
     except OSError as e:
         return fail(f"cannot write the output: {os_error_text(e)}")
     return 0
+
+
+@contextlib.contextmanager
+def search_path(directory):
+    """`directory` first on sys.path while the user's files run (their sibling imports)."""
+    entry = str(Path(directory).resolve())
+    sys.path.insert(0, entry)
+    try:
+        yield
+    finally:
+        try:
+            sys.path.remove(entry)
+        except ValueError:
+            pass
 
 
 def fail(msg):
@@ -146,8 +188,9 @@ def get_procs_from_module(user_module):
     return library
 
 
-def load_user_code(path, show_traceback=False):
-    """Runs the Python file `path` as a module (not entered in sys.modules)."""
+def load_user_code(path, show_traceback=False, report_user_errors=True):
+    """Runs the Python file `path` as a module (not entered in sys.modules). An
+    exception it raises propagates unless `report_user_errors` (then UsageError)."""
     module_path = Path(path).resolve()
     try:
         data = module_path.read_bytes()
@@ -168,6 +211,8 @@ def load_user_code(path, show_traceback=False):
     try:
         exec(code, user_module.__dict__)
     except Exception as e:
+        if not report_user_errors:
+            raise
         if show_traceback:
             traceback.print_exc()
         if isinstance(e, exo.ExoError) and getattr(e, "line", 0):

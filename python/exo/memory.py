@@ -37,6 +37,12 @@ class _BaseType(str):
     def is_win(self):
         return False
 
+    def basetype(self):
+        return self
+
+    def ctype(self):
+        return str(self)
+
 
 class Memory:
     """Base class of all memories (user-defined ones included)."""
@@ -174,3 +180,58 @@ DRAM = _builtin("DRAM")
 DRAM_STATIC = _builtin("DRAM_STATIC")
 DRAM_STACK = _builtin("DRAM_STACK")
 
+
+
+class StaticMemory(Memory):
+    """A memory of a fixed number of chunks (e.g. hardware registers or tiles),
+    handed out by a free list while C is generated. Subclasses call
+    `init_state(n)` once and take chunks with `find_free_chunk`/`mark`, giving
+    them back with `unmark` in `free`."""
+
+    is_chunk_allocated = []
+
+    @classmethod
+    def init_state(cls, size):
+        cls.is_chunk_allocated = [False] * size
+
+    @classmethod
+    def find_free_chunk(cls):
+        for idx, taken in enumerate(cls.is_chunk_allocated):
+            if not taken:
+                return idx
+        raise MemGenError(f"Cannot allocate more than {len(cls.is_chunk_allocated)} chunks at a time.")
+
+    @classmethod
+    def mark(cls, idx):
+        cls.is_chunk_allocated[idx] = True
+
+    @classmethod
+    def unmark(cls, idx):
+        cls.is_chunk_allocated[idx] = False
+
+
+def flat_size(shape):
+    """C text of a buffer's element count, `s_k * ... * s_1 * s_0` for shape
+    [s_0, ..., s_k] (the order exo-lang's generated code uses)."""
+    text = str(shape[0])
+    for s in shape[1:]:
+        text = f"{s} * {text}"
+    return text
+
+
+class MDRAM(DRAM):
+    """DRAM through a user allocator (`custom_malloc.h`: malloc_dram/free_dram)."""
+
+    @classmethod
+    def global_(cls):
+        return '#include "custom_malloc.h"'
+
+    @classmethod
+    def alloc(cls, new_name, prim_type, shape, srcinfo):
+        if not shape:
+            return f"{prim_type} {new_name};"
+        return f"{prim_type} *{new_name} = ({prim_type}*) malloc_dram ({flat_size(shape)} * sizeof({prim_type}));"
+
+    @classmethod
+    def free(cls, new_name, prim_type, shape, srcinfo):
+        return f"free_dram({new_name});" if shape else ""

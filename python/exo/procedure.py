@@ -65,7 +65,8 @@ class Procedure:
         return text
 
     def __str__(self):
-        return str(self._handle)
+        # As exo-lang prints it: no newline after the last line.
+        return str(self._handle).removesuffix("\n")
 
     def __repr__(self):
         return f"<exo Procedure {self.name()}>"
@@ -159,8 +160,9 @@ class Procedure:
 
     # ---- compilation and execution ----
     def c_code_str(self):
-        c, h = compile_procs_to_strings([self], "c_code_str.h")
-        return h + "\n" + c
+        """The header's declarations and the C source, as one text (no include guard)."""
+        c, decls = _core.compile_procs_to_strings([self._handle], "c_code_str", bare_header=True)
+        return decls + "\n" + c
 
     def compile_c(self, directory, filename):
         compile_procs([self], directory, f"{filename}.c", f"{filename}.h")

@@ -317,6 +317,7 @@ void define_detached_expr(py::class_<T>& cls) {
       .def("proc", [](const ExprValue& v) { return v.owner; })
       .def("path", [](const ExprValue& v) { return "detached " + print_expr(v.e); })
       .def("text", [](const ExprValue& v) { return print_expr(v.e); })
+      .def("shown", [](const ExprValue& v) { return print_expr(v.e); })
       .def("exprs", [](const ExprValue& v) {
         std::vector<ExprValue> out;
         for (auto& k : expr_children(v.e)) out.push_back(ExprValue{v.owner, k});
@@ -357,6 +358,12 @@ void define_cursors(py::module_& m) {
         std::string out;
         for (auto& s : resolve_stmts(p, c.cursor)) out += print_stmt(s);
         return out;
+      })
+      .def("shown", [](const CursorHandle& c) -> std::string {
+        // str(cursor), as exo-lang prints it: the whole proc, this position shown.
+        const Cursor& k = c.cursor;
+        if (k.is_expr()) return print_expr(resolve_expr(c.owner.proc, k));
+        return print_proc_showing(c.owner.proc, k.path, k.is_gap() ? 0 : k.is_block() ? k.count : 1);
       })
       .def("marked", [](const CursorHandle& c) {
         // The whole proc with this position marked (statements, blocks, gaps).

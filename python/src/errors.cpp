@@ -114,9 +114,10 @@ void define_errors(py::module_& m) {
   c.parse = new_class(m, "ParseError", {c.base}, "Malformed Exo source.");
   c.type = new_class(m, "TypeCheckError", {c.base, PyExc_TypeError},
                      "Ill-typed or unresolved Exo program.");
-  c.bounds = new_class(m, "BoundsError", {c.base},
+  // exo-lang reports bounds and precondition failures as TypeError.
+  c.bounds = new_class(m, "BoundsError", {c.base, PyExc_TypeError},
                        "An access, window or call argument that may be out of bounds.");
-  c.precondition = new_class(m, "PreconditionError", {c.base},
+  c.precondition = new_class(m, "PreconditionError", {c.base, PyExc_TypeError},
                              "A call whose callee's assertions cannot be proven.");
   c.scheduling = new_class(m, "SchedulingError", {c.base}, "A scheduling rewrite was refused.");
   c.memgen = new_class(m, "MemGenError", {c.base},

@@ -31,11 +31,12 @@ py::dict arg_info(const FnArg& a) {
   return d;
 }
 
-py::tuple compile_procs_to_strings(const std::vector<ProcHandle>& procs, const std::string& stem) {
+py::tuple compile_procs_to_strings(const std::vector<ProcHandle>& procs, const std::string& stem,
+                                   bool bare_header) {
   std::vector<Proc> ps;
   for (auto& h : procs) ps.push_back(h.proc);
   CCode code = compile_to_c(ps, stem);
-  return py::make_tuple(code.c, code.h);
+  return py::make_tuple(code.c, bare_header ? code.decls : code.h);
 }
 
 }  // namespace
@@ -100,7 +101,9 @@ void define_procedure(py::module_& m) {
     return d;
   }, "Counts of the analysis's queries since start: all, sent to Z3, answered from the cache.");
   m.def("compile_procs_to_strings", &compile_procs_to_strings, py::arg("procs"), py::arg("stem"),
-        "(C source, header) for procs; the C source includes \"<stem>.h\".");
+        py::arg("bare_header") = false,
+        "(C source, header) for procs; the C source includes \"<stem>.h\". With bare_header, the\n"
+        "header's declarations only (no include guard, no extern \"C\").");
 }
 
 }  // namespace exo::python

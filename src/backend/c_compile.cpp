@@ -158,7 +158,8 @@ const char* kHeaderPrelude =
     "#  if defined(__clang__)\n"
     "#    define EXO_ASSUME(e) __builtin_assume(e)\n"
     "#  elif defined(__GNUC__)\n"
-    "#    define EXO_ASSUME(e) ((e) ? (void)0 : __builtin_unreachable())\n"
+    "#    define EXO_ASSUME(expr) \\\n"
+    "      ((void)((expr) ? 1 : (__builtin_unreachable(), 1)))\n"
     "#  else\n"
     "#    define EXO_ASSUME(e) ((void)0)\n"
     "#  endif\n"
@@ -261,6 +262,7 @@ CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem) {
   std::string decls = std::string(kHeaderPrelude) + join_lines(ctxt_def) + "\n" + join_lines(struct_defs) +
                       "\n" + join_lines(public_decls) + "\n";
   CCode out;
+  out.decls = decls;
   out.h = "\n#pragma once\n#ifndef " + guard + "\n#define " + guard + "\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n" +
           decls + "\n\n#ifdef __cplusplus\n}\n#endif\n#endif  // " + guard + "\n";
 

@@ -65,8 +65,12 @@ int binop_precedence(BinOpKind op) {
 
 ConstNode::ConstNode(int64_t v, Type t, SrcInfo s) : ExprNode(kKind, std::move(t), std::move(s)) {
   EXO_ASSERT(int_in_range(v), "integer constant " << v << " out of range");
-  if (is_int()) ival = v;
-  else fval = static_cast<double>(v);
+  if (is_int()) {
+    ival = v;
+  } else {
+    fval = static_cast<double>(v);
+    from_int = true;
+  }
 }
 
 ConstNode::ConstNode(double v, Type t, SrcInfo s) : ExprNode(kKind, std::move(t), std::move(s)) {

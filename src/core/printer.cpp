@@ -316,7 +316,7 @@ class Printer {
       s = c.ival != 0 ? "True" : "False";
     } else if (c.is_int()) {
       s = std::to_string(c.ival);
-    } else if (!is_real_kind(k) && c.fval == std::trunc(c.fval) && std::fabs(c.fval) < 1e15) {
+    } else if ((c.from_int || !is_real_kind(k)) && c.fval == std::trunc(c.fval) && std::fabs(c.fval) < 1e15) {
       s = std::to_string(static_cast<long long>(c.fval));  // an integer data value (i8 ... i32)
     } else {
       s = python_float_repr(c.fval);

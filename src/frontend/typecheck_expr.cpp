@@ -219,7 +219,8 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
         case UExpr::ConstKind::Bool: return make_expr<ConstNode>(e.ival, scalar(ScalarKind::Bool), e.srcinfo);
         case UExpr::ConstKind::Int:
           if (ctx == Ctx::Index) return make_expr<ConstNode>(e.ival, scalar(ScalarKind::Int), e.srcinfo);
-          return make_expr<ConstNode>(real_of_int(e.ival, e.srcinfo), scalar(ScalarKind::R), e.srcinfo);
+          real_of_int(e.ival, e.srcinfo);  // refuses values a double cannot hold exactly
+          return make_expr<ConstNode>(e.ival, scalar(ScalarKind::R), e.srcinfo);
         case UExpr::ConstKind::Float:
           if (!std::isfinite(e.fval)) EXO_FAIL(ErrorKind::Type, e.srcinfo, "a constant must be finite");
           return make_expr<ConstNode>(e.fval, scalar(ScalarKind::R), e.srcinfo);
@@ -233,6 +234,7 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
       if (!is_data_scalar(a->type) && !is_indexable(a->type))
         EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot negate an expression of type " << type_str(a->type));
       if (auto* c = a.as<ConstNode>()) {
+        if (!c->is_int() && c->from_int) return make_expr<ConstNode>(-static_cast<int64_t>(c->fval), c->type, e.srcinfo);
         if (!c->is_int()) return make_expr<ConstNode>(-c->fval, c->type, e.srcinfo);
         // In range by construction: the range is symmetric.
         return make_expr<ConstNode>(-c->ival, c->type, e.srcinfo);
@@ -275,7 +277,8 @@ Expr Checker::check_name(const UExpr& e, Ctx ctx) {
         case ScalarKind::Bool: return make_expr<ConstNode>(c->ival, scalar(ScalarKind::Bool), e.srcinfo);
         case ScalarKind::Int:
           if (ctx == Ctx::Index) return make_expr<ConstNode>(c->ival, scalar(ScalarKind::Int), e.srcinfo);
-          return make_expr<ConstNode>(real_of_int(c->ival, e.srcinfo), scalar(ScalarKind::R), e.srcinfo);
+          real_of_int(c->ival, e.srcinfo);
+          return make_expr<ConstNode>(c->ival, scalar(ScalarKind::R), e.srcinfo);
         default:
           if (!std::isfinite(c->fval))
             EXO_FAIL(ErrorKind::Type, e.srcinfo,

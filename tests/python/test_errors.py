@@ -79,3 +79,11 @@ def test_error_hierarchy():
     for cls in (exo.ParseError, exo.TypeCheckError, exo.BoundsError, exo.PreconditionError,
                 exo.SchedulingError, exo.ParseFragmentError, exo.MemGenError):
         assert issubclass(cls, exo.ExoError)
+
+
+def test_program_errors_are_type_errors_as_in_exo_lang():
+    # exo-lang raises TypeError for ill-typed programs, failed bounds checks and
+    # unprovable call preconditions; code catching TypeError keeps working.
+    for cls in (exo.TypeCheckError, exo.BoundsError, exo.PreconditionError):
+        assert issubclass(cls, TypeError)
+    assert not issubclass(exo.SchedulingError, TypeError)

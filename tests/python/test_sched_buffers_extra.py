@@ -134,7 +134,7 @@ def test_sink_alloc_and_carried_value_refusal():
     p = sink_alloc(q, q.find_alloc("acc"))
     assert "for i in seq(0, n):\n        acc: f32 @ DRAM" in str(p)
     # Cursors follow: the allocation into the loop, the loop up one, its body down one.
-    assert str(p.forward(q.find_alloc("acc"))).strip() == "acc: f32 @ DRAM"
+    assert p.forward(q.find_alloc("acc")).code().strip() == "acc: f32 @ DRAM"
     assert repr(p.forward(q.find_loop("i"))) == "<ForCursor body[0]>"
     assert repr(p.forward(q.find("y[_] = _"))) == "<AssignCursor body[0].body[3]>"
     same_results(rowsum, p, n=4, m=3)
@@ -171,4 +171,4 @@ def test_extract_subproc_block_cursor():
     assert "    acc = 0.0\n    for j in seq(0, m):" in str(sub)
     same_results(rowsum, p, n=3, m=4)
     # Cursors of the original outside the block still reach their statements.
-    assert str(p.forward(rowsum.find("y[_] = _"))).strip() == "y[i] = acc"
+    assert p.forward(rowsum.find("y[_] = _")).code().strip() == "y[i] = acc"

@@ -290,7 +290,7 @@ def test_unfold_staged_reduce_chain():
     assert "y[i] = y[i] + x[i] * 2.0" in str(q)
     same(staged_reduce, q, n=5, x=(5,), y=(5,))
     # Cursors from the original follow the whole chain; the temporary is now unused.
-    assert str(q.forward(alloc)).strip().startswith("tmp: f32")
+    assert q.forward(alloc).code().strip().startswith("tmp: f32")
     from exo.API_scheduling import delete_buffer
 
     r = delete_buffer(q, q.forward(alloc))

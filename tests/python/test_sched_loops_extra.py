@@ -303,7 +303,7 @@ def test_cursors_of_earlier_procs_are_forwarded():
     assert "for r in seq(0, 2):" in str(r)
     same(two_stmts, r, n=3)
     # The statement inside the new loop is found again through the forwarding.
-    assert str(r.forward(y_store)).startswith("y[i - 2] = ")
+    assert r.forward(y_store).code().startswith("y[i - 2] = ")
 
 
 # Cases from the reference's scheduling tests, with its messages.

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 
 import exo
-from exo import frontend
+from exo.frontend import decorators as frontend
 
 MODULE = '''
 from __future__ import annotations

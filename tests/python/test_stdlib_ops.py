@@ -23,7 +23,8 @@ from exo.platforms.x86 import (
     mm256_storeu_ps,
 )
 from exo.stdlib.stdlib import (
-    BLAS_SchedulingError,
+    fma_rule,
+    set_memory,
     auto_divide_loop,
     auto_stage_mem,
     hoist_stmt,
@@ -168,12 +169,17 @@ def test_interleave_execution():
 
 
 def test_auto_stage_mem_window_from_loops():
-    p = auto_stage_mem(matmul, matmul.find("C[_] += _"), "acc", n_lifts=1)
+    # Around the k loop, C[i, j] is one element; B[k, j] a column of kk elements.
+    p = auto_stage_mem(matmul, matmul.find_loop("k"), "C", "acc")
     assert "acc: f32 @ DRAM" in str(p)
-    q = auto_stage_mem(matmul, matmul.find("B[_]"), "Bcol", n_lifts=1)
+    q = auto_stage_mem(matmul, matmul.find_loop("k"), "B", "Bcol")
     assert "Bcol: f32[kk] @ DRAM" in str(q)
     same_matmul(p)
     same_matmul(q)
+    # rc=True: the allocation, load, staged block and store-back.
+    r, (alloc, load, block, store) = auto_stage_mem(matmul, matmul.find_loop("k"), "C", "acc", rc=True)
+    assert alloc.name() == "acc" and load.name() == "acc" and store.name() == "C"
+    assert block[0].name() == "k"
 
 
 def compile_avx2(procs, workdir, stem):
@@ -186,7 +192,8 @@ def compile_avx2(procs, workdir, stem):
 
 def test_vectorize_onto_avx2(tmp_path):
     instrs = [mm256_loadu_ps, mm256_storeu_ps, mm256_broadcast_ss, mm256_mul_ps, mm256_add_ps, mm256_fmadd_ps]
-    p = vectorize(axpb, axpb.find_loop("i"), 8, AVX2, instrs)
+    # Without rules every operation gets a register: a product, then a sum.
+    p = vectorize(axpb, axpb.find_loop("i"), 8, "f32", AVX2, instrs, tail="cut")
     text = str(p)
     for call in ("mm256_broadcast_ss(", "mm256_loadu_ps(", "mm256_mul_ps(", "mm256_add_ps(", "mm256_storeu_ps("):
         assert call in text, text
@@ -206,31 +213,41 @@ def test_vectorize_onto_avx2(tmp_path):
 
 def test_vectorize_reduction_uses_fma():
     @proc
-    def saxpy(n: size, a: f32[1], x: f32[n], y: f32[n]):
-        assert n % 8 == 0
-        for i in seq(0, n):
-            y[i] += a[0] * x[i]
+    def kern(k: size, a: f32[k], x: f32[k, 8], y: f32[8]):
+        for kk in seq(0, k):
+            for i in seq(0, 8):
+                y[i] += a[kk] * x[kk, i]
 
-    p = vectorize(saxpy, saxpy.find_loop("i"), 8, AVX2,
-                  [mm256_loadu_ps, mm256_storeu_ps, mm256_broadcast_ss, mm256_fmadd_ps])
-    assert "mm256_fmadd_ps(" in str(p) and "seq(0, n % 8)" not in str(p)
+    # The accumulator lives in a register across kk; fma_rule stages a, x and
+    # the accumulator separately so the reduction folds into an fmadd.
+    p = auto_stage_mem(kern, kern.find_loop("kk"), "y", "acc")
+    p = set_memory(p, "acc", AVX2)
+    instrs = [mm256_loadu_ps, mm256_storeu_ps, mm256_broadcast_ss, mm256_fmadd_ps]
+    for loop in ("i0", "i"):  # the instructions replace every lane loop they match
+        p = vectorize(p, p.find_loop(loop), 8, "f32", AVX2, instrs, rules=[fma_rule], tail="perfect")
+    text = str(p)
+    assert "mm256_fmadd_ps(" in text and "mm256_broadcast_ss(" in text and "for " + "ii" not in text, text
     rng = np.random.default_rng(2)
-    for n in (8, 24):
-        a, x, y = (rng.standard_normal(s).astype(np.float32) for s in (1, n, n))
+    for k in (1, 5):
+        a, x, y = rng.standard_normal(k).astype(np.float32), rng.standard_normal((k, 8)).astype(np.float32), \
+            rng.standard_normal(8).astype(np.float32)
         y1, y2 = y.copy(), y.copy()
-        saxpy.interpret(n=n, a=a, x=x, y=y1)
-        p.interpret(n=n, a=a, x=x, y=y2)
-        np.testing.assert_allclose(y1, y2, rtol=1e-6)
+        kern.interpret(k=k, a=a, x=x, y=y1)
+        p.interpret(k=k, a=a, x=x, y=y2)
+        np.testing.assert_allclose(y1, y2, rtol=1e-5)
 
 
-def test_vectorize_refuses_what_it_cannot_handle():
+def test_vectorize_refusals_come_from_the_primitives():
     @proc
-    def two_stmts(n: size, x: f32[n], y: f32[n]):
+    def odd(n: size, x: f32[n], y: f32[n]):
         for i in seq(0, n):
             y[i] = x[i]
-            x[i] = 0.0
 
-    with pytest.raises(BLAS_SchedulingError, match="one assignment or reduction"):
-        vectorize(two_stmts, two_stmts.find_loop("i"), 8, AVX2, [mm256_loadu_ps])
-    with pytest.raises(BLAS_SchedulingError, match="ForCursor"):
-        vectorize(two_stmts, two_stmts.find("y[_] = _"), 8, AVX2, [mm256_loadu_ps])
+    # A perfect division needs n % 8 == 0; the twin with the assertion is accepted.
+    with pytest.raises(exo.SchedulingError, match="n % 8 == 0"):
+        vectorize(odd, odd.find_loop("i"), 8, "f32", AVX2, [mm256_loadu_ps], tail="perfect")
+    even = odd.add_assertion("n % 8 == 0")
+    p = vectorize(even, even.find_loop("i"), 8, "f32", AVX2, [mm256_loadu_ps, mm256_storeu_ps], tail="perfect")
+    assert "mm256_loadu_ps(" in str(p) and "mm256_storeu_ps(" in str(p)
+    with pytest.raises(AttributeError):  # not a loop
+        vectorize(odd, odd.find("y[_] = _"), 8, "f32", AVX2, [mm256_loadu_ps])

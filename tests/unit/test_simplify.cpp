@@ -212,6 +212,8 @@ TEST(Simplify, RemovesDeadCodeUnderTheKnownFacts) {
             "        x[i] = 1.0\n"
             "        if i >= 2:\n"
             "            y[i] = x[i]\n"
+            "    for k in seq(0, m):\n"  // a loop of only `pass` stays, as in exo-lang
+            "        pass\n"
             "    if m > 2:\n"
             "        for k in seq(0, m):\n"
             "            if k < 2:\n"

@@ -5,7 +5,11 @@
 - analysis, inspection, introspection: questions about a procedure asked
   through cursors
 - higher_order: combinators over scheduling operations (attempt, apply, ...)
-- stdlib: larger operations (tile_loops, vectorize, stage_expr, hoist_stmt, ...)
+- stdlib: larger operations (tile_loops, vectorize, stage_compute, hoist_stmt,
+  ...), written in loop_ops, interleaving, vectorization, staging and passes
+- rc_wrappers: primitives that also return cursors to what they made
+- range_analysis: the values an index expression takes in a scope
+- halide_scheduling_ops: compute_at, store_at, tile, split, halide_* helpers
 """
 
 from . import scheduling

@@ -42,6 +42,11 @@ class CursorNavigationError(Exception):
     """A navigation request with no answer (no common ancestor, no such loop)."""
 
 
+class CursorProcMismatchError(CursorNavigationError, AssertionError):
+    """Two cursors that should be compared come from different procedures
+    (an AssertionError too, the class exo-lang raises here)."""
+
+
 def _fwd(proc, c):
     if isinstance(c, (InvalidCursor, ExprListCursor, list, tuple)) or not isinstance(c, Cursor):
         return c
@@ -167,7 +172,9 @@ def nlr_stmts(proc, block=InvalidCursor()):
 def get_symbols(proc, cursor=InvalidCursor()):
     """The names (buffers, loop variables, arguments, ...) mentioned under a node."""
     for c in lrn(proc, cursor):
-        if hasattr(c, "name") and not isinstance(c, Procedure):
+        if isinstance(c, (InvalidCursor, Procedure)):
+            continue  # the walk's root when it covers the whole procedure
+        if hasattr(c, "name"):
             yield c.name()
 
 
@@ -194,20 +201,20 @@ def get_unique_names(proc):
 # Kinds
 
 
-def is_stmt(proc, c):
-    return isinstance(_fwd(proc, c), StmtCursor)
+def is_stmt(proc, stmt):
+    return isinstance(_fwd(proc, stmt), StmtCursor)
 
 
-def is_if(proc, c):
-    return isinstance(_fwd(proc, c), IfCursor)
+def is_if(proc, if_c):
+    return isinstance(_fwd(proc, if_c), IfCursor)
 
 
-def is_loop(proc, c):
-    return isinstance(_fwd(proc, c), ForCursor)
+def is_loop(proc, loop):
+    return isinstance(_fwd(proc, loop), ForCursor)
 
 
-def check_is_loop(proc, c):
-    if not is_loop(proc, c):
+def check_is_loop(proc, loop):
+    if not is_loop(proc, loop):
         raise TypeError(f"loop is not a {ForCursor}")
 
 
@@ -226,85 +233,85 @@ def is_single_stmt_loop(proc, loop):
     return loop_body_len(proc, loop) == 1
 
 
-def is_binop(proc, e, op=None):
-    e = _fwd(proc, e)
-    return isinstance(e, BinaryOpCursor) and (op is None or e.op() == op)
+def is_binop(proc, expr, op=None):
+    expr = _fwd(proc, expr)
+    return isinstance(expr, BinaryOpCursor) and (op is None or expr.op() == op)
 
 
-def is_add(proc, e):
-    return is_binop(proc, e, "+")
+def is_add(proc, expr):
+    return is_binop(proc, expr, "+")
 
 
-def is_sub(proc, e):
-    return is_binop(proc, e, "-")
+def is_sub(proc, expr):
+    return is_binop(proc, expr, "-")
 
 
-def is_mul(proc, e):
-    return is_binop(proc, e, "*")
+def is_mul(proc, expr):
+    return is_binop(proc, expr, "*")
 
 
-def is_div(proc, e):
-    return is_binop(proc, e, "/")
+def is_div(proc, expr):
+    return is_binop(proc, expr, "/")
 
 
-def is_mod(proc, e):
-    return is_binop(proc, e, "%")
+def is_mod(proc, expr):
+    return is_binop(proc, expr, "%")
 
 
-def is_builtin(proc, e, name):
-    e = _fwd(proc, e)
-    return isinstance(e, ExternFunctionCursor) and e.name() == name
+def is_builtin(proc, expr, name):
+    expr = _fwd(proc, expr)
+    return isinstance(expr, ExternFunctionCursor) and expr.name() == name
 
 
-def is_select(proc, e):
-    return is_builtin(proc, e, "select")
+def is_select(proc, expr):
+    return is_builtin(proc, expr, "select")
 
 
-def is_relu(proc, e):
-    return is_builtin(proc, e, "relu")
+def is_relu(proc, expr):
+    return is_builtin(proc, expr, "relu")
 
 
-def is_sin(proc, e):
-    return is_builtin(proc, e, "sin")
+def is_sin(proc, expr):
+    return is_builtin(proc, expr, "sin")
 
 
-def is_literal(proc, e, value=None):
-    e = _fwd(proc, e)
-    return isinstance(e, LiteralCursor) and (value is None or e.value() == value)
+def is_literal(proc, expr, value=None):
+    expr = _fwd(proc, expr)
+    return isinstance(expr, LiteralCursor) and (value is None or expr.value() == value)
 
 
-def is_reduce(proc, s):
-    return isinstance(_fwd(proc, s), ReduceCursor)
+def is_reduce(proc, reduce):
+    return isinstance(_fwd(proc, reduce), ReduceCursor)
 
 
-def is_assign(proc, s):
-    s = _fwd(proc, s)
-    return isinstance(s, AssignCursor) and not isinstance(s, ReduceCursor)
+def is_assign(proc, assign):
+    assign = _fwd(proc, assign)
+    return isinstance(assign, AssignCursor) and not isinstance(assign, ReduceCursor)
 
 
-def is_read(proc, e, name=None):
-    e = _fwd(proc, e)
-    return isinstance(e, ReadCursor) and (name is None or e.name() == name)
+def is_read(proc, read, name=None):
+    read = _fwd(proc, read)
+    return isinstance(read, ReadCursor) and (name is None or read.name() == name)
 
 
-def is_write(proc, s):
-    return is_reduce(proc, s) or is_assign(proc, s)
+def is_write(proc, write):
+    return is_reduce(proc, write) or is_assign(proc, write)
 
 
-def is_access(proc, c):
-    return is_read(proc, c) or is_write(proc, c)
+def is_access(proc, access):
+    return is_read(proc, access) or is_write(proc, access)
 
 
-def is_unary_minus(proc, e):
-    return isinstance(_fwd(proc, e), UnaryMinusCursor)
+def is_unary_minus(proc, expr):
+    return isinstance(_fwd(proc, expr), UnaryMinusCursor)
 
 
-def is_start_of_body(proc, s):
-    return isinstance(_fwd(proc, s).prev(), InvalidCursor)
+def is_start_of_body(proc, stmt):
+    return isinstance(_fwd(proc, stmt).prev(), InvalidCursor)
 
 
-def is_end_of_body(proc, s):
-    return isinstance(_fwd(proc, s).next(), InvalidCursor)
+def is_end_of_body(proc, stmt):
+    return isinstance(_fwd(proc, stmt).next(), InvalidCursor)
 
 
 # --------------------------------------------------------------------------- #
@@ -321,6 +328,22 @@ def match_depth(cursor, cursor_to_match):
         if isinstance(cursor, InvalidCursor):
             raise CursorNavigationError("cursor_to_match's parent is not an ancestor of cursor")
     return cursor
+
+
+def match_parent(cursor1, cursor2):
+    """The ancestors (or selves) of two cursors that are siblings: the deeper
+    one is first raised to the other's depth, then both rise together."""
+    proc = cursor1.proc()
+    if proc != cursor2.proc():
+        raise CursorProcMismatchError("cursors originate from different procs")
+    d1, d2 = get_depth(proc, cursor1), get_depth(proc, cursor2)
+    for _ in range(d1 - d2):
+        cursor1 = cursor1.parent()
+    for _ in range(d2 - d1):
+        cursor2 = cursor2.parent()
+    while cursor1.parent() != cursor2.parent():
+        cursor1, cursor2 = cursor1.parent(), cursor2.parent()
+    return cursor1, cursor2
 
 
 def get_top_level_stmt(proc, c):
@@ -518,14 +541,14 @@ def expr_to_string(expr_cursor, subst=None):
 
 
 __all__ = [
-    "CursorNavigationError",
+    "CursorNavigationError", "CursorProcMismatchError",
     "get_children", "lrn", "nlr", "rln", "nrl", "lrn_stmts", "nlr_stmts",
     "get_symbols", "get_declaration", "get_unique_names",
     "is_stmt", "is_if", "is_loop", "check_is_loop", "is_loop_bounds_const", "loop_body_len",
     "is_single_stmt_loop", "is_binop", "is_add", "is_sub", "is_mul", "is_div", "is_mod",
     "is_builtin", "is_select", "is_relu", "is_sin", "is_literal", "is_reduce", "is_assign",
     "is_read", "is_write", "is_access", "is_unary_minus", "is_start_of_body", "is_end_of_body",
-    "match_depth", "get_top_level_stmt", "get_enclosing_scope", "get_enclosing_loop",
+    "match_depth", "match_parent", "get_top_level_stmt", "get_enclosing_scope", "get_enclosing_loop",
     "get_enclosing_loop_by_name", "get_enclosing_if", "get_enclosing_stmt", "get_my_stmt",
     "get_index_in_body", "get_parent", "get_parents", "get_nth_inner_loop", "get_inner_loop",
     "get_depth", "get_lca", "get_distance", "are_exprs_equal", "is_copy", "get_bounding_block",

@@ -28,12 +28,6 @@ PathKey key_of(const StmtPath& p) {
   return k;
 }
 
-bool only_pass(const Block& b) {
-  for (auto& s : b)
-    if (s->kind != StmtKind::Pass) return false;
-  return true;
-}
-
 class Simplifier {
  public:
   explicit Simplifier(const Proc& p)
@@ -165,7 +159,9 @@ class Simplifier {
         simplify_block(f->body, old_path, false, new_path, false, body);
         ctx_.pop_back();
         ctx_.pop_back();
-        if (only_pass(body)) return;  // nothing to repeat
+        // A loop whose body simplified away goes too; one written with only `pass`
+        // stays (exo-lang's rule; delete_pass removes it).
+        if (body.empty()) return;
         bool same = lo.same_as(f->lo) && hi.same_as(f->hi) && same_block(body, f->body);
         keep(same ? s : make_stmt<ForNode>(f->iter, lo, hi, body, f->mode, s->srcinfo), old_path, new_path, out);
         return;

@@ -19,12 +19,12 @@ import textwrap
 import types
 import weakref
 
-from . import _core
-from ._errors import api_error
-from .configs import Config
-from .extern import Extern, extern_handle
-from .memory import Memory, memory_handle
-from .procedure import Procedure
+from .. import _core
+from .._errors import api_error
+from ..configs import Config
+from ..extern import Extern, extern_handle
+from ..memory import Memory, memory_handle
+from ..procedure import Procedure
 
 
 # A @proc inside a function is defined again at every call (a new function
