@@ -113,6 +113,7 @@ class EffectCollector : public IRVisitor {
  public:
   EffectCollector(EffectSummary& out, const std::map<Sym, Sym>& alias) : out_(out), alias_(alias) {}
 
+  using IRVisitor::visit;
   void visit(const Expr& e) override;
   void visit(const Stmt& s) override;
 

@@ -12,6 +12,8 @@ namespace exo {
 class IRVisitor {
  public:
   virtual ~IRVisitor() = default;
+  // Entry points: dispatch on the node's kind to the per-node hook below. A
+  // pass that needs the handle (to keep or compare it) may override these.
   virtual void visit(const Expr& e);
   virtual void visit(const Stmt& s);
   void visit_block(const Block& b) {
@@ -20,6 +22,15 @@ class IRVisitor {
   void visit_type(const Type& t) {
     for (auto& e : t.shape) visit(e);
   }
+
+ protected:
+  // One hook per node kind; each default visits the node's children (a loop's
+  // bounds then body, an allocation's shape, a window's bounds ...). A pass
+  // overriding some of them writes `using IRVisitor::visit;` to keep the rest.
+#define EXO_X(n) virtual void visit(const n##Node& node);
+  EXO_EXPR_KINDS(EXO_X)
+  EXO_STMT_KINDS(EXO_X)
+#undef EXO_X
 };
 
 class IRMutator {

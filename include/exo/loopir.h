@@ -15,6 +15,7 @@
 //    are writes to x.
 //  - Reduce (`+=`) is `x = x + rhs` performed as one accumulation.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -165,6 +166,20 @@ struct ConstNode : ExprNode {
 };
 // Whether two constants hold the same value (types aside).
 bool same_const_value(const ConstNode& a, const ConstNode& b);
+
+// The direct sub-expressions of e, in order (indices, operands, arguments, a
+// window's bounds).
+std::vector<Expr> expr_children(const Expr& e);
+
+// Whether a and b are nodes of the same kind with the same fields of their own:
+// variable (compared by `same_name`), constant value, operator, callee, window
+// shape, stride dimension, config field. Children and types are not compared,
+// so each caller chooses how to recurse and how strictly types must agree.
+using SameName = std::function<bool(const Sym&, const Sym&)>;
+bool same_expr_node(const Expr& a, const Expr& b, const SameName& same_name);
+bool same_expr_node(const Expr& a, const Expr& b);  // names compared as they are
+// Structural equality (same variables, operators, constants and constant types).
+bool same_expr(const Expr& a, const Expr& b);
 
 struct USubNode : ExprNode {
   static constexpr ExprKind kKind = ExprKind::USub;
@@ -415,6 +430,13 @@ Expr binop(BinOpKind op, Expr lhs, Expr rhs, SrcInfo s = {});  // infers the res
 // unary -, +, -, * and / or % by a positive constant; nullopt if it has anything else
 // or its value leaves [-(2^63-1), 2^63-1].
 std::optional<int64_t> exact_const_value(const Expr& e);
+// e with its constant control arithmetic folded (`2 * 4 + i` -> `8 + i`,
+// `3 < 5` -> True, `0 + i` -> i); data expressions keep their written form,
+// since their precision is chosen later, and a value beyond Exo's integer range
+// is left unfolded (never wrapped).
+Expr fold_constants(const Expr& e);
+// One such folding step at a node whose children are already folded.
+Expr fold_constant_node(const Expr& e);
 // Whether e is an integer +, - or * whose operands have exact constant values but
 // whose own value leaves Exo's integer range, e.g. `9223372036854775807 + 1`.
 bool int_overflow_at(const Expr& e);

@@ -47,6 +47,7 @@ class EffectWalk {
   }
   void children(const Expr& e) {
     struct Sub : IRVisitor {
+      using IRVisitor::visit;
       EffectWalk* w;
       void visit(const Expr& x) override { w->expr(x); }
     } sub;

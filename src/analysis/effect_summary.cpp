@@ -65,6 +65,7 @@ NameAccess EffectCollector::access(const Sym& name, const std::vector<Expr>& idx
 
 bool EffectCollector::mentions_local(const Expr& e) const {
   struct Finder : IRVisitor {
+    using IRVisitor::visit;
     const std::set<Sym>& iters;
     bool found = false;
     explicit Finder(const std::set<Sym>& it) : iters(it) {}

@@ -104,6 +104,7 @@ class Collector {
       default: {
         // Sub-expressions (operands, extern arguments, window bounds).
         struct Sub : IRVisitor {
+          using IRVisitor::visit;
           Collector* c;
           void visit(const Expr& x) override { c->expr(x); }
         } sub;

@@ -2,6 +2,7 @@
 #include "analysis/facts.h"
 
 #include <map>
+#include <optional>
 
 #include "exo/effects.h"
 
@@ -9,15 +10,9 @@ namespace exo::analysis {
 
 bool reads_config(const Expr& e) {
   struct Finder : IRVisitor {
+    using IRVisitor::visit;
     bool found = false;
-    void visit(const Expr& x) override {
-      if (found) return;
-      if (x.as<ReadConfigNode>()) {
-        found = true;
-        return;
-      }
-      IRVisitor::visit(x);
-    }
+    void visit(const ReadConfigNode&) override { found = true; }
   } finder;
   finder.visit(e);
   return finder.found;
@@ -74,6 +69,29 @@ bool implied_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr
   Formula g = L.formula(goal);
   if (negate) g = f_not(g);
   return implies(assume, g, L);
+}
+
+namespace {
+
+// A goal without variables is decided by arithmetic: in code that never runs (a
+// loop of no iterations, a false guard) the facts imply anything, and a rewrite
+// accepted there on that ground can produce a proc that no longer checks.
+std::optional<bool> constant_goal(const Expr& goal) {
+  Expr g = fold_constants(goal);
+  if (auto* c = g.as<ConstNode>()) return !c->is_zero();
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool provable_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr& goal) {
+  if (auto v = constant_goal(goal)) return *v;
+  return implied_at(p, path, goal, false);
+}
+
+bool refutable_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr& goal) {
+  if (auto v = constant_goal(goal)) return !*v;
+  return implied_at(p, path, goal, true);
 }
 
 }  // namespace exo::analysis

@@ -23,6 +23,14 @@ std::vector<Formula> facts_at(const Proc& p, const std::vector<StmtPathStep>& pa
 // the solver.
 bool implied_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr& goal, bool negate);
 
+// Whether `goal` (a boolean control expression) holds wherever the statement at
+// `path` runs: under the proc's preconditions, positive sizes, the enclosing loop
+// ranges and branch conditions. A goal without variables is decided by
+// arithmetic alone, never by the facts (which unreachable code makes vacuous).
+bool provable_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr& goal);
+// Whether `goal` is false wherever the statement at `path` runs (same context).
+bool refutable_at(const Proc& p, const std::vector<StmtPathStep>& path, const Expr& goal);
+
 // Whether e reads a config field anywhere.
 bool reads_config(const Expr& e);
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "exo/hardware.h"
+#include "exo/ir_functor.h"
 #include "exo/loopir.h"
 
 namespace exo::backend {
@@ -88,7 +89,12 @@ struct Cir {
   bool nonneg = false;
 };
 
-class ProcCompiler {
+// Statements and expressions are compiled by one hook per node kind (the
+// visit overrides below, in c_proc.cpp and c_expr.cpp).
+using StmtCases = StmtFunctor<void()>;
+using ExprCases = ExprFunctor<std::string(int prec, ScalarKind want)>;
+
+class ProcCompiler : private StmtCases, private ExprCases {
  public:
   ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public, UnitState& unit);
   const std::string& decl() const { return decl_; }
@@ -114,12 +120,31 @@ class ProcCompiler {
   // statements (c_proc.cpp)
   void comp_block(const Block& b);
   void comp_stmt(const Stmt& s);
+  void visit(const PassNode& n, const Stmt& s) override;
+  void visit(const AssignNode& n, const Stmt& s) override;
+  void visit(const ReduceNode& n, const Stmt& s) override;
+  void visit(const WriteConfigNode& n, const Stmt& s) override;
+  void visit(const WindowStmtNode& n, const Stmt& s) override;
+  void visit(const IfNode& n, const Stmt& s) override;
+  void visit(const ForNode& n, const Stmt& s) override;
+  void visit(const AllocNode& n, const Stmt& s) override;
+  void visit(const CallNode& n, const Stmt& s) override;
+  void comp_update(const Stmt& s, const Sym& name, const Type& ltype, const std::vector<Expr>& idx,
+                   const Expr& rhs, bool is_assign);
   void comp_call(const CallNode& c);
   std::string comp_fnarg(const Expr& e, const ProcNode& callee, size_t i);
   bool is_written(const Sym& buffer) const;
 
   // expressions (c_expr.cpp)
   std::string comp_e(const Expr& e, int prec = 0, ScalarKind want = ScalarKind::F32);
+  std::string visit(const ReadNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const ConstNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const USubNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const BinOpNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const ExternCallNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const WindowExprNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const StrideExprNode& n, const Expr& e, int prec, ScalarKind want) override;
+  std::string visit(const ReadConfigNode& n, const Expr& e, int prec, ScalarKind want) override;
   std::string comp_const(const ConstNode& c, ScalarKind want);
   std::string comp_binop(const BinOpNode& b, int prec, ScalarKind want);
   std::string access_str(const Sym& name, const std::vector<Expr>& idx);

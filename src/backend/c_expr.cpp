@@ -413,48 +413,59 @@ std::string ProcCompiler::comp_binop(const BinOpNode& b, int prec, ScalarKind wa
 }
 
 std::string ProcCompiler::comp_e(const Expr& e, int prec, ScalarKind want) {
-  if (auto r = e.as<ReadNode>()) {
-    const VarInfo& v = var(r->name);
-    if (!v.type.is_tensor && !is_data_kind(v.type.base)) return v.cname;  // control or bool
-    if (v.mem && !v.mem->can_read())
-      EXO_FAIL(ErrorKind::MemGen, e->srcinfo,
-               "cannot read from buffer '" << r->name.name() << "' in memory '" << v.mem->name() << "'");
-    if (v.scalar_ref) return "*" + v.cname;
-    if (!v.type.is_tensor) return v.cname;
-    if (r->idx.empty()) return v.cname;
-    return access_str(r->name, r->idx);
-  }
-  if (e.as<WindowExprNode>()) {
-    auto w = e.as<WindowExprNode>();
-    return window_literal(e, !is_written(w->name));
-  }
-  if (auto c = e.as<ConstNode>()) return comp_const(*c, want);
-  if (auto b = e.as<BinOpNode>()) return comp_binop(*b, prec, want);
-  if (auto u = e.as<USubNode>()) {
-    std::string a = comp_e(u->arg, kUnaryPrec, want);
-    if (!a.empty() && a[0] == '-') a = "(" + a + ")";
-    return "-" + a;
-  }
-  if (auto x = e.as<ExternCallNode>()) {
-    ScalarKind k = x->type.base;
-    if (k == ScalarKind::R) k = is_data_kind(want) && want != ScalarKind::R ? want : ScalarKind::F32;
-    std::string prim(c_type_name(k));
-    std::vector<std::string> args;
-    for (auto& a : x->args) args.push_back(comp_e(a, 0, k));
-    unit_.externs.emplace(x->fn->name() + prim, std::make_pair(x->fn, prim));
-    return x->fn->compile(args, prim);
-  }
-  if (auto st = e.as<StrideExprNode>()) {
-    auto strides = strides_of(st->name);
-    EXO_ASSERT(st->dim >= 0 && static_cast<size_t>(st->dim) < strides.size(), "stride dimension out of range");
-    return comp_cir(simplify(strides[st->dim]), 0);
-  }
-  if (auto rc = e.as<ReadConfigNode>()) {
-    if (!rc->config->readwrite())
-      EXO_FAIL(ErrorKind::Type, e->srcinfo, "cannot read from config '" << rc->config->name() << "'");
-    return "ctxt->" + rc->config->name() + "." + rc->field;
-  }
-  EXO_FAIL(ErrorKind::Internal, e->srcinfo, "backend: unexpected expression kind");
+  return ExprCases::dispatch(e, prec, want);
+}
+
+std::string ProcCompiler::visit(const ReadNode& r, const Expr& e, int, ScalarKind) {
+  const VarInfo& v = var(r.name);
+  if (!v.type.is_tensor && !is_data_kind(v.type.base)) return v.cname;  // control or bool
+  if (v.mem && !v.mem->can_read())
+    EXO_FAIL(ErrorKind::MemGen, e->srcinfo,
+             "cannot read from buffer '" << r.name.name() << "' in memory '" << v.mem->name() << "'");
+  if (v.scalar_ref) return "*" + v.cname;
+  if (!v.type.is_tensor) return v.cname;
+  if (r.idx.empty()) return v.cname;
+  return access_str(r.name, r.idx);
+}
+
+std::string ProcCompiler::visit(const WindowExprNode& w, const Expr& e, int, ScalarKind) {
+  return window_literal(e, !is_written(w.name));
+}
+
+std::string ProcCompiler::visit(const ConstNode& c, const Expr&, int, ScalarKind want) {
+  return comp_const(c, want);
+}
+
+std::string ProcCompiler::visit(const BinOpNode& b, const Expr&, int prec, ScalarKind want) {
+  return comp_binop(b, prec, want);
+}
+
+std::string ProcCompiler::visit(const USubNode& u, const Expr&, int, ScalarKind want) {
+  std::string a = comp_e(u.arg, kUnaryPrec, want);
+  if (!a.empty() && a[0] == '-') a = "(" + a + ")";
+  return "-" + a;
+}
+
+std::string ProcCompiler::visit(const ExternCallNode& x, const Expr&, int, ScalarKind want) {
+  ScalarKind k = x.type.base;
+  if (k == ScalarKind::R) k = is_data_kind(want) && want != ScalarKind::R ? want : ScalarKind::F32;
+  std::string prim(c_type_name(k));
+  std::vector<std::string> args;
+  for (auto& a : x.args) args.push_back(comp_e(a, 0, k));
+  unit_.externs.emplace(x.fn->name() + prim, std::make_pair(x.fn, prim));
+  return x.fn->compile(args, prim);
+}
+
+std::string ProcCompiler::visit(const StrideExprNode& st, const Expr&, int, ScalarKind) {
+  auto strides = strides_of(st.name);
+  EXO_ASSERT(st.dim >= 0 && static_cast<size_t>(st.dim) < strides.size(), "stride dimension out of range");
+  return comp_cir(simplify(strides[st.dim]), 0);
+}
+
+std::string ProcCompiler::visit(const ReadConfigNode& rc, const Expr& e, int, ScalarKind) {
+  if (!rc.config->readwrite())
+    EXO_FAIL(ErrorKind::Type, e->srcinfo, "cannot read from config '" << rc.config->name() << "'");
+  return "ctxt->" + rc.config->name() + "." + rc.field;
 }
 
 }  // namespace exo::backend

@@ -1,6 +1,7 @@
 // One procedure to C: signature, preconditions and statements.
 
 #include "backend/c_codegen.h"
+#include "exo/ir_mutator.h"
 
 namespace exo::backend {
 
@@ -12,56 +13,25 @@ std::string ctype_of(ScalarKind k) {
 
 // Every Sym read anywhere (reads, windows, strides, call arguments), so locals
 // that are only declared or written can be marked used for -Wall.
-void collect_used_e(const Expr& e, std::set<uint64_t>& out) {
-  if (!e) return;
-  if (auto r = e.as<ReadNode>()) {
-    out.insert(r->name.id());
-    for (auto& i : r->idx) collect_used_e(i, out);
-  } else if (auto u = e.as<USubNode>()) {
-    collect_used_e(u->arg, out);
-  } else if (auto b = e.as<BinOpNode>()) {
-    collect_used_e(b->lhs, out);
-    collect_used_e(b->rhs, out);
-  } else if (auto x = e.as<ExternCallNode>()) {
-    for (auto& a : x->args) collect_used_e(a, out);
-  } else if (auto w = e.as<WindowExprNode>()) {
-    out.insert(w->name.id());
-    for (auto& a : w->idx) {
-      collect_used_e(a.lo, out);
-      collect_used_e(a.hi, out);
-    }
-  } else if (auto s = e.as<StrideExprNode>()) {
-    out.insert(s->name.id());
-  }
-}
+class UsedNames : public IRVisitor {
+ public:
+  explicit UsedNames(std::set<uint64_t>& out) : out_(out) {}
+  using IRVisitor::visit;
 
-void collect_used(const Block& b, std::set<uint64_t>& out) {
-  for (auto& s : b) {
-    if (auto a = s.as<AssignNode>()) {
-      for (auto& i : a->idx) collect_used_e(i, out);
-      collect_used_e(a->rhs, out);
-    } else if (auto r = s.as<ReduceNode>()) {
-      for (auto& i : r->idx) collect_used_e(i, out);
-      collect_used_e(r->rhs, out);
-    } else if (auto w = s.as<WriteConfigNode>()) {
-      collect_used_e(w->rhs, out);
-    } else if (auto i = s.as<IfNode>()) {
-      collect_used_e(i->cond, out);
-      collect_used(i->body, out);
-      collect_used(i->orelse, out);
-    } else if (auto f = s.as<ForNode>()) {
-      collect_used_e(f->lo, out);
-      collect_used_e(f->hi, out);
-      collect_used(f->body, out);
-    } else if (auto c = s.as<CallNode>()) {
-      for (auto& a : c->args) collect_used_e(a, out);
-    } else if (auto ws = s.as<WindowStmtNode>()) {
-      collect_used_e(ws->rhs, out);
-    } else if (auto al = s.as<AllocNode>()) {
-      for (auto& d : al->type.shape) collect_used_e(d, out);
-    }
+ protected:
+  void visit(const ReadNode& n) override {
+    out_.insert(n.name.id());
+    IRVisitor::visit(n);
   }
-}
+  void visit(const WindowExprNode& n) override {
+    out_.insert(n.name.id());
+    IRVisitor::visit(n);
+  }
+  void visit(const StrideExprNode& n) override { out_.insert(n.name.id()); }
+
+ private:
+  std::set<uint64_t>& out_;
+};
 
 // n + 1 for a decimal numeral of any length, without leading zeros (as Python's
 // str(int(n) + 1), which exo-lang's renaming uses): "x_007" -> "x_8",
@@ -86,7 +56,7 @@ ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool 
     : proc_(proc), unit_(unit) {
   env_.emplace_back();
   names_.emplace_back();
-  collect_used(proc->body, used_);
+  UsedNames(used_).visit_block(proc->body);
 
   std::vector<std::string> arg_strs{ctxt_name + " *ctxt"};
   std::vector<std::string> comments;
@@ -222,98 +192,106 @@ void ProcCompiler::comp_block(const Block& b) {
   }
 }
 
-void ProcCompiler::comp_stmt(const Stmt& s) {
-  if (s.as<PassNode>()) {
-    add_line("; // NO-OP");
-  } else if (s.as<AssignNode>() || s.as<ReduceNode>()) {
-    bool is_assign = s.as<AssignNode>() != nullptr;
-    const Sym& name = is_assign ? s.as<AssignNode>()->name : s.as<ReduceNode>()->name;
-    const Type& ltype = is_assign ? s.as<AssignNode>()->type : s.as<ReduceNode>()->type;
-    const auto& idx = is_assign ? s.as<AssignNode>()->idx : s.as<ReduceNode>()->idx;
-    const Expr& rhs_e = is_assign ? s.as<AssignNode>()->rhs : s.as<ReduceNode>()->rhs;
-    const VarInfo& v = var(name);
-    if (v.mem && (is_assign ? !v.mem->can_write() : !v.mem->can_reduce()))
-      EXO_FAIL(ErrorKind::MemGen, s->srcinfo,
-               "cannot " << (is_assign ? "write" : "reduce") << " to buffer '" << name.name()
-                         << "' in memory '" << v.mem->name() << "'");
-    std::string lhs = v.scalar_ref ? "*" + v.cname : (!v.type.is_tensor ? v.cname : access_str(name, idx));
-    ScalarKind lk = ltype.base == ScalarKind::R ? v.type.base : ltype.base;
-    if (lk == ScalarKind::R) lk = ScalarKind::F32;
-    std::string rhs = comp_e(rhs_e, 0, lk);
-    ScalarKind rk = rhs_e->type.base;
-    if (rk != ScalarKind::R && rk != lk && is_data_kind(rk)) rhs = "(" + ctype_of(lk) + ")(" + rhs + ")";
-    add_line(lhs + (is_assign ? " = " : " += ") + rhs + ";");
-  } else if (auto w = s.as<WriteConfigNode>()) {
-    if (!w->config->readwrite())
-      EXO_FAIL(ErrorKind::Type, s->srcinfo, "cannot write to config '" << w->config->name() << "'");
-    const Config::Field* f = w->config->find(w->field);
-    EXO_ASSERT(f, "unknown config field " << w->field);
-    std::string rhs = comp_e(w->rhs, 0, f->type);
-    ScalarKind rk = w->rhs->type.base;
-    if (is_data_kind(f->type) && rk != ScalarKind::R && rk != f->type)
-      rhs = "(" + ctype_of(f->type) + ")(" + rhs + ")";
-    add_line("ctxt->" + w->config->name() + "." + w->field + " = " + rhs + ";");
-  } else if (auto ws = s.as<WindowStmtNode>()) {
-    auto we = ws->rhs.as<WindowExprNode>();
-    EXO_ASSERT(we, "window statement without a window expression");
-    const VarInfo& src = var(we->name);
-    bool is_const = !is_written(we->name);
-    std::string rhs = comp_e(ws->rhs);
-    VarInfo info;
-    info.type = ws->rhs->type;
-    info.type.is_window = true;
-    info.mem = src.mem;
-    info.root = src.root ? src.root : we->name.id();
-    std::string wname = window_type_name(info.type.base, info.type.rank(), is_const);
-    std::string nm = new_varname(ws->name, info);
-    add_line("struct " + wname + " " + nm + " = " + rhs + ";");
-    if (!used_.count(ws->name.id())) add_line("(void) " + nm + ";");
-  } else if (auto i = s.as<IfNode>()) {
-    add_line("if (" + comp_e(i->cond) + ") {");
-    push_scope();
-    tab_ += "  ";
-    comp_block(i->body);
-    tab_.resize(tab_.size() - 2);
-    pop_scope();
-    if (!i->orelse.empty()) {
-      add_line("} else {");
-      push_scope();
-      tab_ += "  ";
-      comp_block(i->orelse);
-      tab_.resize(tab_.size() - 2);
-      pop_scope();
-    }
-    add_line("}");
-  } else if (auto f = s.as<ForNode>()) {
-    std::string lo = comp_e(f->lo), hi = comp_e(f->hi);
-    push_scope();
-    VarInfo info;
-    info.type = Type::scalar(ScalarKind::Index);
-    info.lo = lower(f->lo);
-    if (auto h = upper(f->hi)) info.hi = *h - 1;
-    std::string it = new_varname(f->iter, info);
-    if (f->mode == LoopMode::Par) add_line("#pragma omp parallel for");
-    add_line("for (int_fast32_t " + it + " = " + lo + "; " + it + " < " + hi + "; " + it + "++) {");
-    tab_ += "  ";
-    comp_block(f->body);
-    tab_.resize(tab_.size() - 2);
-    pop_scope();
-    add_line("}");
-  } else if (auto a = s.as<AllocNode>()) {
-    VarInfo info;
-    info.type = a->type;
-    info.mem = a->mem ? a->mem : dram();
-    info.root = a->name.id();
-    auto shape = shape_strs(a->type.shape);
-    std::string nm = new_varname(a->name, info);
-    add_line(info.mem->alloc(nm, ctype_of(a->type.base), shape, a->srcinfo));
-    if (!used_.count(a->name.id())) add_line("(void) " + nm + ";");
-  } else if (auto c = s.as<CallNode>()) {
-    comp_call(*c);
-  } else {
-    EXO_FAIL(ErrorKind::Internal, s->srcinfo, "backend: unexpected statement kind");
-  }
+void ProcCompiler::comp_stmt(const Stmt& s) { StmtCases::dispatch(s); }
+
+void ProcCompiler::visit(const PassNode&, const Stmt&) { add_line("; // NO-OP"); }
+
+void ProcCompiler::visit(const AssignNode& a, const Stmt& s) { comp_update(s, a.name, a.type, a.idx, a.rhs, true); }
+
+void ProcCompiler::visit(const ReduceNode& r, const Stmt& s) { comp_update(s, r.name, r.type, r.idx, r.rhs, false); }
+
+void ProcCompiler::comp_update(const Stmt& s, const Sym& name, const Type& ltype, const std::vector<Expr>& idx,
+                             const Expr& rhs_e, bool is_assign) {
+  const VarInfo& v = var(name);
+  if (v.mem && (is_assign ? !v.mem->can_write() : !v.mem->can_reduce()))
+    EXO_FAIL(ErrorKind::MemGen, s->srcinfo,
+             "cannot " << (is_assign ? "write" : "reduce") << " to buffer '" << name.name()
+                       << "' in memory '" << v.mem->name() << "'");
+  std::string lhs = v.scalar_ref ? "*" + v.cname : (!v.type.is_tensor ? v.cname : access_str(name, idx));
+  ScalarKind lk = ltype.base == ScalarKind::R ? v.type.base : ltype.base;
+  if (lk == ScalarKind::R) lk = ScalarKind::F32;
+  std::string rhs = comp_e(rhs_e, 0, lk);
+  ScalarKind rk = rhs_e->type.base;
+  if (rk != ScalarKind::R && rk != lk && is_data_kind(rk)) rhs = "(" + ctype_of(lk) + ")(" + rhs + ")";
+  add_line(lhs + (is_assign ? " = " : " += ") + rhs + ";");
 }
+
+void ProcCompiler::visit(const WriteConfigNode& w, const Stmt& s) {
+  if (!w.config->readwrite())
+    EXO_FAIL(ErrorKind::Type, s->srcinfo, "cannot write to config '" << w.config->name() << "'");
+  const Config::Field* f = w.config->find(w.field);
+  EXO_ASSERT(f, "unknown config field " << w.field);
+  std::string rhs = comp_e(w.rhs, 0, f->type);
+  ScalarKind rk = w.rhs->type.base;
+  if (is_data_kind(f->type) && rk != ScalarKind::R && rk != f->type)
+    rhs = "(" + ctype_of(f->type) + ")(" + rhs + ")";
+  add_line("ctxt->" + w.config->name() + "." + w.field + " = " + rhs + ";");
+}
+
+void ProcCompiler::visit(const WindowStmtNode& ws, const Stmt&) {
+  auto we = ws.rhs.as<WindowExprNode>();
+  EXO_ASSERT(we, "window statement without a window expression");
+  const VarInfo& src = var(we->name);
+  bool is_const = !is_written(we->name);
+  std::string rhs = comp_e(ws.rhs);
+  VarInfo info;
+  info.type = ws.rhs->type;
+  info.type.is_window = true;
+  info.mem = src.mem;
+  info.root = src.root ? src.root : we->name.id();
+  std::string wname = window_type_name(info.type.base, info.type.rank(), is_const);
+  std::string nm = new_varname(ws.name, info);
+  add_line("struct " + wname + " " + nm + " = " + rhs + ";");
+  if (!used_.count(ws.name.id())) add_line("(void) " + nm + ";");
+}
+
+void ProcCompiler::visit(const IfNode& i, const Stmt&) {
+  add_line("if (" + comp_e(i.cond) + ") {");
+  push_scope();
+  tab_ += "  ";
+  comp_block(i.body);
+  tab_.resize(tab_.size() - 2);
+  pop_scope();
+  if (!i.orelse.empty()) {
+    add_line("} else {");
+    push_scope();
+    tab_ += "  ";
+    comp_block(i.orelse);
+    tab_.resize(tab_.size() - 2);
+    pop_scope();
+  }
+  add_line("}");
+}
+
+void ProcCompiler::visit(const ForNode& f, const Stmt&) {
+  std::string lo = comp_e(f.lo), hi = comp_e(f.hi);
+  push_scope();
+  VarInfo info;
+  info.type = Type::scalar(ScalarKind::Index);
+  info.lo = lower(f.lo);
+  if (auto h = upper(f.hi)) info.hi = *h - 1;
+  std::string it = new_varname(f.iter, info);
+  if (f.mode == LoopMode::Par) add_line("#pragma omp parallel for");
+  add_line("for (int_fast32_t " + it + " = " + lo + "; " + it + " < " + hi + "; " + it + "++) {");
+  tab_ += "  ";
+  comp_block(f.body);
+  tab_.resize(tab_.size() - 2);
+  pop_scope();
+  add_line("}");
+}
+
+void ProcCompiler::visit(const AllocNode& a, const Stmt&) {
+  VarInfo info;
+  info.type = a.type;
+  info.mem = a.mem ? a.mem : dram();
+  info.root = a.name.id();
+  auto shape = shape_strs(a.type.shape);
+  std::string nm = new_varname(a.name, info);
+  add_line(info.mem->alloc(nm, ctype_of(a.type.base), shape, a.srcinfo));
+  if (!used_.count(a.name.id())) add_line("(void) " + nm + ";");
+}
+
+void ProcCompiler::visit(const CallNode& c, const Stmt&) { comp_call(c); }
 
 std::string ProcCompiler::comp_fnarg(const Expr& e, const ProcNode& callee, size_t i) {
   const FnArg& param = callee.args[i];

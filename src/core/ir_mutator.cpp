@@ -6,76 +6,68 @@ namespace exo {
 
 void IRVisitor::visit(const Expr& e) {
   switch (e->kind) {
-    case ExprKind::Read:
-      for (auto& i : e.as<ReadNode>()->idx) visit(i);
-      break;
-    case ExprKind::USub:
-      visit(e.as<USubNode>()->arg);
-      break;
-    case ExprKind::BinOp:
-      visit(e.as<BinOpNode>()->lhs);
-      visit(e.as<BinOpNode>()->rhs);
-      break;
-    case ExprKind::ExternCall:
-      for (auto& a : e.as<ExternCallNode>()->args) visit(a);
-      break;
-    case ExprKind::WindowExpr:
-      for (auto& w : e.as<WindowExprNode>()->idx) {
-        visit(w.lo);
-        if (w.is_interval) visit(w.hi);
-      }
-      break;
-    case ExprKind::Const:
-    case ExprKind::StrideExpr:
-    case ExprKind::ReadConfig:
-      break;
+#define EXO_X(n) \
+  case ExprKind::n: visit(*static_cast<const n##Node*>(e.get())); return;
+    EXO_EXPR_KINDS(EXO_X)
+#undef EXO_X
   }
 }
 
 void IRVisitor::visit(const Stmt& s) {
   switch (s->kind) {
-    case StmtKind::Assign: {
-      auto* n = s.as<AssignNode>();
-      for (auto& i : n->idx) visit(i);
-      visit(n->rhs);
-      break;
-    }
-    case StmtKind::Reduce: {
-      auto* n = s.as<ReduceNode>();
-      for (auto& i : n->idx) visit(i);
-      visit(n->rhs);
-      break;
-    }
-    case StmtKind::WriteConfig:
-      visit(s.as<WriteConfigNode>()->rhs);
-      break;
-    case StmtKind::Pass:
-      break;
-    case StmtKind::If: {
-      auto* n = s.as<IfNode>();
-      visit(n->cond);
-      visit_block(n->body);
-      visit_block(n->orelse);
-      break;
-    }
-    case StmtKind::For: {
-      auto* n = s.as<ForNode>();
-      visit(n->lo);
-      visit(n->hi);
-      visit_block(n->body);
-      break;
-    }
-    case StmtKind::Alloc:
-      visit_type(s.as<AllocNode>()->type);
-      break;
-    case StmtKind::Call:
-      for (auto& a : s.as<CallNode>()->args) visit(a);
-      break;
-    case StmtKind::WindowStmt:
-      visit(s.as<WindowStmtNode>()->rhs);
-      break;
+#define EXO_X(n) \
+  case StmtKind::n: visit(*static_cast<const n##Node*>(s.get())); return;
+    EXO_STMT_KINDS(EXO_X)
+#undef EXO_X
   }
 }
+
+void IRVisitor::visit(const ReadNode& n) {
+  for (auto& i : n.idx) visit(i);
+}
+void IRVisitor::visit(const ConstNode&) {}
+void IRVisitor::visit(const USubNode& n) { visit(n.arg); }
+void IRVisitor::visit(const BinOpNode& n) {
+  visit(n.lhs);
+  visit(n.rhs);
+}
+void IRVisitor::visit(const ExternCallNode& n) {
+  for (auto& a : n.args) visit(a);
+}
+void IRVisitor::visit(const WindowExprNode& n) {
+  for (auto& w : n.idx) {
+    visit(w.lo);
+    if (w.is_interval) visit(w.hi);
+  }
+}
+void IRVisitor::visit(const StrideExprNode&) {}
+void IRVisitor::visit(const ReadConfigNode&) {}
+
+void IRVisitor::visit(const AssignNode& n) {
+  for (auto& i : n.idx) visit(i);
+  visit(n.rhs);
+}
+void IRVisitor::visit(const ReduceNode& n) {
+  for (auto& i : n.idx) visit(i);
+  visit(n.rhs);
+}
+void IRVisitor::visit(const WriteConfigNode& n) { visit(n.rhs); }
+void IRVisitor::visit(const PassNode&) {}
+void IRVisitor::visit(const IfNode& n) {
+  visit(n.cond);
+  visit_block(n.body);
+  visit_block(n.orelse);
+}
+void IRVisitor::visit(const ForNode& n) {
+  visit(n.lo);
+  visit(n.hi);
+  visit_block(n.body);
+}
+void IRVisitor::visit(const AllocNode& n) { visit_type(n.type); }
+void IRVisitor::visit(const CallNode& n) {
+  for (auto& a : n.args) visit(a);
+}
+void IRVisitor::visit(const WindowStmtNode& n) { visit(n.rhs); }
 
 namespace {
 template <class F>
@@ -248,6 +240,7 @@ Stmt IRMutator::mutate_children(const Stmt& s) {
 namespace {
 class LambdaVisitor : public IRVisitor {
  public:
+  using IRVisitor::visit;
   std::function<void(const Expr&)> on_expr;
   std::function<void(const Stmt&)> on_stmt;
   void visit(const Expr& e) override {

@@ -60,9 +60,8 @@ bool operator==(const PathStep& a, const PathStep& b);
 // Children of expressions and statements, in exo-lang's traversal order
 // ---------------------------------------------------------------------------
 
-// Expression children: Read idx...; WindowExpr per coordinate pt or lo, hi;
-// USub arg; BinOp lhs, rhs; ExternCall args.
-std::vector<Expr> expr_children(const Expr& e);
+// Expression children are expr_children (exo/loopir.h): Read idx...; WindowExpr
+// per coordinate pt or lo, hi; USub arg; BinOp lhs, rhs; ExternCall args.
 // Rebuilds e with new children (same count); returns e itself when all are the same.
 Expr with_expr_children(const Expr& e, const std::vector<Expr>& kids);
 // Statement expressions (blocks excluded): Assign/Reduce idx..., rhs;

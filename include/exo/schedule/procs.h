@@ -36,9 +36,6 @@ Proc add_assertion(const Proc& p, const Expr& assertion);
 // or passed whole to a call, whose meaning depends on the dimension order.
 Proc transpose(const Proc& p, const std::string& arg);
 
-// Folds constant index/boolean arithmetic (`4 * 2` -> `8`, `x + 0` -> `x`,
-// `3 < 4` -> `True`); data expressions are left alone.
-Expr fold_constants(const Expr& e);
 
 // ---------------------------------------------------------------------------
 // Cleanup primitives (src/schedule/cleanup/, buffers/set_attrs.cpp). Each returns the

@@ -181,53 +181,6 @@ Expr all_of(const std::vector<Expr>& es) {
   return out ? out : bool_const(true);
 }
 
-bool same_expr_node(const Expr& a, const Expr& b, const SameName& same_name) {
-  if (a->kind != b->kind) return false;
-  switch (a->kind) {
-    case ExprKind::Read:
-      return same_name(a.as<ReadNode>()->name, b.as<ReadNode>()->name);
-    case ExprKind::Const:
-      return same_const_value(*a.as<ConstNode>(), *b.as<ConstNode>());
-    case ExprKind::BinOp:
-      return a.as<BinOpNode>()->op == b.as<BinOpNode>()->op;
-    case ExprKind::ExternCall:
-      return a.as<ExternCallNode>()->fn == b.as<ExternCallNode>()->fn;
-    case ExprKind::WindowExpr: {
-      auto *x = a.as<WindowExprNode>(), *y = b.as<WindowExprNode>();
-      if (!same_name(x->name, y->name) || x->idx.size() != y->idx.size()) return false;
-      for (size_t k = 0; k < x->idx.size(); ++k)
-        if (x->idx[k].is_interval != y->idx[k].is_interval) return false;
-      return true;
-    }
-    case ExprKind::StrideExpr: {
-      auto *x = a.as<StrideExprNode>(), *y = b.as<StrideExprNode>();
-      return same_name(x->name, y->name) && x->dim == y->dim;
-    }
-    case ExprKind::ReadConfig: {
-      auto *x = a.as<ReadConfigNode>(), *y = b.as<ReadConfigNode>();
-      return x->config == y->config && x->field == y->field;
-    }
-    case ExprKind::USub:
-      return true;
-  }
-  return true;
-}
-
-bool same_expr_node(const Expr& a, const Expr& b) {
-  return same_expr_node(a, b, [](const Sym& x, const Sym& y) { return x == y; });
-}
-
-bool same_expr(const Expr& a, const Expr& b) {
-  if (a.same_as(b)) return true;
-  if (!a || !b || !same_expr_node(a, b)) return false;
-  if (a->kind == ExprKind::Const && a->type.base != b->type.base) return false;
-  std::vector<Expr> ka = expr_children(a), kb = expr_children(b);
-  if (ka.size() != kb.size()) return false;
-  for (size_t k = 0; k < ka.size(); ++k)
-    if (!same_expr(ka[k], kb[k])) return false;
-  return true;
-}
-
 std::string access_text(const Sym& buf, const std::vector<Expr>& idx) {
   std::string s = buf.name();
   if (idx.empty()) return s;

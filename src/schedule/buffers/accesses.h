@@ -39,17 +39,6 @@ Expr add_index(const Expr& a, const Expr& b);  // simplified a + b
 Expr sub_index(const Expr& a, const Expr& b);  // simplified a - b
 Expr all_of(const std::vector<Expr>& es);      // conjunction (True when empty)
 
-// Structural equality of expressions (same variables, operators, constants).
-bool same_expr(const Expr& a, const Expr& b);
-
-// Whether a and b are nodes of the same kind with the same fields of their own:
-// variable (compared by `same_name`), constant value, operator, callee, window
-// shape, stride dimension, config field. Children and types are not compared,
-// so each caller chooses how to recurse and how strictly types must agree.
-using SameName = std::function<bool(const Sym&, const Sym&)>;
-bool same_expr_node(const Expr& a, const Expr& b, const SameName& same_name);
-bool same_expr_node(const Expr& a, const Expr& b);  // names compared as they are
-
 // "A[i, k + 1]" for diagnostics.
 std::string access_text(const Sym& buf, const std::vector<Expr>& idx);
 

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <functional>
 
+#include "analysis/facts.h"
 #include "exo/schedule/buffers.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
@@ -17,7 +18,7 @@ namespace {
 
 using namespace buffers_detail;
 using rewrite_detail::const_value;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 // Re-indexes every access of one buffer. `points` maps an element index list;
 // windows get the same map on their coordinates (which must keep their kind, as

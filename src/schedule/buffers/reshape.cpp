@@ -1,4 +1,5 @@
 // divide_dim and mult_dim: re-shape an allocation, re-indexing every access.
+#include "analysis/facts.h"
 #include "exo/schedule/reshape.h"
 
 #include <cassert>
@@ -97,7 +98,7 @@ Rewrite divide_dim(const Proc& p, const Cursor& c, int dim, long long quotient) 
   Expr n = a->type.shape[dim];
   Expr q = int_const(quotient);
   Expr divisible = binop(BinOpKind::Eq, binop(BinOpKind::Mod, n, q), int_const(0));
-  if (!rewrite_detail::provable_at(p, c.path, divisible))
+  if (!analysis::provable_at(p, c.path, divisible))
     scheduling_error(prim, p, c,
                      "cannot divide dimension " + std::to_string(dim) + " of '" + a->name.name() + "' (extent " +
                          print_expr(n) + ") by " + std::to_string(quotient) + ": '" + print_expr(divisible) +

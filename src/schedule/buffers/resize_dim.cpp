@@ -22,7 +22,7 @@ namespace {
 using namespace buffers_detail;
 using analysis::reads_config;
 using rewrite_detail::const_value;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 const char* kPrim = "resize_dim";
 

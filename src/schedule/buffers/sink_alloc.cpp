@@ -1,4 +1,5 @@
 // sink_alloc: move an allocation into the loop or if statement that follows it.
+#include "analysis/facts.h"
 #include "exo/schedule/allocations.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -11,7 +12,7 @@ namespace exo {
 namespace {
 
 using namespace buffers_detail;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 const char* kPrim = "sink_alloc";
 

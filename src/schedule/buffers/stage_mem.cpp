@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/facts.h"
 #include "exo/schedule/buffers.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
@@ -21,7 +22,7 @@ namespace exo {
 namespace {
 
 using namespace buffers_detail;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 const char* kPrim = "stage_mem";
 

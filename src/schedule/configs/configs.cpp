@@ -1,6 +1,7 @@
 // Configuration primitives: bind_config, configwrite_root, configwrite_after,
 // delete_config. All four change the value a config field holds after one point
 // of the proc; check_field_change decides whether anything can observe that.
+#include "analysis/facts.h"
 #include "exo/schedule/configs.h"
 
 #include <cassert>
@@ -10,6 +11,7 @@
 
 #include "exo/equivalence.h"
 #include "exo/frontend.h"
+#include "exo/ir_functor.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
@@ -21,7 +23,7 @@ namespace exo {
 namespace {
 
 using rewrite_detail::const_value;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 // One config field, compared by config identity and field name.
 struct Field {
@@ -73,39 +75,57 @@ enum class Scan { Open, Read, Killed };
 Scan scan_block(const Block& b, int from, const Field& f, const Proc* p, const StmtPath& owner, bool orelse,
                 StmtPath& at);
 
-Scan scan_stmt(const Stmt& s, const Field& f, const Proc* p, const StmtPath& path, StmtPath& at) {
-  if (own_exprs_read(s, f)) {
-    at = path;
-    return Scan::Read;
+// What one statement does to the field (`path` locates it; `at` receives the
+// reader's path on Scan::Read).
+class ScanStmt : public StmtFunctor<Scan(const StmtPath&, StmtPath&)> {
+ public:
+  ScanStmt(const Field& f, const Proc* p) : f_(f), p_(p) {}
+
+  Scan operator()(const Stmt& s, const StmtPath& path, StmtPath& at) {
+    if (own_exprs_read(s, f_)) {
+      at = path;
+      return Scan::Read;
+    }
+    return dispatch(s, path, at);
   }
-  if (auto* w = s.as<WriteConfigNode>()) return f.is(w->config, w->field) ? Scan::Killed : Scan::Open;
-  if (auto* c = s.as<IfNode>()) {
-    Scan a = scan_block(c->body, 0, f, p, path, false, at);
+
+ protected:
+  Scan visit(const WriteConfigNode& w, const Stmt&, const StmtPath&, StmtPath&) override {
+    return f_.is(w.config, w.field) ? Scan::Killed : Scan::Open;
+  }
+  Scan visit(const IfNode& c, const Stmt&, const StmtPath& path, StmtPath& at) override {
+    Scan a = scan_block(c.body, 0, f_, p_, path, false, at);
     if (a == Scan::Read) return a;
-    Scan b = scan_block(c->orelse, 0, f, p, path, true, at);
+    Scan b = scan_block(c.orelse, 0, f_, p_, path, true, at);
     if (b == Scan::Read) return b;
     return a == Scan::Killed && b == Scan::Killed ? Scan::Killed : Scan::Open;
   }
-  if (auto* l = s.as<ForNode>()) {
+  Scan visit(const ForNode& l, const Stmt&, const StmtPath& path, StmtPath& at) override {
     // Every iteration scans the same body: a read before the body's first
     // definite write shows in the first iteration already.
-    Scan a = scan_block(l->body, 0, f, p, path, false, at);
+    Scan a = scan_block(l.body, 0, f_, p_, path, false, at);
     if (a == Scan::Read) return a;
-    return a == Scan::Killed && loop_runs(*l, p, path) ? Scan::Killed : Scan::Open;
+    return a == Scan::Killed && loop_runs(l, p_, path) ? Scan::Killed : Scan::Open;
   }
-  if (auto* c = s.as<CallNode>(); c && c->proc) {
+  Scan visit(const CallNode& c, const Stmt&, const StmtPath& path, StmtPath& at) override {
+    if (!c.proc) return Scan::Open;
     StmtPath inner;
-    Scan a = scan_block(c->proc->body, 0, f, nullptr, {}, false, inner);
+    Scan a = scan_block(c.proc->body, 0, f_, nullptr, {}, false, inner);
     if (a == Scan::Read) at = path;  // the reader is inside the callee: mark the call
     return a;
   }
-  return Scan::Open;
-}
+  // Assignments, allocations, windows, pass: the field is untouched.
+  Scan visit_default(const Stmt&, const StmtPath&, StmtPath&) override { return Scan::Open; }
+
+ private:
+  const Field& f_;
+  const Proc* p_;
+};
 
 Scan scan_block(const Block& b, int from, const Field& f, const Proc* p, const StmtPath& owner, bool orelse,
                 StmtPath& at) {
   for (int i = from; i < static_cast<int>(b.size()); ++i) {
-    Scan r = scan_stmt(b[i], f, p, p ? child(owner, orelse, i) : StmtPath{}, at);
+    Scan r = ScanStmt(f, p)(b[i], p ? child(owner, orelse, i) : StmtPath{}, at);
     if (r != Scan::Open) return r;
   }
   return Scan::Open;
@@ -138,29 +158,22 @@ Scan scan_after(const Proc& p, StmtPath gap, const Field& f, StmtPath& at) {
 
 using Known = std::optional<Expr>;
 
-bool same_expr(const Expr& a, const Expr& b) {
-  if (a->kind != b->kind) return false;
-  if (auto* x = a.as<ReadNode>()) {
-    if (x->name != b.as<ReadNode>()->name) return false;
-  } else if (auto* x = a.as<ConstNode>()) {
-    if (!same_const_value(*x, *b.as<ConstNode>())) return false;
-  } else if (auto* x = a.as<BinOpNode>()) {
-    if (x->op != b.as<BinOpNode>()->op) return false;
-  } else if (auto* x = a.as<StrideExprNode>()) {
-    auto* y = b.as<StrideExprNode>();
-    if (x->name != y->name || x->dim != y->dim) return false;
-  } else if (!a.as<USubNode>()) {
-    return false;  // externs, windows, config reads: never treated as known
-  }
+// Whether a and b are the same expression over constants, scalars, strides and
+// arithmetic; externs, windows and config reads never count as known values.
+bool same_known_value(const Expr& a, const Expr& b) {
+  if (!a.as<ReadNode>() && !a.as<ConstNode>() && !a.as<BinOpNode>() && !a.as<StrideExprNode>() &&
+      !a.as<USubNode>())
+    return false;
+  if (!same_expr_node(a, b)) return false;
   auto ka = expr_children(a), kb = expr_children(b);
   if (ka.size() != kb.size()) return false;
   for (size_t i = 0; i < ka.size(); ++i)
-    if (!same_expr(ka[i], kb[i])) return false;
+    if (!same_known_value(ka[i], kb[i])) return false;
   return true;
 }
 
 Known join(const Known& a, const Known& b) {
-  if (a && b && same_expr(*a, *b)) return a;
+  if (a && b && same_known_value(*a, *b)) return a;
   return std::nullopt;
 }
 
@@ -203,23 +216,38 @@ class ValueFlow {
 
   Known stmt(const Stmt& s, Known in, const StmtPath& path, bool record) {
     if (record && path == target_) at_target_ = in;
-    if (auto* w = s.as<WriteConfigNode>()) {
-      if (!f_.is(w->config, w->field)) return in;
-      return stable(w->rhs) ? Known(w->rhs) : std::nullopt;
+    return Transfer(*this).dispatch(s, std::move(in), path, record);
+  }
+
+  // The value after one statement, given the value before it.
+  class Transfer : public StmtFunctor<Known(Known, const StmtPath&, bool)> {
+   public:
+    explicit Transfer(ValueFlow& flow) : flow_(flow) {}
+
+   protected:
+    Known visit(const WriteConfigNode& w, const Stmt&, Known in, const StmtPath&, bool) override {
+      if (!flow_.f_.is(w.config, w.field)) return in;
+      return flow_.stable(w.rhs) ? Known(w.rhs) : std::nullopt;
     }
-    if (auto* c = s.as<IfNode>())
-      return join(block(c->body, in, path, false, record), block(c->orelse, in, path, true, record));
-    if (auto* l = s.as<ForNode>()) {
+    Known visit(const IfNode& c, const Stmt&, Known in, const StmtPath& path, bool record) override {
+      return join(flow_.block(c.body, in, path, false, record), flow_.block(c.orelse, in, path, true, record));
+    }
+    Known visit(const ForNode& l, const Stmt&, Known in, const StmtPath& path, bool record) override {
       // At the body's start the value is the one before the loop or the one a
       // previous iteration left: one extra pass reaches the fixpoint (a value
       // only goes from known to unknown).
       Known start = in;
-      if (!join(start, block(l->body, start, path, false, false))) start = std::nullopt;
-      return join(in, block(l->body, start, path, false, record));
+      if (!join(start, flow_.block(l.body, start, path, false, false))) start = std::nullopt;
+      return join(in, flow_.block(l.body, start, path, false, record));
     }
-    if (auto* c = s.as<CallNode>(); c && c->proc) return call(*c, in);
-    return in;
-  }
+    Known visit(const CallNode& c, const Stmt&, Known in, const StmtPath&, bool) override {
+      return c.proc ? flow_.call(c, in) : in;
+    }
+    Known visit_default(const Stmt&, Known in, const StmtPath&, bool) override { return in; }
+
+   private:
+    ValueFlow& flow_;
+  };
 
   // A callee that may write the field leaves it known only when it writes it on
   // every path with a value over its control parameters, which the arguments fix.
@@ -270,7 +298,7 @@ bool check_field_change(const char* prim, const Proc& q, const StmtPath& write, 
   Field f{w->config.get(), w->field};
   // Writing the value the field already holds changes nothing.
   Known held = ValueFlow(q, f, write).before_target();
-  if (held && same_expr(*held, w->rhs)) return false;
+  if (held && same_known_value(*held, w->rhs)) return false;
   StmtPath gap = write;
   gap.back().index += 1;
   StmtPath reader;

@@ -35,27 +35,6 @@ std::string Cursor::str() const {
 // Children
 // ---------------------------------------------------------------------------
 
-std::vector<Expr> expr_children(const Expr& e) {
-  switch (e->kind) {
-    case ExprKind::Read: return e.as<ReadNode>()->idx;
-    case ExprKind::USub: return {e.as<USubNode>()->arg};
-    case ExprKind::BinOp: return {e.as<BinOpNode>()->lhs, e.as<BinOpNode>()->rhs};
-    case ExprKind::ExternCall: return e.as<ExternCallNode>()->args;
-    case ExprKind::WindowExpr: {
-      std::vector<Expr> out;
-      for (auto& w : e.as<WindowExprNode>()->idx) {
-        out.push_back(w.lo);
-        if (w.is_interval) out.push_back(w.hi);
-      }
-      return out;
-    }
-    case ExprKind::Const:
-    case ExprKind::StrideExpr:
-    case ExprKind::ReadConfig: return {};
-  }
-  return {};
-}
-
 namespace {
 
 bool all_same(const std::vector<Expr>& a, const std::vector<Expr>& b) {

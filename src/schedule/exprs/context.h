@@ -1,7 +1,8 @@
 #pragma once
 // Helpers shared by the expression and statement primitives (exo/schedule/exprs.h):
-// proofs about expressions at a statement, buffer aliasing, user text typed at
-// a position, and cursor forwarding for edits inside one statement.
+// buffer aliasing, user text typed at a position, and cursor forwarding for
+// edits inside one statement. Proofs at a statement are analysis::Context
+// (analysis/proof_context.h).
 #include <functional>
 #include <map>
 #include <memory>
@@ -10,41 +11,13 @@
 
 #include "exo/schedule/cursor.h"
 #include "analysis/facts.h"
+#include "analysis/proof_context.h"
 #include "exo/loopir.h"
 #include "exo/scope.h"
 #include "schedule/buffers/accesses.h"
 
 namespace exo::exprs_detail {
 
-// What is known where the statement at `path` runs: preconditions, positive
-// sizes, the enclosing loop ranges and branch conditions. A config field written
-// between a fact and the statement (by an earlier statement of an enclosing
-// block, or anywhere in an enclosing loop's body, which later iterations see) is
-// a new unknown in the statement's expressions, so stale facts do not apply.
-class Context {
- public:
-  Context(const Proc& p, const StmtPath& path);
-  ~Context();
-  Context(const Context&) = delete;
-  Context& operator=(const Context&) = delete;
-
-  // A boolean control expression holds.
-  bool prove(const Expr& goal);
-  // The two expressions have the same value. Control expressions (index, size,
-  // stride, bool without data inside) are compared by the solver; others must
-  // have the same structure with equal leaves and proven-equal sub-expressions.
-  bool equal(const Expr& a, const Expr& b);
-  bool equal(const std::vector<Expr>& a, const std::vector<Expr>& b);
-  // Some coordinate provably differs (the two accesses never touch one element).
-  bool differ(const std::vector<Expr>& a, const std::vector<Expr>& b);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
-// An index, size, stride or boolean expression with no data value inside.
-bool is_control(const Expr& e);
 // Whether e reads a config field anywhere.
 using analysis::reads_config;
 

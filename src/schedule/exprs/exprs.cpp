@@ -12,7 +12,7 @@
 namespace exo {
 namespace {
 
-using exprs_detail::Context;
+using analysis::Context;
 using exprs_detail::forward_exprs;
 using exprs_detail::move_subtrees;
 

@@ -14,7 +14,7 @@ namespace exo {
 namespace {
 
 using exprs_detail::access_text;
-using exprs_detail::Context;
+using analysis::Context;
 using exprs_detail::stmt_text;
 using exprs_detail::storage_of;
 

@@ -15,7 +15,7 @@ namespace exo {
 namespace {
 
 using exprs_detail::access_text;
-using exprs_detail::Context;
+using analysis::Context;
 using exprs_detail::forward_exprs;
 using exprs_detail::move_subtrees;
 using exprs_detail::stmt_text;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "analysis/facts.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
@@ -187,8 +188,8 @@ Rewrite assert_if(const Proc& p, const Cursor& c, bool cond) {
   // Step 1. Locate.
   auto* in = rewrite_detail::expect_if(prim, p, c);
   // Step 2. Check: the condition has that value wherever the if runs.
-  bool ok = cond ? rewrite_detail::provable_at(p, c.path, in->cond)
-                 : rewrite_detail::refutable_at(p, c.path, in->cond);
+  bool ok = cond ? analysis::provable_at(p, c.path, in->cond)
+                 : analysis::refutable_at(p, c.path, in->cond);
   if (!ok)
     scheduling_error(prim, p, c,
                      "cannot assert that the condition '" + print_expr(in->cond) + "' is always " +

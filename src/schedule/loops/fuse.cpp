@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "analysis/facts.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/procs.h"
@@ -16,7 +17,7 @@
 namespace exo {
 namespace {
 
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 bool has_prefix(const StmtPath& path, const StmtPath& prefix) {
   return path.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), path.begin());

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/facts.h"
 #include "exo/schedule/match.h"
 #include "exo/names.h"
 #include "exo/printer.h"
@@ -20,7 +21,7 @@ namespace {
 using rewrite_detail::const_value;
 using rewrite_detail::expect_loop;
 using rewrite_detail::instantiate;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 
@@ -157,7 +158,7 @@ struct AssignAddAsReduce : IRMutator {
           auto* r = self.as<ReadNode>();
           if (!r || r->name != a->name || r->idx.size() != a->idx.size()) continue;
           bool same = true;
-          for (size_t k = 0; k < a->idx.size() && same; ++k) same = buffers_detail::same_expr(r->idx[k], a->idx[k]);
+          for (size_t k = 0; k < a->idx.size() && same; ++k) same = same_expr(r->idx[k], a->idx[k]);
           if (same) return {make_stmt<ReduceNode>(a->name, a->type, a->idx, rest, s->srcinfo)};
         }
     return IRMutator::mutate_stmt(s);

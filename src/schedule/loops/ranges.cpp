@@ -1,6 +1,7 @@
 // parallelize_loop, shift_loop, join_loops, mult_loops, insert_pass,
 // eliminate_dead_code, specialize, add_unsafe_guard.
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
+#include "analysis/facts.h"
 #include "exo/schedule/loop_ranges.h"
 
 #include <cassert>
@@ -25,8 +26,8 @@ using buffers_detail::sub_index;
 using rewrite_detail::config_clash;
 using rewrite_detail::const_value;
 using rewrite_detail::expect_loop;
-using rewrite_detail::provable_at;
-using rewrite_detail::refutable_at;
+using analysis::provable_at;
+using analysis::refutable_at;
 
 Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 
@@ -72,7 +73,7 @@ class SameUpToRenaming {
   bool expr(const Expr& a, const Expr& b) {
     if (!a || !b) return !a && !b;
     if (a->type.base != b->type.base) return false;
-    if (!buffers_detail::same_expr_node(a, b,
+    if (!same_expr_node(a, b,
                                         [this](const Sym& x, const Sym& y) { return name(x, y); }))
       return false;
     return exprs(expr_children(a), expr_children(b));

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/facts.h"
 #include "exo/schedule/loop_ranges.h"
 #include "exo/names.h"
 #include "exo/printer.h"
@@ -17,7 +18,7 @@ namespace exo {
 namespace {
 
 using rewrite_detail::expect_loop;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 
 Expr idx_read(const Sym& s) { return read_var(s, ScalarKind::Index); }
 std::string q(const Expr& e) { return "'" + print_expr(e) + "'"; }

@@ -86,25 +86,6 @@ bool const_value(const Expr& e, long long& out) {
 }
 
 
-// A goal without variables is decided by arithmetic: in code that never runs (a
-// loop of no iterations, a false guard) the context proves anything, and a rewrite
-// accepted there on that ground can produce a proc that no longer checks.
-std::optional<bool> constant_goal(const Expr& goal) {
-  Expr g = fold_constants(goal);
-  if (auto* c = g.as<ConstNode>()) return !c->is_zero();
-  return std::nullopt;
-}
-
-bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
-  if (auto v = constant_goal(goal)) return *v;
-  return analysis::implied_at(p, path, goal, false);
-}
-
-bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal) {
-  if (auto v = constant_goal(goal)) return !*v;
-  return analysis::implied_at(p, path, goal, true);
-}
-
 const ForNode* expect_loop(const char* prim, const Proc& p, const Cursor& c) {
   Stmt s = c.is_stmt() ? resolve_stmt(p, c) : Stmt();
   auto* f = s ? s.as<ForNode>() : nullptr;

@@ -34,13 +34,6 @@ class Subst : public IRMutator {
 // Copy of `b` with `iter` replaced by `value` and inner bindings renamed apart.
 Block instantiate(const Block& b, const Sym& iter, const Expr& value);
 
-// Whether `goal` (a boolean control expression) holds wherever the statement at
-// `path` runs: under the proc's preconditions, positive sizes, the enclosing loop
-// ranges and branch conditions.
-bool provable_at(const Proc& p, const StmtPath& path, const Expr& goal);
-// Whether `goal` is false wherever the statement at `path` runs (same context).
-bool refutable_at(const Proc& p, const StmtPath& path, const Expr& goal);
-
 // The loop (If) a cursor points at; a scheduling_error of `prim` otherwise.
 const ForNode* expect_loop(const char* prim, const Proc& p, const Cursor& c);
 const IfNode* expect_if(const char* prim, const Proc& p, const Cursor& c);

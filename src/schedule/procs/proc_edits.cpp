@@ -16,100 +16,6 @@ namespace exo {
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// Constant folding of control arithmetic
-// ---------------------------------------------------------------------------
-
-bool is_control(const Expr& e) { return !e->type.is_tensor && !is_data_kind(e->type.base); }
-
-std::optional<long long> int_value(const Expr& e) {
-  auto* c = e.as<ConstNode>();
-  if (!c || !is_control(e) || e->type.base == ScalarKind::Bool) return std::nullopt;
-  return c->ival;
-}
-
-std::optional<bool> bool_value(const Expr& e) {
-  auto* c = e.as<ConstNode>();
-  if (!c || e->type.base != ScalarKind::Bool) return std::nullopt;
-  return c->ival != 0;
-}
-
-// A folded constant, or the node unchanged when the exact value leaves Exo's
-// integer range: folding never wraps (the checks that follow refuse the value).
-Expr folded(const Expr& e, std::optional<int64_t> v) { return v ? int_const(*v, e->srcinfo) : e; }
-
-// One folding step at a node whose children are already folded. Only control
-// (index/bool) arithmetic is folded: data expressions keep their written form,
-// since their precision is chosen later.
-Expr fold_node(const Expr& e) {
-  if (auto* u = e.as<USubNode>()) {
-    if (auto v = int_value(u->arg)) return folded(e, checked_neg(*v));
-    return e;
-  }
-  auto* b = e.as<BinOpNode>();
-  if (!b || !is_control(b->lhs) || !is_control(b->rhs)) return e;
-  auto li = int_value(b->lhs), ri = int_value(b->rhs);
-  auto lb = bool_value(b->lhs), rb = bool_value(b->rhs);
-  const SrcInfo& s = e->srcinfo;
-  if (li && ri) {
-    long long x = *li, y = *ri;
-    switch (b->op) {
-      case BinOpKind::Add: return folded(e, checked_add(x, y));
-      case BinOpKind::Sub: return folded(e, checked_sub(x, y));
-      case BinOpKind::Mul: return folded(e, checked_mul(x, y));
-      case BinOpKind::Div:
-        if (y > 0) return int_const(floor_div(x, y), s);
-        return e;
-      case BinOpKind::Mod:
-        if (y > 0) return int_const(floor_mod(x, y), s);
-        return e;
-      case BinOpKind::Lt: return bool_const(x < y, s);
-      case BinOpKind::Gt: return bool_const(x > y, s);
-      case BinOpKind::Le: return bool_const(x <= y, s);
-      case BinOpKind::Ge: return bool_const(x >= y, s);
-      case BinOpKind::Eq: return bool_const(x == y, s);
-      default: return e;
-    }
-  }
-  if (lb && rb) {
-    switch (b->op) {
-      case BinOpKind::And: return bool_const(*lb && *rb, s);
-      case BinOpKind::Or: return bool_const(*lb || *rb, s);
-      case BinOpKind::Eq: return bool_const(*lb == *rb, s);
-      default: return e;
-    }
-  }
-  // Identities that keep substituted code readable (`0 + i`, `1 * n`, `True and c`).
-  switch (b->op) {
-    case BinOpKind::Add:
-      if (li == 0LL) return b->rhs;
-      if (ri == 0LL) return b->lhs;
-      break;
-    case BinOpKind::Sub:
-      if (ri == 0LL) return b->lhs;
-      break;
-    case BinOpKind::Mul:
-      if (li == 1LL) return b->rhs;
-      if (ri == 1LL) return b->lhs;
-      break;
-    case BinOpKind::Div:
-      if (ri == 1LL) return b->lhs;
-      break;
-    case BinOpKind::And:
-      if (lb == true) return b->rhs;
-      if (rb == true) return b->lhs;
-      if (lb == false || rb == false) return bool_const(false, s);
-      break;
-    case BinOpKind::Or:
-      if (lb == false) return b->rhs;
-      if (rb == false) return b->lhs;
-      if (lb == true || rb == true) return bool_const(true, s);
-      break;
-    default: break;
-  }
-  return e;
-}
-
 // Substitutes control variables by expressions (and folds what that makes
 // constant), including inside the shapes carried by buffer and window types.
 class Substitute : public IRMutator {
@@ -121,7 +27,7 @@ class Substitute : public IRMutator {
       auto it = env_.find(r->name);
       if (it != env_.end()) return it->second;
     }
-    Expr out = fold_node(mutate_children(e));
+    Expr out = fold_constant_node(mutate_children(e));
     return with_type_mutated(out);
   }
 
@@ -142,11 +48,6 @@ class Substitute : public IRMutator {
   std::map<Sym, Expr> env_;
 };
 
-class Folder : public IRMutator {
- public:
-  Expr mutate(const Expr& e) override { return fold_node(mutate_children(e)); }
-};
-
 const FnArg* find_arg(const Proc& p, const std::string& name) {
   for (auto& a : p->args)
     if (a.name.name() == name) return &a;
@@ -160,11 +61,6 @@ std::string arg_names(const Proc& p) {
 }
 
 }  // namespace
-
-Expr fold_constants(const Expr& e) {
-  Folder f;
-  return f.mutate(e);
-}
 
 // ---------------------------------------------------------------------------
 // partial_eval
@@ -212,8 +108,8 @@ Proc partial_eval(const Proc& p, const std::map<std::string, long long>& values)
   out->preds.clear();
   for (auto& pr : p->preds) {
     Expr e = sub.mutate(pr);
-    if (auto bv = bool_value(e)) {
-      if (*bv) continue;  // discharged by the values
+    if (auto* c = e.as<ConstNode>(); c && e->type.base == ScalarKind::Bool) {
+      if (c->ival != 0) continue;  // discharged by the values
       EXO_FAIL(ErrorKind::Precondition, pr->srcinfo,
                "partial_eval: the values given violate the assertion '" << print_expr(pr) << "' of '"
                                                                         << p->name << "'");

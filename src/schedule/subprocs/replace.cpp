@@ -1,5 +1,6 @@
 // replace and replace_all: code -> a call of a sub-procedure, by unification
 // (schedule/subprocs/unify.h), then the checks at the call site.
+#include "analysis/facts.h"
 #include "exo/hardware.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -16,7 +17,7 @@ namespace {
 using rewrite_detail::BufferBinding;
 using rewrite_detail::SiteBuffers;
 using rewrite_detail::Unification;
-using rewrite_detail::provable_at;
+using analysis::provable_at;
 using rewrite_detail::site_stride;
 
 std::string q(const std::string& s) { return "'" + s + "'"; }

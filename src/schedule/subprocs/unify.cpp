@@ -8,6 +8,7 @@
 
 #include "exo/checked_int.h"
 #include "exo/hardware.h"
+#include "exo/ir_functor.h"
 #include "exo/ir_mutator.h"
 #include "exo/printer.h"
 #include "schedule/loops/substitute.h"
@@ -43,48 +44,50 @@ std::string first_line(const Stmt& s) {
 }
 
 // A structural key with symbol identities, naming atoms of affine forms.
-void key_into(const Expr& e, std::string& out) {
-  switch (e->kind) {
-    case ExprKind::Read: {
-      auto* r = e.as<ReadNode>();
-      out += "v" + std::to_string(r->name.id());
-      if (!r->idx.empty()) {
-        out += "[";
-        for (auto& i : r->idx) key_into(i, out), out += ",";
-        out += "]";
-      }
-      return;
-    }
-    case ExprKind::Const: {
-      auto* c = e.as<ConstNode>();
-      out += c->is_int() ? "c" + std::to_string(c->ival) : "f" + python_float_repr(c->fval);
-      return;
-    }
-    case ExprKind::USub: out += "-("; key_into(e.as<USubNode>()->arg, out); out += ")"; return;
-    case ExprKind::BinOp: {
-      auto* b = e.as<BinOpNode>();
-      out += "(";
-      key_into(b->lhs, out);
-      out += binop_symbol(b->op);
-      key_into(b->rhs, out);
-      out += ")";
-      return;
-    }
-    case ExprKind::StrideExpr: {
-      auto* s = e.as<StrideExprNode>();
-      out += "s" + std::to_string(s->name.id()) + "." + std::to_string(s->dim);
-      return;
-    }
-    case ExprKind::ReadConfig: {
-      auto* c = e.as<ReadConfigNode>();
-      out += "g" + std::to_string(reinterpret_cast<uintptr_t>(c->config.get())) + "." + c->field;
-      return;
-    }
-    default:
-      // Extern calls and windows never occur in index expressions.
-      out += "?" + std::to_string(reinterpret_cast<uintptr_t>(e.get()));
-      return;
+class KeyWriter : public ExprFunctor<void()> {
+ public:
+  explicit KeyWriter(std::string& out) : out_(out) {}
+  void operator()(const Expr& e) { dispatch(e); }
+
+ protected:
+  void visit(const ReadNode& r, const Expr&) override {
+    out_ += "v" + std::to_string(r.name.id());
+    if (r.idx.empty()) return;
+    out_ += "[";
+    for (auto& i : r.idx) dispatch(i), out_ += ",";
+    out_ += "]";
   }
+  void visit(const ConstNode& c, const Expr&) override {
+    out_ += c.is_int() ? "c" + std::to_string(c.ival) : "f" + python_float_repr(c.fval);
+  }
+  void visit(const USubNode& u, const Expr&) override {
+    out_ += "-(";
+    dispatch(u.arg);
+    out_ += ")";
+  }
+  void visit(const BinOpNode& b, const Expr&) override {
+    out_ += "(";
+    dispatch(b.lhs);
+    out_ += binop_symbol(b.op);
+    dispatch(b.rhs);
+    out_ += ")";
+  }
+  void visit(const StrideExprNode& s, const Expr&) override {
+    out_ += "s" + std::to_string(s.name.id()) + "." + std::to_string(s.dim);
+  }
+  void visit(const ReadConfigNode& c, const Expr&) override {
+    out_ += "g" + std::to_string(reinterpret_cast<uintptr_t>(c.config.get())) + "." + c.field;
+  }
+  // Extern calls and windows never occur in index expressions.
+  void visit_default(const Expr& e) override { out_ += "?" + std::to_string(reinterpret_cast<uintptr_t>(e.get())); }
+
+ private:
+  std::string& out_;
+};
+
+void key_into(const Expr& e, std::string& out) {
+  KeyWriter writer(out);
+  writer(e);
 }
 
 // An affine form over site terms (variables and opaque atoms), by key.
@@ -136,7 +139,12 @@ struct Pending {
   std::string why;
 };
 
-class Unifier {
+// The subproc's statements and expressions are matched by one hook per node
+// kind (the visit overrides), given the code's node of the same position.
+using StmtCases = StmtFunctor<void(const Stmt& target)>;
+using ExprCases = ExprFunctor<void(const Expr& target)>;
+
+class Unifier : private StmtCases, private ExprCases {
  public:
   Unifier(const Proc& sub, const SiteBuffers& site) : sub_(sub), site_(site) {
     for (size_t k = 0; k < sub->args.size(); ++k) {
@@ -332,83 +340,75 @@ class Unifier {
     for (size_t k = 0; k < pb.size(); ++k) stmt(pb[k], tb[k]);
   }
 
+  // Matches one subproc statement (the dispatched node) against the code's.
   void stmt(const Stmt& ps, const Stmt& ts) {
-    // Printed only on a mismatch: printing a loop prints its whole body.
-    auto differ = [&] {
-      return "statement " + q(first_line(ts)) + " does not match " + q(first_line(ps)) + " of " +
-                         sub_->name;
-    };
-    if (ps->kind != ts->kind) throw Mismatch{differ()};
-    switch (ps->kind) {
-      case StmtKind::Assign:
-      case StmtKind::Reduce: {
-        bool asg = ps->kind == StmtKind::Assign;
-        const Sym& pn = asg ? ps.as<AssignNode>()->name : ps.as<ReduceNode>()->name;
-        const Sym& tn = asg ? ts.as<AssignNode>()->name : ts.as<ReduceNode>()->name;
-        const auto& pi = asg ? ps.as<AssignNode>()->idx : ps.as<ReduceNode>()->idx;
-        const auto& ti = asg ? ts.as<AssignNode>()->idx : ts.as<ReduceNode>()->idx;
-        const Type& tt = asg ? ts.as<AssignNode>()->type : ts.as<ReduceNode>()->type;
-        access(pn, pi, tn, ti, tt.base);
-        data(asg ? ps.as<AssignNode>()->rhs : ps.as<ReduceNode>()->rhs,
-             asg ? ts.as<AssignNode>()->rhs : ts.as<ReduceNode>()->rhs);
-        return;
-      }
-      case StmtKind::For: {
-        auto* pf = ps.as<ForNode>();
-        auto* tf = ts.as<ForNode>();
-        equate(plin(pf->lo), tlin(tf->lo),
-               "loop " + q(tf->iter.name()) + " starts at " + q(print_expr(tf->lo)) + ", but loop " +
-                   q(pf->iter.name()) + " of " + sub_->name + " at " + q(print_expr(pf->lo)));
-        equate(plin(pf->hi), tlin(tf->hi),
-               "loop " + q(tf->iter.name()) + " ends at " + q(print_expr(tf->hi)) + ", but loop " +
-                   q(pf->iter.name()) + " of " + sub_->name + " at " + q(print_expr(pf->hi)));
-        iter_map_[pf->iter] = read_var(tf->iter, ScalarKind::Index, tf->srcinfo);
-        bound_.insert(tf->iter);
-        stmts(pf->body, tf->body);
-        return;
-      }
-      case StmtKind::If: {
-        auto* pi = ps.as<IfNode>();
-        auto* ti = ts.as<IfNode>();
-        cond(pi->cond, ti->cond);
-        stmts(pi->body, ti->body);
-        stmts(pi->orelse, ti->orelse);
-        return;
-      }
-      case StmtKind::Pass: return;
-      case StmtKind::Alloc: {
-        auto* pa = ps.as<AllocNode>();
-        auto* ta = ts.as<AllocNode>();
-        if (pa->type.base != ta->type.base || pa->type.rank() != ta->type.rank() || pa->mem->name() != ta->mem->name())
-          throw Mismatch{differ()};
-        for (size_t d = 0; d < pa->type.rank(); ++d)
-          equate(plin(pa->type.shape[d]), tlin(ta->type.shape[d]), differ());
-        locals_[pa->name] = ta->name;
-        target_locals_.insert(ta->name);
-        return;
-      }
-      case StmtKind::WriteConfig: {
-        auto* pw = ps.as<WriteConfigNode>();
-        auto* tw = ts.as<WriteConfigNode>();
-        if (pw->config != tw->config || pw->field != tw->field) throw Mismatch{differ()};
-        data(pw->rhs, tw->rhs);
-        return;
-      }
-      case StmtKind::Call: {
-        auto* pc = ps.as<CallNode>();
-        auto* tc = ts.as<CallNode>();
-        if (pc->proc != tc->proc) throw Mismatch{differ()};
-        for (size_t k = 0; k < pc->args.size(); ++k) {
-          const Expr& pa = pc->args[k];
-          if (pa->type.is_tensor) throw Mismatch{"calls passing buffers inside " + sub_->name + " are not supported"};
-          if (is_data_kind(pa->type.base)) data(pa, tc->args[k]);
-          else index_expr(pa, tc->args[k], differ());
-        }
-        return;
-      }
-      case StmtKind::WindowStmt:
-        throw Mismatch{"window statements inside " + sub_->name + " are not supported"};
+    if (ps->kind != ts->kind) throw Mismatch{differ(ps, ts)};
+    StmtCases::dispatch(ps, ts);
+  }
+
+  // Printed only on a mismatch: printing a loop prints its whole body.
+  std::string differ(const Stmt& ps, const Stmt& ts) const {
+    return "statement " + q(first_line(ts)) + " does not match " + q(first_line(ps)) + " of " + sub_->name;
+  }
+
+  void visit(const AssignNode& p, const Stmt&, const Stmt& ts) override {
+    auto* t = ts.as<AssignNode>();
+    update(p.name, p.idx, p.rhs, t->name, t->idx, t->rhs, t->type);
+  }
+  void visit(const ReduceNode& p, const Stmt&, const Stmt& ts) override {
+    auto* t = ts.as<ReduceNode>();
+    update(p.name, p.idx, p.rhs, t->name, t->idx, t->rhs, t->type);
+  }
+  void update(const Sym& pn, const std::vector<Expr>& pi, const Expr& prhs, const Sym& tn,
+              const std::vector<Expr>& ti, const Expr& trhs, const Type& tt) {
+    access(pn, pi, tn, ti, tt.base);
+    data(prhs, trhs);
+  }
+  void visit(const ForNode& pf, const Stmt&, const Stmt& ts) override {
+    auto* tf = ts.as<ForNode>();
+    equate(plin(pf.lo), tlin(tf->lo),
+           "loop " + q(tf->iter.name()) + " starts at " + q(print_expr(tf->lo)) + ", but loop " +
+               q(pf.iter.name()) + " of " + sub_->name + " at " + q(print_expr(pf.lo)));
+    equate(plin(pf.hi), tlin(tf->hi),
+           "loop " + q(tf->iter.name()) + " ends at " + q(print_expr(tf->hi)) + ", but loop " +
+               q(pf.iter.name()) + " of " + sub_->name + " at " + q(print_expr(pf.hi)));
+    iter_map_[pf.iter] = read_var(tf->iter, ScalarKind::Index, tf->srcinfo);
+    bound_.insert(tf->iter);
+    stmts(pf.body, tf->body);
+  }
+  void visit(const IfNode& pi, const Stmt&, const Stmt& ts) override {
+    auto* ti = ts.as<IfNode>();
+    cond(pi.cond, ti->cond);
+    stmts(pi.body, ti->body);
+    stmts(pi.orelse, ti->orelse);
+  }
+  void visit(const PassNode&, const Stmt&, const Stmt&) override {}
+  void visit(const AllocNode& pa, const Stmt& ps, const Stmt& ts) override {
+    auto* ta = ts.as<AllocNode>();
+    if (pa.type.base != ta->type.base || pa.type.rank() != ta->type.rank() || pa.mem->name() != ta->mem->name())
+      throw Mismatch{differ(ps, ts)};
+    for (size_t d = 0; d < pa.type.rank(); ++d)
+      equate(plin(pa.type.shape[d]), tlin(ta->type.shape[d]), differ(ps, ts));
+    locals_[pa.name] = ta->name;
+    target_locals_.insert(ta->name);
+  }
+  void visit(const WriteConfigNode& pw, const Stmt& ps, const Stmt& ts) override {
+    auto* tw = ts.as<WriteConfigNode>();
+    if (pw.config != tw->config || pw.field != tw->field) throw Mismatch{differ(ps, ts)};
+    data(pw.rhs, tw->rhs);
+  }
+  void visit(const CallNode& pc, const Stmt& ps, const Stmt& ts) override {
+    auto* tc = ts.as<CallNode>();
+    if (pc.proc != tc->proc) throw Mismatch{differ(ps, ts)};
+    for (size_t k = 0; k < pc.args.size(); ++k) {
+      const Expr& pa = pc.args[k];
+      if (pa->type.is_tensor) throw Mismatch{"calls passing buffers inside " + sub_->name + " are not supported"};
+      if (is_data_kind(pa->type.base)) data(pa, tc->args[k]);
+      else index_expr(pa, tc->args[k], differ(ps, ts));
     }
+  }
+  void visit(const WindowStmtNode&, const Stmt&, const Stmt&) override {
+    throw Mismatch{"window statements inside " + sub_->name + " are not supported"};
   }
 
   void index_expr(const Expr& pe, const Expr& te, const std::string& why) { equate(plin(pe), tlin(te), why); }
@@ -439,53 +439,48 @@ class Unifier {
   }
 
   // ---- data expressions ----
-  void data(const Expr& pe, const Expr& te) {
-    std::string why = "expression " + q(print_expr(te)) + " does not match " + q(print_expr(pe)) + " of " + sub_->name;
-    switch (pe->kind) {
-      case ExprKind::Read: {
-        auto* pr = pe.as<ReadNode>();
-        if (!pr->type.is_numeric() && !pr->type.is_bool()) {
-          index_expr(pe, te, why);
-          return;
-        }
-        auto* tr = te.as<ReadNode>();
-        if (!tr) throw Mismatch{why};
-        access(pr->name, pr->idx, tr->name, tr->idx, tr->type.base);
-        return;
-      }
-      case ExprKind::Const: {
-        auto* tc = te.as<ConstNode>();
-        if (!tc || !same_const_value(*tc, *pe.as<ConstNode>())) throw Mismatch{why};
-        return;
-      }
-      case ExprKind::USub:
-        if (!te.as<USubNode>()) throw Mismatch{why};
-        data(pe.as<USubNode>()->arg, te.as<USubNode>()->arg);
-        return;
-      case ExprKind::BinOp: {
-        auto* pb = pe.as<BinOpNode>();
-        auto* tb = te.as<BinOpNode>();
-        if (!tb || tb->op != pb->op) throw Mismatch{why};
-        data(pb->lhs, tb->lhs);
-        data(pb->rhs, tb->rhs);
-        return;
-      }
-      case ExprKind::ExternCall: {
-        auto* pc = pe.as<ExternCallNode>();
-        auto* tc = te.as<ExternCallNode>();
-        if (!tc || tc->fn->name() != pc->fn->name() || tc->args.size() != pc->args.size()) throw Mismatch{why};
-        for (size_t k = 0; k < pc->args.size(); ++k) data(pc->args[k], tc->args[k]);
-        return;
-      }
-      case ExprKind::ReadConfig: {
-        auto* pc = pe.as<ReadConfigNode>();
-        auto* tc = te.as<ReadConfigNode>();
-        if (!tc || tc->config != pc->config || tc->field != pc->field) throw Mismatch{why};
-        return;
-      }
-      default: throw Mismatch{why};
-    }
+  // Matches one subproc expression (the dispatched node) against the code's.
+  void data(const Expr& pe, const Expr& te) { ExprCases::dispatch(pe, te); }
+
+  std::string differ(const Expr& pe, const Expr& te) const {
+    return "expression " + q(print_expr(te)) + " does not match " + q(print_expr(pe)) + " of " + sub_->name;
   }
+
+  void visit(const ReadNode& pr, const Expr& pe, const Expr& te) override {
+    if (!pr.type.is_numeric() && !pr.type.is_bool()) {
+      index_expr(pe, te, differ(pe, te));
+      return;
+    }
+    auto* tr = te.as<ReadNode>();
+    if (!tr) throw Mismatch{differ(pe, te)};
+    access(pr.name, pr.idx, tr->name, tr->idx, tr->type.base);
+  }
+  void visit(const ConstNode& pc, const Expr& pe, const Expr& te) override {
+    auto* tc = te.as<ConstNode>();
+    if (!tc || !same_const_value(*tc, pc)) throw Mismatch{differ(pe, te)};
+  }
+  void visit(const USubNode& pu, const Expr& pe, const Expr& te) override {
+    auto* tu = te.as<USubNode>();
+    if (!tu) throw Mismatch{differ(pe, te)};
+    data(pu.arg, tu->arg);
+  }
+  void visit(const BinOpNode& pb, const Expr& pe, const Expr& te) override {
+    auto* tb = te.as<BinOpNode>();
+    if (!tb || tb->op != pb.op) throw Mismatch{differ(pe, te)};
+    data(pb.lhs, tb->lhs);
+    data(pb.rhs, tb->rhs);
+  }
+  void visit(const ExternCallNode& pc, const Expr& pe, const Expr& te) override {
+    auto* tc = te.as<ExternCallNode>();
+    if (!tc || tc->fn->name() != pc.fn->name() || tc->args.size() != pc.args.size()) throw Mismatch{differ(pe, te)};
+    for (size_t k = 0; k < pc.args.size(); ++k) data(pc.args[k], tc->args[k]);
+  }
+  void visit(const ReadConfigNode& pc, const Expr& pe, const Expr& te) override {
+    auto* tc = te.as<ReadConfigNode>();
+    if (!tc || tc->config != pc.config || tc->field != pc.field) throw Mismatch{differ(pe, te)};
+  }
+  // Windows and strides never match as data.
+  void visit_default(const Expr& pe, const Expr& te) override { throw Mismatch{differ(pe, te)}; }
 
   // ---- buffer accesses ----
   struct BufBind {
