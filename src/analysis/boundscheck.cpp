@@ -291,7 +291,8 @@ class BoundsChecker {
       for (size_t k = begin; k < end; ++k) list += (list.empty() ? "" : ", ") + quoted(proc_->preds[k]);
       EXO_FAIL(ErrorKind::Precondition, proc_->preds[begin]->srcinfo,
                "preconditions of " << proc_->name << " are contradictory: " << list
-                                   << (end - begin == 1 ? " can never hold" : " cannot all hold")
+                                   << (end - begin == 1 ? " can never hold (the assertion is always unsatisfiable)"
+                                                        : " cannot all hold (the assertions are always unsatisfiable)")
                                    << (proc_->args.empty() ? "" : " (sizes being positive)"));
     }
     for (size_t k = 0; k < preds.size(); ++k) facts_.push_back({preds[k], print_expr(proc_->preds[k])});
@@ -310,8 +311,9 @@ class BoundsChecker {
     ProofResult r = prove(fs, goal);
     if (r.answer == Answer::Yes) return;
 
+    // exo-lang's heading for every failure of this check, which its users match.
     std::ostringstream msg;
-    msg << what << " (could not prove " << goal_text;
+    msg << "Errors occurred during effect checking: " << what << " (could not prove " << goal_text;
     // Counterexample values only for variables the message mentions.
     std::set<Sym> shown;
     collect_vars(goal, shown);
@@ -372,13 +374,13 @@ class BoundsChecker {
     switch (s->kind) {
       case StmtKind::Assign: {
         auto* n = s.as<AssignNode>();
-        check_access(n->name, n->idx, s->srcinfo);
+        check_access(n->name, n->idx, s->srcinfo, "written");
         check_expr(n->rhs);
         return;
       }
       case StmtKind::Reduce: {
         auto* n = s.as<ReduceNode>();
-        check_access(n->name, n->idx, s->srcinfo);
+        check_access(n->name, n->idx, s->srcinfo, "reduced");
         check_expr(n->rhs);
         return;
       }
@@ -419,7 +421,8 @@ class BoundsChecker {
           std::string lo_t = print_expr(n->lo), hi_t = print_expr(n->hi);
           require(f_le(lo, hi), ErrorKind::Bounds, s->srcinfo,
                   "loop '" + n->iter.name() + "' over seq(" + lo_t + ", " + hi_t +
-                      ") may run a negative number of times",
+                      ") may run a negative number of times: expected expression " +
+                      (is_zero(n->lo) ? hi_t : hi_t + " - " + lo_t) + " to always be non-negative",
                   lo_t + " <= " + hi_t);
         }
         if (n->mode == LoopMode::Par && statement_checked(s)) check_par_loop(*n, s->srcinfo);
@@ -549,7 +552,7 @@ class BoundsChecker {
     switch (e->kind) {
       case ExprKind::Read: {
         auto* r = e.as<ReadNode>();
-        if (!r->idx.empty()) check_access(r->name, r->idx, e->srcinfo);
+        if (!r->idx.empty()) check_access(r->name, r->idx, e->srcinfo, "read");
         return;
       }
       case ExprKind::USub: check_expr(e.as<USubNode>()->arg); return;
@@ -576,7 +579,8 @@ class BoundsChecker {
     return s + "]";
   }
 
-  void check_access(const Sym& name, const std::vector<Expr>& idx, const SrcInfo& where) {
+  // `how`: "read", "written" or "reduced".
+  void check_access(const Sym& name, const std::vector<Expr>& idx, const SrcInfo& where, const char* how) {
     if (!in_focus(name)) return;
     const Shape* shape = shape_of(name);
     if (!shape || shape->dims.size() != idx.size()) return;  // arity is the typechecker's job
@@ -584,8 +588,8 @@ class BoundsChecker {
     for (size_t d = 0; d < idx.size(); ++d) {
       Affine i = low_.affine(idx[d]);
       std::string it = print_expr(idx[d]), dim = print_expr(shape->dims[d]);
-      std::string what = acc + ": index '" + it + "' of dimension " + std::to_string(d) +
-                         " may be out of bounds [0, " + dim + ")";
+      std::string what = name.name() + " is " + how + " out-of-bounds: " + acc + ": index '" + it +
+                         "' of dimension " + std::to_string(d) + " may be out of bounds [0, " + dim + ")";
       require(f_ge0(i), ErrorKind::Bounds, where, what, "0 <= " + it);
       require(f_lt(i, shape->lowered[d]), ErrorKind::Bounds, where, what, it + " < " + dim);
     }
@@ -725,7 +729,8 @@ class BoundsChecker {
     for (auto& p : callee->preds) {
       Expr here = subst.mutate(p);
       require(low_.formula(here), ErrorKind::Precondition, where,
-              call + ": precondition " + quoted(p) + " of " + callee->name + " may not hold",
+              call + ": Could not verify assertion " + print_expr(p) + " in " + callee->name + ": precondition " +
+                  quoted(p) + " of " + callee->name + " may not hold",
               print_expr(here));
     }
     apply_callee_config_effects(callee, subst);
@@ -749,9 +754,10 @@ class BoundsChecker {
       Expr want = subst.mutate(sig.type.shape[d]);
       std::string h = print_expr(have[d]), w = print_expr(want);
       require(f_eq(low_.affine(have[d]), low_.affine(want)), ErrorKind::Bounds, where,
-              call + ": argument '" + sig.name.name() + "' = " + quoted(arg) + " has extent '" + h +
-                  "' in dimension " + std::to_string(d) + " but " + sig.name.name() + " expects '" +
-                  print_expr(sig.type.shape[d]) + "' = '" + w + "'",
+              call + ": type-shape of calling argument may not equal the required type-shape: argument '" +
+                  sig.name.name() + "' = " + quoted(arg) + " has extent '" + h + "' in dimension " +
+                  std::to_string(d) + " but " + sig.name.name() + " expects '" + print_expr(sig.type.shape[d]) +
+                  "' = '" + w + "'",
               h + " == " + w);
     }
   }

@@ -288,7 +288,10 @@ class Printer {
       if (i) args += ", ";
       std::string ty = type(a.type);  // shapes refer to earlier args only
       args += env_.bind(a.name) + ": " + ty;
-      if (a.mem && (a.type.is_tensor || a.type.is_numeric())) args += mem_suffix(a.mem);
+      // Every argument but sizes and indices lives in a memory (DRAM for bool,
+      // stride and int scalars), as exo-lang prints it.
+      bool in_memory = a.type.is_tensor || (a.type.base != ScalarKind::Size && a.type.base != ScalarKind::Index);
+      if (in_memory) args += a.mem && (a.type.is_tensor || a.type.is_numeric()) ? mem_suffix(a.mem) : " @ DRAM";
     }
     out += "def " + p.name + "(" + args + "):\n";
     for (auto& pred : p.preds) out += "    assert " + expr(pred) + "\n";

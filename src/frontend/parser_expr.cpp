@@ -388,9 +388,16 @@ UType Parser::type_annot(TypeCtx ctx) {
 
   if (at_op("@")) {
     const Token& at_tok = next();
-    if (!data)
+    // bool, stride and int values are control values; exo-lang prints them
+    // `@ DRAM`, which is accepted (and means nothing more) for them.
+    bool control_in_dram = !data && ty.base != "size" && ty.base != "index";
+    if (control_in_dram) {
+      SrcInfo where;
+      if (dotted_name("a memory name after '@'", &where) != "DRAM")
+        fail(at_tok, "'" + ty.base + "' values can only be annotated @ DRAM");
+    } else if (!data) {
       fail(at_tok, "'" + ty.base + "' values cannot be annotated with memory locations");
-    if (pattern_ && at_name("_")) {
+    } else if (pattern_ && at_name("_")) {
       ty.mem_srcinfo = src(next());
       ty.mem = "_";
     } else {
@@ -399,7 +406,7 @@ UType Parser::type_annot(TypeCtx ctx) {
   }
 
   if (ctx == TypeCtx::Alloc && !data)
-    fail(start, "cannot allocate an intermediate value of type " + ty.base);
+    fail(start, "Cannot allocate an intermediate value of type " + ty.base);
   return ty;
 }
 

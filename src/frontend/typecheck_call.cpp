@@ -56,7 +56,7 @@ Stmt Checker::check_call_stmt(const uast::UStmt& s) {
       // Control parameter: an index/size, bool or stride expression.
       Expr x = check_expr(ua, Ctx::Index);
       bool ok = false;
-      const char* want = "an index expression";
+      const char* want = "a size or index type expression";
       if (pt.base == ScalarKind::Bool) {
         ok = is_bool(x->type);
         want = "a bool expression";
@@ -78,10 +78,15 @@ Stmt Checker::check_call_stmt(const uast::UStmt& s) {
       // Data scalar parameter: passed by reference, so it must name a location.
       Expr x = check_buffer_arg(ua);
       bool location = (x.as<ReadNode>() && !x->type.is_tensor) || x.as<ReadConfigNode>();
-      if (!location || !is_data_kind(x->type.base))
+      if (!is_data_kind(x->type.base))
         EXO_FAIL(ErrorKind::Type, ua.srcinfo,
-                 pre << ": expected a scalar variable or buffer element of " << type_str(pt) << " for " << pdesc
-                     << ", got '" << expr_str(x) << "' of type " << type_str(x->type));
+                 pre << ": expected a numeric type expression (a scalar variable or buffer element of " << type_str(pt)
+                     << ") for " << pdesc << ", but got type " << type_str(x->type) << " ('" << expr_str(x) << "')");
+      if (!location)
+        EXO_FAIL(ErrorKind::Type, ua.srcinfo,
+                 pre << ": expected scalar arguments to be simply variable names for now: " << pdesc
+                     << " needs a scalar variable or buffer element of " << type_str(pt) << ", got '" << expr_str(x)
+                     << "'");
       if (effective_precision(x->type.base) != effective_precision(pt.base))
         EXO_FAIL(ErrorKind::Type, ua.srcinfo,
                  pre << ": expected a scalar of " << type_str(pt) << ", got " << scalar_kind_name(x->type.base));
@@ -98,7 +103,7 @@ Stmt Checker::check_call_stmt(const uast::UStmt& s) {
                    << ", got '" << expr_str(x) << "' of type " << type_str(x->type));
     if (effective_precision(x->type.base) != effective_precision(pt.base))
       EXO_FAIL(ErrorKind::Type, ua.srcinfo,
-               pre << ": expected " << want << " of " << scalar_kind_name(pt.base) << ", got "
+               pre << ": expected argument of type " << want << " of " << scalar_kind_name(pt.base) << ", got "
                    << scalar_kind_name(x->type.base));
     if (x->type.rank() != pt.rank())
       EXO_FAIL(ErrorKind::Type, ua.srcinfo,

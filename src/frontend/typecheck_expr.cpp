@@ -202,8 +202,8 @@ namespace {
   if (src && src->type.is_tensor && points_only) {
     size_t got = e.kind == UExprKind::Index ? e.idx.size() : 0;
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "expected " << src->type.rank() << " indices for '" << e.name << "' (" << type_str(src->type)
-                         << "), got " << got);
+             "expected access of variable '" << e.name << "' (" << type_str(src->type) << ") with "
+                                             << src->type.rank() << " indices, got " << got);
   }
   EXO_FAIL(ErrorKind::Type, e.srcinfo,
            "'" << expr_str(x) << "' of type " << type_str(x->type) << " cannot be used as " << what);
@@ -300,8 +300,8 @@ Expr Checker::check_access(const UExpr& e, Ctx ctx) {
   }
   if (e.idx.size() != v.type.rank()) {
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "expected " << v.type.rank() << " indices for '" << e.name << "' (" << type_str(v.type)
-                         << "), got " << e.idx.size());
+             "expected access of variable '" << e.name << "' (" << type_str(v.type) << ") with "
+                                             << v.type.rank() << " indices, got " << e.idx.size());
   }
   std::vector<Expr> idx;
   for (auto& i : e.idx) idx.push_back(check_index(need(i.pt, e.srcinfo), "an index"));
@@ -356,8 +356,9 @@ Expr Checker::check_index(const UExpr& e, const char* what) {
   if (x->type.is_tensor) fail_not_scalar(x, e, what, src_of(e));
   if (!is_indexable(x->type))
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "expected an index expression for " << what << ", got '" << expr_str(x) << "' of type "
-                                                 << type_str(x->type));
+             (std::string(what) == "a loop bound" ? "expected loop bound to be indexable: " : "")
+                 << "expected an index expression for " << what << ", got '" << expr_str(x) << "' of type "
+                 << type_str(x->type));
   return x;
 }
 
@@ -366,8 +367,9 @@ Expr Checker::check_bool(const UExpr& e, const char* what) {
   if (x->type.is_tensor) fail_not_scalar(x, e, what, src_of(e));
   if (!is_bool(x->type))
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "expected a bool expression for " << what << ", got '" << expr_str(x) << "' of type "
-                                               << type_str(x->type));
+             (std::string(what) == "an assertion" ? "Errors occurred during typechecking: " : "")
+                 << "expected a bool expression for " << what << ", got '" << expr_str(x) << "' of type "
+                 << type_str(x->type));
   return x;
 }
 
@@ -376,8 +378,11 @@ Expr Checker::check_data(const UExpr& e, const char* what) {
   if (x->type.is_tensor) fail_not_scalar(x, e, what, src_of(e));
   if (!is_data_scalar(x->type))
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "expected a numeric data value for " << what << ", got '" << expr_str(x) << "' of type "
-                                                  << type_str(x->type));
+             (std::string(what).rfind("the right-hand side of", 0) == 0
+                  ? "cannot assign/reduce a '" + type_str(x->type) + "' type value: "
+                  : std::string())
+                 << "expected a numeric data value for " << what << ", got '" << expr_str(x) << "' of type "
+                 << type_str(x->type));
   return x;
 }
 
@@ -413,8 +418,8 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
     for (auto [x, u] : {std::pair{&lhs, &ul}, std::pair{&rhs, &ur}})
       if (!is_bool((*x)->type))
         EXO_FAIL(ErrorKind::Type, u->srcinfo,
-                 "expected a bool operand to '" << sym << "', got '" << expr_str(*x) << "' of type "
-                                                << type_str((*x)->type));
+                 "expected 'bool' argument to logical op '" << sym << "', got '" << expr_str(*x) << "' of type "
+                                                            << type_str((*x)->type));
     return make(ScalarKind::Bool);
   }
   if (binop_is_comparison(op)) {
@@ -425,8 +430,8 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
     for (auto [x, u] : {std::pair{&lhs, &ul}, std::pair{&rhs, &ur}})
       if (!is_indexable((*x)->type))
         EXO_FAIL(ErrorKind::Type, u->srcinfo,
-                 "expected an index or size operand to '" << sym << "', got '" << expr_str(*x)
-                                                          << "' of type " << type_str((*x)->type));
+                 "expected 'index' or 'size' argument to comparison op '" << sym << "', got '" << expr_str(*x)
+                                                                          << "' of type " << type_str((*x)->type));
     return make(ScalarKind::Bool);
   }
 
@@ -437,12 +442,13 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
       const Expr& bad = bad_left ? lhs : rhs;
       const Expr& good = bad_left ? rhs : lhs;
       EXO_FAIL(ErrorKind::Type, (bad_left ? ul : ur).srcinfo,
-               "cannot mix '" << expr_str(bad) << "' of type " << type_str(bad->type) << " with data value '"
+               "expected scalar type: cannot mix '" << expr_str(bad) << "' of type " << type_str(bad->type) << " with data value '"
                               << expr_str(good) << "' of type " << type_str(good->type) << " in '" << sym
                               << "'");
     }
     if (op == BinOpKind::Mod)
-      EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot compute the modulus '%' of data values");
+      EXO_FAIL(ErrorKind::Type, e.srcinfo,
+               "cannot compute modulus of '" << type_str(lt) << "' values ('%' is for index expressions)");
     // R is the not-yet-chosen precision and combines with anything.
     if (lt.base != ScalarKind::R && rt.base != ScalarKind::R && lt.base != rt.base)
       EXO_FAIL(ErrorKind::Type, e.srcinfo,
@@ -452,7 +458,7 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
   }
   for (auto [x, u] : {std::pair{&lhs, &ul}, std::pair{&rhs, &ur}}) {
     if (is_bool((*x)->type))
-      EXO_FAIL(ErrorKind::Type, u->srcinfo, "cannot do arithmetic '" << sym << "' on bool values");
+      EXO_FAIL(ErrorKind::Type, u->srcinfo, "cannot perform arithmetic on 'bool' values ('" << sym << "')");
     if ((*x)->type.base == ScalarKind::Stride)
       EXO_FAIL(ErrorKind::Type, u->srcinfo, "cannot do arithmetic '" << sym << "' on stride values");
     if (!is_indexable((*x)->type))
@@ -464,17 +470,17 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
     case BinOpKind::Mod: {
       if (!is_int_const(rhs))
         EXO_FAIL(ErrorKind::Type, ur.srcinfo,
-                 "cannot divide or take the modulo by the non-constant '"
+                 "cannot divide or modulo by a non-constant value '"
                      << expr_str(rhs) << "' (index expressions must be quasi-affine)");
       if (rhs.as<ConstNode>()->ival <= 0)
-        EXO_FAIL(ErrorKind::Type, ur.srcinfo, "cannot divide or take the modulo by zero or a negative value");
+        EXO_FAIL(ErrorKind::Type, ur.srcinfo, "cannot divide or modulo by zero or a negative value");
       return make(lt.base);
     }
     case BinOpKind::Mul:
       if (lt.base == ScalarKind::Int) return make(rt.base);
       if (rt.base == ScalarKind::Int) return make(lt.base);
       EXO_FAIL(ErrorKind::Type, e.srcinfo,
-               "cannot multiply two non-constant index expressions '"
+               "cannot multiply two non-constant indexing/sizing expressions '"
                    << expr_str(lhs) << "' and '" << expr_str(rhs) << "' (the result would not be affine)");
     default: {
       ScalarKind k = ScalarKind::Int;
@@ -501,8 +507,8 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
     EXO_FAIL(ErrorKind::Type, e.srcinfo, "extern function '" << e.name << "' takes no keyword arguments");
   if (e.args.size() != fn->arity())
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "extern function '" << e.name << "' expects " << fn->arity() << " argument"
-                                 << (fn->arity() == 1 ? "" : "s") << ", got " << e.args.size());
+             "extern function '" << e.name << "': expected " << fn->arity() << " argument, got "
+                                 << e.args.size());
   std::vector<Expr> args;
   std::vector<ScalarKind> kinds;
   for (auto& a : e.args) {

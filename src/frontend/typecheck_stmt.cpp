@@ -235,12 +235,12 @@ void Checker::check_assign(const UStmt& s, Block& out) {
   if (!v) {
     if (scope_.lookup(lhs.name)) fail_unbound(lhs.name, lhs.srcinfo);
     EXO_FAIL(ErrorKind::Type, lhs.srcinfo,
-             "cannot assign to undefined variable '" << lhs.name << "' (declare it first, e.g. '" << lhs.name
-                                                     << ": f32')");
+             "unable to disambiguate assignment to undefined variable '"
+                 << lhs.name << "' (declare it first, e.g. '" << lhs.name << ": f32')");
   }
   if (v->role == VarRole::LoopIter || v->role == VarRole::ControlArg || !is_data_kind(v->type.base))
     EXO_FAIL(ErrorKind::Type, lhs.srcinfo,
-             "cannot assign to " << assign_target_noun(v->role) << " '" << lhs.name << "' (" << type_str(v->type)
+             "cannot assign/reduce to " << assign_target_noun(v->role) << " '" << lhs.name << "' (" << type_str(v->type)
                                  << "); only data buffers can be written");
   std::vector<Expr> idx;
   if (lhs.kind == UExprKind::Index) {
@@ -255,8 +255,8 @@ void Checker::check_assign(const UStmt& s, Block& out) {
   size_t got = lhs.kind == UExprKind::Index ? lhs.idx.size() : 0;
   if (got != v->type.rank())
     EXO_FAIL(ErrorKind::Type, lhs.srcinfo,
-             "expected " << v->type.rank() << " indices for '" << lhs.name << "' (" << type_str(v->type)
-                         << "), got " << got);
+             "expected lvalue access of variable '" << lhs.name << "' (" << type_str(v->type) << ") with "
+                                                     << v->type.rank() << " indices, got " << got);
   Sym name = v->sym;
   Type elem = Type::scalar(v->type.base);
   for (auto& i : lhs.idx) idx.push_back(check_index(need(i.pt, lhs.srcinfo, "index"), "an index"));

@@ -77,6 +77,17 @@ def totals(n: size, m: size, A: f32[n, m] @ DRAM, s: f32[2] @ DRAM, t: f32[1] @ 
             t[0] = A[i, j] - t[0]
 
 @proc
+def tiles(K: size, C: f32[32] @ DRAM, D: f32[32] @ DRAM, B: f32[K, 32] @ DRAM):
+    for jo in seq(0, 4):
+        for k in seq(0, K):
+            for ji in seq(0, 8):
+                C[8 * jo + ji] = C[8 * jo + ji] * B[k, 8 * jo + ji] + 1.0
+    for jo in seq(0, 3):
+        for k in seq(0, K):
+            for ji in seq(0, 9):
+                D[8 * jo + ji] = D[8 * jo + ji] * B[k, 8 * jo + ji] + 1.0
+
+@proc
 def copy4(a: f32[4] @ DRAM, b: f32[4] @ DRAM):
     for i in seq(0, 4):
         b[i] = a[i]
@@ -191,6 +202,19 @@ TEST(Loops, ReorderLoops) {
   expect_same(st, ok.proc, {{"n", 5}, {"m", 6}}, "reorder_loops_z");
   m = sched_error([&] { reorder_loops(st, "i k"); });
   EXPECT_NE(m.find("expected loop 'k' directly inside 'i'"), std::string::npos) << m;
+}
+
+TEST(Loops, ReorderLoopsUsesTheRangesOfInnerLoops) {
+  // C[8 * jo + ji] with 0 <= ji < 8: iterations of different jo never write one
+  // element, so jo and k interchange though the body is no reduction. With
+  // ji < 9 the tiles overlap (D[8] is tile 0's last and tile 1's first): refused.
+  Proc p = mod().proc("tiles");
+  Rewrite r = reorder_loops(p, "jo k");
+  expect_same(p, r.proc, {{"K", 3}}, "reorder_loops_tiles");
+  std::string m = sched_error([&] { reorder_loops(p, "jo #1"); });
+  EXPECT_NE(m.find("cannot reorder loops 'jo' and 'k': 'D[8 * jo + ji]' written in one iteration"),
+            std::string::npos)
+      << m;
 }
 
 TEST(Loops, ReorderLoopsAroundAccumulationWrittenInFull) {

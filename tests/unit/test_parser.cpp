@@ -562,7 +562,7 @@ TEST(ParserErrors, Signatures) {
   module_error("@proc\ndef f(n: f32)\n    pass\n", "expected ':' after procedure signature", 2, 14);
   module_error("@proc\ndef f(n: f32 = 3):\n    pass\n", "default argument", 2, 14);
   module_error("@proc\ndef f(n: [f32][4]):\n    x: [f32][4]\n", "only be used in a procedure signature", 3, 8);
-  module_error("@proc\ndef f(n: size):\n    x: size\n", "cannot allocate", 3, 8);
+  module_error("@proc\ndef f(n: size):\n    x: size\n", "Cannot allocate", 3, 8);
 }
 
 TEST(ParserErrors, Statements) {

@@ -535,13 +535,13 @@ def f(M: size, N: size, A: f32[M, N]):
     for i in seq(0, M):
         A[i] = 1.0
 )",
-                    "expected 2 indices for 'A' (f32[M, N]), got 1", 5, 9);
+                    "expected lvalue access of variable 'A' (f32[M, N]) with 2 indices, got 1", 5, 9);
   expect_type_error(R"(
 @proc
 def f(M: size, A: f32[M], y: f32):
     y = A[0, 1] + 1.0
 )",
-                    "expected 1 indices for 'A' (f32[M]), got 2", 4, 9);
+                    "expected access of variable 'A' (f32[M]) with 1 indices, got 2", 4, 9);
 }
 
 TEST(TypecheckErrors, AssignToLoopIteratorAndControl) {
@@ -551,13 +551,13 @@ def f(n: size):
     for i in seq(0, n):
         i = 3
 )",
-                    "cannot assign to loop iterator 'i'", 5, 9);
+                    "cannot assign/reduce to loop iterator 'i'", 5, 9);
   expect_type_error(R"(
 @proc
 def f(n: size, x: f32):
     n = x
 )",
-                    "cannot assign to control value 'n'", 4, 5);
+                    "cannot assign/reduce to control value 'n'", 4, 5);
 }
 
 TEST(TypecheckErrors, AssignToUndefined) {
@@ -566,7 +566,7 @@ TEST(TypecheckErrors, AssignToUndefined) {
 def f(n: size):
     zz = 1.0
 )",
-                    "cannot assign to undefined variable 'zz'", 4, 5);
+                    "unable to disambiguate assignment to undefined variable 'zz'", 4, 5);
 }
 
 TEST(TypecheckErrors, MixingIndexAndData) {
@@ -592,14 +592,14 @@ TEST(TypecheckErrors, NonAffineIndex) {
 def f(n: size, m: size, x: f32[n * m]):
     pass
 )",
-                    "cannot multiply two non-constant index expressions", 3, 32);
+                    "cannot multiply two non-constant indexing/sizing expressions", 3, 32);
   expect_type_error(R"(
 @proc
 def f(n: size, m: size, x: f32[n]):
     for i in seq(0, n / m):
         pass
 )",
-                    "cannot divide or take the modulo by the non-constant 'm'", 4, 25);
+                    "cannot divide or modulo by a non-constant value 'm'", 4, 25);
   expect_type_error(R"(
 @proc
 def f(n: size, x: f32[n]):
@@ -625,7 +625,7 @@ def f(n: size, x: f32[n]):
     if x[0] < 1.0:
         pass
 )",
-                    "expected an index or size operand to '<'", 4, 8);
+                    "expected 'index' or 'size' argument to comparison op '<'", 4, 8);
 }
 
 TEST(TypecheckErrors, ConditionNotBool) {
@@ -707,13 +707,13 @@ def f(n: size, x: f32[n]):
 def f(n: size, x: f32[n], q: i8[n]):
     foo(n, x[0], q, x)
 )",
-                    "argument 3 of 'foo': expected a window or tensor of f32, got i8", 8, 18);
+                    "argument 3 of 'foo': expected argument of type a window or tensor of f32, got i8", 8, 18);
   expect_type_error(std::string(callee) + R"(
 @proc
 def f(n: size, x: f32[n]):
     foo(n, 2.0 * x[0], x, x)
 )",
-                    "argument 2 of 'foo': expected a scalar variable or buffer element of f32", 8, 12);
+                    "argument 2 of 'foo': expected scalar arguments to be simply variable names for now", 8, 12);
   expect_type_error(std::string(callee) + R"(
 @proc
 def f(n: size, x: f32[n]):
@@ -725,7 +725,7 @@ def f(n: size, x: f32[n]):
 def f(n: size, x: f32[n], z: f32[n, n]):
     foo(x[0], x[0], x, x)
 )",
-                    "argument 1 of 'foo': expected an index expression", 8, 9);
+                    "argument 1 of 'foo': expected a size or index type expression", 8, 9);
   expect_type_error(std::string(callee) + R"(
 @proc
 def f(n: size, x: f32[n], z: f32[n, n]):
@@ -778,7 +778,7 @@ TEST(TypecheckErrors, WindowMisuse) {
 def f(n: size, x: f32[n, n]):
     x[0, 0] = x[0] * 2.0
 )",
-                    "expected 2 indices for 'x' (f32[n, n]), got 1", 4, 15);
+                    "expected access of variable 'x' (f32[n, n]) with 2 indices, got 1", 4, 15);
   expect_type_error(R"(
 @proc
 def f(n: size, x: f32):
@@ -806,7 +806,7 @@ def f(n: size, x: f32[n]):
 def f(n: size, x: f32[n]):
     x[0] = sin(x[0], x[1])
 )",
-                    "extern function 'sin' expects 1 argument, got 2", 4, 12);
+                    "extern function 'sin': expected 1 argument, got 2", 4, 12);
 }
 
 TEST(TypecheckErrors, PrecisionMismatch) {

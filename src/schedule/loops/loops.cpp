@@ -393,8 +393,9 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
   EffectCollector::collect_aliases(p->body, alias);
   std::vector<NestAccess> acc = nest_accesses(g->body, alias);
   std::vector<Sym> locals;
+  std::map<Sym, const ForNode*> local_loop;
   for_each_stmt(g->body, [&](const Stmt& s) {
-    if (auto* l = s.as<ForNode>()) locals.push_back(l->iter);
+    if (auto* l = s.as<ForNode>()) locals.push_back(l->iter), local_loop[l->iter] = l;
   });
   auto instance = [&](const char* tag) {
     std::map<Sym, Sym> m;
@@ -422,6 +423,26 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
       bool apart = false;
       if (!a.acc.whole && !b.acc.whole) {
         std::vector<Expr> goal = outside;
+        // An access mentioning an inner loop's iterator runs inside that loop:
+        // the iterator is within the loop's range (or the access never runs).
+        auto within_local_loops = [&](const NestAccess& n, const std::map<Sym, Sym>& m) {
+          std::set<Sym> seen;
+          std::vector<const ForNode*> todo;
+          auto note = [&](const Expr& e) {
+            for (auto& [iter, loop] : local_loop)
+              if (!seen.count(iter) && buffers_detail::mentions(e, iter)) seen.insert(iter), todo.push_back(loop);
+          };
+          for (auto& e : n.acc.idx) note(e);
+          while (!todo.empty()) {
+            const ForNode* l = todo.back();
+            todo.pop_back();
+            note(l->lo), note(l->hi);  // bounds over outer inner loops: those run too
+            goal.push_back(binop(BinOpKind::Lt, iv(m, l->iter), rename_vars(l->lo, m)));
+            goal.push_back(binop(BinOpKind::Ge, iv(m, l->iter), rename_vars(l->hi, m)));
+          }
+        };
+        within_local_loops(a, m1);
+        within_local_loops(b, m2);
         for (size_t k = 0; k < a.acc.idx.size() && k < b.acc.idx.size(); ++k) {
           Expr x = rename_vars(a.acc.idx[k], m1), y = rename_vars(b.acc.idx[k], m2);
           goal.push_back(binop(BinOpKind::Lt, x, y));
