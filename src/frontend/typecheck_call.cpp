@@ -56,7 +56,7 @@ Stmt Checker::check_call_stmt(const uast::UStmt& s) {
       // Control parameter: an index/size, bool or stride expression.
       Expr x = check_expr(ua, Ctx::Index);
       bool ok = false;
-      const char* want = "a size or index type expression";
+      const char* want = "size or index type expression";
       if (pt.base == ScalarKind::Bool) {
         ok = is_bool(x->type);
         want = "a bool expression";

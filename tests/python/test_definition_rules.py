@@ -100,7 +100,7 @@ def test_cut_loop_absolute_cut_point():
     same(shifted, p, n=5)
     q = cut_loop(shifted, shifted.find_loop("i"), "n + 1")
     same(shifted, q, n=3)
-    with pytest.raises(exo.SchedulingError, match="expected lo <= cut_point"):
+    with pytest.raises(exo.SchedulingError, match="Expected `lo` <= `cut_point`"):
         cut_loop(shifted, shifted.find_loop("i"), 1)
-    with pytest.raises(exo.SchedulingError, match="expected cut_point <= hi"):
+    with pytest.raises(exo.SchedulingError, match="Expected `cut_point` <= `hi`"):
         cut_loop(shifted, shifted.find_loop("i"), "n + 3")

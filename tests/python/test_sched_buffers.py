@@ -127,7 +127,7 @@ def test_bind_expr_pattern_and_cse():
 
 
 def test_data_reuse_live_and_dead():
-    with pytest.raises(SchedulingError, match="buffer still live"):
+    with pytest.raises(SchedulingError, match="can potentially be used after"):
         reuse.data_reuse("a", "b")
 
 

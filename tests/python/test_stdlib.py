@@ -278,5 +278,5 @@ def test_lift_scope_moves_a_loop_out_of_an_if():
         else:
             x[0] = 0.0
 
-    with pytest.raises(exo.SchedulingError, match="else branch"):
+    with pytest.raises(exo.SchedulingError, match="if has an orelse clause"):
         lift_scope(cond_loop_else, "i")

@@ -89,7 +89,7 @@ TEST(LiftIf, OutOfLoops) {
   // The condition depends on the iterator: refused.
   std::string m = sched_error([&] { lift_if(p, "if i > 1: _"); });
   EXPECT_NE(
-      m.find("lift_if: cannot lift the if out of loop 'i': its condition 'i > 1' depends on 'i'"),
+      m.find("cannot lift the if out of loop 'i': its condition 'i > 1' depends on 'i'"),
       std::string::npos)
       << m;
   // Two levels, out of j then i.

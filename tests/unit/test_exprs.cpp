@@ -353,7 +353,7 @@ TEST(InsertNoopCall, Refusals) {
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::Type);
-    EXPECT_NE(std::string(e.what()).find("function argument count mismatch"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("Function argument count mismatch"), std::string::npos)
         << e.what();
   }
 }

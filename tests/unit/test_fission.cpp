@@ -158,7 +158,7 @@ TEST(Fission, DependenceKeptOrRefused) {
   std::string m = sched_error([&] { fission_after(p, "x[i] = _"); });
   EXPECT_NE(
       m.find(
-          "fission_after: cannot fission loop 'i': the read x[i + 1] after the split point in one "
+          "fission_after: Cannot fission loop 'i': the read x[i + 1] after the split point in one "
           "iteration "
           "and the write x[i] before it in a later iteration may touch the same location of 'x'"),
       std::string::npos)
@@ -237,7 +237,7 @@ TEST(Fission, LoopInvariantIdempotentPrefix) {
   // writes (t3), or when the part before is not idempotent (it reduces into t4).
   for (const char* stmt : {"t2[_] = _", "t3[_] = _", "t4[_] += _"}) {
     std::string m = sched_error([&] { fission_after(p, stmt, 2); });
-    EXPECT_NE(m.find("cannot fission loop 'j'"), std::string::npos) << stmt << "\n" << m;
+    EXPECT_NE(m.find("Cannot fission loop 'j'"), std::string::npos) << stmt << "\n" << m;
   }
 }
 
@@ -312,7 +312,7 @@ TEST(Fission, LoopInvariantFirstPart) {
     Proc q = m.proc(name);
     const char* k = std::string(name) == "accumulates" ? "k #1" : "k";
     std::string msg = sched_error([&] { fission_after(q, find_loop(q, k), 1); });
-    EXPECT_NE(msg.find("fission_after: cannot fission loop 'i'"), std::string::npos)
+    EXPECT_NE(msg.find("fission_after: Cannot fission loop 'i'"), std::string::npos)
         << name << ": " << msg;
   }
 }

@@ -113,7 +113,7 @@ TEST(Fuse, LegalAndConflicting) {
     test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_two_" + std::to_string(n));
   // body2 reads x[j + 1], which body1 writes one iteration later: refused.
   std::string m = sched_error([&] { fuse_loop(p, "i #1", "j #1"); });
-  EXPECT_NE(m.find("fuse_loop: cannot fuse loops 'i' and 'j': the read x[j + 1] of the second loop "
+  EXPECT_NE(m.find("cannot fuse loops 'i' and 'j': the read x[j + 1] of the second loop "
                    "in one iteration "
                    "and the write x[i] of the first loop in a later iteration may touch the same "
                    "location of 'x'"),

@@ -91,7 +91,7 @@ TEST(LiftScope, LoopOutOfIf) {
 
 TEST(LiftScope, Refusals) {
   std::string m = sched_error([&] { lift_loop_from_if(mod().proc("with_else"), "i"); });
-  EXPECT_NE(m.find("lift_scope: cannot lift a for loop out of an if that has an else branch"),
+  EXPECT_NE(m.find("lift_scope: cannot lift for loop when if has an orelse clause"),
             std::string::npos)
       << m;
   m = sched_error([&] { lift_loop_from_if(mod().proc("two_stmts"), "i"); });
@@ -106,7 +106,7 @@ TEST(LiftScope, Refusals) {
             std::string::npos)
       << print_proc(ok.proc);
   m = sched_error([&] { lift_loop_from_if(mod().proc("guarded"), "j"); });
-  EXPECT_NE(m.find("cannot lift the scope of a top-level statement"), std::string::npos) << m;
+  EXPECT_NE(m.find("Cannot lift scope of top-level statement"), std::string::npos) << m;
 }
 
 // lift_scope picks the case from the statement and its parent; each result is
@@ -137,7 +137,7 @@ TEST(LiftScope, ChoosesTheCase) {
 TEST(LiftScope, RefusesATopLevelStatement) {
   Proc n = mod().proc("nest");
   std::string m = sched_error([&] { lift_scope(n, find_loop(n, "i")); });
-  EXPECT_NE(m.find("lift_scope: cannot lift the scope of a top-level statement"), std::string::npos) << m;
+  EXPECT_NE(m.find("lift_scope: Cannot lift scope of top-level statement"), std::string::npos) << m;
   // Its twin one level down is accepted.
   EXPECT_NO_THROW(lift_scope(n, find_loop(n, "j")));
 }

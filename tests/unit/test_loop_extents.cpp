@@ -160,11 +160,11 @@ TEST(CutLoop, CutsAtTheGivenIteration) {
 TEST(CutLoop, RefusesCutPointsOutsideTheRange) {
   Proc p = mod().proc("shifted");
   std::string m = test::scheduling_error_message([&] { cut_loop(p, find_loop(p, "i"), "1"); });
-  EXPECT_NE(m.find("expected lo <= cut_point: '2 <= 1' is not provable"), std::string::npos) << m;
+  EXPECT_NE(m.find("Expected `lo` <= `cut_point`: '2 <= 1' is not provable"), std::string::npos) << m;
   m = test::scheduling_error_message([&] { cut_loop(p, find_loop(p, "i"), "n - 1"); });
-  EXPECT_NE(m.find("expected lo <= cut_point"), std::string::npos) << m;  // n may be 2
+  EXPECT_NE(m.find("Expected `lo` <= `cut_point`"), std::string::npos) << m;  // n may be 2
   m = test::scheduling_error_message([&] { cut_loop(p, find_loop(p, "i"), "n + 3"); });
-  EXPECT_NE(m.find("expected cut_point <= hi: 'n + 3 <= n + 2' is not provable"), std::string::npos) << m;
+  EXPECT_NE(m.find("Expected `cut_point` <= `hi`: 'n + 3 <= n + 2' is not provable"), std::string::npos) << m;
   // The twin at the upper end is accepted: the second loop is empty.
   Rewrite ok = cut_loop(p, find_loop(p, "i"), "n + 2");
   test::expect_same_results(p, ok.proc, {{"n", 4}}, "cut_loop_at_hi");

@@ -725,7 +725,7 @@ def f(n: size, x: f32[n]):
 def f(n: size, x: f32[n], z: f32[n, n]):
     foo(x[0], x[0], x, x)
 )",
-                    "argument 1 of 'foo': expected a size or index type expression", 8, 9);
+                    "argument 1 of 'foo': expected size or index type expression", 8, 9);
   expect_type_error(std::string(callee) + R"(
 @proc
 def f(n: size, x: f32[n], z: f32[n, n]):

@@ -128,12 +128,13 @@ Rewrite expand_dim(const Proc& p, const Cursor& c, const std::string& alloc_dim,
   const char* prim = "expand_dim";
   // Step 1. Locate the allocation; type the new extent and index where it sits.
   const AllocNode* a = locate_alloc(prim, p, c);
-  Expr dim = simplify_index(parse_index_at(prim, 2, "alloc_dim", p, c.path, alloc_dim));
+  Expr dim_written = parse_index_at(prim, 2, "alloc_dim", p, c.path, alloc_dim);
+  Expr dim = simplify_index(dim_written);
   Expr ix = simplify_index(parse_index_at(prim, 3, "indexing", p, c.path, indexing));
   // Step 2. Check: a positive extent, and the index inside it wherever x is used.
   Expr positive = binop(BinOpKind::Gt, dim, int_const(0));
   if (!provable_at(p, c.path, positive))
-    scheduling_error(prim, p, c, "the new extent must be positive: '" + print_expr(positive) + "' is not provable");
+    scheduling_error(prim, p, c, "the new extent must be positive: The expression " + print_expr(dim_written) + " is not guaranteed to be greater than 0");
   Expr in_range = binop(BinOpKind::And, binop(BinOpKind::Le, int_const(0), ix), binop(BinOpKind::Lt, ix, dim));
   if (!provable_at(p, c.path, in_range))
     for (auto& u : use_paths(p, c.path, a->name))
@@ -161,7 +162,7 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& pe
   for (int k = 0; is_perm && k < rank; ++k) is_perm = sorted[k] == k;
   if (!is_perm)
     argument_error(prim, 2, "dimensions",
-                   "expected a permutation of the " + std::to_string(rank) + " dimensions of '" + a->name.name() + "'");
+                   "the order given was not a permutation of the " + std::to_string(rank) + " dimensions of '" + a->name.name() + "'");
   std::vector<int> inverse(rank);
   for (int k = 0; k < rank; ++k) inverse[perm[k]] = k;
   // Step 2/3. Re-index; windows (passed to calls or named) would change their
@@ -175,7 +176,7 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& pe
       },
       [&](int d) { return inverse[d]; }, false, " would change its dimension order (windows cannot be rearranged)");
   Block body = rx.mutate_block(p->body);
-  if (!rx.refusal.empty()) scheduling_error(prim, p, c, "cannot rearrange '" + a->name.name() + "': " + rx.refusal);
+  if (!rx.refusal.empty()) scheduling_error(prim, p, c, "Cannot permute buffer '" + a->name.name() + "': " + rx.refusal);
   Type t = a->type;
   for (int k = 0; k < rank; ++k) t.shape[k] = a->type.shape[perm[k]];
   Proc q = replace_stmt(with_body(p, body), c.path, make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
@@ -185,11 +186,12 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& pe
 namespace {
 
 // One lift: the allocation at `c` moves just before its enclosing statement.
-Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims) {
+// `n_lifts`: how many levels the whole call lifts (for the message).
+Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims, int n_lifts) {
   const char* prim = "lift_alloc";
   const AllocNode* a = locate_alloc(prim, p, c);
   if (c.path.size() < 2)
-    scheduling_error(prim, p, c, "cannot lift '" + a->name.name() + "': it is not inside a loop or if");
+    scheduling_error(prim, p, c, "specified lift level " + std::to_string(n_lifts) + " is more than the depth: cannot lift '" + a->name.name() + "': it is not inside a loop or if");
   const StmtPath ap = c.path;
   const StmtPath pp(ap.begin(), ap.end() - 1);
   Stmt parent = resolve_stmt(p, pp);
@@ -245,7 +247,7 @@ Rewrite lift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool keep_dims) 
   Rewrite r{p, identity_forward()};
   Cursor cur = c;
   for (int k = 0; k < n_lifts; ++k) {
-    Rewrite step = lift_once(r.proc, cur, keep_dims);
+    Rewrite step = lift_once(r.proc, cur, keep_dims, n_lifts);
     cur = step.forward(cur);
     r = Rewrite{step.proc, compose(r.forward, step.forward)};
   }

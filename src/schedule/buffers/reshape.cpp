@@ -93,7 +93,7 @@ Rewrite divide_dim(const Proc& p, const Cursor& c, int dim, long long quotient) 
   const AllocNode* a = locate_alloc(prim, p, c);
   int rank = static_cast<int>(a->type.shape.size());
   if (dim < 0 || dim >= rank)
-    argument_error(prim, 2, "dim", "expected a dimension of '" + a->name.name() + "' (0 to " + std::to_string(rank - 1) + ")");
+    argument_error(prim, 2, "dim", "Cannot divide out-of-bounds dimension index " + std::to_string(dim) + ": expected a dimension of '" + a->name.name() + "' (0 to " + std::to_string(rank - 1) + ")");
   assert(quotient > 0);  // arguments are checked by the primitive records
   Expr n = a->type.shape[dim];
   Expr q = int_const(quotient);
@@ -120,7 +120,7 @@ Rewrite mult_dim(const Proc& p, const Cursor& c, int dim) {
   const AllocNode* a = locate_alloc(prim, p, c);
   int rank = static_cast<int>(a->type.shape.size());
   if (dim < 0 || dim + 1 >= rank)
-    argument_error(prim, 2, "dim", "expected a dimension of '" + a->name.name() + "' followed by another");
+    argument_error(prim, 2, "dim", "Cannot multiply out-of-bounds dimension index: expected a dimension of '" + a->name.name() + "' followed by another");
   long long inner;
   if (!rewrite_detail::const_value(a->type.shape[dim + 1], inner))
     scheduling_error(prim, p, c,

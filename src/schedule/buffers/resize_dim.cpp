@@ -223,7 +223,7 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
       for (auto& g : goals)
         if (!provable_at(p, u.path, g))
           scheduling_error(kPrim, p, Cursor::stmt(u.path),
-                           "the access " + u.text + " may fall outside [" + print_expr(off) + ", " +
+                           "The buffer " + a->name.name() + " is accessed out-of-bounds: the access " + u.text + " may fall outside [" + print_expr(off) + ", " +
                                print_expr(hi) + ") in dimension " + std::to_string(dim) + ": '" +
                                print_expr(g) + "' is not provable");
     }

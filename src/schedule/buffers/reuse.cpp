@@ -94,7 +94,7 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   for (auto& u : accesses_of(p, a1->name))
     if (same_prefix(u, p1, d) && may_run_after(p, u, p2, d))
       scheduling_error(prim, p, Cursor::stmt(u),
-                       "buffer still live: '" + a1->name.name() + "' is used here after '" + a2->name.name() +
+                       "The variable " + a1->name.name() + " can potentially be used after " + a2->name.name() + " is allocated: '" + a1->name.name() + "' is used here after '" + a2->name.name() +
                            "' is allocated, so '" + a2->name.name() + "' cannot take its storage");
   // Step 3. Build: rename buf2 to buf1, then drop buf2's allocation.
   rewrite_detail::Subst s;
@@ -284,7 +284,7 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
       std::string w = clobbers((*blk)[k], reads, alias);
       if (!w.empty())
         scheduling_error(prim, p, c,
-                         "cannot bind '" + print_expr(e) + "' for this occurrence: " + w +
+                         "Unsafe to bind all: cannot bind '" + print_expr(e) + "' for this occurrence: " + w +
                              ", which it reads, is written in between");
     }
   }

@@ -302,7 +302,7 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
     std::string why = outside_window(p, a, win);
     if (!why.empty())
       scheduling_error(kPrim, p, Cursor::stmt(a.path),
-                       "the access " + a.text + " may be outside the window " + win_expr + ": " + why);
+                       "Buffer has accesses which are neither fully within nor disjoint from the window: the access " + a.text + " may be outside the window " + win_expr + ": " + why);
     reads |= a.kind == StagedAccess::Read || a.kind == StagedAccess::Window;
     writes |= a.kind == StagedAccess::Write || a.kind == StagedAccess::Window;
     reduces |= a.kind == StagedAccess::Reduce;

@@ -21,7 +21,7 @@ Rewrite unroll_buffer(const Proc& p, const Cursor& c, int dim) {
   const AllocNode* a = locate_alloc(prim, p, c);
   const int rank = static_cast<int>(a->type.shape.size());
   if (rank == 0)
-    scheduling_error(prim, p, c, "cannot unroll '" + a->name.name() + "': it is a scalar");
+    scheduling_error(prim, p, c, "Cannot unroll a scalar buffer: '" + a->name.name() + "'");
   if (dim < 0 || dim >= rank)
     argument_error(prim, 2, "dimension",
                    "expected a dimension of '" + a->name.name() + "' (0 to " +
@@ -29,7 +29,7 @@ Rewrite unroll_buffer(const Proc& p, const Cursor& c, int dim) {
   long long extent = 0;
   if (!const_value(simplify_index(a->type.shape[dim]), extent))
     scheduling_error(prim, p, c,
-                     "expected a constant extent in dimension " + std::to_string(dim) + " of '" +
+                     "Expected a constant buffer dimension: expected a constant extent in dimension " + std::to_string(dim) + " of '" +
                          a->name.name() + "', got " + print_expr(a->type.shape[dim]));
 
   // Step 2. Check: every use names one constant index of that dimension.
@@ -50,7 +50,7 @@ Rewrite unroll_buffer(const Proc& p, const Cursor& c, int dim) {
     long long k = 0;
     if (!const_value(simplify_index(w.lo), k))
       scheduling_error(prim, p, at,
-                       "expected a constant index in dimension " + std::to_string(dim) + " of " +
+                       "Expected a constant buffer access: expected a constant index in dimension " + std::to_string(dim) + " of " +
                            u.text + ", got " + print_expr(w.lo) + " (unroll the loop first)");
     if (k < 0 || k >= extent)
       scheduling_error(prim, p, at,

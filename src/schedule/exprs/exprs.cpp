@@ -110,7 +110,7 @@ Rewrite rewrite_expr(const Proc& p, const Cursor& c, const std::string& new_expr
   if (!ctx.equal(old, repl))
     scheduling_error(
         prim, p, c,
-        "cannot prove '" + print_expr(old) + "' and '" + print_expr(repl) +
+        "Expressions are not equivalent: cannot prove '" + print_expr(old) + "' and '" + print_expr(repl) +
             "' equal here (index parts are compared under the preconditions, loop ranges and "
             "branch conditions; data parts must be the same operations on the same values)");
   // Step 3: replace; cursors inside the old expression are gone.

@@ -117,7 +117,7 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
     EffectSummary eff = effects_of(t, windows);
     if (eff.writes.count(a->name) || eff.reduces.count(a->name))
       scheduling_error(prim, p, Cursor::stmt(tp),
-                       "cannot inline " + x + " because the buffer is written afterwards");
+                       "Cannot inline assign " + x + " because the buffer is written afterwards");
     // Every read of x in t: the assigned element (replaced) or provably another
     // one (kept); the path of the statement holding it gives the context.
     bool reads_x = false;

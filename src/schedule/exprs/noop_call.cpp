@@ -20,7 +20,7 @@ Rewrite insert_noop_call(const Proc& p, const Cursor& gap, const Proc& instr,
   assert(instr);  // arguments are checked by the primitive records
   if (args.size() != instr->args.size())
     throw Error(ErrorKind::Type, SrcInfo{},
-                "argument 3, 'args' to insert_noop_call: function argument count mismatch: '" +
+                "argument 3, 'args' to insert_noop_call: Function argument count mismatch: '" +
                     instr->name + "' takes " + std::to_string(instr->args.size()) + ", got " +
                     std::to_string(args.size()));
   // Only a body of `pass` is known to have no effect on the caller's state.

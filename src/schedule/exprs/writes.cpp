@@ -2,6 +2,8 @@
 // assignments and reductions to one location.
 #include <set>
 
+#include <optional>
+
 #include "exo/analysis.h"
 #include "exo/schedule/exprs.h"
 #include "exo/schedule/match.h"
@@ -145,7 +147,7 @@ Rewrite split_write(const Proc& p, const Cursor& c) {
   if (!add || add->op != BinOpKind::Add)
     scheduling_error(
         prim, p, c,
-        "expected the rhs of the statement to be an addition, got '" + print_expr(w.rhs) + "'");
+        "Expected the rhs of the statement to be an addition. Got '" + print_expr(w.rhs) + "'");
   // The second term is evaluated after the first write: it must not read it.
   Context ctx(p, c.path);
   std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
@@ -170,14 +172,15 @@ Rewrite fold_into_reduce(const Proc& p, const Cursor& c) {
   if (!add || add->op != BinOpKind::Add)
     scheduling_error(
         prim, p, c,
-        "the rhs of the assignment must be an addition, got '" + print_expr(a->rhs) + "'");
+        "The rhs of the assignment must be an add. Got '" + print_expr(a->rhs) + "'");
   auto* rd = add->lhs.as<ReadNode>();
   Context ctx(p, c.path);
   if (!rd || rd->name != a->name || !ctx.equal(rd->idx, a->idx))
     scheduling_error(prim, p, c,
                      "the lhs of the addition, '" + print_expr(add->lhs) +
                          "', is not a read of the element assigned (" +
-                         access_text(a->name, a->idx) + ")");
+                         access_text(a->name, a->idx) +
+                         "): The lhs of the addition is not a read to the lhs of the assignment.");
   // `x = x + e` is `x += e`: same value, same evaluation order.
   Stmt red = make_stmt<ReduceNode>(a->name, a->type, a->idx, add->rhs, a->srcinfo);
   int n = static_cast<int>(a->idx.size());
@@ -198,12 +201,15 @@ void bound_inside(const Block& b, std::set<Sym>& out) {
   });
 }
 
-bool mentions_any(const Expr& e, const std::set<Sym>& xs) {
-  if (auto* r = e.as<ReadNode>(); r && xs.count(r->name)) return true;
+// The first variable of xs that e reads (pre-order), if any.
+std::optional<Sym> first_mentioned(const Expr& e, const std::set<Sym>& xs) {
+  if (auto* r = e.as<ReadNode>(); r && xs.count(r->name)) return r->name;
   for (auto& k : expr_children(e))
-    if (mentions_any(k, xs)) return true;
-  return false;
+    if (auto s = first_mentioned(k, xs)) return s;
+  return std::nullopt;
 }
+
+bool mentions_any(const Expr& e, const std::set<Sym>& xs) { return first_mentioned(e, xs).has_value(); }
 
 struct ScaledReduce {
   StmtPath path;
@@ -272,10 +278,13 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
     }
     sites.push_back(ScaledReduce{path, r, mul->lhs});
   });
-  if (!bad.empty()) scheduling_error(prim, p, at, "cannot lift constant: " + bad);
+  if (!bad.empty())
+    scheduling_error(prim, p, at,
+                     "cannot lift constant because there are other operations on the same buffer that may "
+                     "interfere: " + bad);
   if (sites.empty())
     scheduling_error(prim, p, at,
-                     "did not find a reduce in the loop body of the form " + x + " += c * e");
+                     "cannot lift constant because did not find a reduce in the loop body of the form " + x + " += c * e");
   if (eff.reduces[base].size() != sites.size())
     scheduling_error(prim, p, at,
                      "cannot lift constant: a call in the loop body reduces into " + x);
@@ -288,18 +297,20 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
     if (local.count(rd->name) || mentions_any(factor, local) || analysis::reads_config(factor))
       scheduling_error(
           prim, p, at,
-          "the factor '" + print_expr(factor) + "' depends on a variable defined within the loop");
+          "cannot lift constant because " + print_expr(factor) + " depends on the variable " +
+              (first_mentioned(factor, local) ? first_mentioned(factor, local)->name() : std::string("a config field")) +
+              " which is defined within the loop");
     Sym fb = storage_of(rd->name, windows);
     if (eff.writes.count(fb) || eff.reduces.count(fb))
       scheduling_error(
           prim, p, at,
-          "the factor '" + print_expr(factor) + "' is a buffer written in the loop body");
+          "cannot lift constant because it is a buffer that is written in the loop body: '" + print_expr(factor) + "'");
   }
   for (size_t k = 1; k < sites.size(); ++k) {
     Context ctx(p, sites[k].path);
     if (!ctx.equal(factor, sites[k].factor))
       scheduling_error(prim, p, at,
-                       "the reduces to " + x + " in the loop body have different constants: '" +
+                       "cannot lift constant because the reduces to buffer " + base.name() + " in the loop body have different constants: '" +
                            print_expr(factor) + "' and '" + print_expr(sites[k].factor) + "'");
   }
   // Step 4: drop the factor from each reduction, scale x once after the loop.

@@ -85,11 +85,11 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
     // Step 2. Check: the if is the whole body and its condition is loop-invariant.
     if (f->body.size() != 1)
       scheduling_error(prim, p, pc,
-                       "expected the if to be the only statement of loop '" + f->iter.name() + "'");
+                       "expected if statement to be directly nested in parent: expected the if to be the only statement of loop '" + f->iter.name() + "'");
     if (rewrite_detail::names_used({make_stmt<IfNode>(in->cond, Block{}, Block{}, si)})
             .count(f->iter))
       scheduling_error(prim, p, ic,
-                       "cannot lift the if out of loop '" + f->iter.name() + "': its condition '" +
+                       "if statement depends on iteration variable: cannot lift the if out of loop '" + f->iter.name() + "': its condition '" +
                            print_expr(in->cond) + "' depends on '" + f->iter.name() + "'");
     std::string clash = rewrite_detail::config_clash({in->cond}, f->body);
     if (!clash.empty())
@@ -118,7 +118,7 @@ Rewrite lift_once(const Proc& p, const Cursor& ic, int remaining) {
     const Block& branch = in_orelse ? out->orelse : out->body;
     if (branch.size() != 1)
       scheduling_error(prim, p, pc,
-                       std::string("expected the if to be the only statement of the ") +
+                       std::string("expected if statement to be directly nested in parent: expected the if to be the only statement of the ") +
                            (in_orelse ? "else branch" : "body") + " of if '" +
                            print_expr(out->cond) + "'");
     // Conditions have no effects, so evaluating the inner one first is always safe.

@@ -79,7 +79,7 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
     Cursor scope = parent(gap);
     if (!scope.valid())
       scheduling_error(prim, q, stmt,
-                       "cannot lift the split " + std::to_string(n_lifts) + " level(s): only " +
+                       "Can only lift past a for loop or if: cannot lift the split " + std::to_string(n_lifts) + " level(s): only " +
                            std::to_string(level) + " statement(s) enclose it");
     Stmt s = resolve_stmt(q, scope);
     if (gap.path.back().orelse)
@@ -138,7 +138,7 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       }
       if (cf)
         scheduling_error(prim, q, scope,
-                         "cannot fission loop '" + f->iter.name() + "': the " +
+                         "Cannot fission loop '" + f->iter.name() + "': the " +
                              rewrite_detail::access_text(cf->earlier) +
                              " after the split point in one iteration and the " +
                              rewrite_detail::access_text(cf->later) +

@@ -47,7 +47,7 @@ Rewrite fuse_ifs(const Proc& p, const Cursor& c1, const Cursor& c2) {
   // Step 2. Check: the same condition, still true after the first if ran.
   if (print_expr(a->cond) != print_expr(b->cond))
     scheduling_error(prim, p, Cursor::block(c1.path, 2),
-                     "expected the two ifs to have the same condition, got '" +
+                     "Expressions are not equivalent: expected the two ifs to have the same condition, got '" +
                          print_expr(a->cond) + "' and '" + print_expr(b->cond) + "'");
   auto reads = rewrite_detail::config_reads(a->cond);
   for (auto* blk : {&a->body, &a->orelse})
@@ -94,7 +94,7 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   if (auto cf = rewrite_detail::later_iteration_conflict(p, first, second, depth))
     scheduling_error(
         prim, p, Cursor::block(c1.path, 2),
-        "cannot fuse loops '" + f->iter.name() + "' and '" + g->iter.name() + "': the " +
+        "Cannot fission loop: cannot fuse loops '" + f->iter.name() + "' and '" + g->iter.name() + "': the " +
             rewrite_detail::access_text(cf->earlier) +
             " of the second loop in one iteration and the " +
             rewrite_detail::access_text(cf->later) +
@@ -168,11 +168,11 @@ Rewrite cut_loop(const Proc& p, const Cursor& c, const Expr& cut) {
   // they run exactly the original iterations, in order.
   if (!provable_at(p, c.path, binop(BinOpKind::Le, f->lo, cut, si)))
     scheduling_error(prim, p, c,
-                     "expected lo <= cut_point: '" + print_expr(f->lo) + " <= " + print_expr(cut) +
+                     "Expected `lo` <= `cut_point`: '" + print_expr(f->lo) + " <= " + print_expr(cut) +
                          "' is not provable");
   if (!provable_at(p, c.path, binop(BinOpKind::Le, cut, f->hi, si)))
     scheduling_error(prim, p, c,
-                     "expected cut_point <= hi: '" + print_expr(cut) + " <= " + print_expr(f->hi) +
+                     "Expected `cut_point` <= `hi`: '" + print_expr(cut) + " <= " + print_expr(f->hi) +
                          "' is not provable");
   // Step 3/4. Build and replace.
   return cut_at(prim, p, c, f, fold_constants(cut));

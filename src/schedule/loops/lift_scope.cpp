@@ -46,13 +46,13 @@ Rewrite lift_loop_from_if(const Proc& p, const Cursor& loop) {
   const ForNode* f = rewrite_detail::expect_loop(prim, p, loop);
   Cursor ic = parent(loop);
   if (!ic.valid())
-    scheduling_error(prim, p, loop, "cannot lift the scope of a top-level statement");
+    scheduling_error(prim, p, loop, "Cannot lift scope of top-level statement");
   Stmt is = resolve_stmt(p, ic);
   auto* in = is.as<IfNode>();
   if (!in) scheduling_error(prim, p, ic, "expected the loop to be directly inside an if");
   // Step 2. Check.
   if (!in->orelse.empty())
-    scheduling_error(prim, p, ic, "cannot lift a for loop out of an if that has an else branch");
+    scheduling_error(prim, p, ic, "cannot lift for loop when if has an orelse clause");
   if (in->body.size() != 1)
     scheduling_error(prim, p, ic,
                      "expected loop '" + f->iter.name() + "' to be directly nested in the if");
@@ -76,7 +76,7 @@ Rewrite lift_scope(const Proc& p, const Cursor& scope) {
   assert(is_if || s.as<ForNode>());
   Cursor outer = parent(scope);
   if (!outer.valid())
-    scheduling_error("lift_scope", p, scope, "cannot lift the scope of a top-level statement");
+    scheduling_error("lift_scope", p, scope, "Cannot lift scope of top-level statement");
   if (is_if) return lift_if(p, scope, 1);
   if (resolve_stmt(p, outer).as<ForNode>()) return reorder_loops(p, outer);
   return lift_loop_from_if(p, scope);

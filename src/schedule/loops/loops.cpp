@@ -255,7 +255,7 @@ Rewrite unroll_loop(const Proc& p, const Cursor& c) {
   long long lo, hi;
   if (!const_value(f->lo, lo) || !const_value(f->hi, hi))
     scheduling_error(prim, p, c,
-                     "expected constant loop bounds, got seq(" + print_expr(f->lo) + ", " +
+                     "expected loop '" + f->iter.name() + "' to have constant bounds, got seq(" + print_expr(f->lo) + ", " +
                          print_expr(f->hi) + ")");
   // One copy of the body per iteration: past this many the program is too big
   // to be useful, and building it could exhaust memory.
@@ -285,14 +285,14 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
   long long lo;
   if (!const_value(f->lo, lo) || lo != 0)
     scheduling_error(prim, p, cur,
-                     "expected the loop to start at 0, got seq(" + print_expr(f->lo) + ", ...)");
+                     "expected the lower bound of the loop to be zero, got seq(" + print_expr(f->lo) + ", ...)");
   SrcInfo si = f->srcinfo;
   Expr hi = f->hi, C = int_const(c, si);
   Expr q = binop(BinOpKind::Div, hi, C, si), r = binop(BinOpKind::Mod, hi, C, si);
   // Step 2. Check: a perfect split needs hi % c == 0 wherever the loop runs.
   if (perfect && !provable_at(p, cur.path, binop(BinOpKind::Eq, r, int_const(0, si), si)))
     scheduling_error(prim, p, cur,
-                     "cannot split loop '" + f->iter.name() + "' perfectly by " +
+                     "cannot perfectly divide loop '" + f->iter.name() + "' by " +
                          std::to_string(c) + ": '" + print_expr(hi) + " % " + std::to_string(c) +
                          " == 0' is not provable");
   // Step 3. Build: i = c*io + ii.
@@ -386,7 +386,7 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
   if (depends)
     scheduling_error(
         prim, p, c,
-        "the bounds of loop '" + g->iter.name() + "' depend on '" + f->iter.name() + "'");
+        "inner loop's lo or hi depends on outer loop's iteration variable: the bounds of loop '" + g->iter.name() + "' depend on '" + f->iter.name() + "'");
   // Iterations (i1, j1) before (i2, j2) in the old order but after it in the new
   // one (i1 < i2, j1 > j2) must not touch a common location where one writes.
   std::map<Sym, Sym> alias;
@@ -508,7 +508,7 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
   for (auto& [buf, as] : e.reduces)
     if (!private_bufs.count(buf))
       scheduling_error(prim, p, c,
-                       "the body is not idempotent: it reduces into '" + buf.name() + "'");
+                       "The statement at " + f->srcinfo.str() + " is not idempotent: the body reduces into '" + buf.name() + "'");
   for (auto& [buf, as] : e.writes)
     if (!private_bufs.count(buf) && e.reads.count(buf))
       scheduling_error(prim, p, c,

@@ -239,7 +239,7 @@ Rewrite mult_loops(const Proc& p, const Cursor& c, const std::string& new_iter) 
   long long cval, lo1, lo2;
   if (!const_value(g->hi, cval) || cval <= 0)
     scheduling_error(prim, p, c,
-                     "expected the inner loop to have a positive constant bound, got " + q(g->hi));
+                     "expected the inner loop to have a constant bound (a positive one), got " + q(g->hi));
   if (!const_value(f->lo, lo1) || !const_value(g->lo, lo2) || lo1 != 0 || lo2 != 0)
     scheduling_error(
         prim, p, c,

@@ -94,7 +94,7 @@ Rewrite add_loop(const Proc& p, const Cursor& block, const std::string& iter, co
   if (!provable_at(p, block.path, binop(BinOpKind::Gt, hi, int_const(0, si), si)))
     scheduling_error(
         prim, p, block,
-        "expected the new loop to run at least once: " + q(hi) + " > 0 is not provable");
+        "expected the new loop to run at least once: The expression " + print_expr(hi) + " is not guaranteed to be greater than 0");
   if (!guard) {
     Block b(stmts.begin(), stmts.end());
     std::string why = idempotence_failure(p, b);
