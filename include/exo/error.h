@@ -38,6 +38,7 @@ enum class ErrorKind {
   Api,         // wrong use of the C++/Python API (unknown proc, bad argument)
   Internal,    // a bug in the compiler
   InvalidCursor,  // a cursor whose code an earlier rewrite removed
+  ParseFragment,  // a code fragment given to a primitive that does not fit where it goes
 };
 
 const char* error_kind_name(ErrorKind k);

@@ -14,7 +14,29 @@ from ._primitives import FUNCTIONS
 
 globals().update(FUNCTIONS)
 
+
+class FormattedExprStr:
+    """An expression string with `_` holes, each filled by the expression an
+    ExprCursor points at: `FormattedExprStr("_ + 1", loop.hi())`. Accepted
+    wherever a primitive takes an expression string; the core checks that the
+    hole expressions mean the same variables where the text is typed."""
+
+    def __init__(self, expr_str: str, *expr_holes) -> None:
+        from .API_cursors import ExprCursor
+
+        if not isinstance(expr_str, str):
+            raise TypeError("expr_str must be a string")
+        for cursor in expr_holes:
+            if not isinstance(cursor, ExprCursor):
+                raise TypeError("Cursor provided to fill a hole must be a ExprCursor")
+        self._expr_str = expr_str
+        self._expr_holes = tuple(expr_holes)
+
+    def __repr__(self) -> str:
+        return f"FormattedExprStr({self._expr_str!r}, {len(self._expr_holes)} hole(s))"
+
 __all__ = [
+    "FormattedExprStr",
     "simplify", "rename", "make_instr",
     "insert_pass", "insert_noop_call", "delete_pass", "reorder_stmts", "parallelize_loop",
     "commute_expr", "left_reassociate_expr", "rewrite_expr", "bind_expr",

@@ -54,6 +54,7 @@ const py::object& class_for(ErrorKind k) {
     case ErrorKind::Api: return c.api;
     case ErrorKind::Internal: return c.internal;
     case ErrorKind::InvalidCursor: return c.invalid_cursor;
+    case ErrorKind::ParseFragment: return c.parse_fragment;
   }
   return c.base;
 }
@@ -79,7 +80,7 @@ std::optional<ErrorKind> kind_from_name(const std::string& name) {
       {"bounds", ErrorKind::Bounds},       {"precondition", ErrorKind::Precondition},
       {"scheduling", ErrorKind::Scheduling}, {"memgen", ErrorKind::MemGen},
       {"api", ErrorKind::Api},             {"internal", ErrorKind::Internal},
-      {"invalid_cursor", ErrorKind::InvalidCursor}};
+      {"invalid_cursor", ErrorKind::InvalidCursor}, {"parse_fragment", ErrorKind::ParseFragment}};
   for (auto& [n, k] : kinds)
     if (name == n) return k;
   return std::nullopt;

@@ -12,6 +12,8 @@
 #include <cmath>
 #include <sstream>
 
+#include <optional>
+
 #include "exo/schedule/match.h"
 #include "exo/names.h"
 #include "exo/types.h"
@@ -109,6 +111,31 @@ std::string join(const std::vector<std::string>& xs) {
   return out;
 }
 
+// exo-lang's FormattedExprStr (an object with `_expr_str` and `_expr_holes`):
+// the text with its `_` holes filled by the expressions the hole cursors point
+// at, typed at the statement of the first cursor argument before it. A plain
+// string with a hole is refused: only a FormattedExprStr fills holes.
+std::optional<std::string> formatted_text(const ProcHandle& h, const Ctx& c, py::handle v,
+                                          const std::vector<Arg>& before) {
+  if (is_str(v)) {
+    std::string text = v.cast<std::string>();
+    if (has_expr_hole(text))
+      throw Error(ErrorKind::ParseFragment, SrcInfo(),
+                  "String cannot contain holes: '" + text + "' (use FormattedExprStr to fill them with cursors)");
+    return std::nullopt;
+  }
+  if (!py::hasattr(v, "_expr_str") || !py::hasattr(v, "_expr_holes")) return std::nullopt;
+  std::vector<Cursor> holes;
+  for (auto item : v.attr("_expr_holes")) holes.push_back(ref(h, c, item, RefKind::Expr));
+  StmtPath at;
+  for (auto& b : before)
+    if (b.cursor.is_stmt() || b.cursor.is_expr() || b.cursor.is_gap() || b.cursor.is_block()) {
+      at = b.cursor.path;
+      break;
+    }
+  return fill_expr_holes(h.proc, v.attr("_expr_str").cast<std::string>(), holes, at);
+}
+
 }  // namespace
 
 Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Param& p, py::handle v,
@@ -118,6 +145,18 @@ Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Pa
   a.obj = py::reinterpret_borrow<py::object>(v);
   if (p.dflt == "None" && v.is_none()) return a;
   a.none = false;
+  switch (p.kind) {
+    case ArgKind::ExprText:
+    case ArgKind::IntOrText:
+    case ArgKind::StrictText:
+    case ArgKind::IndexText:
+      if (auto text = formatted_text(h, c, v, before)) {
+        a.s = *text;
+        return a;
+      }
+      break;
+    default: break;
+  }
   switch (p.kind) {
     case ArgKind::Stmt: a.cursor = ref(h, c, v, RefKind::Stmt); break;
     case ArgKind::Loop: a.cursor = ref(h, c, v, RefKind::Loop); break;

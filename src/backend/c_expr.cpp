@@ -381,7 +381,9 @@ std::string ProcCompiler::comp_const(const ConstNode& c, ScalarKind want) {
              "the constant " << py_float_repr(c.fval) << " is not a value of " << scalar_kind_name(k)
                              << " (an integer in [" << static_cast<long long>(lo) << ", "
                              << static_cast<long long>(hi) << "])");
-  return "((" + std::string(c_type_name(k)) + ") " + std::to_string(static_cast<long long>(c.fval)) + ")";
+  // Written as exo-lang writes it: `((int8_t) 3.0)` for the literal 3.0, `((int8_t) 3)` for 3.
+  std::string lit = c.from_int ? std::to_string(static_cast<long long>(c.fval)) : py_float_repr(c.fval);
+  return "((" + std::string(c_type_name(k)) + ") " + lit + ")";
 }
 
 std::string ProcCompiler::comp_binop(const BinOpNode& b, int prec, ScalarKind want) {

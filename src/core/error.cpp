@@ -23,6 +23,7 @@ const char* error_kind_name(ErrorKind k) {
     case ErrorKind::Api: return "error";
     case ErrorKind::Internal: return "internal error";
     case ErrorKind::InvalidCursor: return "invalid cursor";
+    case ErrorKind::ParseFragment: return "fragment error";
   }
   return "error";
 }

@@ -52,6 +52,7 @@ std::string kind_word(ErrorKind k) {
     case ErrorKind::MemGen: return "memgen";
     case ErrorKind::Api: return "api";
     case ErrorKind::Internal: return "internal";
+    case ErrorKind::ParseFragment: return "parse_fragment";
   }
   return "?";
 }

@@ -104,6 +104,17 @@ Cursor expand(const Proc& p, const Cursor& c, int lo = -1, int hi = -1);
 // Statement paths of every statement in program (pre-)order.
 std::vector<StmtPath> all_stmt_paths(const Proc& p);
 
+// Expression text with holes: `pattern` with each `_` replaced, in order, by
+// the expression a hole cursor of p points at (printed, parenthesized), for
+// typing at the statement `at`. Every variable a hole reads must be visible at
+// `at` as that same variable, so the text means what the cursors point at.
+// ParseFragment errors: more holes than cursors (or fewer), a hole variable
+// "not found in current environment".
+std::string fill_expr_holes(const Proc& p, const std::string& pattern, const std::vector<Cursor>& holes,
+                            const StmtPath& at);
+// Whether text has a `_` hole (a `_` that is not part of a longer name).
+bool has_expr_hole(const std::string& text);
+
 // ---------------------------------------------------------------------------
 // Structural edits with forwarding
 // ---------------------------------------------------------------------------
