@@ -168,21 +168,33 @@ class Redirect : public IRMutator {
 
 enum class Copy { Load, Store, Zero, AddBack };
 
-// The loop nest copying between the window and the staging buffer.
+// Which bounds of the buffer a window coordinate may cross: the copies guard
+// those (the block itself only touches elements inside the buffer).
+struct CoordGuard {
+  bool lower = false;  // 0 <= coordinate not provable
+  bool upper = false;  // coordinate < extent not provable
+};
+
+// The loop nest copying between the window and the staging buffer; elements
+// outside `shape` (where `guards` says they may be) are skipped.
 Stmt copy_nest(Copy kind, const Sym& buf, const Sym& staged, ScalarKind elem, const std::vector<WAccess>& win,
-               const std::vector<Expr>& extents, const SrcInfo& si) {
+               const std::vector<Expr>& extents, const std::vector<Expr>& shape,
+               const std::vector<CoordGuard>& guards, const SrcInfo& si) {
   std::vector<Sym> iters;
-  std::vector<Expr> buf_idx, new_idx;
-  for (auto& c : win) {
-    if (!c.is_interval) {
-      buf_idx.push_back(c.lo);
-      continue;
+  std::vector<Expr> buf_idx, new_idx, conds;
+  for (size_t k = 0; k < win.size(); ++k) {
+    const WAccess& c = win[k];
+    Expr at = c.lo;
+    if (c.is_interval) {
+      Sym it("i" + std::to_string(iters.size()));
+      iters.push_back(it);
+      Expr iv = read_var(it, ScalarKind::Index, si);
+      at = add_index(c.lo, iv);
+      new_idx.push_back(iv);
     }
-    Sym it("i" + std::to_string(iters.size()));
-    iters.push_back(it);
-    Expr iv = read_var(it, ScalarKind::Index, si);
-    buf_idx.push_back(add_index(c.lo, iv));
-    new_idx.push_back(iv);
+    buf_idx.push_back(at);
+    if (guards[k].lower) conds.push_back(binop(BinOpKind::Le, int_const(0, si), at, si));
+    if (guards[k].upper) conds.push_back(binop(BinOpKind::Lt, at, shape[k], si));
   }
   Type t = Type::scalar(elem);
   Expr from_buf = make_expr<ReadNode>(buf, buf_idx, t, si);
@@ -194,6 +206,7 @@ Stmt copy_nest(Copy kind, const Sym& buf, const Sym& staged, ScalarKind elem, co
     case Copy::Zero: body = make_stmt<AssignNode>(staged, t, new_idx, make_expr<ConstNode>(0.0, t, si), si); break;
     case Copy::AddBack: body = make_stmt<ReduceNode>(buf, t, buf_idx, from_new, si); break;
   }
+  if (!conds.empty() && kind != Copy::Zero) body = make_stmt<IfNode>(all_of(conds), Block{body}, Block{}, si);
   for (size_t k = iters.size(); k-- > 0;)
     body = make_stmt<ForNode>(iters[k], int_const(0, si), extents[k], Block{body}, LoopMode::Seq, si);
   return body;
@@ -253,25 +266,23 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
   const std::vector<WAccess>& win = w.coords;
   Cursor where = block.is_stmt() ? Cursor::block(block.path, 1) : block;
 
-  // Step 2. Check: the window lies inside the buffer ...
-  std::vector<Expr> inside;
+  // Step 2. Check: the window's intervals run forward; where it may reach
+  // outside the buffer, the copies are guarded (as exo-lang does) ...
+  std::vector<CoordGuard> guards(win.size());
   for (size_t k = 0; k < win.size(); ++k) {
     Expr n = w.type.shape[k];
+    Expr last = win[k].is_interval ? win[k].hi : win[k].lo;
+    guards[k].lower = !provable_at(p, block.path, binop(BinOpKind::Le, int_const(0), win[k].lo));
+    guards[k].upper = !provable_at(p, block.path,
+                                   binop(win[k].is_interval ? BinOpKind::Le : BinOpKind::Lt, last, n));
     if (win[k].is_interval) {
-      inside.push_back(binop(BinOpKind::Le, int_const(0), win[k].lo));
-      inside.push_back(binop(BinOpKind::Le, win[k].lo, win[k].hi));
-      inside.push_back(binop(BinOpKind::Le, win[k].hi, n));
-    } else {
-      inside.push_back(binop(BinOpKind::Le, int_const(0), win[k].lo));
-      inside.push_back(binop(BinOpKind::Lt, win[k].lo, n));
-    }
-  }
-  if (!provable_at(p, block.path, all_of(inside)))
-    for (auto& g : inside)
+      Expr g = binop(BinOpKind::Le, win[k].lo, win[k].hi);
       if (!provable_at(p, block.path, g))
         scheduling_error(kPrim, p, where,
-                         "the window " + win_expr + " may be out of bounds of '" + w.buf.name() + "' (" +
-                             print_type(w.type) + "): '" + print_expr(g) + "' is not provable");
+                         "the window " + win_expr + " may run backwards in dimension " + std::to_string(k) +
+                             ": '" + print_expr(g) + "' is not provable");
+    }
+  }
   // ... it is not empty (the staging buffer's extents must be positive, as
   // every allocation's) ...
   for (auto& c : win)
@@ -323,14 +334,15 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
   ScalarKind elem = w.type.base;
   Type t = extents.empty() ? Type::scalar(elem) : Type::tensor(elem, extents);
   Block before{make_stmt<AllocNode>(staged, t, dram(), si)}, after;
+  auto copy = [&](Copy kind) { return copy_nest(kind, w.buf, staged, elem, win, extents, w.type.shape, guards, si); };
   if (accum) {
-    before.push_back(copy_nest(Copy::Zero, w.buf, staged, elem, win, extents, si));
-    after.push_back(copy_nest(Copy::AddBack, w.buf, staged, elem, win, extents, si));
+    before.push_back(copy(Copy::Zero));
+    after.push_back(copy(Copy::AddBack));
   } else {
     // Writes load too: the store copies the whole window back, and elements the
     // block does not write (guards, partial coverage) must keep their values.
-    if (reads || writes || reduces) before.push_back(copy_nest(Copy::Load, w.buf, staged, elem, win, extents, si));
-    if (writes || reduces) after.push_back(copy_nest(Copy::Store, w.buf, staged, elem, win, extents, si));
+    if (reads || writes || reduces) before.push_back(copy(Copy::Load));
+    if (writes || reduces) after.push_back(copy(Copy::Store));
   }
   Redirect rd(w.buf, staged, win);
   Block out = before;
