@@ -451,11 +451,13 @@ class BoundsChecker {
         declare_buffer(n->name, n->type.shape, true, s->srcinfo);
         return;
       }
-      case StmtKind::Call:
-        if (statement_checked(s) || call_in_focus(*s.as<CallNode>()))
-          check_call_aliasing(*s.as<CallNode>(), s->srcinfo);
+      case StmtKind::Call: {
+        // The callee's assertions first (as exo-lang reports them), then aliasing.
+        bool check_aliasing = statement_checked(s) || call_in_focus(*s.as<CallNode>());
         check_call(s.as<CallNode>(), s->srcinfo);
+        if (check_aliasing) check_call_aliasing(*s.as<CallNode>(), s->srcinfo);
         return;
+      }
       case StmtKind::WindowStmt: {
         auto* n = s.as<WindowStmtNode>();
         auto* w = n->rhs.as<WindowExprNode>();
@@ -733,7 +735,33 @@ class BoundsChecker {
                   quoted(p) + " of " + callee->name + " may not hold",
               print_expr(here));
     }
+    for (size_t k = 0; k < c->args.size(); ++k) {
+      const FnArg& sig = callee->args[k];
+      if (sig.type.is_tensor && !sig.type.is_window && c->args[k]->type.is_window)
+        check_dense_window_arg(call, sig, c->args[k], subst, where);
+    }
     apply_callee_config_effects(callee, subst);
+  }
+
+  // A window passed to a parameter that is not a window: the callee indexes
+  // it as a dense buffer of its own shape (and C passes it the window's first
+  // element), so the window's strides must be that layout's.
+  void check_dense_window_arg(const std::string& call, const FnArg& sig, const Expr& arg, CallSubst& subst,
+                              const SrcInfo& where) {
+    size_t rank = sig.type.shape.size();
+    for (size_t k = 0; k < rank; ++k) {
+      Expr want = int_const(1);
+      for (size_t l = rank; l-- > k + 1;) want = binop(BinOpKind::Mul, want, subst.mutate(sig.type.shape[l]));
+      want = fold_constants(want);
+      Expr have = subst.mutate(make_expr<StrideExprNode>(sig.name, static_cast<int>(k), Type::scalar(ScalarKind::Stride),
+                                                         arg->srcinfo));
+      std::string h = print_expr(have), w = print_expr(want);
+      require(f_eq(low_.affine(have), low_.affine(want)), ErrorKind::Bounds, where,
+              call + ": the window " + quoted(arg) + " passed to '" + sig.name.name() +
+                  "', which is not a window parameter, must be laid out densely (stride " + std::to_string(k) +
+                  " must be " + w + ")",
+              h + " == " + w);
+    }
   }
 
   void check_call_shape(const std::string& call, const FnArg& sig, const Expr& arg, CallSubst& subst,

@@ -299,6 +299,12 @@ std::string ProcCompiler::comp_fnarg(const Expr& e, const ProcNode& callee, size
     bool is_const = !unit_.writes.writes(&callee).count(param.name.id());
     return window_literal(e, is_const);
   }
+  if (param.type.is_tensor && e->type.is_window) {
+    // A window to a dense parameter (its strides are proven dense): the address
+    // of its first element.
+    if (auto* w = e.as<WindowExprNode>()) return "&" + window_fields(w->name, w->idx, e->srcinfo).first;
+    return var(e.as<ReadNode>()->name).cname + ".data";
+  }
   if (auto r = e.as<ReadNode>(); r && r->idx.empty()) {
     const VarInfo& v = var(r->name);
     if (!v.type.is_tensor && is_data_kind(v.type.base) && !v.scalar_ref) return "&" + v.cname;
