@@ -299,7 +299,7 @@ void Checker::check_write_config(const UStmt& s, Block& out) {
     EXO_FAIL(ErrorKind::Type, rhs.srcinfo,
              "the value written to config field '" << cfg->name() << "." << lhs.field
                                                    << "' must not depend on the loop iterator '" << it->name()
-                                                   << "'");
+                                                   << "' (expected a value that does not depend on loop iterations)");
   out.push_back(make_stmt<WriteConfigNode>(cfg, lhs.field, r, s.srcinfo));
 }
 

@@ -144,7 +144,7 @@ TEST(CommuteExpr, SwapsOperands) {
 TEST(CommuteExpr, OnlyDataPlusAndTimes) {
   Proc p = mod().proc("diff");
   std::string m = error_message(ErrorKind::Type, [&] { commute_expr(p, "x[_] - a"); });
-  EXPECT_NE(m.find("only '+' or '*' can commute, got '-'"), std::string::npos) << m;
+  EXPECT_NE(m.find("only '+' or '*' can commute, got -"), std::string::npos) << m;
   m = error_message(ErrorKind::Type, [&] { commute_expr(p, "i + 1"); });
   EXPECT_NE(m.find("only numeric (not index or size) expressions can commute"), std::string::npos)
       << m;
@@ -342,7 +342,7 @@ TEST(InsertNoopCall, Refusals) {
   m = test::scheduling_error_message([&] {
     insert_noop_call(big, bgap, nmod().proc("hint"), {"n", "2.0"});
   });
-  EXPECT_NE(m.find("function argument type mismatch"), std::string::npos) << m;
+  EXPECT_NE(m.find("Function argument type mismatch"), std::string::npos) << m;
   // Out of bounds window.
   m = test::scheduling_error_message([&] {
     insert_noop_call(big, bgap, nmod().proc("hint"), {"n", "x[1:n + 1]"});

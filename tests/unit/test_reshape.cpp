@@ -69,7 +69,7 @@ TEST(Reshape, DivideDim) {
 TEST(Reshape, DivideDimRefusesIndivisible) {
   Proc p = mod().proc("rows");
   std::string m = test::scheduling_error_message([&] { divide_dim(p, "t", 0, 5); });
-  EXPECT_NE(m.find("cannot divide dimension 0 of 't' (extent 32) by 5"), std::string::npos) << m;
+  EXPECT_NE(m.find("cannot perfectly divide dimension 0 of 't' (extent 32) by 5"), std::string::npos) << m;
   // A symbolic extent is divided only when the preconditions say so.
   Proc q = mod().proc("odd");
   m = test::scheduling_error_message([&] { divide_dim(q, "t", 0, 4); });
@@ -84,7 +84,7 @@ TEST(Reshape, DivideDimRefusesIndivisible) {
 TEST(Reshape, DivideDimDecidesConstantsInDeadCode) {
   Proc p = Module::from_string(kDead).proc("dead");
   std::string m = test::scheduling_error_message([&] { divide_dim(p, "t", 0, 3); });
-  EXPECT_NE(m.find("cannot divide dimension 0 of 't' (extent 1) by 3"), std::string::npos) << m;
+  EXPECT_NE(m.find("cannot perfectly divide dimension 0 of 't' (extent 1) by 3"), std::string::npos) << m;
   Rewrite r = divide_dim(p, "u", 0, 3);
   test::expect_same_results(p, r.proc, {}, "divide_dim_dead_twin");
 }

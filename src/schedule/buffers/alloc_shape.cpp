@@ -174,7 +174,7 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& pe
         for (int k = 0; k < rank; ++k) out.push_back(idx[perm[k]]);
         return out;
       },
-      [&](int d) { return inverse[d]; }, false, " would change its dimension order (windows cannot be rearranged)");
+      [&](int d) { return inverse[d]; }, false, " would change its dimension order (rearranging the dimensions of buffers with windows is not currently supported)");
   Block body = rx.mutate_block(p->body);
   if (!rx.refusal.empty()) scheduling_error(prim, p, c, "Cannot permute buffer '" + a->name.name() + "': " + rx.refusal);
   Type t = a->type;
@@ -206,7 +206,7 @@ Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims, int n_lifts) {
     for (auto& e : a->type.shape)
       if (mentions(e, f->iter))
         scheduling_error(prim, p, c,
-                         "cannot lift '" + a->name.name() + "' out of loop '" + f->iter.name() +
+                         "Cannot lift allocation statement: cannot lift '" + a->name.name() + "' out of loop '" + f->iter.name() +
                              "': its size " + print_expr(e) + " depends on '" + f->iter.name() + "'");
     if (f->mode == LoopMode::Par && !keep_dims)
       scheduling_error(prim, p, c,

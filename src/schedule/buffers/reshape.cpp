@@ -100,7 +100,7 @@ Rewrite divide_dim(const Proc& p, const Cursor& c, int dim, long long quotient) 
   Expr divisible = binop(BinOpKind::Eq, binop(BinOpKind::Mod, n, q), int_const(0));
   if (!analysis::provable_at(p, c.path, divisible))
     scheduling_error(prim, p, c,
-                     "cannot divide dimension " + std::to_string(dim) + " of '" + a->name.name() + "' (extent " +
+                     "cannot perfectly divide dimension " + std::to_string(dim) + " of '" + a->name.name() + "' (extent " +
                          print_expr(n) + ") by " + std::to_string(quotient) + ": '" + print_expr(divisible) +
                          "' is not provable");
   Type t = a->type;
@@ -124,7 +124,7 @@ Rewrite mult_dim(const Proc& p, const Cursor& c, int dim) {
   long long inner;
   if (!rewrite_detail::const_value(a->type.shape[dim + 1], inner))
     scheduling_error(prim, p, c,
-                     "dimension " + std::to_string(dim + 1) + " of '" + a->name.name() + "' must have a constant extent");
+                     "Cannot multiply with non-literal second dimension: dimension " + std::to_string(dim + 1) + " of '" + a->name.name() + "' must have a constant extent");
   Expr c_inner = int_const(inner);
   Type t = a->type;
   t.shape[dim] = fold_constants(binop(BinOpKind::Mul, a->type.shape[dim], c_inner));

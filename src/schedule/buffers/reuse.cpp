@@ -318,7 +318,7 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
 
 Rewrite bind_expr(const Proc& p, const std::string& pattern, const std::string& new_name, bool cse) {
   std::vector<Cursor> found = match_pattern(p, pattern);
-  if (found.empty()) scheduling_error("bind_expr", p, Cursor::invalid(), "no expression matches '" + pattern + "'");
+  if (found.empty()) scheduling_error("bind_expr", p, Cursor::invalid(), "find: failed to find matches: no expression matches '" + pattern + "'");
   return bind_expr(p, found, new_name, cse);
 }
 

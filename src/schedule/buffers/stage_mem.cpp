@@ -108,7 +108,7 @@ std::string outside_window(const Proc& p, const StagedAccess& a, const std::vect
   for (size_t k = 0; k < win.size() && k < a.coords.size(); ++k) {
     const WAccess &w = win[k], &c = a.coords[k];
     if (!w.is_interval) {
-      if (c.is_interval) return "it takes an interval of dimension " + std::to_string(k) + ", a point of the window";
+      if (c.is_interval) return "it takes an interval of dimension " + std::to_string(k) + ", a point of the window (Existing WindowExpr reaches outside the staged window)";
       goal.push_back(binop(BinOpKind::Eq, c.lo, w.lo));
     } else if (!c.is_interval) {
       goal.push_back(binop(BinOpKind::Le, w.lo, c.lo));

@@ -46,7 +46,7 @@ Rewrite unroll_buffer(const Proc& p, const Cursor& c, int dim) {
     if (w.is_interval)
       scheduling_error(prim, p, at,
                        "the window " + u.text + " takes an interval of dimension " +
-                           std::to_string(dim) + ", which unrolling splits into separate buffers");
+                           std::to_string(dim) + ", which unrolling splits into separate buffers (Cannot unroll a buffer at a dimension used as a window)");
     long long k = 0;
     if (!const_value(simplify_index(w.lo), k))
       scheduling_error(prim, p, at,

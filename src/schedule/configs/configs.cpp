@@ -391,12 +391,12 @@ Rewrite bind_config(const Proc& p, const Cursor& c, const ConfigPtr& config, con
   bool flag = rd && rd->idx.empty() && rd->type.is_bool();
   if (!data && !flag)
     scheduling_error(prim, p, c,
-                     "expected a read of a data variable or element, or of a bool variable; index and size "
-                     "expressions cannot be bound to a config");
+                     "cannot bind non-real-scalar non-boolean value: expected a read of a data variable or "
+                     "element, or of a bool variable; index and size expressions cannot be bound to a config");
   // Step 2: check the value may live in the field here.
   if (rd->type.base != fld.type)
     scheduling_error(prim, p, c,
-                     "'" + print_expr(e) + "' has type " + std::string(scalar_kind_name(rd->type.base)) +
+                     "expected type of expression to bind (" + std::string(scalar_kind_name(fld.type)) + ") to match: '" + print_expr(e) + "' has type " + std::string(scalar_kind_name(rd->type.base)) +
                          " but config field '" + config->name() + "." + field + "' has type " +
                          std::string(scalar_kind_name(fld.type)));
   check_writable(prim, p, config);
@@ -411,7 +411,7 @@ Rewrite bind_config(const Proc& p, const Cursor& c, const ConfigPtr& config, con
     if (auto* l = resolve_stmt(p, StmtPath(c.path.begin(), c.path.begin() + k)).as<ForNode>()) iters.insert(l->iter);
   if (auto* l = s.as<ForNode>()) iters.insert(l->iter);
   if (mentions_any(e, iters))
-    scheduling_error(prim, p, c, "'" + print_expr(e) + "' depends on a loop iterator; a config write may not");
+    scheduling_error(prim, p, c, "cannot bind non-real-scalar non-boolean value: '" + print_expr(e) + "' depends on a loop iterator; a config write may not");
   // Step 3: `config.field = e` before the statement, checked before the read is
   // swapped in (the statement's other reads of the field must not see e).
   Rewrite r = insert_write(prim, p, c.path, config, field, e, e->srcinfo);

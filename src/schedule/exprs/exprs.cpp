@@ -32,8 +32,7 @@ const BinOpNode* expect_binop(const char* prim, const char* argname, const Proc&
     kind_error(prim, argname,
                std::string("only '+' or '*' can ") +
                    (std::string(prim) == "commute_expr" ? "commute" : "be reassociated") +
-                   ", got " +
-                   (b ? std::string("'") + binop_symbol(b->op) + "'" : "'" + print_expr(e) + "'"));
+                   ", got " + (b ? std::string(binop_symbol(b->op)) : "'" + print_expr(e) + "'"));
   return b;
 }
 

@@ -33,7 +33,7 @@ Rewrite insert_noop_call(const Proc& p, const Cursor& gap, const Proc& instr,
     call = exprs_detail::parse_call_at(prim, p, gap.path, instr, args, scope);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::Type) throw;
-    scheduling_error(prim, p, gap, "function argument type mismatch: " + e.message());
+    scheduling_error(prim, p, gap, "Function argument type mismatch: " + e.message());
   }
   Stmt s = make_stmt<CallNode>(instr, call.as<CallNode>()->args, cursor_srcinfo(p, gap));
   Rewrite r = splice_rewrite(p, gap.path, 0, {s});

@@ -251,7 +251,7 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
   if (eff.reads.count(base))
     scheduling_error(
         prim, p, at,
-        "cannot lift constant because the buffer of " + x + " is read in the loop body");
+        "cannot lift constant because the buffer is read in the loop body (" + x + ")");
   if (eff.writes.count(base))
     scheduling_error(
         prim, p, at,

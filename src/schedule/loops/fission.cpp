@@ -101,7 +101,7 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
         scheduling_error(prim, q, scope,
                          "cannot fission " + scope_name(s) + ": '" + name.name() +
                              "' is declared before the split point and used after it (lift the "
-                             "allocation first)");
+                             "allocation first). Will not fission here");
     std::vector<Expr> reread;  // expressions the second copy evaluates again
     if (auto* f = s.as<ForNode>())
       reread = {f->lo, f->hi};
