@@ -300,8 +300,9 @@ void define_inspection(py::class_<CursorHandle>& cls) {
       })
       .def("gap_anchor", &gap_anchor, py::arg("after") = false)
       .def("is_ancestor_of", [](const CursorHandle& a, const CursorHandle& b) {
-        return a.owner.proc.get() == b.owner.proc.get() && a.cursor.is_stmt() && !(a.cursor == b.cursor) &&
-               cursor_within(a.cursor, b.cursor);
+        // Reflexive, as exo-lang's: a statement is its own ancestor.
+        return a.owner.proc.get() == b.owner.proc.get() && a.cursor.is_stmt() &&
+               (a.cursor == b.cursor || cursor_within(a.cursor, b.cursor));
       })
       .def("find", [](const CursorHandle& c, const std::string& pattern) {
         if (!c.cursor.is_stmt() && !c.cursor.is_block() && !c.cursor.is_expr())
@@ -313,6 +314,7 @@ void define_inspection(py::class_<CursorHandle>& cls) {
 template <class T>
 void define_detached_expr(py::class_<T>& cls) {
   cls.def("node_kind", [](const ExprValue& v) { return std::string(expr_kind_name(v.e->kind)); })
+      .def_property_readonly("_node", [](const ExprValue& v) { return print_expr(v.e); })
       .def("kind", [](const ExprValue&) { return "expr"; })
       .def("proc", [](const ExprValue& v) { return v.owner; })
       .def("path", [](const ExprValue& v) { return "detached " + print_expr(v.e); })
@@ -357,6 +359,21 @@ void define_cursors(py::module_& m) {
         if (c.cursor.is_expr()) return print_expr(resolve_expr(p, c.cursor));
         std::string out;
         for (auto& s : resolve_stmts(p, c.cursor)) out += print_stmt(s);
+        return out;
+      })
+      // exo-lang's internal views its users reach for: `_impl._node` prints the
+      // node, `_impl.get_root()` the whole procedure (read-only text here).
+      .def_property_readonly("_node", [](const CursorHandle& c) -> std::string {
+        const Proc& p = c.owner.proc;
+        if (c.cursor.is_expr()) return print_expr(resolve_expr(p, c.cursor));
+        std::string out;
+        for (auto& s : resolve_stmts(p, c.cursor)) out += print_stmt(s);
+        while (!out.empty() && out.back() == '\n') out.pop_back();
+        return out;
+      })
+      .def("get_root", [](const CursorHandle& c) {
+        std::string out = print_proc(c.owner.proc);
+        while (!out.empty() && out.back() == '\n') out.pop_back();
         return out;
       })
       .def("shown", [](const CursorHandle& c) -> std::string {

@@ -220,7 +220,7 @@ def test_statement_navigation():
     assert isinstance(body[-1].next(), InvalidCursor)
     assert isinstance(loop.parent(), InvalidCursor)
     inner = kernel.find_loop("j")
-    assert inner.parent() == loop and loop.is_ancestor_of(inner) and not inner.is_ancestor_of(loop)
+    assert inner.parent() == loop and loop.is_ancestor_of(inner) and not inner.is_ancestor_of(loop) and loop.is_ancestor_of(loop)
     assert kernel.find("if _: _").parent() == inner
     # blocks: slicing, expand, before/after
     assert body[1:3] == alloc.next().expand(0, 1)

@@ -211,6 +211,10 @@ TEST(Loops, ReorderLoopsUsesTheRangesOfInnerLoops) {
   Proc p = mod().proc("tiles");
   Rewrite r = reorder_loops(p, "jo k");
   expect_same(p, r.proc, {{"K", 3}}, "reorder_loops_tiles");
+  // Cursors follow the loops: jo's goes inside, k's comes out, the body stays.
+  EXPECT_EQ(r.forward(find_loop(p, "jo")).str(), "body[0].body[0]");
+  EXPECT_EQ(r.forward(find_loop(p, "k")).str(), "body[0]");
+  EXPECT_EQ(r.forward(find_loop(p, "ji")).str(), "body[0].body[0].body[0]");
   std::string m = sched_error([&] { reorder_loops(p, "jo #1"); });
   EXPECT_NE(m.find("cannot reorder loops 'jo' and 'k': 'D[8 * jo + ji]' written in one iteration"),
             std::string::npos)

@@ -475,10 +475,21 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
     scheduling_error(
         prim, p, c,
         "cannot reorder loops that write config field '" + cfg.cfg_writes.begin()->second + "'");
-  // Step 3. Build; every path stays the same, so cursors are unchanged.
+  // Step 3. Build. Cursors follow the loops (as exo-lang's do): one at the
+  // outer loop (or in its bounds) goes to where that loop now is, inside, and
+  // one at the inner loop comes out; the body keeps its paths.
   Stmt inner = make_stmt<ForNode>(f->iter, f->lo, f->hi, g->body, f->mode, f->srcinfo);
   Stmt outer = make_stmt<ForNode>(g->iter, g->lo, g->hi, Block{inner}, g->mode, g->srcinfo);
-  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, outer), identity_forward()});
+  StmtPath outer_path = c.path, inner_path = c.path;
+  inner_path.push_back(PathStep{false, 0});
+  Forward swap = [outer_path, inner_path](const Cursor& k) {
+    if (!k.is_stmt() && !k.is_expr()) return k;
+    Cursor m = k;
+    if (k.path == outer_path) m.path = inner_path;
+    else if (k.path == inner_path) m.path = outer_path;
+    return m;
+  };
+  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, outer), swap});
 }
 
 }  // namespace exo
