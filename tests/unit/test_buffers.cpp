@@ -22,6 +22,14 @@ def add1(m: size, v: [f32][m] @ DRAM):
         v[j] = v[j] + 1.0
 
 @proc
+def ex_tail(n: size, x: f32[n, 16] @ DRAM):
+    assert n >= 1
+    for i in seq(0, n - 1):
+        t: f32 @ DRAM
+        t = x[i, 0] * 2.0
+        x[i, 1] = t
+
+@proc
 def ex(n: size, x: f32[n, 16] @ DRAM, y: f32[n, 16] @ DRAM):
     for i in seq(0, n):
         for j in seq(0, 16):
@@ -185,9 +193,15 @@ TEST(Buffers, LiftAllocKeepDims) {
   EXPECT_TRUE(has(s, "t: f32[16] @ DRAM")) << s;
   EXPECT_TRUE(has(s, "t[j] = x[i, j] * 2.0")) << s;
   test::expect_same_results(p, r.proc, {{"n", 3}}, "lift_keep_dims");
-  // The loop over i has a symbolic trip count: keep_dims cannot size it.
-  std::string m = test::scheduling_error_message([&] { lift_alloc(p, "t", 2, true); });
-  EXPECT_TRUE(has(m, "keep_dims needs a constant trip count")) << m;
+  // The loop over i has a symbolic trip count n, positive as a size: kept.
+  Rewrite both = lift_alloc(p, "t", 2, true);
+  std::string sb = print_proc(both.proc);
+  EXPECT_TRUE(has(sb, "t: f32[n, 16] @ DRAM")) << sb;
+  EXPECT_TRUE(has(sb, "t[i, j] = x[i, j] * 2.0")) << sb;
+  test::expect_same_results(p, both.proc, {{"n", 3}}, "lift_keep_dims_symbolic");
+  // seq(0, n - 1) may run no iteration: no positive extent to give it.
+  std::string m = test::scheduling_error_message([&] { lift_alloc(mod().proc("ex_tail"), "t", 1, true); });
+  EXPECT_TRUE(has(m, "keep_dims needs a trip count that is provably positive")) << m;
   // Twin: lifting twice without keeping dimensions.
   Rewrite r2 = lift_alloc(p, "t", 2);
   EXPECT_EQ(r2.proc->body[0]->kind, StmtKind::Alloc);

@@ -213,14 +213,22 @@ Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims, int n_lifts) {
                        "cannot lift '" + a->name.name() + "' out of par loop '" + f->iter.name() +
                            "' without keep_dims: its iterations would share one buffer");
     if (keep_dims) {
+      // One slot per iteration: the trip count, which must be a positive
+      // extent (a constant, or a symbolic count the loop provably has).
       Expr trip = simplify_index(binop(BinOpKind::Sub, f->hi, f->lo));
       long long n;
-      if (!const_value(trip, n))
+      Expr extent;
+      if (const_value(trip, n)) {
+        extent = int_const(std::max(n, 1LL));
+      } else if (provable_at(p, pp, binop(BinOpKind::Gt, trip, int_const(0)))) {
+        extent = trip;
+      } else {
         scheduling_error(prim, p, c,
-                         "keep_dims needs a constant trip count, but loop '" + f->iter.name() + "' runs seq(" +
-                             print_expr(f->lo) + ", " + print_expr(f->hi) + ")");
+                         "keep_dims needs a trip count that is provably positive, but loop '" + f->iter.name() +
+                             "' runs seq(" + print_expr(f->lo) + ", " + print_expr(f->hi) + ")");
+      }
       t.is_tensor = true;
-      t.shape.insert(t.shape.begin(), int_const(std::max(n, 1LL)));
+      t.shape.insert(t.shape.begin(), extent);
       Expr lead = sub_index(read_var(f->iter, ScalarKind::Index), f->lo);
       inner = prepend_index(prim, p, c, a->name, lead, inner);
     }
