@@ -51,6 +51,12 @@ struct ExprValue {
 };
 
 // One argument of a proc.
+// exo-lang's `cursor._impl._node`, read-only: prints as the node; `.type` is
+// the node's type (an assignment's: its element type).
+struct NodeView {
+  std::string text, type;
+};
+
 struct ArgHandle {
   ProcHandle owner;
   int index = 0;
@@ -314,7 +320,7 @@ void define_inspection(py::class_<CursorHandle>& cls) {
 template <class T>
 void define_detached_expr(py::class_<T>& cls) {
   cls.def("node_kind", [](const ExprValue& v) { return std::string(expr_kind_name(v.e->kind)); })
-      .def_property_readonly("_node", [](const ExprValue& v) { return print_expr(v.e); })
+      .def_property_readonly("_node", [](const ExprValue& v) { return NodeView{print_expr(v.e), print_type(v.e->type)}; })
       .def("kind", [](const ExprValue&) { return "expr"; })
       .def("proc", [](const ExprValue& v) { return v.owner; })
       .def("path", [](const ExprValue& v) { return "detached " + print_expr(v.e); })
@@ -363,13 +369,21 @@ void define_cursors(py::module_& m) {
       })
       // exo-lang's internal views its users reach for: `_impl._node` prints the
       // node, `_impl.get_root()` the whole procedure (read-only text here).
-      .def_property_readonly("_node", [](const CursorHandle& c) -> std::string {
+      .def_property_readonly("_node", [](const CursorHandle& c) {
         const Proc& p = c.owner.proc;
-        if (c.cursor.is_expr()) return print_expr(resolve_expr(p, c.cursor));
-        std::string out;
-        for (auto& s : resolve_stmts(p, c.cursor)) out += print_stmt(s);
+        if (c.cursor.is_expr()) {
+          Expr e = resolve_expr(p, c.cursor);
+          return NodeView{print_expr(e), print_type(e->type)};
+        }
+        std::string out, type;
+        for (auto& s : resolve_stmts(p, c.cursor)) {
+          out += print_stmt(s);
+          if (auto* a = s.as<AssignNode>()) type = print_type(a->type);
+          if (auto* r = s.as<ReduceNode>()) type = print_type(r->type);
+          if (auto* a = s.as<AllocNode>()) type = print_type(a->type);
+        }
         while (!out.empty() && out.back() == '\n') out.pop_back();
-        return out;
+        return NodeView{out, type};
       })
       .def("get_root", [](const CursorHandle& c) {
         std::string out = print_proc(c.owner.proc);
@@ -421,6 +435,11 @@ void define_cursors(py::module_& m) {
   py::class_<ExprValue> ev(m, "ExprValue", "An expression without a position (a shape extent).");
   define_detached_expr(ev);
 
+  py::class_<NodeView>(m, "NodeView", "The text and type of a node (exo-lang's _impl._node, read-only).")
+      .def("__str__", [](const NodeView& n) { return n.text; })
+      .def("__repr__", [](const NodeView& n) { return n.text; })
+      .def("__eq__", [](const NodeView& n, const std::string& s) { return n.text == s; })
+      .def_property_readonly("type", [](const NodeView& n) { return n.type; });
   py::class_<ArgHandle>(m, "ArgHandle", "An argument of a procedure.")
       .def("proc", [](const ArgHandle& a) { return a.owner; })
       .def("index", [](const ArgHandle& a) { return a.index; })

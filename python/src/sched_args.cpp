@@ -228,8 +228,12 @@ Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Pa
       break;
     }
     case ArgKind::BufferRef: {
-      if (is_str(v)) {
-        std::string n = v.cast<std::string>();
+      // An argument: its name, or an ArgCursor (whose handle names it).
+      py::object named = py::reinterpret_borrow<py::object>(v);
+      if (py::hasattr(v, "_impl") && py::type::of(v.attr("_impl")).attr("__name__").cast<std::string>() == "ArgHandle")
+        named = v.attr("_impl").attr("name")();
+      if (is_str(named)) {
+        std::string n = named.cast<std::string>();
         for (size_t k = 0; k < h.proc->args.size(); ++k)
           if (h.proc->args[k].name.name() == n) {
             a.buf = BufferRef{static_cast<int>(k), Cursor::invalid()};
@@ -269,11 +273,16 @@ Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Pa
       break;
     }
     case ArgKind::Precision: {
-      std::string s = is_str(v) ? v.cast<std::string>() : py::str(v).cast<std::string>();
+      // A string ("f32") or an ExoType member (its value is the spelling).
+      bool exo_type = py::hasattr(v, "value") && py::type::of(v).attr("__name__").cast<std::string>() == "ExoType";
+      if (!is_str(v) && !exo_type)
+        c.type_error("expected an instance of <enum 'ExoType'> or <class 'str'> specifying the precision, got " +
+                     shown(v));
+      std::string s = exo_type ? v.attr("value").cast<std::string>() : v.cast<std::string>();
       auto k = scalar_kind_from_name(s);
       if (!k || !is_data_kind(*k))
-        c.value_error("expected a data type, one of the following strings specifying precision: "
-                      "R, f16, f32, f64, i8, ui8, ui16, i32; got '" + s + "'");
+        c.value_error("expected an instance of <enum 'ExoType'> or one of the following strings specifying "
+                      "precision: R, f16, f32, f64, i8, ui8, ui16, i32; got '" + s + "'");
       a.s = s;
       break;
     }

@@ -214,3 +214,21 @@ def test_str_of_a_cursor_shows_it_in_the_whole_proc():
     assert str(loop.body()[0].before()).splitlines()[2] == "        [GAP - Before]"
     assert str(loop.body()[1].after()).splitlines()[-1] == "        [GAP - After]"
     assert loop.body()[1].code() == "x[i] = 2.0\n"
+
+
+def test_set_precision_takes_arg_cursors_and_exo_types():
+    from exo.API_scheduling import set_precision
+    from exo.API_types import ExoType
+
+    @exo.proc
+    def bump(n: size, A: R[n]):
+        A[0] += 1.0
+
+    p = set_precision(bump, bump.args()[1], ExoType.I32)
+    assert "A: i32[n] @ DRAM" in str(p)
+    assert str(p.find("A[_] += _")._impl._node.type) == "i32"
+    assert str(p.find("A[_] += _")._impl._node) == "A[0] += 1.0"
+    with pytest.raises(ValueError, match="expected an instance of <enum 'ExoType'> or one of the following strings"):
+        set_precision(bump, bump.args()[1], "Z")
+    with pytest.raises(TypeError, match="specifying the precision"):
+        set_precision(bump, bump.args()[1], bump)
