@@ -81,7 +81,7 @@ def test_set_precision_allocation_and_argument():
 def test_set_precision_refusals():
     with pytest.raises(SchedulingError, match="'n' is not a data buffer"):
         axpy.set_precision("n", "f64")
-    with pytest.raises(Exception, match="expected a data type"):
+    with pytest.raises(Exception, match="one of the following strings specifying precision"):
         axpy.set_precision("t", "index")
 
 
