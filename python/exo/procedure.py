@@ -74,6 +74,20 @@ class Procedure:
     def _repr_markdown_(self):
         return "```python\n" + str(self) + "\n```"
 
+    # ---- exo-lang's internal entry points, as read-only views ----
+    def INTERNAL_proc(self):
+        """The compiled procedure itself (what Procedure(...) wraps)."""
+        return self._handle
+
+    @property
+    def _loopir_proc(self):
+        """The procedure's IR handle, read-only (exo-lang's LoopIR.proc)."""
+        return self._handle
+
+    def _root(self):
+        """A cursor to the whole body (exo-lang's internal root cursor)."""
+        return self.body()
+
     def __eq__(self, other):
         # Structural, as in the reference: the same schedule applied twice to one
         # procedure gives equal procedures. Same text alone is not enough: both

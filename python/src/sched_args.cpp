@@ -298,7 +298,8 @@ Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Pa
       break;
     case ArgKind::StrictText: a.s = strict_text(c, v); break;
     case ArgKind::IndexText:
-      if (is_int(v)) a.s = std::to_string(integer(c, v, 0, LLONG_MAX, "a non-negative integer"));
+      // Any integer: whether it fits where it goes is the primitive's check.
+      if (is_int(v)) a.s = std::to_string(integer(c, v, -LLONG_MAX, LLONG_MAX, "an integer"));
       else if (is_str(v)) a.s = v.cast<std::string>();
       else c.type_error("expected an index expression (a string or an int)");
       break;

@@ -232,3 +232,21 @@ def test_set_precision_takes_arg_cursors_and_exo_types():
         set_precision(bump, bump.args()[1], "Z")
     with pytest.raises(TypeError, match="specifying the precision"):
         set_precision(bump, bump.args()[1], bump)
+
+
+def test_internal_views_and_negative_cut_points():
+    from exo import Procedure
+    from exo.API_scheduling import cut_loop
+
+    @exo.proc
+    def zero(n: size, x: f32[n]):
+        for i in seq(0, n):
+            x[i] = 0.0
+
+    again = Procedure(zero.INTERNAL_proc())
+    assert again == zero and zero == again and str(again) == str(zero)
+    assert zero._loopir_proc is zero.INTERNAL_proc()
+    # A negative cut point is an expression like any other: refused by the
+    # primitive's own check, with exo-lang's text.
+    with pytest.raises(exo.SchedulingError, match="Expected `lo` <= `cut_point`"):
+        cut_loop(zero, zero.find_loop("i"), -3)
