@@ -152,8 +152,10 @@ Rewrite set_precision(const Proc& p, const BufferRef& b, ScalarKind type) {
   auto out = std::make_shared<ProcNode>(*q);
   out->body = rt.mutate_block(q->body);
   // Values round differently (and an argument's type changes): a new class, so
-  // call_eqv does not swap this proc in for the original.
-  out->eqv_class = new_eqv_class();
+  // call_eqv does not swap this proc in for the original. A local buffer whose
+  // values stay the same (f32 for R, which is f32, or its own type) keeps it.
+  bool same_values = effective(t.type.base) == effective(type);
+  if (!(same_values && (b.arg < 0 || t.type.base == type))) out->eqv_class = new_eqv_class();
   // Step 4. Every statement stays where it was.
   return Rewrite{out, identity_forward()};
 }

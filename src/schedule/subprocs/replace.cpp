@@ -71,6 +71,8 @@ class PredInstance : public IRMutator {
 // bounds, the subproc's preconditions.
 std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, const Unification& u,
                          const SiteBuffers& site) {
+  for (auto& [cond, why] : u.site_conditions)
+    if (!analysis::provable_at(p, at, cond)) return why + " ('" + print_expr(cond) + "' is not provable here)";
   for (auto& b : u.buffers) {
     const FnArg& a = sub->args[b.arg];
     const rewrite_detail::SiteBuffer& sb = site.at(b.buf);

@@ -163,6 +163,8 @@ class Unifier : private StmtCases, private ExprCases {
       solve_pending();
       solve_strides();
       build_args(u);
+      for (auto& [rest, why] : site_conditions_)
+        u.site_conditions.push_back({binop(BinOpKind::Eq, lin_expr(rest), int_const(0)), why});
     } catch (const Mismatch& m) {
       u.failure = m.why;
       u.args.clear();
@@ -277,7 +279,11 @@ class Unifier : private StmtCases, private ExprCases {
   // sum(open[u] * u) == rest, with rest free of the replaced iterators.
   void settle(const std::map<int, long long>& open, const Lin& rest, const std::string& why) {
     if (open.empty()) {
-      if (!rest.zero()) throw Mismatch{why};
+      if (rest.zero()) return;
+      // Equal only where the code's values make it so (the code's `M` where the
+      // subproc has 5): a condition for the call site to prove.
+      if (rest.terms.empty()) throw Mismatch{why};
+      site_conditions_.push_back({rest, why});
       return;
     }
     if (open.size() > 1) {
@@ -675,6 +681,7 @@ class Unifier : private StmtCases, private ExprCases {
   std::vector<std::optional<Lin>> unk_val_;
   std::vector<std::string> unk_name_;
   std::vector<Pending> pending_;
+  std::vector<std::pair<Lin, std::string>> site_conditions_;
   std::map<std::string, Expr> term_expr_;
   std::map<std::string, size_t> term_order_;
   std::set<std::string> varying_;  // terms that mention a replaced loop's iterator

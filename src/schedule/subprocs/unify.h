@@ -8,7 +8,8 @@
 // statements align in order, data expressions match node for node, and index
 // expressions match as affine forms (an integer linear system over the unknowns:
 // control arguments, window offsets and points; coefficients of the block's own
-// loop iterators must agree exactly). No solver is involved: this is structural.
+// loop iterators must agree exactly). No solver is involved: this is structural;
+// equalities it cannot settle structurally come back as site conditions.
 
 #include <map>
 #include <string>
@@ -44,6 +45,10 @@ struct Unification {
   std::string failure;             // empty on success: why the code does not match
   std::vector<Expr> args;          // the call's arguments, in subproc's order
   std::vector<BufferBinding> buffers;
+  // Index equalities over the code's own variables that the match assumes
+  // (`M == 5` where the subproc's loop runs to 5 and the code's to M), each
+  // with the mismatch it stands for: the call site must prove them.
+  std::vector<std::pair<Expr, std::string>> site_conditions;
   bool ok() const { return failure.empty(); }
 };
 

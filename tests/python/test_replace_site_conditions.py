@@ -1,0 +1,61 @@
+"""replace where the subproc has a constant and the code a variable the
+context fixes (`for i in seq(0, M)` under `if M == 4` against the subproc's
+`seq(0, 4)`): the match holds only where M == 4, which the site must prove.
+Accepted under the guard (results compared with the original on random
+inputs); refused without it. Also: set_precision of a local buffer to the
+type its values already have keeps the procedure equivalent (call_eqv)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import exo
+from exo import DRAM, proc
+from exo.API_scheduling import call_eqv, replace, set_precision, specialize
+
+
+@proc
+def scale4(x: [f32][4] @ DRAM):
+    for i in seq(0, 4):
+        x[i] = x[i] * 2.0
+
+
+@proc
+def scale_m(M: size, x: f32[8] @ DRAM):
+    assert M <= 8
+    for i in seq(0, M):
+        x[i] = x[i] * 2.0
+
+
+def run(p, M, seed):
+    x = np.random.default_rng(seed).standard_normal(8).astype(np.float32)
+    p.interpret(M=M, x=x)
+    return x
+
+
+def test_constant_matched_under_a_guard():
+    p = specialize(scale_m, scale_m.find_loop("i"), ["M == 4"])
+    q = replace(p, p.find_loop("i"), scale4)
+    assert "scale4(x[0:4])" in str(q)
+    for M in (3, 4, 8):
+        np.testing.assert_array_equal(run(q, M, M), run(scale_m, M, M))
+
+
+def test_constant_refused_without_the_guard():
+    with pytest.raises(exo.SchedulingError, match=r"'M - 4 == 0' is not provable here|'M == 4'"):
+        replace(scale_m, scale_m.find_loop("i"), scale4)
+
+
+def test_set_precision_to_the_same_values_keeps_equivalence():
+    @proc
+    def with_tmp(x: f32[4] @ DRAM):
+        for i in seq(0, 4):
+            t: R @ DRAM
+            t = x[i]
+            x[i] = t * 2.0
+
+    same = set_precision(with_tmp, "t", "f32")
+    assert same.is_eq(with_tmp)
+    narrower = set_precision(with_tmp, "t", "f64")
+    assert not narrower.is_eq(with_tmp)
