@@ -59,3 +59,59 @@ def test_set_precision_to_the_same_values_keeps_equivalence():
     assert same.is_eq(with_tmp)
     narrower = set_precision(with_tmp, "t", "f64")
     assert not narrower.is_eq(with_tmp)
+
+
+@proc
+def masked_copy(dst: [f32][8] @ DRAM, src: [f32][8] @ DRAM, bound: size):
+    for i in seq(0, 8):
+        if i < bound:
+            dst[i] = src[i]
+
+
+@proc
+def guarded_lt(n: size, m: size, x: f32[8] @ DRAM, y: f32[8] @ DRAM):
+    assert n - m >= 1
+    assert n - m <= 7
+    for i in seq(0, 8):
+        if i + m < n:
+            y[i] = x[i]
+
+
+@proc
+def guarded_le(n: size, m: size, x: f32[8] @ DRAM, y: f32[8] @ DRAM):
+    assert n - m >= 1
+    assert n - m <= 7
+    for i in seq(0, 8):
+        if i + m <= n:
+            y[i] = x[i]
+
+
+@proc
+def guarded_gt(n: size, m: size, x: f32[8] @ DRAM, y: f32[8] @ DRAM):
+    assert n - m >= 1
+    assert n - m <= 7
+    for i in seq(0, 8):
+        if n > i + m:
+            y[i] = x[i]
+
+
+@proc
+def guarded_ge(n: size, m: size, x: f32[8] @ DRAM, y: f32[8] @ DRAM):
+    assert n - m >= 1
+    assert n - m <= 7
+    for i in seq(0, 8):
+        if n >= m + i:
+            y[i] = x[i]
+
+
+@pytest.mark.parametrize("guarded", [guarded_lt, guarded_le, guarded_gt, guarded_ge])
+def test_orderings_unify_as_differences(guarded):
+    # `i + m <= n` is `i < bound` with bound = n - m + 1, and so on.
+    q = replace(guarded, guarded.find_loop("i"), masked_copy)
+    assert "masked_copy(y[0:8], x[0:8]," in str(q)
+    for n, m in ((5, 2), (9, 2), (3, 2)):
+        x = np.random.default_rng(n).standard_normal(8).astype(np.float32)
+        a, b = np.zeros(8, np.float32), np.zeros(8, np.float32)
+        guarded.interpret(n=n, m=m, x=x, y=a)
+        q.interpret(n=n, m=m, x=x, y=b)
+        np.testing.assert_array_equal(a, b)

@@ -428,6 +428,32 @@ class Unifier : private StmtCases, private ExprCases {
       cond(pb->rhs, tb->rhs);
       return;
     }
+    // Orderings of integers match as differences: each is `0 < hi - lo + k`
+    // (k = 1 for <= and >=), so `i + m < n` is `i < bound` with bound = n - m
+    // and `i + m <= n` is it with bound = n - m + 1.
+    auto ordering = [](const BinOpNode* b, Expr& lo, Expr& hi) -> int {
+      switch (b->op) {
+        case BinOpKind::Lt: lo = b->lhs, hi = b->rhs; return 0;
+        case BinOpKind::Le: lo = b->lhs, hi = b->rhs; return 1;
+        case BinOpKind::Gt: lo = b->rhs, hi = b->lhs; return 0;
+        case BinOpKind::Ge: lo = b->rhs, hi = b->lhs; return 1;
+        default: return -1;
+      }
+    };
+    if (pb && tb && !pb->lhs->type.is_numeric() && !tb->lhs->type.is_numeric()) {
+      Expr plo, phi, tlo, thi;
+      int pk = ordering(pb, plo, phi), tk = ordering(tb, tlo, thi);
+      if (pk >= 0 && tk >= 0) {
+        PLin pd = plin(phi);
+        pd.add(plin(plo), -1);
+        pd.known.c += pk;
+        Lin td = tlin(thi);
+        td.add(tlin(tlo), -1);
+        td.c += tk;
+        equate(pd, td, why);
+        return;
+      }
+    }
     if (pb && tb && pb->op == tb->op && binop_is_comparison(pb->op) && !pb->lhs->type.is_numeric()) {
       index_expr(pb->lhs, tb->lhs, why);
       index_expr(pb->rhs, tb->rhs, why);
