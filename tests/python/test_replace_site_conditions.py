@@ -115,3 +115,36 @@ def test_orderings_unify_as_differences(guarded):
         guarded.interpret(n=n, m=m, x=x, y=a)
         q.interpret(n=n, m=m, x=x, y=b)
         np.testing.assert_array_equal(a, b)
+
+
+def test_arguments_the_subproc_never_uses_get_any_value():
+    @proc
+    def copy_nn(flag: bool, n: size, src: R[n, n] @ DRAM, dst: R[n, n] @ DRAM, k: index, s: size):
+        for i in seq(0, n):
+            for j in seq(0, n):
+                dst[i, j] = src[i, j]
+
+    @proc
+    def copy55(x: R[5, 5] @ DRAM, y: R[5, 5] @ DRAM):
+        for i in seq(0, 5):
+            for j in seq(0, 5):
+                x[i, j] = y[i, j]
+
+    q = replace(copy55, "for i in _ : _", copy_nn)
+    assert "copy_nn(False, 5, y, x, 0, 1)" in str(q)
+    y = np.random.default_rng(0).standard_normal((5, 5)).astype(np.float32)
+    a, b = np.zeros((5, 5), np.float32), np.zeros((5, 5), np.float32)
+    copy55.interpret(x=a, y=y)
+    q.interpret(x=b, y=y)
+    np.testing.assert_array_equal(a, b)
+
+    # Used in a precondition: not free, so it must be determined from the code.
+    @proc
+    def copy_nn_checked(n: size, src: R[n, n] @ DRAM, dst: R[n, n] @ DRAM, k: index):
+        assert k < n
+        for i in seq(0, n):
+            for j in seq(0, n):
+                dst[i, j] = src[i, j]
+
+    with pytest.raises(exo.SchedulingError, match="cannot determine 'k'"):
+        replace(copy55, "for i in _ : _", copy_nn_checked)

@@ -3,6 +3,7 @@
 #include "schedule/subprocs/unify.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <set>
 
@@ -638,6 +639,25 @@ class Unifier : private StmtCases, private ExprCases {
     return out;
   }
 
+  // Whether the subproc reads `x` anywhere: body, preconditions, argument shapes.
+  bool sub_mentions(const Sym& x) const {
+    bool found = false;
+    std::function<void(const Expr&)> scan = [&](const Expr& e) {
+      if (auto* r = e.as<ReadNode>(); r && r->name == x) found = true;
+      if (auto* st = e.as<StrideExprNode>(); st && st->name == x) found = true;
+      for (auto& k : expr_children(e)) scan(k);
+    };
+    for_each_expr(sub_->body, scan);
+    for_each_stmt(sub_->body, [&](const Stmt& st) {
+      if (auto* al = st.as<AllocNode>())
+        for (auto& e : al->type.shape) scan(e);
+    });
+    for (auto& pr : sub_->preds) scan(pr);
+    for (auto& a : sub_->args)
+      for (auto& e : a.type.shape) scan(e);
+    return found;
+  }
+
   Lin value(int u) {
     if (!unk_val_[u]) throw Mismatch{"cannot determine " + q(unk_name_[u]) + " of " + sub_->name + " from the code"};
     return *unk_val_[u];
@@ -655,7 +675,15 @@ class Unifier : private StmtCases, private ExprCases {
     for (size_t k = 0; k < sub_->args.size(); ++k) {
       const FnArg& a = sub_->args[k];
       if (!a.type.is_tensor && !is_data_kind(a.type.base)) {
-        u.args.push_back(lin_expr(value(control_unk_.at(a.name))));
+        int unk = control_unk_.at(a.name);
+        if (!unk_val_[unk] && !sub_mentions(a.name)) {
+          // Used nowhere in the subproc: any value of its type will do.
+          u.args.push_back(a.type.base == ScalarKind::Bool   ? bool_const(false)
+                           : a.type.base == ScalarKind::Size ? int_const(1)
+                                                             : int_const(0));
+          continue;
+        }
+        u.args.push_back(lin_expr(value(unk)));
         continue;
       }
       if (!a.type.is_tensor) {
