@@ -133,6 +133,43 @@ def test_data_reuse_live_and_dead():
         reuse.data_reuse("a", "b")
 
 
+@proc
+def last_use(a: f32 @ DRAM, b: f32 @ DRAM):
+    aa: f32 @ DRAM
+    bb: f32 @ DRAM
+    aa = a
+    bb = b * 2.0
+    c: f32 @ DRAM
+    c = aa + bb
+    b = c
+
+
+@proc
+def last_use_in_loop(n: size, a: f32 @ DRAM, y: f32[n] @ DRAM):
+    bb: f32 @ DRAM
+    bb = a
+    for i in seq(0, n):
+        c: f32 @ DRAM
+        c = bb + 1.0
+        y[i] = c
+
+
+def test_data_reuse_by_the_statement_that_first_writes():
+    # `c = aa + bb` reads bb before it stores into c: bb's storage may be c's.
+    from exo.API_scheduling import reuse_buffer
+
+    q = reuse_buffer(last_use, "bb:_", "c:_")
+    assert "bb = aa + bb" in str(q)
+    for a0, b0 in ((1.5, -2.0), (0.25, 3.0)):
+        want, got = np.array([b0], np.float32), np.array([b0], np.float32)
+        last_use.interpret(a=np.array([a0], np.float32), b=want)
+        q.interpret(a=np.array([a0], np.float32), b=got)
+        np.testing.assert_array_equal(want, got)
+    # In a loop, the next iteration would read bb after c overwrote it: refused.
+    with pytest.raises(SchedulingError, match="can potentially be used after"):
+        reuse_buffer(last_use_in_loop, "bb:_", "c:_")
+
+
 def test_inline_window_and_rearrange():
     p = win.inline_window("xr = _")
     assert "xr" not in str(p)

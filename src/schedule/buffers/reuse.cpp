@@ -91,8 +91,34 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   if (!in_scope)
     scheduling_error(prim, p, c2,
                      "'" + a2->name.name() + "' must be allocated after '" + a1->name.name() + "', within its scope");
+  // The statement that first writes buf2 may still read buf1 (its value is
+  // read before the assignment stores): uses of buf1 from buf2's allocation up
+  // to that statement, in the same block, run before buf1's storage changes,
+  // unless a loop between the two allocations repeats them.
+  std::vector<StmtPath> uses2 = accesses_of(p, a2->name);
+  const Block* blk2 = resolve_parent_block(p, p2);
+  int first_write = -1;
+  for (int k = p2.back().index + 1; k < static_cast<int>(blk2->size()) && first_write < 0; ++k) {
+    StmtPath at(p2.begin(), p2.end() - 1);
+    at.push_back(PathStep{p2.back().orelse, k});
+    bool mentions2 = std::any_of(uses2.begin(), uses2.end(), [&](const StmtPath& u) {
+      return u.size() >= at.size() && std::equal(at.begin(), at.end(), u.begin());
+    });
+    if (!mentions2) continue;
+    auto* w = (*blk2)[k].as<AssignNode>();
+    first_write = w && w->name == a2->name ? k : static_cast<int>(blk2->size());
+  }
+  bool repeated = false;
+  for (size_t k = d; k + 1 < p2.size(); ++k)
+    if (resolve_stmt(p, StmtPath(p2.begin(), p2.begin() + k + 1)).as<ForNode>()) repeated = true;
+  auto before_reuse = [&](const StmtPath& u) {
+    if (repeated || first_write < 0 || first_write >= static_cast<int>(blk2->size())) return false;
+    if (u.size() < p2.size() || !std::equal(p2.begin(), p2.end() - 1, u.begin())) return false;
+    const PathStep& at = u[p2.size() - 1];
+    return at.orelse == p2.back().orelse && at.index > p2.back().index && at.index <= first_write;
+  };
   for (auto& u : accesses_of(p, a1->name))
-    if (same_prefix(u, p1, d) && may_run_after(p, u, p2, d))
+    if (same_prefix(u, p1, d) && may_run_after(p, u, p2, d) && !before_reuse(u))
       scheduling_error(prim, p, Cursor::stmt(u),
                        "The variable " + a1->name.name() + " can potentially be used after " + a2->name.name() + " is allocated: '" + a1->name.name() + "' is used here after '" + a2->name.name() +
                            "' is allocated, so '" + a2->name.name() + "' cannot take its storage");
