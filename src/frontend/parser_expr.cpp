@@ -319,7 +319,7 @@ UExprPtr Parser::atom() {
         return e;
       }
       if (t.text == "[") fail(t, "list expressions are not supported (window types like [f32][n] belong in argument types)");
-      if (t.text == "{") fail(t, "dict and set expressions are not supported");
+      if (t.text == "{") fail(t, "dict and set expressions are not supported (an Unquote must take 1 argument)");
       break;
     }
     default:
@@ -362,7 +362,8 @@ UType Parser::type_annot(TypeCtx ctx) {
 
   bool hole = pattern_ && ty.base == "_";
   std::optional<ScalarKind> kind = scalar_kind_from_name(ty.base);
-  if (!hole && !kind) fail(start, "unknown type '" + ty.base + "'");
+  if (!hole && !kind)
+    fail(start, "unknown type '" + ty.base + "' (if it names a Python value: Unquote computation did not yield valid type)");
   bool data = hole || is_data_kind(*kind);
   if (ty.is_window && !data)
     fail(start, "expected window type to be of the form '[R][...]', '[f32][...]', etc.");

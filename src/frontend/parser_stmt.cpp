@@ -110,7 +110,8 @@ void Parser::simple_stmt(UBlock& out) {
       return;
     }
     if (is_unsupported_stmt_keyword(t.text))
-      fail(t, "unsupported statement '" + t.text + "' in Exo code");
+      fail(t, "unsupported statement '" + t.text + "' in Exo code" +
+                  std::string(t.text == "with" ? " (Expected unquote: only `with python:` and `with exo:` blocks)" : ""));
     if (t.text == "for" || t.text == "if" || t.text == "def" || t.text == "class")
       fail(t, "'" + t.text + "' must start its own line");
   }
@@ -186,7 +187,8 @@ void Parser::simple_stmt(UBlock& out) {
     out.push_back(new_stmt(UStmtKind::Hole, lhs->srcinfo));
     return;
   }
-  fail(lhs->srcinfo, "expected a statement, found an expression");
+  fail(lhs->srcinfo,
+       "expected a statement, found an expression (a Statement-level unquote expression must return Exo statements)");
 }
 
 UStmtPtr Parser::if_stmt(const Token& kw) {

@@ -224,3 +224,34 @@ def test_with_exo_outside_python_is_refused():
         def foo(a: i32):
             with exo:
                 a += 1
+
+
+def test_fragments_that_cannot_run_are_refused_with_exo_langs_texts():
+    with pytest.raises(exo.ParseError, match="nonlocal is not supported"):
+        y = 0
+
+        @proc
+        def uses_nonlocal(a: i32):
+            with python:
+                nonlocal y
+
+    with pytest.raises(exo.ParseError, match="cannot return from metalanguage fragment"):
+
+        @proc
+        def returns(a: i32):
+            with python:
+                return
+
+    with pytest.raises(exo.ParseError, match="Unquote must take 1 argument"):
+        x = 1
+
+        @proc
+        def two_values(a: i32):
+            a = {x, x}
+
+    with pytest.raises(exo.ParseError, match="Expected unquote"):
+
+        @proc
+        def with_other(a: i32):
+            with a:
+                pass

@@ -407,7 +407,7 @@ class _Expander:
             return value  # a type such as "i32", spliced as written
         if isinstance(value, slice):
             if value.start is None or value.stop is None or value.step is not None:
-                raise self.error(node, "an unquoted slice needs a start and a stop and no step")
+                raise self.error(node, "Unquote returned slice index with step (an unquoted slice needs a start and a stop and no step)")
             return f"{self.splice(value.start, node)}:{self.splice(value.stop, node)}"
         name = f"__exo_unquoted_{len(self.bound)}"
         self.bound[name] = value
@@ -471,6 +471,17 @@ class _Expander:
 
     # ---- Python code ----
     def run_python(self, with_node, indent):
+        # The block runs as module-level code: statements that only make sense
+        # inside the procedure's own function are refused with exo-lang's texts.
+        todo = list(with_node.body)
+        while todo:
+            n = todo.pop()
+            if isinstance(n, ast.Nonlocal):
+                raise self.error(n, "nonlocal is not supported in metalanguage fragments")
+            if isinstance(n, ast.Return):
+                raise self.error(n, "cannot return from metalanguage fragment")
+            if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                todo.extend(ast.iter_child_nodes(n))
         module = ast.Module(body=[copy_node(s) for s in with_node.body], type_ignores=[])
         module = ast.fix_missing_locations(_PythonRewriter(self).visit(module))
         ast.increment_lineno(module, self.def_line - 1)
