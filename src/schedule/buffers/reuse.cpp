@@ -91,10 +91,10 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   if (!in_scope)
     scheduling_error(prim, p, c2,
                      "'" + a2->name.name() + "' must be allocated after '" + a1->name.name() + "', within its scope");
-  // The statement that first writes buf2 may still read buf1 (its value is
-  // read before the assignment stores): uses of buf1 from buf2's allocation up
-  // to that statement, in the same block, run before buf1's storage changes,
-  // unless a loop between the two allocations repeats them.
+  // The assignment that first writes a scalar buf2 may still read buf1 (its
+  // value is read before the assignment stores): uses of buf1 from buf2's
+  // allocation up to that statement, in the same block, run before buf1's
+  // storage changes, unless a loop between the two allocations repeats them.
   std::vector<StmtPath> uses2 = accesses_of(p, a2->name);
   const Block* blk2 = resolve_parent_block(p, p2);
   int first_write = -1;
@@ -111,8 +111,11 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   bool repeated = false;
   for (size_t k = d; k + 1 < p2.size(); ++k)
     if (resolve_stmt(p, StmtPath(p2.begin(), p2.begin() + k + 1)).as<ForNode>()) repeated = true;
+  // Only for scalars: a first write of one element of a tensor would leave its
+  // other elements holding the old buffer's values where they were undefined.
+  bool scalar = a2->type.shape.empty();
   auto before_reuse = [&](const StmtPath& u) {
-    if (repeated || first_write < 0 || first_write >= static_cast<int>(blk2->size())) return false;
+    if (!scalar || repeated || first_write < 0 || first_write >= static_cast<int>(blk2->size())) return false;
     if (u.size() < p2.size() || !std::equal(p2.begin(), p2.end() - 1, u.begin())) return false;
     const PathStep& at = u[p2.size() - 1];
     return at.orelse == p2.back().orelse && at.index > p2.back().index && at.index <= first_write;
