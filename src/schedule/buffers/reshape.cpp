@@ -1,9 +1,9 @@
 // divide_dim and mult_dim: re-shape an allocation, re-indexing every access.
-#include "analysis/facts.h"
 #include "exo/schedule/reshape.h"
 
 #include <cassert>
 
+#include "analysis/facts.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
 #include "exo/schedule/procs.h"

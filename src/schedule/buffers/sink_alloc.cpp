@@ -1,6 +1,6 @@
 // sink_alloc: move an allocation into the loop or if statement that follows it.
-#include "analysis/facts.h"
 #include "exo/schedule/allocations.h"
+#include "analysis/facts.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"

@@ -1,7 +1,6 @@
 // Configuration primitives: bind_config, configwrite_root, configwrite_after,
 // delete_config. All four change the value a config field holds after one point
 // of the proc; check_field_change decides whether anything can observe that.
-#include "analysis/facts.h"
 #include "exo/schedule/configs.h"
 
 #include <cassert>
@@ -9,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "analysis/facts.h"
 #include "exo/equivalence.h"
 #include "exo/frontend.h"
 #include "exo/ir_functor.h"

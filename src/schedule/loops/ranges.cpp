@@ -1,13 +1,13 @@
 // parallelize_loop, shift_loop, join_loops, mult_loops, insert_pass,
 // eliminate_dead_code, specialize, add_unsafe_guard.
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
-#include "analysis/facts.h"
 #include "exo/schedule/loop_ranges.h"
 
 #include <cassert>
 #include <map>
 #include <set>
 
+#include "analysis/facts.h"
 #include "exo/frontend.h"
 #include "exo/names.h"
 #include "exo/printer.h"

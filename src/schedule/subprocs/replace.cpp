@@ -1,7 +1,7 @@
 // replace and replace_all: code -> a call of a sub-procedure, by unification
 // (schedule/subprocs/unify.h), then the checks at the call site.
-#include "analysis/facts.h"
 #include "exo/hardware.h"
+#include "analysis/facts.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
 #include "exo/schedule/procs.h"
