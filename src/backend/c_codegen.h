@@ -95,6 +95,10 @@ using StmtCases = StmtFunctor<void()>;
 using ExprCases = ExprFunctor<std::string(int prec, ScalarKind want)>;
 
 class ProcCompiler : private StmtCases, private ExprCases {
+  // Both bases' hooks stay visible beside the overrides below.
+  using StmtCases::visit;
+  using ExprCases::visit;
+
  public:
   ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public, UnitState& unit);
   const std::string& decl() const { return decl_; }

@@ -40,6 +40,7 @@ std::string kind_name(ErrorKind k) {
     case ErrorKind::Api: return "Api";
     case ErrorKind::Internal: return "Internal";
     case ErrorKind::InvalidCursor: return "InvalidCursor";
+    case ErrorKind::ParseFragment: return "ParseFragment";
   }
   return "?";
 }

@@ -53,6 +53,7 @@ std::string kind_word(ErrorKind k) {
     case ErrorKind::Api: return "api";
     case ErrorKind::Internal: return "internal";
     case ErrorKind::ParseFragment: return "parse_fragment";
+    case ErrorKind::InvalidCursor: return "invalid_cursor";
   }
   return "?";
 }

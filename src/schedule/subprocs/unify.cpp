@@ -146,6 +146,12 @@ using StmtCases = StmtFunctor<void(const Stmt& target)>;
 using ExprCases = ExprFunctor<void(const Expr& target)>;
 
 class Unifier : private StmtCases, private ExprCases {
+  // Both bases' hooks stay visible beside the overrides below.
+  using StmtCases::visit;
+  using StmtCases::visit_default;
+  using ExprCases::visit;
+  using ExprCases::visit_default;
+
  public:
   Unifier(const Proc& sub, const SiteBuffers& site) : sub_(sub), site_(site) {
     for (size_t k = 0; k < sub->args.size(); ++k) {
