@@ -129,7 +129,7 @@ std::optional<std::string> formatted_text(const ProcHandle& h, const Ctx& c, py:
   for (auto item : v.attr("_expr_holes")) holes.push_back(ref(h, c, item, RefKind::Expr));
   StmtPath at;
   for (auto& b : before)
-    if (b.cursor.is_stmt() || b.cursor.is_expr() || b.cursor.is_gap() || b.cursor.is_block()) {
+    if (b.cursor.valid()) {
       at = b.cursor.path;
       break;
     }

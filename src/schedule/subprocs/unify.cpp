@@ -648,19 +648,18 @@ class Unifier : private StmtCases, private ExprCases {
   // Whether the subproc reads `x` anywhere: body, preconditions, argument shapes.
   bool sub_mentions(const Sym& x) const {
     bool found = false;
-    std::function<void(const Expr&)> scan = [&](const Expr& e) {
+    auto check = [&](const Expr& e) {
       if (auto* r = e.as<ReadNode>(); r && r->name == x) found = true;
       if (auto* st = e.as<StrideExprNode>(); st && st->name == x) found = true;
-      for (auto& k : expr_children(e)) scan(k);
     };
-    for_each_expr(sub_->body, scan);
-    for_each_stmt(sub_->body, [&](const Stmt& st) {
-      if (auto* al = st.as<AllocNode>())
-        for (auto& e : al->type.shape) scan(e);
-    });
-    for (auto& pr : sub_->preds) scan(pr);
+    for_each_expr(sub_->body, check);  // every sub-expression, allocation shapes included
+    std::function<void(const Expr&)> deep = [&](const Expr& e) {
+      check(e);
+      for (auto& k : expr_children(e)) deep(k);
+    };
+    for (auto& pr : sub_->preds) deep(pr);
     for (auto& a : sub_->args)
-      for (auto& e : a.type.shape) scan(e);
+      for (auto& e : a.type.shape) deep(e);
     return found;
   }
 
