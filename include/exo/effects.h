@@ -16,10 +16,40 @@
 #include <utility>
 #include <vector>
 
-#include "exo/ir_mutator.h"
 #include "exo/loopir.h"
 
 namespace exo {
+
+// ---------------------------------------------------------------------------
+// Windows. A window names part of the storage of another buffer; accesses
+// through it are accesses of that buffer, at the window's coordinates.
+// ---------------------------------------------------------------------------
+
+// `base` itself when coords is empty, else the coordinates of the window in
+// base's dimensions (points and intervals).
+struct BufferView {
+  Sym base;
+  std::vector<WAccess> coords;
+};
+
+// The window statements seen so far, each resolved to the buffer owning its storage.
+class WindowAliases {
+ public:
+  WindowAliases() = default;
+  // Every window statement of b, at any depth (names are unique, so one map serves
+  // the whole block).
+  explicit WindowAliases(const Block& b);
+
+  void declare(const Sym& window, const WindowExprNode& rhs);
+  BufferView of(const Sym& name) const;
+  Sym storage_of(const Sym& name) const { return of(name).base; }
+  // The storage a call argument names: a buffer or window variable, a window
+  // expression, or an element `x[i]`. False for other expressions.
+  bool of_arg(const Expr& arg, BufferView& out) const;
+
+ private:
+  std::map<Sym, BufferView> views_;
+};
 
 enum class EffectKind : uint8_t { Read, Write, Reduce };
 const char* effect_kind_name(EffectKind k);  // "read", "write", "reduce"
@@ -71,6 +101,8 @@ std::vector<Access> stmt_effects(const Proc& p, const Stmt& target);
 // locations touched, in a few accesses per call however large the callee: the
 // footprint the par-loop race check compares.
 std::vector<Access> stmt_footprint(const Proc& p, const Stmt& target);
+// The same for a whole block; `windows` resolves the windows declared outside it.
+std::vector<Access> block_footprint(const Block& b, const WindowAliases& windows = WindowAliases());
 
 // One access per line: "reduce C[i, j] for 0 <= i < M, 0 <= j < N", with
 // " if cond" / " if not (cond)" for path conditions; grouped by location (in order
@@ -83,55 +115,32 @@ std::string effects_text(const std::vector<Access>& accesses);
 std::string access_domain_text(const Access& a);
 
 // ---------------------------------------------------------------------------
-// Per-name summaries of the same effects, for the syntactic checks of the
-// scheduling primitives (commuting statements, loop interchange, idempotence,
-// which config fields a statement writes). Where the accesses above keep every
-// access with its loops and conditions, a summary groups them by buffer (through
-// window aliases) and keeps only the indices, so checks stay cheap.
+// Per-name summaries: the accesses above grouped by storage, for the syntactic
+// checks of the scheduling primitives (commuting statements, loop interchange,
+// idempotence, which config fields a statement writes). They are a view of the
+// access list of the code, taken with calls summarised (as stmt_footprint).
 // ---------------------------------------------------------------------------
 
 struct NameAccess {
-  std::vector<Expr> idx;  // empty: the whole buffer (or a scalar)
-  bool whole = false;
-  // The index mentions a loop variable bound inside the statement: then two
-  // accesses range over independent iterations and only constants separate them.
-  bool local = false;
+  std::vector<Expr> idx;  // in the storage's dimensions; empty for a scalar
+  // The loops inside the summarised code around the access (for a call, also one
+  // fresh variable per dimension of each window it is passed).
+  // Two accesses range over these independently: each needs its own copy of the
+  // variables when they are compared.
+  std::vector<EffectLoop> loops;
 };
 
 struct EffectSummary {
   std::map<Sym, std::vector<NameAccess>> reads, writes, reduces;
   std::set<std::pair<const Config*, std::string>> cfg_reads, cfg_writes;
-  std::set<Sym> bound;  // allocations and windows the statement declares at its top level
-  std::set<Sym> used;   // every name mentioned
 };
 
-// Adds what the visited code does to `out`. `alias` maps window statements to
-// the buffer they window (see collect_aliases); accesses are filed under that
-// buffer. A call acts on its buffer arguments as its callee acts on its
-// parameters (whole-buffer accesses), plus the callee's config accesses.
-class EffectCollector : public IRVisitor {
- public:
-  EffectCollector(EffectSummary& out, const std::map<Sym, Sym>& alias) : out_(out), alias_(alias) {}
-
-  using IRVisitor::visit;
-  void visit(const Expr& e) override;
-  void visit(const Stmt& s) override;
-
-  // The window statements of b (at any depth), mapped to the buffer each windows.
-  static void collect_aliases(const Block& b, std::map<Sym, Sym>& alias);
-
- private:
-  NameAccess access(const Sym& name, const std::vector<Expr>& idx) const;
-  bool mentions_local(const Expr& e) const;
-  Sym base(const Sym& s) const;
-  void call(const CallNode& c);
-
-  std::set<Sym> local_iters_;
-  EffectSummary& out_;
-  const std::map<Sym, Sym>& alias_;
-};
-
-// The summary of one statement, with the names it declares at its top level.
-EffectSummary effects_of(const Stmt& s, const std::map<Sym, Sym>& alias);
+// The summary of an access list.
+EffectSummary summarize_effects(const std::vector<Access>& accesses);
+// What a block, a statement or an expression does; `windows` resolves the windows
+// declared outside it (those it declares itself are resolved as they come).
+EffectSummary effects_of(const Block& b, const WindowAliases& windows);
+EffectSummary effects_of(const Stmt& s, const WindowAliases& windows);
+EffectSummary effects_of(const Expr& e, const WindowAliases& windows);
 
 }  // namespace exo

@@ -170,6 +170,8 @@ bool same_const_value(const ConstNode& a, const ConstNode& b);
 // The direct sub-expressions of e, in order (indices, operands, arguments, a
 // window's bounds).
 std::vector<Expr> expr_children(const Expr& e);
+// Whether e names x anywhere: reads it, takes a window of it or its stride.
+bool mentions(const Expr& e, const Sym& x);
 
 // Whether a and b are nodes of the same kind with the same fields of their own:
 // variable (compared by `same_name`), constant value, operator, callee, window

@@ -652,7 +652,7 @@ class BoundsChecker {
     for (size_t k = 0; k < c.args.size(); ++k) {
       const FnArg& pk = callee->args[k];
       if (!pk.type.is_numeric()) continue;
-      bool writes_k = eff.written_params.count(pk.name) > 0;
+      bool writes_k = eff.writes(pk.name);
       // A config field passed as a scalar argument the callee also accesses directly.
       if (auto* rc = c.args[k].as<ReadConfigNode>()) {
         std::pair<const Config*, std::string> field{rc->config.get(), rc->field};
@@ -669,7 +669,7 @@ class BoundsChecker {
       for (size_t l = k + 1; l < c.args.size(); ++l) {
         const FnArg& pl = callee->args[l];
         if (!pl.type.is_numeric()) continue;
-        bool writes_l = eff.written_params.count(pl.name) > 0;
+        bool writes_l = eff.writes(pl.name);
         View vl;
         if ((!writes_k && !writes_l) || !views_.of_arg(c.args[l], vl) || vl.base != vk.base) continue;
         const FnArg& written = writes_k ? pk : pl;
@@ -801,7 +801,7 @@ class BoundsChecker {
   std::set<std::vector<uintptr_t>> known_extents_;
   std::vector<uintptr_t> context_;
   std::map<const ProcNode*, CalleeEffects> callee_effects_;
-  Views views_;
+  WindowAliases views_;
   size_t loop_depth_ = 0;
   std::set<Sym> size_args_;
   // Procs stay alive while the checked proc (which calls them) does.

@@ -21,8 +21,11 @@ namespace exo::analysis {
 // What a callee does to its parameters and to config fields (through windows
 // and nested calls).
 struct CalleeEffects {
-  std::set<Sym> written_params;  // written or reduced
-  std::set<Sym> read_params;
+  std::set<Sym> read_params;      // read (not counting the read of a reduction)
+  std::set<Sym> assigned_params;  // written with `=`
+  std::set<Sym> reduced_params;   // reduced into (`+=`)
+  bool reads(const Sym& p) const { return read_params.count(p) || reduced_params.count(p); }
+  bool writes(const Sym& p) const { return assigned_params.count(p) || reduced_params.count(p); }
   std::set<std::pair<const Config*, std::string>> fields_read, fields_written;
   std::map<const Config*, ConfigPtr> configs;  // of the fields above
 };
@@ -31,19 +34,6 @@ const CalleeEffects& callee_effects(const Proc& callee);
 // The same, computed afresh (not kept): for a proc checked once, such as each
 // step of a schedule; its callees' effects are kept.
 CalleeEffects body_effects(const Proc& p);
-
-// Window statements seen so far, resolved to the buffers owning the storage.
-class Views {
- public:
-  void declare(const Sym& window, const WindowExprNode& rhs);
-  View of(const Sym& name) const;
-  // The storage a call argument names: a buffer or window variable, a window
-  // expression, or an element `x[i]`. False for other expressions.
-  bool of_arg(const Expr& arg, View& out) const;
-
- private:
-  std::map<Sym, View> views_;
-};
 
 // The condition that two views of one buffer share no element: some dimension
 // where their ranges do not meet (a point p is the range [p, p + 1)). False when

@@ -43,22 +43,21 @@ class Collector {
   // When `target` is set, only accesses performed inside it are kept. With
   // `summarize_calls`, a call is not expanded into its callee's accesses: it
   // reads or writes the whole storage it is passed (see stmt_footprint).
-  explicit Collector(const StmtNode* target = nullptr, bool summarize_calls = false)
-      : target_(target), summarize_calls_(summarize_calls) {}
+  explicit Collector(const StmtNode* target = nullptr, bool summarize_calls = false,
+                     const WindowAliases& outer = WindowAliases())
+      : target_(target), summarize_calls_(summarize_calls), aliases_(outer) {}
 
   void block(const Block& b) {
     for (auto& s : b) stmt(s);
   }
+  void expression(const Expr& e) { expr(e); }
 
   std::vector<Access> out;
 
  private:
   bool recording() const { return !target_ || inside_ > 0; }
 
-  View view_of(const Sym& name) const {
-    auto it = aliases_.find(name);
-    return it != aliases_.end() ? it->second : View{name, {}};
-  }
+  View view_of(const Sym& name) const { return aliases_.of(name); }
 
   void record(EffectKind kind, const Sym& name, const std::vector<Expr>& idx) {
     if (!recording()) return;
@@ -177,7 +176,7 @@ class Collector {
             expr(c.lo);
             if (c.is_interval) expr(c.hi);
           }
-          aliases_[n->name] = compose(view_of(w->name), w->idx);
+          aliases_.declare(n->name, *w);
         }
         return;
       }
@@ -197,14 +196,11 @@ class Collector {
     for (size_t k = 0; k < params.size() && k < c.args.size(); ++k) {
       const FnArg& prm = params[k];
       const Expr& arg = c.args[k];
+      View v;
       if (!prm.type.is_tensor && !is_data_kind(prm.type.base)) {
         env[prm.name] = arg;
-      } else if (auto* r = arg.as<ReadNode>()) {
-        std::vector<WAccess> pts;
-        for (auto& i : r->idx) pts.push_back(WAccess{false, i, Expr()});
-        views[prm.name] = compose(view_of(r->name), pts);
-      } else if (auto* w = arg.as<WindowExprNode>()) {
-        views[prm.name] = compose(view_of(w->name), w->idx);
+      } else if (aliases_.of_arg(arg, v)) {
+        views[prm.name] = v;
       }
     }
     Collector inner;
@@ -279,49 +275,52 @@ class Collector {
     for (size_t k = 0; k < params.size() && k < c.args.size(); ++k) {
       const FnArg& prm = params[k];
       if (!prm.type.is_numeric()) continue;
-      bool writes = eff.written_params.count(prm.name) > 0, reads = eff.read_params.count(prm.name) > 0;
-      if (!writes && !reads) continue;
+      if (!eff.reads(prm.name) && !eff.writes(prm.name)) continue;
       View v;
+      if (!aliases_.of_arg(c.args[k], v)) continue;  // a value: its config reads are recorded below
       const Expr& arg = c.args[k];
-      if (auto* w = arg.as<WindowExprNode>()) {
-        v = compose(view_of(w->name), w->idx);
-      } else if (auto* r = arg.as<ReadNode>()) {
-        std::vector<WAccess> pts;
-        for (auto& i : r->idx) pts.push_back(WAccess{false, i, Expr()});
-        v = compose(view_of(r->name), pts);
-      } else {
-        continue;  // a value (config read, expression): the config reads are recorded below
-      }
-      Access a;
-      a.kind = writes ? EffectKind::Write : EffectKind::Read;
-      a.buffer = v.base;
-      a.loops = loops_;
-      a.conds = conds_;
-      a.stmt = top_;
-      auto fresh = [&](const Expr& extent, size_t d) {
-        Sym t(prm.name.name() + "_" + std::to_string(d));
-        a.loops.push_back(EffectLoop{t, int_const(0, arg->srcinfo), extent});
-        return read_var(t, ScalarKind::Index);
-      };
-      if (v.coords.empty()) {  // the whole buffer: the parameter's extents
-        for (size_t d = 0; d < prm.type.shape.size(); ++d) a.idx.push_back(fresh(sub.mutate(prm.type.shape[d]), d));
-      } else {
-        for (size_t d = 0; d < v.coords.size(); ++d) {
-          const WAccess& co = v.coords[d];
-          if (!co.is_interval) {
-            a.idx.push_back(co.lo);
-          } else {
-            Expr extent = binop(BinOpKind::Sub, co.hi, co.lo, co.hi->srcinfo);
-            a.idx.push_back(analysis::add_skipping_zero(co.lo, fresh(extent, d)));
-          }
-        }
-      }
-      out.push_back(std::move(a));
+      // A parameter only reduced into stays a reduction (reductions commute); one
+      // also assigned is a write, which covers its reads.
+      EffectKind kind = eff.assigned_params.count(prm.name) ? EffectKind::Write
+                        : eff.reduced_params.count(prm.name) ? EffectKind::Reduce
+                                                             : EffectKind::Read;
+      record_footprint(kind, prm, arg, v, sub);
+      if (kind == EffectKind::Reduce && eff.read_params.count(prm.name))
+        record_footprint(EffectKind::Read, prm, arg, v, sub);
     }
     for (auto* fields : {&eff.fields_read, &eff.fields_written})
       for (auto& [cfg, field] : *fields)
         record_config(fields == &eff.fields_written ? EffectKind::Write : EffectKind::Read, eff.configs.at(cfg),
                       field);
+  }
+
+  // One access to every element of the window v passed to parameter prm.
+  void record_footprint(EffectKind kind, const FnArg& prm, const Expr& arg, const View& v, Subst& sub) {
+    Access a;
+    a.kind = kind;
+    a.buffer = v.base;
+    a.loops = loops_;
+    a.conds = conds_;
+    a.stmt = top_;
+    auto fresh = [&](const Expr& extent, size_t d) {
+      Sym t(prm.name.name() + "_" + std::to_string(d));
+      a.loops.push_back(EffectLoop{t, int_const(0, arg->srcinfo), extent});
+      return read_var(t, ScalarKind::Index);
+    };
+    if (v.coords.empty()) {  // the whole buffer: the parameter's extents
+      for (size_t d = 0; d < prm.type.shape.size(); ++d) a.idx.push_back(fresh(sub.mutate(prm.type.shape[d]), d));
+    } else {
+      for (size_t d = 0; d < v.coords.size(); ++d) {
+        const WAccess& co = v.coords[d];
+        if (!co.is_interval) {
+          a.idx.push_back(co.lo);
+        } else {
+          Expr extent = binop(BinOpKind::Sub, co.hi, co.lo, co.hi->srcinfo);
+          a.idx.push_back(analysis::add_skipping_zero(co.lo, fresh(extent, d)));
+        }
+      }
+    }
+    out.push_back(std::move(a));
   }
 
   const analysis::CalleeEffects& callee_use(const Proc& callee) {
@@ -338,7 +337,7 @@ class Collector {
   Stmt top_;
   std::vector<EffectLoop> loops_;
   std::vector<EffectCond> conds_;
-  std::map<Sym, View> aliases_;
+  WindowAliases aliases_;
 };
 
 std::string access_line(const Access& a) {
@@ -398,6 +397,38 @@ std::vector<Access> stmt_footprint(const Proc& p, const Stmt& target) {
   Collector c(target.get(), true);
   c.block(p->body);
   return std::move(c.out);
+}
+
+std::vector<Access> block_footprint(const Block& b, const WindowAliases& windows) {
+  Collector c(nullptr, true, windows);
+  c.block(b);
+  return std::move(c.out);
+}
+
+EffectSummary summarize_effects(const std::vector<Access>& accesses) {
+  EffectSummary out;
+  for (const Access& a : accesses) {
+    if (a.is_config()) {
+      (a.kind == EffectKind::Read ? out.cfg_reads : out.cfg_writes).insert({a.config.get(), a.field});
+      continue;
+    }
+    NameAccess n{a.idx, a.loops};
+    auto& by_name = a.kind == EffectKind::Read ? out.reads : a.kind == EffectKind::Write ? out.writes : out.reduces;
+    by_name[a.buffer].push_back(std::move(n));
+  }
+  return out;
+}
+
+EffectSummary effects_of(const Block& b, const WindowAliases& windows) {
+  return summarize_effects(block_footprint(b, windows));
+}
+
+EffectSummary effects_of(const Stmt& s, const WindowAliases& windows) { return effects_of(Block{s}, windows); }
+
+EffectSummary effects_of(const Expr& e, const WindowAliases& windows) {
+  Collector c(nullptr, true, windows);
+  c.expression(e);
+  return summarize_effects(c.out);
 }
 
 std::string effects_text(const std::vector<Access>& accesses) {

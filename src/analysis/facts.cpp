@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "exo/effects.h"
+#include "exo/ir_mutator.h"
 
 namespace exo::analysis {
 
@@ -31,10 +32,9 @@ std::vector<Formula> facts_at(const Proc& p, const std::vector<StmtPathStep>& pa
     if (!facts_read_config) facts_read_config = reads_config(e);
   };
   for (auto& pr : p->preds) note_fact(pr);
-  static const std::map<Sym, Sym> no_alias;
   auto forget_config_writes = [&](const Stmt& s) {
     if (!facts_read_config) return;
-    for (auto& [cfg, field] : effects_of(s, no_alias).cfg_writes) L.invalidate_config(cfg, field);
+    for (auto& [cfg, field] : effects_of(s, WindowAliases()).cfg_writes) L.invalidate_config(cfg, field);
   };
   const Block* b = &p->body;
   for (size_t k = 0; k < path.size() && b; ++k) {

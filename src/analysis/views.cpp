@@ -1,6 +1,8 @@
 // Windows resolved to the buffer that owns their storage.
 #include "analysis/views.h"
 
+#include "exo/ir_mutator.h"
+
 namespace exo::analysis {
 
 // `a + b`, skipping a literal zero so resolved window indices stay readable.
@@ -50,3 +52,40 @@ View compose(const View& v, const std::vector<WAccess>& w) {
 
 
 }  // namespace exo::analysis
+
+namespace exo {
+
+using analysis::compose;
+
+WindowAliases::WindowAliases(const Block& b) {
+  for_each_stmt(b, [&](const Stmt& s) {
+    if (auto* w = s.as<WindowStmtNode>())
+      if (auto* e = w->rhs.as<WindowExprNode>()) declare(w->name, *e);
+  });
+}
+
+void WindowAliases::declare(const Sym& window, const WindowExprNode& rhs) {
+  views_[window] = compose(of(rhs.name), rhs.idx);
+}
+
+BufferView WindowAliases::of(const Sym& name) const {
+  auto it = views_.find(name);
+  return it != views_.end() ? it->second : BufferView{name, {}};
+}
+
+bool WindowAliases::of_arg(const Expr& arg, BufferView& out) const {
+  if (auto* w = arg.as<WindowExprNode>()) {
+    out = compose(of(w->name), w->idx);
+    return true;
+  }
+  if (auto* r = arg.as<ReadNode>()) {
+    if (!r->type.is_tensor && !is_data_kind(r->type.base)) return false;  // a control value
+    std::vector<WAccess> pts;
+    for (auto& i : r->idx) pts.push_back(WAccess{false, i, Expr()});
+    out = compose(of(r->name), pts);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace exo

@@ -4,16 +4,12 @@
 // checker (aliasing of call arguments).
 #include <vector>
 
+#include "exo/effects.h"
 #include "exo/loopir.h"
 
 namespace exo::analysis {
 
-// `base` itself when coords is empty, else the coordinates of the window in
-// base's dimensions (points and intervals).
-struct View {
-  Sym base;
-  std::vector<WAccess> coords;
-};
+using View = BufferView;
 
 // `a + b`, skipping a literal zero so resolved window indices stay readable.
 Expr add_skipping_zero(const Expr& a, const Expr& b);

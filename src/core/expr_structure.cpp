@@ -27,6 +27,15 @@ std::vector<Expr> expr_children(const Expr& e) {
   return {};
 }
 
+bool mentions(const Expr& e, const Sym& x) {
+  if (auto* r = e.as<ReadNode>(); r && r->name == x) return true;
+  if (auto* w = e.as<WindowExprNode>(); w && w->name == x) return true;
+  if (auto* s = e.as<StrideExprNode>(); s && s->name == x) return true;
+  for (auto& k : expr_children(e))
+    if (mentions(k, x)) return true;
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Structural comparison
 // ---------------------------------------------------------------------------

@@ -9,7 +9,10 @@
 #include "exo/schedule/match.h"
 #include "exo/effects.h"
 #include "exo/exo.h"
+#include "exo/schedule/loops.h"
 #include "exo/schedule/procs.h"
+#include "support/by_name.h"
+#include "support/schedule_check.h"
 
 namespace exo {
 namespace {
@@ -35,6 +38,20 @@ def copy_row(n: size, src: [f32][n] @ DRAM, dst: [f32][n] @ DRAM):
 def rows(n: size, A: f32[n, 8] @ DRAM, B: f32[n, 8] @ DRAM):
     for i in seq(0, n):
         copy_row(4, A[i, 4:8], B[i, 0:4])
+
+@proc
+def add_row(n: size, src: [f32][n] @ DRAM, dst: [f32][n] @ DRAM):
+    for i in seq(0, n):
+        dst[i] += src[i]
+
+@proc
+def two_calls(A: f32[4, 8] @ DRAM, B: f32[4, 8] @ DRAM):
+    w = B[1, 0:8]
+    copy_row(4, A[0, 0:4], w[0:4])
+    copy_row(4, A[1, 0:4], w[4:8])
+    copy_row(4, A[2, 0:4], B[1, 2:6])
+    add_row(4, A[3, 0:4], B[2, 0:4])
+    add_row(4, A[3, 4:8], B[2, 0:4])
 
 @proc
 def branchy(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
@@ -103,6 +120,41 @@ TEST(Effects, OneStatementInContext) {
   EXPECT_FALSE(effs[0].conds[0].holds);
   std::string dom = access_domain_text(effs[0]);
   EXPECT_FALSE(dom.empty());
+}
+
+// The per-name summary is a view of the access list: windows resolve to the
+// buffer's own coordinates, a call's footprint gets one fresh variable per
+// window dimension, which ranges over the window's extent.
+TEST(Effects, SummaryIsAViewOfTheAccesses) {
+  Proc p = mod().proc("two_calls");
+  WindowAliases windows(p->body);
+  EffectSummary e = effects_of(p->body[1], windows);
+  ASSERT_EQ(e.writes.count(windows.storage_of(p->body[0].as<WindowStmtNode>()->name)), 1u);
+  ASSERT_EQ(e.reads.size(), 1u);
+  const std::vector<NameAccess>& w = e.writes.begin()->second;
+  ASSERT_EQ(w.size(), 1u);
+  ASSERT_EQ(w[0].idx.size(), 2u);
+  EXPECT_EQ(print_expr(w[0].idx[0]), "1");  // B[1, ...] through the window w
+  ASSERT_EQ(w[0].loops.size(), 1u);
+  EXPECT_EQ(print_expr(w[0].loops[0].hi), "4 - 0");
+  // A callee that only reduces into its parameter is a reduction at the call.
+  EffectSummary r = effects_of(p->body[4], windows);
+  EXPECT_EQ(r.reduces.size(), 1u);
+  EXPECT_TRUE(r.writes.empty());
+  EXPECT_EQ(r.reads.size(), 1u);  // A, not B
+}
+
+// What the view buys: calls on provably different rows (through a window) or
+// that both only reduce commute; calls on overlapping windows do not.
+TEST(Effects, CallsCommuteByTheirFootprints) {
+  Proc p = mod().proc("two_calls");
+  Rewrite apart = reorder_stmts(p, "copy_row(_) #0", "copy_row(_) #1");
+  test::expect_same_results(p, apart.proc, {}, "calls_apart");
+  Rewrite reductions = reorder_stmts(p, "add_row(_) #0", "add_row(_) #1");
+  test::expect_same_results(p, reductions.proc, {}, "calls_reduce");
+  std::string m = test::scheduling_error_message(
+      [&] { reorder_stmts(p, "copy_row(_) #1", "copy_row(_) #2"); });
+  EXPECT_NE(m.find("'B' is written by the first statement and written by the second"), std::string::npos) << m;
 }
 
 }  // namespace

@@ -352,11 +352,11 @@ TEST(LiftReduceConstant, Refusals) {
   m = test::scheduling_error_message(
       [&] { lift_reduce_constant(lmod().proc("dot_reads"), kInitLoop); });
   EXPECT_NE(m.find("is read in the loop body"), std::string::npos) << m;
-  // A call reducing into x: passing it is a use of its value (twin: a call
-  // reducing into another buffer).
+  // A call reducing into x: its reductions are not of the form `x += c * e` (twin:
+  // a call reducing into another buffer).
   m = test::scheduling_error_message(
       [&] { lift_reduce_constant(lmod().proc("dot_call"), kInitLoop); });
-  EXPECT_NE(m.find("the buffer is read in the loop body ('acc')"), std::string::npos) << m;
+  EXPECT_NE(m.find("a call in the loop body reduces into 'acc'"), std::string::npos) << m;
   Proc other = lmod().proc("dot_call_other");
   Rewrite ro = lift_reduce_constant(other, kInitLoop);
   test::expect_same_results(other, ro.proc, {{"n", 6}}, "lift_call_other");

@@ -196,13 +196,6 @@ const AllocNode* locate_alloc(const char* prim, const Proc& p, const Cursor& c) 
   return a;
 }
 
-bool mentions(const Expr& e, const Sym& x) {
-  if (auto* r = e.as<ReadNode>(); r && r->name == x) return true;
-  for (auto& k : expr_children(e))
-    if (mentions(k, x)) return true;
-  return false;
-}
-
 Forward forward_wrap_around(const StmtPath& first, int count, int before, int after) {
   Forward rest = forward_splice(first, count, count + before + after);
   const size_t d = first.size() - 1;

@@ -45,8 +45,6 @@ std::string access_text(const Sym& buf, const std::vector<Expr>& idx);
 // The allocation under `c`, or a scheduling error.
 const AllocNode* locate_alloc(const char* prim, const Proc& p, const Cursor& c);
 
-// Whether e mentions variable x.
-bool mentions(const Expr& e, const Sym& x);
 
 // Forwarding of an insertion of `before` statements ahead of statements
 // [first, first+count) and `after` statements behind them: cursors into the range

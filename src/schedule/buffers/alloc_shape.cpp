@@ -108,15 +108,7 @@ std::vector<StmtPath> use_paths(const Proc& p, const StmtPath& alloc, const Sym&
     bool uses = false;
     if (auto* a = s.as<AssignNode>()) uses = a->name == x;
     if (auto* a = s.as<ReduceNode>()) uses = uses || a->name == x;
-    for (auto& e : stmt_exprs(s)) uses = uses || mentions(e, x) || [&] {
-      bool w = false;
-      std::function<void(const Expr&)> f = [&](const Expr& k) {
-        if (auto* win = k.as<WindowExprNode>(); win && win->name == x) w = true;
-        for (auto& c : expr_children(k)) f(c);
-      };
-      f(e);
-      return w;
-    }();
+    for (auto& e : stmt_exprs(s)) uses = uses || mentions(e, x);
     if (uses) out.push_back(path);
   });
   return out;

@@ -31,12 +31,9 @@ bool same_prefix(const StmtPath& a, const StmtPath& b, size_t n) {
 std::vector<StmtPath> accesses_of(const Proc& p, const Sym& x) {
   std::vector<StmtPath> out;
   walk_paths(p->body, StmtPath{PathStep{false, 0}}, [&](const Stmt& s, const StmtPath& path) {
-    EffectSummary e;
-    const std::map<Sym, Sym> no_alias;
-    EffectCollector c(e, no_alias);
     // Only this statement's own expressions: nested statements are visited on their own.
-    for (auto& x2 : stmt_exprs(s)) c.visit(x2);
-    bool uses = e.used.count(x) > 0;
+    bool uses = false;
+    for (auto& e : stmt_exprs(s)) uses = uses || mentions(e, x);
     if (auto* a = s.as<AssignNode>()) uses = uses || a->name == x;
     if (auto* a = s.as<ReduceNode>()) uses = uses || a->name == x;
     if (uses) out.push_back(path);
@@ -214,10 +211,8 @@ struct ReadSet {
 };
 
 // Whether statement s may write something in r.
-std::string clobbers(const Stmt& s, const ReadSet& r, const std::map<Sym, Sym>& alias) {
-  EffectSummary e;
-  EffectCollector c(e, alias);
-  c.visit(s);
+std::string clobbers(const Stmt& s, const ReadSet& r, const WindowAliases& windows) {
+  EffectSummary e = effects_of(s, windows);
   for (auto* m : {&e.writes, &e.reduces})
     for (auto& [buf, as] : *m)
       if (r.bufs.count(buf)) return "'" + buf.name() + "'";
@@ -291,13 +286,10 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
   const size_t d = sp.size() - 1;
   const Block* blk = resolve_parent_block(p, sp);
   // Step 2. Check: nothing e reads is written between the binding and an occurrence.
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
+  WindowAliases windows(p->body);
   ReadSet reads;
   {
-    EffectSummary ef;
-    EffectCollector c(ef, alias);
-    c.visit(e);
+    EffectSummary ef = effects_of(e, windows);
     for (auto& [b, as] : ef.reads) reads.bufs.insert(b);
     reads.cfgs = ef.cfg_reads;
   }
@@ -310,7 +302,7 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
     for (int k = sp[d].index; k <= j; ++k) {
       // The occurrence's own simple statement evaluates it before writing.
       if (k == j && c.path.size() == d + 1) break;
-      std::string w = clobbers((*blk)[k], reads, alias);
+      std::string w = clobbers((*blk)[k], reads, windows);
       if (!w.empty())
         scheduling_error(prim, p, c,
                          "Unsafe to bind all: cannot bind '" + print_expr(e) + "' for this occurrence: " + w +
@@ -323,7 +315,7 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
       at[d].index = k;
       const Stmt& s = (*blk)[k];
       bool simple = !s.as<ForNode>() && !s.as<IfNode>();
-      bool writes = !clobbers(s, reads, alias).empty();
+      bool writes = !clobbers(s, reads, windows).empty();
       if (writes && !simple) break;
       occurrences_in(s, at, e, occ);
       if (writes) break;

@@ -36,7 +36,7 @@ bool overwrites(const Proc& p, const Stmt& s, const Sym& x, const std::vector<Ex
         const Expr& e = a->idx[d];
         int which = -1;
         for (size_t k = 0; k < nest.size(); ++k)
-          if (buffers_detail::mentions(e, nest[k].iter)) {
+          if (mentions(e, nest[k].iter)) {
             if (which >= 0 || used[k]) return false;
             which = static_cast<int>(k);
           }
@@ -47,7 +47,7 @@ bool overwrites(const Proc& p, const Stmt& s, const Sym& x, const std::vector<Ex
         used[which] = true;
         const Loop& l = nest[which];
         Expr off = sub_index(e, read_var(l.iter, ScalarKind::Index));
-        if (buffers_detail::mentions(off, l.iter)) return false;
+        if (mentions(off, l.iter)) return false;
         goals.push_back(binop(BinOpKind::Le, add_index(l.lo, off), idx[d]));
         goals.push_back(binop(BinOpKind::Lt, idx[d], add_index(l.hi, off)));
       }
@@ -56,7 +56,7 @@ bool overwrites(const Proc& p, const Stmt& s, const Sym& x, const std::vector<Ex
     auto* f = t.as<ForNode>();
     if (!f) return false;
     for (auto& l : nest)
-      if (buffers_detail::mentions(f->lo, l.iter) || buffers_detail::mentions(f->hi, l.iter))
+      if (mentions(f->lo, l.iter) || mentions(f->hi, l.iter))
         return false;
     nest.push_back({f->iter, f->lo, f->hi});
     for (auto& b : f->body)

@@ -50,12 +50,8 @@ std::vector<WAccess> points(const std::vector<Expr>& idx) {
 
 BlockUse collect_uses(const Proc& p, const Cursor& block, const Sym& buf) {
   // Storage sharing: window statements anywhere in the proc alias their source.
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
-  auto base = [&](Sym s) {
-    for (auto it = alias.find(s); it != alias.end(); it = alias.find(s)) s = it->second;
-    return s;
-  };
+  WindowAliases windows(p->body);
+  auto base = [&](const Sym& s) { return windows.storage_of(s); };
   const Sym root = base(buf);
   std::set<Sym> declared_inside;
   BlockUse out;

@@ -266,17 +266,9 @@ class ValueFlow {
       sub.exprs[c.proc->args[k].name] = c.args[k];
     }
     for (auto& a : c.proc->args)
-      if (a.type.is_numeric() && expr_mentions(*out, a.name)) return std::nullopt;
+      if (a.type.is_numeric() && mentions(*out, a.name)) return std::nullopt;
     Expr v = sub.mutate(*out);
     return stable(v) ? Known(v) : std::nullopt;
-  }
-
-  static bool expr_mentions(const Expr& e, const Sym& x) {
-    if (auto* r = e.as<ReadNode>(); r && r->name == x) return true;
-    if (auto* s = e.as<StrideExprNode>(); s && s->name == x) return true;
-    for (auto& k : expr_children(e))
-      if (expr_mentions(k, x)) return true;
-    return false;
   }
 
   const Proc& p_;

@@ -20,18 +20,6 @@ using namespace analysis;
 // Expressions and aliasing
 // ---------------------------------------------------------------------------
 
-std::map<Sym, Sym> window_sources(const Proc& p) {
-  std::map<Sym, Sym> out;
-  EffectCollector::collect_aliases(p->body, out);
-  return out;
-}
-
-Sym storage_of(const Sym& s, const std::map<Sym, Sym>& windows) {
-  Sym cur = s;
-  for (auto it = windows.find(cur); it != windows.end(); it = windows.find(cur)) cur = it->second;
-  return cur;
-}
-
 void collect_buffer_uses(const Expr& e, std::vector<Expr>& out) {
   if (auto* r = e.as<ReadNode>(); r && r->type.is_numeric()) out.push_back(e);
   if (e.as<WindowExprNode>()) out.push_back(e);

@@ -21,11 +21,6 @@ namespace exo::exprs_detail {
 // Whether e reads a config field anywhere.
 using analysis::reads_config;
 
-// Window statements of p, mapped to the buffer each one windows.
-std::map<Sym, Sym> window_sources(const Proc& p);
-// The buffer owning the storage of `s` (s itself unless it is a window statement).
-Sym storage_of(const Sym& s, const std::map<Sym, Sym>& windows);
-
 // Every Read of a data value or buffer and every WindowExpr in e (StrideExpr and
 // control reads do not count).
 void collect_buffer_uses(const Expr& e, std::vector<Expr>& out);

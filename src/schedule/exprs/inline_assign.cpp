@@ -16,7 +16,6 @@ namespace {
 using exprs_detail::access_text;
 using analysis::Context;
 using exprs_detail::stmt_text;
-using exprs_detail::storage_of;
 
 // Replaces the reads proven to be of the assigned element by its value (other
 // reads of the buffer, proven to be other elements, stay).
@@ -93,12 +92,8 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
   // reads before a statement that reads x.
   const Block* blk = resolve_parent_block(p, c.path);
   int at = c.path.back().index;
-  std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
-  EffectSummary value_eff;
-  {
-    EffectCollector col(value_eff, windows);
-    col.visit(a->rhs);
-  }
+  WindowAliases windows(p->body);
+  EffectSummary value_eff = effects_of(a->rhs, windows);
   bool dirty = false;  // something `e` reads has been written
   std::string dirty_by;
   auto writes_value_input = [&](const EffectSummary& eff) {

@@ -21,7 +21,6 @@ using analysis::Context;
 using exprs_detail::forward_exprs;
 using exprs_detail::move_subtrees;
 using exprs_detail::stmt_text;
-using exprs_detail::storage_of;
 
 // The parts every write statement has.
 struct Write {
@@ -54,13 +53,13 @@ Stmt make_write(const Write& w) {
 // (a null Expr when there is none). A read through a window of it counts
 // whatever its indices.
 Expr may_read_element(const Expr& e, const Sym& buf, const std::vector<Expr>* idx,
-                      const std::map<Sym, Sym>& windows, Context* ctx) {
+                      const WindowAliases& windows, Context* ctx) {
   std::vector<Expr> uses;
   exprs_detail::collect_buffer_uses(e, uses);
-  Sym base = storage_of(buf, windows);
+  Sym base = windows.storage_of(buf);
   for (auto& u : uses) {
     Sym n = u.as<ReadNode>() ? u.as<ReadNode>()->name : u.as<WindowExprNode>()->name;
-    if (storage_of(n, windows) != base) continue;
+    if (windows.storage_of(n) != base) continue;
     if (idx && ctx && n == buf && u.as<ReadNode>() && ctx->differ(u.as<ReadNode>()->idx, *idx))
       continue;
     return u;
@@ -112,7 +111,7 @@ Rewrite merge_writes(const Proc& p, const Cursor& c) {
                      "expected the left hand side's indices to be the same: cannot prove " +
                          access_text(w1.name, w1.idx) + " and " + access_text(w2.name, w2.idx) +
                          " are one element");
-  std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
+  WindowAliases windows(p->body);
   if (Expr r = may_read_element(w2.rhs, w1.name, nullptr, windows, nullptr))
     scheduling_error(prim, p, at,
                      "expected the right hand side of the second statement to not depend on the "
@@ -150,7 +149,7 @@ Rewrite split_write(const Proc& p, const Cursor& c) {
         "Expected the rhs of the statement to be an addition. Got '" + print_expr(w.rhs) + "'");
   // The second term is evaluated after the first write: it must not read it.
   Context ctx(p, c.path);
-  std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
+  WindowAliases windows(p->body);
   if (Expr r = may_read_element(add->rhs, w.name, &w.idx, windows, &ctx))
     scheduling_error(prim, p, c,
                      "the second term '" + print_expr(add->rhs) + "' reads '" + print_expr(r) +
@@ -244,8 +243,8 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
           prim, p, at,
           "the indices of " + access_text(init->name, init->idx) + " read a config field");
   // Step 2: the loop only reduces into x, always as `x += c * e` with one c.
-  std::map<Sym, Sym> windows = exprs_detail::window_sources(p);
-  Sym base = storage_of(init->name, windows);
+  WindowAliases windows(p->body);
+  Sym base = windows.storage_of(init->name);
   EffectSummary eff = effects_of(ss[1], windows);
   std::string x = "'" + access_text(init->name, init->idx) + "'";
   if (eff.reads.count(base))
@@ -262,7 +261,7 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
   std::string bad;
   buffers_detail::walk_paths(loop->body, inner, [&](const Stmt& s, const StmtPath& path) {
     auto* r = s.as<ReduceNode>();
-    if (!r || storage_of(r->name, windows) != base || !bad.empty()) return;
+    if (!r || windows.storage_of(r->name) != base || !bad.empty()) return;
     auto* mul = r->rhs.as<BinOpNode>();
     bool factor_ok =
         mul && mul->op == BinOpKind::Mul &&
@@ -300,7 +299,7 @@ Rewrite lift_reduce_constant(const Proc& p, const Cursor& c) {
           "cannot lift constant because " + print_expr(factor) + " depends on the variable " +
               (first_mentioned(factor, local) ? first_mentioned(factor, local)->name() : std::string("a config field")) +
               " which is defined within the loop");
-    Sym fb = storage_of(rd->name, windows);
+    Sym fb = windows.storage_of(rd->name);
     if (eff.writes.count(fb) || eff.reduces.count(fb))
       scheduling_error(
           prim, p, at,

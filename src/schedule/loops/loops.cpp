@@ -31,24 +31,46 @@ struct Context {
   const StmtPath& path;
 };
 
+Expr rename_vars(const Expr& e, const std::map<Sym, Sym>& m) {
+  rewrite_detail::Subst s;
+  for (auto& [from, to] : m) s.exprs[from] = idx_read(to);
+  return s.mutate(e);
+}
+
+Expr any_of(const std::vector<Expr>& es) {
+  Expr out;
+  for (auto& e : es) out = out ? binop(BinOpKind::Or, out, e) : e;
+  return out;
+}
+
 // Two accesses of one buffer provably touch different elements: some coordinate
-// differs, by constants or (for indices over variables bound outside both
-// statements) by a proof under the enclosing loops, branches and preconditions.
+// differs, by constants or by a proof under the enclosing loops, branches and
+// preconditions. The loops inside the statements (and a call's fresh variables)
+// range independently for the two accesses: each gets its own copy of them.
 bool disjoint(const NameAccess& a, const NameAccess& b, const Context& ctx) {
-  if (a.whole || b.whole) return false;
   size_t n = std::min(a.idx.size(), b.idx.size());
   for (size_t k = 0; k < n; ++k) {
     long long x, y;
     if (const_value(a.idx[k], x) && const_value(b.idx[k], y) && x != y) return true;
   }
-  if (a.local || b.local || n == 0) return false;
-  Expr differ;
+  if (n == 0) return false;
+  std::vector<Expr> goal;
+  auto own_copy = [&](const NameAccess& acc, const char* tag) {
+    std::map<Sym, Sym> m;
+    for (auto& l : acc.loops) m[l.iter] = Sym(l.iter.name() + tag);
+    for (auto& l : acc.loops) {  // outside its range the access does not happen
+      goal.push_back(binop(BinOpKind::Lt, idx_read(m.at(l.iter)), rename_vars(l.lo, m)));
+      goal.push_back(binop(BinOpKind::Ge, idx_read(m.at(l.iter)), rename_vars(l.hi, m)));
+    }
+    return m;
+  };
+  std::map<Sym, Sym> ma = own_copy(a, "_1"), mb = own_copy(b, "_2");
   for (size_t k = 0; k < n; ++k) {
-    Expr ne = binop(BinOpKind::Or, binop(BinOpKind::Lt, a.idx[k], b.idx[k]),
-                    binop(BinOpKind::Gt, a.idx[k], b.idx[k]));
-    differ = differ ? binop(BinOpKind::Or, differ, ne) : ne;
+    Expr x = rename_vars(a.idx[k], ma), y = rename_vars(b.idx[k], mb);
+    goal.push_back(binop(BinOpKind::Lt, x, y));
+    goal.push_back(binop(BinOpKind::Gt, x, y));
   }
-  return provable_at(ctx.proc, ctx.path, differ);
+  return provable_at(ctx.proc, ctx.path, any_of(goal));
 }
 
 // The first conflict between accesses in `m1` and `m2`, as a sentence; "" if none.
@@ -67,15 +89,15 @@ std::string conflict(const std::map<Sym, std::vector<NameAccess>>& m1, const cha
   return "";
 }
 
-std::string commute_failure(const Stmt& s1, const Stmt& s2, const std::map<Sym, Sym>& alias,
+std::string commute_failure(const Stmt& s1, const Stmt& s2, const WindowAliases& windows,
                             const Context& ctx) {
-  EffectSummary e1 = effects_of(s1, alias), e2 = effects_of(s2, alias);
-  for (auto& b : e1.bound)
-    if (e2.used.count(b))
+  for (auto& b : rewrite_detail::declared_names({s1}))
+    if (rewrite_detail::names_used({s2}).count(b))
       return "the second statement uses '" + b.name() + "', declared by the first";
-  for (auto& b : e2.bound)
-    if (e1.used.count(b))
+  for (auto& b : rewrite_detail::declared_names({s2}))
+    if (rewrite_detail::names_used({s1}).count(b))
       return "the first statement uses '" + b.name() + "', declared by the second";
+  EffectSummary e1 = effects_of(s1, windows), e2 = effects_of(s2, windows);
   const std::pair<const std::map<Sym, std::vector<NameAccess>>*, const char*> k1[] = {
       {&e1.writes, "written"}, {&e1.reduces, "reduced"}, {&e1.reads, "read"}};
   const std::pair<const std::map<Sym, std::vector<NameAccess>>*, const char*> k2[] = {
@@ -165,11 +187,9 @@ struct AssignAddAsReduce : IRMutator {
   }
 };
 
-std::vector<NestAccess> nest_accesses(const Block& body_as_written, const std::map<Sym, Sym>& alias) {
+std::vector<NestAccess> nest_accesses(const Block& body_as_written, const WindowAliases& windows) {
   Block body = AssignAddAsReduce().mutate_block(body_as_written);
-  EffectSummary e;
-  EffectCollector c(e, alias);
-  c.visit_block(body);
+  EffectSummary e = effects_of(body, windows);
   // Buffers allocated inside the body are private to one iteration.
   std::set<Sym> private_bufs = rewrite_detail::allocations_in(body);
   std::vector<NestAccess> out;
@@ -181,18 +201,6 @@ std::vector<NestAccess> nest_accesses(const Block& body_as_written, const std::m
   add(e.writes, "written");
   add(e.reduces, "reduced");
   add(e.reads, "read");
-  return out;
-}
-
-Expr rename_vars(const Expr& e, const std::map<Sym, Sym>& m) {
-  rewrite_detail::Subst s;
-  for (auto& [from, to] : m) s.exprs[from] = idx_read(to);
-  return s.mutate(e);
-}
-
-Expr any_of(const std::vector<Expr>& es) {
-  Expr out;
-  for (auto& e : es) out = out ? binop(BinOpKind::Or, out, e) : e;
   return out;
 }
 
@@ -230,9 +238,7 @@ Rewrite reorder_stmts(const Proc& p, const Cursor& first, const Cursor& second) 
                      "expected the second statement to come right after the first");
   Stmt s1 = resolve_stmt(p, first), s2 = resolve_stmt(p, second);
   // Step 2. Check that they commute.
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
-  std::string why = commute_failure(s1, s2, alias, Context{p, first.path});
+  std::string why = commute_failure(s1, s2, WindowAliases(p->body), Context{p, first.path});
   if (!why.empty())
     scheduling_error(prim, p, Cursor::block(first.path, 2),
                      "the statements do not commute: " + why);
@@ -389,14 +395,13 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
         "inner loop's lo or hi depends on outer loop's iteration variable: the bounds of loop '" + g->iter.name() + "' depend on '" + f->iter.name() + "'");
   // Iterations (i1, j1) before (i2, j2) in the old order but after it in the new
   // one (i1 < i2, j1 > j2) must not touch a common location where one writes.
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
-  std::vector<NestAccess> acc = nest_accesses(g->body, alias);
+  WindowAliases windows(p->body);
+  std::vector<NestAccess> acc = nest_accesses(g->body, windows);
+  // The loops inside the body around some access (and a call's fresh variable
+  // per window dimension): each iteration of the pair has its own copy.
   std::vector<Sym> locals;
-  std::map<Sym, const ForNode*> local_loop;
-  for_each_stmt(g->body, [&](const Stmt& s) {
-    if (auto* l = s.as<ForNode>()) locals.push_back(l->iter), local_loop[l->iter] = l;
-  });
+  for (auto& n : acc)
+    for (auto& l : n.acc.loops) locals.push_back(l.iter);
   auto instance = [&](const char* tag) {
     std::map<Sym, Sym> m;
     m[f->iter] = Sym(f->iter.name() + tag);
@@ -421,24 +426,14 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
           (wa == "reduced" && wb == "reduced"))
         continue;
       bool apart = false;
-      if (!a.acc.whole && !b.acc.whole) {
+      {
         std::vector<Expr> goal = outside;
-        // An access mentioning an inner loop's iterator runs inside that loop:
-        // the iterator is within the loop's range (or the access never runs).
+        // An access runs inside its loops: their iterators are within range (or
+        // the access never runs).
         auto within_local_loops = [&](const NestAccess& n, const std::map<Sym, Sym>& m) {
-          std::set<Sym> seen;
-          std::vector<const ForNode*> todo;
-          auto note = [&](const Expr& e) {
-            for (auto& [iter, loop] : local_loop)
-              if (!seen.count(iter) && buffers_detail::mentions(e, iter)) seen.insert(iter), todo.push_back(loop);
-          };
-          for (auto& e : n.acc.idx) note(e);
-          while (!todo.empty()) {
-            const ForNode* l = todo.back();
-            todo.pop_back();
-            note(l->lo), note(l->hi);  // bounds over outer inner loops: those run too
-            goal.push_back(binop(BinOpKind::Lt, iv(m, l->iter), rename_vars(l->lo, m)));
-            goal.push_back(binop(BinOpKind::Ge, iv(m, l->iter), rename_vars(l->hi, m)));
+          for (auto& l : n.acc.loops) {
+            goal.push_back(binop(BinOpKind::Lt, iv(m, l.iter), rename_vars(l.lo, m)));
+            goal.push_back(binop(BinOpKind::Ge, iv(m, l.iter), rename_vars(l.hi, m)));
           }
         };
         within_local_loops(a, m1);
@@ -468,9 +463,7 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
                 " in a later one may be the same element, and the interchange swaps their order");
       }
     }
-  EffectSummary cfg;
-  EffectCollector cc(cfg, alias);
-  cc.visit_block(g->body);
+  EffectSummary cfg = effects_of(g->body, windows);
   if (!cfg.cfg_writes.empty())
     scheduling_error(
         prim, p, c,
@@ -510,11 +503,7 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
     scheduling_error(
         prim, p, c,
         "the body of loop '" + f->iter.name() + "' depends on '" + f->iter.name() + "'");
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
-  EffectSummary e;
-  EffectCollector ec(e, alias);
-  ec.visit_block(f->body);
+  EffectSummary e = effects_of(f->body, WindowAliases(p->body));
   std::set<Sym> private_bufs = rewrite_detail::allocations_in(f->body);
   for (auto& [buf, as] : e.reduces)
     if (!private_bufs.count(buf))

@@ -28,11 +28,7 @@ std::string q(const Expr& e) { return "'" + print_expr(e) + "'"; }
 // config field declared outside it. Otherwise every value it writes depends only
 // on values it never writes, so a second run rewrites the same values.
 std::string idempotence_failure(const Proc& p, const Block& b) {
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
-  EffectSummary e;
-  EffectCollector ec(e, alias);
-  ec.visit_block(b);
+  EffectSummary e = effects_of(b, WindowAliases(p->body));
   std::set<Sym> priv = rewrite_detail::allocations_in(b);
   for (auto& [buf, as] : e.reduces)
     if (!priv.count(buf)) return "it reduces into '" + buf.name() + "'";
@@ -49,13 +45,12 @@ std::string idempotence_failure(const Proc& p, const Block& b) {
 std::string not_idempotent(const Proc& p, const Block& b, const std::string& why) {
   std::string name = why.substr(why.find('\'') + 1);
   name = name.substr(0, name.find('\''));
-  std::map<Sym, Sym> alias;
-  EffectCollector::collect_aliases(p->body, alias);
+  WindowAliases windows(p->body);
   SrcInfo at = b.empty() ? SrcInfo() : b[0]->srcinfo;
   bool found = false;
   for_each_stmt(b, [&](const Stmt& s) {
     if (found || s->kind == StmtKind::For || s->kind == StmtKind::If) return;
-    EffectSummary e = effects_of(s, alias);
+    EffectSummary e = effects_of(s, windows);
     bool hit = false;
     for (auto* m : {&e.writes, &e.reduces})
       for (auto& [buf, as] : *m) hit = hit || buf.name() == name;
