@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "exo/schedule/cursor.h"
-#include "exo/effects.h"  // EffectCollector, effects_of
+#include "exo/effects.h"  // effects_of
 #include "exo/ir_mutator.h"
 #include "exo/loopir.h"
 
