@@ -103,6 +103,10 @@ std::vector<Access> stmt_effects(const Proc& p, const Stmt& target);
 std::vector<Access> stmt_footprint(const Proc& p, const Stmt& target);
 // The same for a whole block; `windows` resolves the windows declared outside it.
 std::vector<Access> block_footprint(const Block& b, const WindowAliases& windows = WindowAliases());
+// block_footprint without places: each access's kind and buffer (or config
+// field) only, its indices, loops and conditions left empty. Cheaper, for
+// questions about which storage is touched.
+std::vector<Access> block_storage_accesses(const Block& b);
 
 // One access per line: "reduce C[i, j] for 0 <= i < M, 0 <= j < N", with
 // " if cond" / " if not (cond)" for path conditions; grouped by location (in order

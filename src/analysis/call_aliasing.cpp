@@ -16,7 +16,7 @@ CalleeEffects body_effects(const Proc& p) {
   for (auto& a : p->args)
     if (a.type.is_numeric()) params.insert(a.name);
   CalleeEffects out;
-  for (const Access& a : block_footprint(p->body)) {
+  for (const Access& a : block_storage_accesses(p->body)) {
     if (a.is_config()) {
       (a.kind == EffectKind::Read ? out.fields_read : out.fields_written).insert({a.config.get(), a.field});
       out.configs[a.config.get()] = a.config;

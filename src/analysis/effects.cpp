@@ -47,6 +47,10 @@ class Collector {
                      const WindowAliases& outer = WindowAliases())
       : target_(target), summarize_calls_(summarize_calls), aliases_(outer) {}
 
+  // Only which storage is accessed and how (no indices, loops or conditions):
+  // what a callee does to its parameters, asked at every check of a schedule.
+  void storage_only() { storage_only_ = true; }
+
   void block(const Block& b) {
     for (auto& s : b) stmt(s);
   }
@@ -65,10 +69,12 @@ class Collector {
     Access a;
     a.kind = kind;
     a.buffer = v.base;
-    a.idx = apply_view(v, idx);
-    a.loops = loops_;
-    a.conds = conds_;
-    a.stmt = top_;
+    if (!storage_only_) {
+      a.idx = apply_view(v, idx);
+      a.loops = loops_;
+      a.conds = conds_;
+      a.stmt = top_;
+    }
     out.push_back(std::move(a));
   }
 
@@ -78,9 +84,11 @@ class Collector {
     a.kind = kind;
     a.config = c;
     a.field = field;
-    a.loops = loops_;
-    a.conds = conds_;
-    a.stmt = top_;
+    if (!storage_only_) {
+      a.loops = loops_;
+      a.conds = conds_;
+      a.stmt = top_;
+    }
     out.push_back(std::move(a));
   }
 
@@ -299,6 +307,7 @@ class Collector {
     Access a;
     a.kind = kind;
     a.buffer = v.base;
+    if (storage_only_) return out.push_back(std::move(a));
     a.loops = loops_;
     a.conds = conds_;
     a.stmt = top_;
@@ -331,6 +340,7 @@ class Collector {
 
   const StmtNode* target_;
   bool summarize_calls_ = false;
+  bool storage_only_ = false;
   std::map<const ProcNode*, analysis::CalleeEffects> callee_use_;
   int inside_ = 0;
   int depth_ = 0;
@@ -401,6 +411,13 @@ std::vector<Access> stmt_footprint(const Proc& p, const Stmt& target) {
 
 std::vector<Access> block_footprint(const Block& b, const WindowAliases& windows) {
   Collector c(nullptr, true, windows);
+  c.block(b);
+  return std::move(c.out);
+}
+
+std::vector<Access> block_storage_accesses(const Block& b) {
+  Collector c(nullptr, true);
+  c.storage_only();
   c.block(b);
   return std::move(c.out);
 }
