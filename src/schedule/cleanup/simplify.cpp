@@ -42,7 +42,8 @@ class Simplifier {
 
   Rewrite run() {
     auto out = std::make_shared<ProcNode>(*p_);
-    for (auto& a : out->args) a.type = simplify_type(a.type);
+    // Argument types stay as written: they are the proc's interface, and
+    // exo-lang's simplify leaves them alone too.
     out->preds.clear();
     for (auto& pr : p_->preds) {
       Expr e = idx_.simplify(pr);

@@ -94,13 +94,18 @@ std::optional<Lin> linear(const Expr& e, std::map<Sym, Type>& types) {
 }
 
 // The reference's printed shape: the constant first (omitted when 0), then the
-// terms by increasing coefficient (ties by variable age); `1 * v` prints `v`,
-// negative coefficients subtract, and a leading negative term is a negation.
+// terms by increasing coefficient, ties by variable name, then age; `1 * v`
+// prints `v`, negative coefficients subtract, and a leading negative term is a
+// negation.
 Expr generate(const Lin& l, const std::map<Sym, Type>& types, const SrcInfo& s) {
   std::vector<std::pair<long long, Sym>> order;
   for (auto& [v, k] : l.terms)
     if (k != 0) order.push_back({k, v});
-  std::sort(order.begin(), order.end(), [](auto& a, auto& b) { return a.first != b.first ? a.first < b.first : a.second < b.second; });
+  std::sort(order.begin(), order.end(), [](auto& a, auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    if (a.second.name() != b.second.name()) return a.second.name() < b.second.name();
+    return a.second < b.second;
+  });
   Expr acc;
   if (l.c != 0 || order.empty()) acc = int_const(l.c, s);
   for (auto& [k, v] : order) {
