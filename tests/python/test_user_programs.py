@@ -345,7 +345,7 @@ def test_sinking_and_shrinking_the_producer_buffer():
             p = resize_dim(p, tmp, 0, 5, f"4 * {loop.name()}")
         else:  # columns: one column at x
             p = resize_dim(p, tmp, 1, 1, loop.name())
-    p = lift_alloc(p, tmp, 2)
+    p = simplify(lift_alloc(p, tmp, 2))
     text = str(p)
     assert "tmp: f32[5, 1] @ DRAM" in text and "tmp[yi, 0] = inp[yi + 4 * yo, x] * 2.0" in text
     # The row window cannot be shrunk to 4 rows: the consumer reads the halo row.

@@ -192,8 +192,10 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
   if (fold && (!const_value(sz, n) || n <= 0))
     argument_error(kPrim, 3, "size",
                    "fold=True needs a positive constant size, got '" + size + "'");
-  Expr off =
-      fold ? int_const(0) : simplify_index(parse_index_at(kPrim, 4, "offset", p, c.path, offset));
+  // The offset as written shifts the accesses (`x[i - (n + 1)]`, as exo-lang
+  // prints it); its simplified form is what the checks reason about.
+  Expr off_written = fold ? int_const(0) : parse_index_at(kPrim, 4, "offset", p, c.path, offset);
+  Expr off = simplify_index(off_written);
   if (reads_config(sz))
     argument_error(kPrim, 3, "size", "cannot read configuration fields, which may change");
   if (reads_config(off))
@@ -232,7 +234,7 @@ Rewrite resize_dim(const Proc& p, const Cursor& c, int dim, const std::string& s
   // Step 3. Build: the new extent, every access shifted (or wrapped).
   auto shift = [&](const Expr& e) {
     if (fold) return binop(BinOpKind::Mod, e, sz, e->srcinfo);
-    return sub_index(e, off);
+    return binop(BinOpKind::Sub, e, off_written, e->srcinfo);
   };
   RetargetAccesses rt(a->name, [&](const std::vector<WAccess>& idx) {
     std::vector<WAccess> out = idx;
