@@ -55,6 +55,11 @@ class Memory {
   // Whether buffers of this memory are plain C arrays that support pointer
   // arithmetic (used for windows and for passing to callees as pointers).
   virtual bool addressable() const { return true; }
+
+  // Whether a buffer in this memory may be passed for a parameter declared in
+  // `m`: the same memory, or a kind of it (DRAM_STATIC and DRAM_STACK are kinds
+  // of DRAM; a Python memory is a kind of the memories it subclasses).
+  virtual bool is_a(const Memory& m) const { return this == &m || name() == m.name(); }
 };
 
 // Built-in memories.

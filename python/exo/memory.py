@@ -104,11 +104,24 @@ def memory_handle(cls):
         can_write = can_read and _overrides(cls, "write")
         can_reduce = can_write and _overrides(cls, "reduce")
         handle = _core.python_memory(
-            cls, cls.name(), can_read, can_write, can_reduce, _overrides(cls, "window")
+            cls, cls.name(), can_read, can_write, can_reduce, _overrides(cls, "window"), _kinds_of(cls)
         )
         cls._exo_handle = handle
         _classes[handle.id()] = cls
     return handle
+
+
+def _kinds_of(cls):
+    """Names of the memories `cls` subclasses: a buffer in `cls` may be passed
+    where one of them is expected."""
+    out = []
+    for base in cls.__mro__[1:]:
+        if isinstance(base, type) and issubclass(base, Memory) and base is not Memory:
+            try:
+                out.append(base.name())
+            except Exception:  # an abstract helper class without a name
+                pass
+    return out
 
 
 # core memory id -> Python class, to map the memories of compiled procs back.
@@ -167,8 +180,8 @@ def _srcinfo(s):
     return s if isinstance(s, _core.SrcInfo) else _core.SrcInfo()
 
 
-def _builtin(name):
-    cls = type(name, (_BuiltinMemory,), {"_exo_builtin": name, "__module__": "exo.libs.memories"})
+def _builtin(name, base=None):
+    cls = type(name, (base or _BuiltinMemory,), {"_exo_builtin": name, "__module__": "exo.libs.memories"})
     # The class itself is the core's memory, not a wrapper around it, so that
     # `@ DRAM` and the core's own DRAM are one memory.
     cls._exo_handle = _core.builtin_memory(name)
@@ -177,8 +190,9 @@ def _builtin(name):
 
 
 DRAM = _builtin("DRAM")
-DRAM_STATIC = _builtin("DRAM_STATIC")
-DRAM_STACK = _builtin("DRAM_STACK")
+# Kinds of DRAM, as in exo-lang: a buffer in either may be passed for a DRAM parameter.
+DRAM_STATIC = _builtin("DRAM_STATIC", DRAM)
+DRAM_STACK = _builtin("DRAM_STACK", DRAM)
 
 
 

@@ -2,6 +2,7 @@
 // Memory interface implemented by a Python `exo.Memory` subclass (its class
 // methods generate the C).
 
+#include <algorithm>
 #include <pybind11/stl.h>
 
 #include "bindings.h"
@@ -17,6 +18,7 @@ struct PythonMemoryTraits {
   std::string name;
   bool can_read = true, can_write = true, can_reduce = true;
   bool custom_window = false;  // the class overrides Memory.window
+  std::vector<std::string> kinds_of;  // the memories the class subclasses, by name
 };
 
 class PythonMemory final : public Memory {
@@ -24,6 +26,9 @@ class PythonMemory final : public Memory {
   PythonMemory(py::object cls, PythonMemoryTraits t) : cls_(std::move(cls)), t_(std::move(t)) {}
 
   std::string name() const override { return t_.name; }
+  bool is_a(const Memory& m) const override {
+    return Memory::is_a(m) || std::find(t_.kinds_of.begin(), t_.kinds_of.end(), m.name()) != t_.kinds_of.end();
+  }
   std::string global_() const override {
     py::gil_scoped_acquire gil;
     return translate_memgen(SrcInfo(), [&] {
@@ -117,12 +122,12 @@ void define_memory(py::module_& m) {
   m.def(
       "python_memory",
       [](py::object cls, std::string name, bool can_read, bool can_write, bool can_reduce,
-         bool custom_window) {
-        PythonMemoryTraits t{std::move(name), can_read, can_write, can_reduce, custom_window};
+         bool custom_window, std::vector<std::string> kinds_of) {
+        PythonMemoryTraits t{std::move(name), can_read, can_write, can_reduce, custom_window, std::move(kinds_of)};
         return MemoryHandle{std::make_shared<PythonMemory>(std::move(cls), std::move(t))};
       },
       py::arg("cls"), py::arg("name"), py::arg("can_read"), py::arg("can_write"),
-      py::arg("can_reduce"), py::arg("custom_window"),
+      py::arg("can_reduce"), py::arg("custom_window"), py::arg("kinds_of") = std::vector<std::string>{},
       "Wraps a Python exo.Memory subclass as a core memory.");
 }
 

@@ -165,6 +165,20 @@ Arg convert_arg(const ProcHandle& h, const Surface& surface, int argno, const Pa
     case ArgKind::Block: a.cursor = ref(h, c, v, RefKind::Block); break;
     case ArgKind::AnyRef: a.cursor = ref(h, c, v, RefKind::Any); break;
     case ArgKind::LoopOrStmt: a.cursor = ref(h, c, v, plain_name(v) ? RefKind::Loop : RefKind::Stmt); break;
+    case ArgKind::Call: {
+      // exo-lang's shorthands: a proc means a call to it, "foo #2" the third call to foo.
+      py::object pattern = py::reinterpret_borrow<py::object>(v);
+      if (auto* ph = handle_of<ProcHandle>(v)) {
+        pattern = py::str(ph->proc->name + "(_)");
+      } else if (is_str(v)) {
+        if (auto n = parse_name_ref(v.cast<std::string>()))
+          pattern = py::str(n->name + "(_)" + n->selector);
+      }
+      a.cursor = ref(h, c, pattern, RefKind::Stmt);
+      Stmt s = resolve_stmt(h.proc, a.cursor);
+      if (!s || !s.as<CallNode>()) c.type_error("expected a CallCursor");
+      break;
+    }
     case ArgKind::Scope: {
       if (!is_str(v) && !py::hasattr(v, "_impl") && !py::isinstance<CursorHandle>(v))
         c.type_error("expected a ForCursor or IfCursor");

@@ -28,6 +28,7 @@ enum class ArgKind {
   // References (a pattern string or a cursor, also of a proc this one was scheduled from)
   Stmt, Loop, Alloc, Expr, Block, AnyRef,
   LoopOrStmt,   // a plain name ("i", "i #1") is a loop, anything else a statement
+  Call,         // a call statement; a Procedure or a plain name ("foo #1") means its calls
   Scope,        // a loop or an if statement (a plain name is a loop)
   Gap,          // a gap cursor (no pattern)
   GapBetween,   // a gap between two statements: the statement before it

@@ -109,10 +109,10 @@ void add_subprocs(std::vector<Record>& out) {
                  {P("subproc", K::Procedure)}, {},
                  [](Call& c) { return c.derive(replace_all(c.h.proc, c.a[0].proc)); }});
   out.push_back({"inline", "inline", "Inlines the call (a pattern like \"foo(_)\" or a cursor).",
-                 {P("call_site", K::Stmt)}, {at(0, "call_cursor")},
+                 {P("call_site", K::Call)}, {at(0, "call_cursor")},
                  [](Call& c) { return c.derive(inline_call(c.h.proc, c.a[0].cursor)); }});
   out.push_back({"call_eqv", "call_eqv", "Makes the call call `eqv_proc`, which must be equivalent to its callee.",
-                 {P("eqv_proc", K::Procedure), P("call_site", K::Stmt)}, {at(1, "call_cursor"), at(0, "eqv_proc")},
+                 {P("eqv_proc", K::Procedure), P("call_site", K::Call)}, {at(1, "call_cursor"), at(0, "eqv_proc")},
                  [](Call& c) { return c.derive(call_eqv(c.h.proc, c.a[1].cursor, c.a[0].proc)); }});
   out.push_back({"make_instr", "make_instr", "This procedure as an @instr with the C template `instr_string`.",
                  {text("instr_string", "an instruction macro (i.e. a string with {} escapes)"),

@@ -75,6 +75,7 @@ class FixedArrayMemory : public DramMemory {
  public:
   FixedArrayMemory(std::string name, bool is_static) : name_(std::move(name)), static_(is_static) {}
   std::string name() const override { return name_; }
+  bool is_a(const Memory& m) const override { return Memory::is_a(m) || m.name() == "DRAM"; }
   std::string alloc(const std::string& new_name, const std::string& prim_type,
                     const std::vector<std::string>& shape, const SrcInfo& srcinfo) const override {
     for (auto& extent : shape)

@@ -8,6 +8,7 @@ import pytest
 
 import exo
 from exo import DRAM, SchedulingError, instr, proc
+from exo.libs.memories import DRAM_STATIC
 from exo.platforms.x86 import AVX2, mm256_broadcast_ss, mm256_fmadd_ps, mm256_loadu_ps, mm256_storeu_ps
 
 
@@ -126,7 +127,7 @@ def test_inline():
     use_scale.interpret(A=A1, c=c)
     p.interpret(A=A2, c=c)
     np.testing.assert_array_equal(A1, A2)
-    with pytest.raises(SchedulingError, match="expected a call statement"):
+    with pytest.raises(TypeError, match="expected a CallCursor"):
         scale.inline(scale.find_loop("i"))
 
 
@@ -146,3 +147,46 @@ def test_call_eqv_and_equivalence():
     assert isinstance(p, exo.Procedure)
     with pytest.raises(TypeError):
         scale.is_eq(3)
+
+
+def test_call_sites_named_by_proc_or_name():
+    # exo-lang's shorthands for a call: the callee itself, or its name with #N.
+    fast = scale.rename("scale_fast")
+    for site in (scale, "scale", "scale #0"):
+        p = use_scale.call_eqv(fast, site)
+        assert "scale_fast(8, c[i], A[i, 0:8])" in str(p)
+    with pytest.raises(SchedulingError):
+        use_scale.call_eqv(fast, "scale #1")
+
+
+@proc
+def copy_rows_static(A: f32[4, 8] @ DRAM, B: f32[4, 8] @ DRAM):
+    t: f32[8] @ DRAM_STATIC
+    for i in seq(0, 4):
+        for j in seq(0, 8):
+            t[j] = A[i, j]
+        for j in seq(0, 8):
+            B[i, j] = t[j]
+
+
+def test_a_static_or_stack_buffer_is_passed_for_a_dram_parameter():
+    # DRAM_STATIC and DRAM_STACK are kinds of DRAM (as exo-lang's subclasses):
+    # a call may take them where DRAM is declared; the other way is refused.
+    from exo.libs.memories import DRAM_STACK
+
+    assert issubclass(DRAM_STATIC, DRAM) and issubclass(DRAM_STACK, DRAM)
+    p = copy_rows_static.replace(copyn, "for j in _: _ #0")
+    assert "copyn(8, t[0:8], A[i, 0:8])" in str(p)
+    A = np.arange(32, dtype=np.float32).reshape(4, 8)
+    B1, B2 = np.zeros((4, 8), np.float32), np.zeros((4, 8), np.float32)
+    copy_rows_static.interpret(A=A, B=B1)
+    p.interpret(A=A, B=B2)
+    np.testing.assert_array_equal(B1, B2)
+
+    @proc
+    def copy_static(n: size, dst: [f32][n] @ DRAM_STATIC, src: [f32][n] @ DRAM):
+        for j in seq(0, n):
+            dst[j] = src[j]
+
+    with pytest.raises(SchedulingError, match="is in DRAM_STATIC, but 'B' is in DRAM"):
+        copy_rows_static.replace(copy_static, "for j in _: _ #1")

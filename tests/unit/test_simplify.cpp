@@ -15,6 +15,16 @@ namespace {
 
 const char* kSrc = R"(
 @proc
+def tail_case(N: size, x: R[N] @ DRAM):
+    assert N <= 16
+    assert (N + 15) / 16 == 1
+    for j in seq(0, 16 * ((N + 15) / 16)):
+        if j < N:
+            x[j] = 1.0
+    for j in seq(0, 16 * ((N + 15) / 16) / 16):
+        x[0] = 2.0
+
+@proc
 def div0(x: R[1000] @ DRAM):
     for i in seq(0, 4):
         for j in seq(0, 5):
@@ -278,6 +288,18 @@ TEST(Simplify, Windows) {
   EXPECT_NE(s.find("for j in seq(0, 8):"), std::string::npos) << s;
   EXPECT_NE(s.find("w[j] = y[j]"), std::string::npos) << s;
   test::expect_same_results(p, q, {{"n", 3}}, "simplify_windows");
+}
+
+// `assert X == c` holds all through the body (X reads only arguments): X reads
+// as c, so a tail case's loop gets constant bounds (the SGEMM app unrolls it).
+TEST(Simplify, UsesEqualityPreconditions) {
+  Proc p = mod().proc("tail_case");
+  Proc q = simplify(p).proc;
+  std::string s = print_proc(q);
+  EXPECT_NE(s.find("for j in seq(0, 16):"), std::string::npos) << s;
+  EXPECT_NE(s.find("for j in seq(0, 1):"), std::string::npos) << s;
+  EXPECT_NE(s.find("assert (15 + N) / 16 == 1"), std::string::npos) << s;  // the fact stays stated
+  for (long long n : {1, 7, 16}) test::expect_same_results(p, q, {{"N", n}}, "simplify_tail_" + std::to_string(n));
 }
 
 }  // namespace

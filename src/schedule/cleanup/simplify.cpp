@@ -50,6 +50,9 @@ class Simplifier {
       if (auto* c = e.as<ConstNode>(); c && !c->is_zero()) continue;  // a true assertion says nothing
       out->preds.push_back(e);
     }
+    // `assert X == c` holds in the whole body: X reads only arguments, which
+    // never change.
+    for (auto& pr : out->preds) add_fact(pr);
     Block body;
     simplify_block(p_->body, {}, false, {}, false, body);
     if (body.empty()) body.push_back(make_stmt<PassNode>(p_->srcinfo));

@@ -76,7 +76,7 @@ std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, con
   for (auto& b : u.buffers) {
     const FnArg& a = sub->args[b.arg];
     const rewrite_detail::SiteBuffer& sb = site.at(b.buf);
-    if (a.mem && sb.mem && a.mem->name() != sb.mem->name())
+    if (a.mem && sb.mem && !sb.mem->is_a(*a.mem))
       return "argument " + q(a.name.name()) + " of " + sub->name + " is in " + a.mem->name() + ", but " +
              q(b.buf.name()) + " is in " + sb.mem->name();
     size_t j = 0;
@@ -104,7 +104,7 @@ std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, con
     auto* r = u.args[k].as<ReadNode>();
     if (a.type.is_tensor || !is_data_kind(a.type.base) || !r || !a.mem) continue;
     auto it = site.find(r->name);
-    if (it != site.end() && it->second.mem && it->second.mem->name() != a.mem->name())
+    if (it != site.end() && it->second.mem && !it->second.mem->is_a(*a.mem))
       return "argument " + q(a.name.name()) + " of " + sub->name + " is in " + a.mem->name() + ", but " +
              q(r->name.name()) + " is in " + it->second.mem->name();
   }
