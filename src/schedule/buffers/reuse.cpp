@@ -282,9 +282,31 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
   for (auto& c : occ)
     if (!same_expr(resolve_expr(p, c), e))
       scheduling_error(prim, p, c, "the expressions differ: '" + print_expr(resolve_expr(p, c)) + "' and '" + print_expr(e) + "'");
-  const StmtPath sp = occ[0].path;
-  const size_t d = sp.size() - 1;
+  // The binding goes into the deepest block holding every occurrence, before
+  // the first of its statements that holds one.
+  StmtPath sp = occ[0].path;
+  size_t d = sp.size() - 1;
+  for (auto& c : occ) {
+    size_t m = 0;
+    while (m < d && m + 1 < c.path.size() && c.path[m] == sp[m] && c.path[m + 1].orelse == sp[m + 1].orelse) ++m;
+    d = std::min(d, m);
+  }
+  sp.resize(d + 1);
+  for (auto& c : occ) sp[d].index = std::min(sp[d].index, c.path[d].index);
   const Block* blk = resolve_parent_block(p, sp);
+  // The value must mean the same at the binding: no name it reads may be bound
+  // (a loop variable, an allocation, a window) from there on.
+  for (int k = sp[d].index; k < static_cast<int>(blk->size()); ++k)
+    for_each_stmt({(*blk)[k]}, [&](const Stmt& t) {
+      Sym bound;
+      if (auto* f = t.as<ForNode>()) bound = f->iter;
+      if (auto* a = t.as<AllocNode>()) bound = a->name;
+      if (auto* w = t.as<WindowStmtNode>()) bound = w->name;
+      if (bound.valid() && mentions(e, bound))
+        scheduling_error(prim, p, occ[0],
+                         "cannot bind '" + print_expr(e) + "' where every occurrence can see it: it uses '" +
+                             bound.name() + "', bound after that point");
+    });
   // Step 2. Check: nothing e reads is written between the binding and an occurrence.
   WindowAliases windows(p->body);
   ReadSet reads;

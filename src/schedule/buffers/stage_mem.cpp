@@ -303,6 +303,10 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
         kPrim, p, where,
         "the window '" + escaping + "' of '" + w.buf.name() +
             "' is declared in the block and used after it, where staging would not redirect it");
+  if (use.accesses.empty())
+    scheduling_error(kPrim, p, where,
+                     "Cannot stage '" + w.buf.name() + "' with the given window shape. Wrong window shape, or '" +
+                         w.buf.name() + "' not accessed in the given scope?");
   bool reads = false, writes = false, reduces = false;
   const StagedAccess* first_rw = nullptr;
   for (auto& a : use.accesses) {
