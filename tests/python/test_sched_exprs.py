@@ -364,3 +364,33 @@ def test_insert_noop_call_fence_after_a_call():
     p = insert_noop_call(twice, twice.find("big(_) #0").after(), fence, [])
     assert "big(n, x)\n    fence()\n    big(n, x)" in str(p)
     same(twice, p, n=9, x=(9,))
+
+
+@proc
+def two_loops(n: size, a: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for i in seq(0, n):
+        x[i] = a * 2.0
+    for i in seq(0, n):
+        y[i] = y[i] + a * 2.0
+
+
+def test_bind_expr_binds_once_before_the_loops_holding_the_occurrences():
+    from exo.API_scheduling import bind_expr
+
+    p = bind_expr(two_loops, two_loops.find("a * 2.0", many=True), "twice_a")
+    text = str(p)
+    assert text.count("twice_a = a * 2.0") == 1
+    assert text.index("twice_a = a * 2.0") < text.index("for i in seq")
+    same(two_loops, p, n=5, a=(1,), x=(5,), y=(5,))
+    # The binding may not move past a write of what the expression reads.
+
+    @proc
+    def rewritten(n: size, a: f32[1] @ DRAM, x: f32[n] @ DRAM):
+        for i in seq(0, n):
+            x[i] = a[0] * 2.0
+        a[0] = 1.0
+        for i in seq(0, n):
+            x[i] += a[0] * 2.0
+
+    with pytest.raises(exo.SchedulingError, match="is written in between"):
+        bind_expr(rewritten, rewritten.find("a[0] * 2.0", many=True), "t")
