@@ -224,8 +224,8 @@ TEST(Match, LoopNestReferences) {
 
 TEST(Match, Errors) {
   Proc g = mod().proc("gemm");
-  EXPECT_EQ(error_of([&] { find_stmt(g, "D[_] += _"); }), "no statement matches 'D[_] += _' in proc 'gemm'");
-  EXPECT_EQ(error_of([&] { find_cursor(g, "C_reg + _"); }), "no expression matches 'C_reg + _' in proc 'gemm'");
+  EXPECT_EQ(error_of([&] { find_stmt(g, "D[_] += _"); }), "find: failed to find matches: no statement matches 'D[_] += _' in proc 'gemm'");
+  EXPECT_EQ(error_of([&] { find_cursor(g, "C_reg + _"); }), "find: failed to find matches: no expression matches 'C_reg + _' in proc 'gemm'");
   Proc a = mod().proc("axpy");
   EXPECT_EQ(error_of([&] { find_stmt(a, "x[_] = _ #3"); }),
             "pattern 'x[_] = _ #3' has 2 matches in proc 'axpy' (#N counts from 0)");

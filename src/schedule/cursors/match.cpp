@@ -296,7 +296,8 @@ std::vector<Cursor> match_pattern(const Proc& p, const std::string& pattern) {
 Cursor find_cursor(const Proc& p, const std::string& pattern) {
   Matches m = all_matches(p, pattern);
   const char* what = m.is_expr ? "expression" : "statement";
-  if (m.all.empty()) fail(std::string("no ") + what + " matches '" + pattern + "' in proc '" + p->name + "'");
+  if (m.all.empty())
+    fail(std::string("find: failed to find matches: no ") + what + " matches '" + pattern + "' in proc '" + p->name + "'");
   int n = m.occurrence < 0 ? 0 : m.occurrence;
   if (n >= static_cast<int>(m.all.size()))
     fail("pattern '" + pattern + "' has " + std::to_string(m.all.size()) + " match" +
