@@ -394,3 +394,23 @@ def test_bind_expr_binds_once_before_the_loops_holding_the_occurrences():
 
     with pytest.raises(exo.SchedulingError, match="is written in between"):
         bind_expr(rewritten, rewritten.find("a[0] * 2.0", many=True), "t")
+
+
+@proc
+def main_and_tail(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    assert n >= 8
+    for i in seq(0, 8):
+        x[i] = x[i] * y[i] * y[i]
+    for j in seq(8, n):
+        x[j] = x[j] * y[j]
+
+
+def test_bind_expr_binds_the_copies_of_the_first_expression_only():
+    # As in exo-lang: of the cursors given, those equal to the first are bound.
+    from exo.API_scheduling import bind_expr
+
+    p = bind_expr(main_and_tail, main_and_tail.find("y[_]", many=True), "yv")
+    text = str(p)
+    assert "yv = y[i]" in text and "x[i] = x[i] * yv * yv" in text
+    assert "x[j] = x[j] * y[j]" in text
+    same(main_and_tail, p, n=12, x=(12,), y=(12,))

@@ -279,9 +279,11 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
   Expr e = resolve_expr(p, occ[0]);
   if (e->type.is_tensor || !is_data_kind(e->type.base))
     scheduling_error(prim, p, occ[0], "expected a data expression, got '" + print_expr(e) + "'");
-  for (auto& c : occ)
-    if (!same_expr(resolve_expr(p, c), e))
-      scheduling_error(prim, p, c, "the expressions differ: '" + print_expr(resolve_expr(p, c)) + "' and '" + print_expr(e) + "'");
+  // Only the occurrences of the first expression are bound (as in exo-lang,
+  // whose users pass every match of a pattern like "y[_]" and bind the first
+  // expression's copies).
+  occ.erase(std::remove_if(occ.begin(), occ.end(), [&](const Cursor& c) { return !same_expr(resolve_expr(p, c), e); }),
+            occ.end());
   // The binding goes into the deepest block holding every occurrence, before
   // the first of its statements that holds one.
   StmtPath sp = occ[0].path;
