@@ -313,7 +313,9 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
     out.push_back(loop_of(io, int_const(0, si), q, {loop_of(ii, int_const(0, si), C, body)}));
     if (!perfect) {
       Sym it(inner);
-      Expr t_val = binop(BinOpKind::Add, binop(BinOpKind::Mul, C, q, si), idx_read(it), si);
+      // `ii + hi / c * c`, the form exo-lang prints (simplify keeps it: it does
+      // not reorder sums with a division inside).
+      Expr t_val = binop(BinOpKind::Add, idx_read(it), binop(BinOpKind::Mul, q, C, si), si);
       Stmt tail_loop = loop_of(it, int_const(0, si), r, instantiate(f->body, f->iter, t_val));
       if (tail == "cut_and_guard")
         tail_loop = make_stmt<IfNode>(binop(BinOpKind::Gt, r, int_const(0, si), si),
