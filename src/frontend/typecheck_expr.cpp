@@ -160,6 +160,9 @@ const VarInfo& Checker::bind(const std::string& name, VarInfo v) {
 
 void Checker::fail_unbound(const std::string& name, const SrcInfo& where) const {
   auto entry = scope_.lookup(name);
+  if (!entry && fragment_)
+    EXO_FAIL(ErrorKind::ParseFragment, where,
+             name << " not found in the current environment (no variable of that name is visible here)");
   if (!entry) EXO_FAIL(ErrorKind::Type, where, "name '" << name << "' is not defined");
   if (std::holds_alternative<Proc>(*entry))
     EXO_FAIL(ErrorKind::Type, where, "'" << name << "' is a procedure, not a buffer or value");

@@ -29,6 +29,7 @@ void bind_all(tc::Checker& checker, const std::vector<VisibleVar>& vars) {
 Expr typecheck_expr_at(const uast::UExpr& e, FragmentType want, const std::vector<VisibleVar>& vars,
                        const Scope& scope, const char* what) {
   tc::Checker checker(scope);
+  checker.typing_fragment();
   bind_all(checker, vars);
   switch (want) {
     case FragmentType::Index: return checker.check_index(e, what);

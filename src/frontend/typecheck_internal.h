@@ -49,6 +49,9 @@ std::string type_str(const Type& t);
 class Checker {
  public:
   explicit Checker(const Scope& scope) : scope_(scope) { scopes_.emplace_back(); }
+  // Typing a fragment of user text at a position of a proc (a scheduling
+  // argument): a name that is nowhere is then a fragment error, as in exo-lang.
+  void typing_fragment() { fragment_ = true; }
 
   Proc check_proc(const uast::UProc& p);
 
@@ -83,6 +86,7 @@ class Checker {
   const Scope& scope() const { return scope_; }
 
  private:
+  bool fragment_ = false;
   // The local buffer a Name/Index expression refers to (for diagnostics).
   const VarInfo* src_of(const uast::UExpr& e) const;
   Expr check_name(const uast::UExpr& e, Ctx ctx);

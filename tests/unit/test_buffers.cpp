@@ -154,7 +154,7 @@ TEST(Buffers, ExpandDimThenLift) {
 TEST(Buffers, ExpandDimRefusesIndexOutOfRange) {
   Proc p = mod().proc("ex");
   std::string m = test::scheduling_error_message([&] { expand_dim(p, "t", "8", "j"); });
-  EXPECT_TRUE(has(m, "the index 'j' of the new dimension of 't' may be out of range")) << m;
+  EXPECT_TRUE(has(m, "The buffer t is accessed out-of-bounds: the index 'j' of the new dimension may be out of range")) << m;
   m = test::scheduling_error_message([&] { expand_dim(p, "t", "16", "j + 1"); });
   EXPECT_TRUE(has(m, "'0 <= j + 1 and j + 1 < 16' is not provable")) << m;
   m = test::scheduling_error_message([&] { expand_dim(p, "t", "0", "0"); });

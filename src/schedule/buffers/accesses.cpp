@@ -24,7 +24,7 @@ auto as_argument(const char* prim, int argno, const char* argname, F&& f) -> dec
   try {
     return f();
   } catch (const Error& e) {
-    if (e.kind() == ErrorKind::Scheduling || e.kind() == ErrorKind::Api) throw;
+    if (e.kind() == ErrorKind::Scheduling || e.kind() == ErrorKind::Api || e.kind() == ErrorKind::ParseFragment) throw;
     argument_error(prim, argno, argname, e.message());
   }
 }

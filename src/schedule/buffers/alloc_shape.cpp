@@ -132,8 +132,9 @@ Rewrite expand_dim(const Proc& p, const Cursor& c, const std::string& alloc_dim,
     for (auto& u : use_paths(p, c.path, a->name))
       if (!provable_at(p, u, in_range))
         scheduling_error(prim, p, Cursor::stmt(u),
-                         "the index '" + print_expr(ix) + "' of the new dimension of '" + a->name.name() +
-                             "' may be out of range at this use: '" + print_expr(in_range) + "' is not provable");
+                         "The buffer " + a->name.name() + " is accessed out-of-bounds: the index '" + print_expr(ix) +
+                             "' of the new dimension may be out of range at this use: '" + print_expr(in_range) +
+                             "' is not provable");
   // Step 3. Build the new type and re-index every access.
   Type t = a->type;
   t.is_tensor = true;
