@@ -494,3 +494,23 @@ def test_join_loops_refuses_bounds_the_first_loop_writes():
     with pytest.raises(exo.SchedulingError, match="the first loop writes config field 'k', which the "
                                                   "bounds of the second loop read"):
         join_loops(cfg_halves, "i", "i #1")
+
+
+@proc
+def branchy(x: size, y: f32[1] @ DRAM):
+    if x < 10:
+        y[0] += 1.0
+    else:
+        y[0] += 3.0
+        y[0] = y[0] * 2.0
+
+
+def test_fission_in_an_else_branch():
+    from exo.API_scheduling import fission
+
+    p = fission(branchy, branchy.find("y[0] += 3.0").after())
+    text = str(p)
+    assert text.count("if x < 10:") == 2
+    assert "    else:\n        y[0] += 3.0\n    if x < 10:\n        pass\n    else:\n        y[0] = y[0] * 2.0" in text
+    for x in (3, 12):
+        same(branchy, p, x=x)

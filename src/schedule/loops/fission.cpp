@@ -19,16 +19,19 @@ bool has_prefix(const StmtPath& path, const StmtPath& prefix) {
 
 // Forwarding when the statement at `sp` is replaced by two copies, the first
 // keeping its body's statements [0, g) and the second getting [g, ...).
-Forward forward_fission(const StmtPath& sp, int g) {
+// Cursors after a fission of the statement at `sp` at position `g` of its body
+// (of its else branch when `in_else`): what precedes the split stays in the
+// first copy, the rest moves to the second.
+Forward forward_fission(const StmtPath& sp, int g, bool in_else) {
   Forward rest = forward_splice(sp, 1, 2);
   const size_t d = sp.size() - 1;
   return [=](const Cursor& c) -> Cursor {
     if (!c.valid() || !has_prefix(c.path, sp)) return rest(c);
     if (c.path.size() == sp.size())
       return c.is_gap() ? rest(c) : c;  // the statement: its first part
-    if (c.path[d + 1].orelse || c.path[d + 1].index < g) {
+    if (c.path[d + 1].orelse != in_else || c.path[d + 1].index < g) {
       // A block reaching across the split point would be cut in two.
-      if (c.is_block() && c.path.size() == d + 2 && !c.path[d + 1].orelse &&
+      if (c.is_block() && c.path.size() == d + 2 && c.path[d + 1].orelse == in_else &&
           c.path[d + 1].index + c.count > g)
         return Cursor::invalid();
       return c;
@@ -82,11 +85,12 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
                        "Can only lift past a for loop or if: cannot lift the split " + std::to_string(n_lifts) + " level(s): only " +
                            std::to_string(level) + " statement(s) enclose it");
     Stmt s = resolve_stmt(q, scope);
-    if (gap.path.back().orelse)
-      scheduling_error(prim, q, scope,
-                       "the split point is in the else branch of " + scope_name(s) +
-                           "; only loop and if bodies can be split");
-    const Block& body = s->kind == StmtKind::For ? s.as<ForNode>()->body : s.as<IfNode>()->body;
+    // In an else branch, the first copy keeps the whole then-branch and the
+    // else part before the split; the second copy keeps the rest of it.
+    const bool in_else = gap.path.back().orelse;
+    const Block& body = s->kind == StmtKind::For ? s.as<ForNode>()->body
+                        : in_else              ? s.as<IfNode>()->orelse
+                                               : s.as<IfNode>()->body;
     int g = gap.index();
     Block before(body.begin(), body.begin() + g), after_part(body.begin() + g, body.end());
     // A level with nothing on one side only moves the split point out.
@@ -107,7 +111,9 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       reread = {f->lo, f->hi};
     else
       reread = {s.as<IfNode>()->cond};
-    std::string clash = rewrite_detail::config_clash(reread, before);
+    Block first_copy = before;  // what runs before the condition is read again
+    if (in_else) first_copy.insert(first_copy.begin(), s.as<IfNode>()->body.begin(), s.as<IfNode>()->body.end());
+    std::string clash = rewrite_detail::config_clash(reread, first_copy);
     if (!clash.empty())
       scheduling_error(
           prim, q, scope,
@@ -152,11 +158,16 @@ Rewrite fission_after(const Proc& p, const Cursor& stmt, int n_lifts) {
       s2 = make_stmt<ForNode>(f->iter, f->lo, f->hi, after_part, f->mode, f->srcinfo);
     } else {
       auto* i = s.as<IfNode>();
-      s1 = make_stmt<IfNode>(i->cond, before, Block{}, i->srcinfo);
-      s2 = make_stmt<IfNode>(i->cond, after_part, i->orelse, i->srcinfo);
+      if (in_else) {
+        s1 = make_stmt<IfNode>(i->cond, i->body, before, i->srcinfo);
+        s2 = make_stmt<IfNode>(i->cond, Block{make_stmt<PassNode>(i->srcinfo)}, after_part, i->srcinfo);
+      } else {
+        s1 = make_stmt<IfNode>(i->cond, before, Block{}, i->srcinfo);
+        s2 = make_stmt<IfNode>(i->cond, after_part, i->orelse, i->srcinfo);
+      }
     }
     // Step 4. Replace; the split point is now between the copies.
-    Forward fwd = forward_fission(scope.path, g);
+    Forward fwd = forward_fission(scope.path, g, in_else);
     r = Rewrite{splice_block(q, scope.path, 1, {s1, s2}), compose(r.forward, fwd)};
     gap = exo::after(scope);
   }
