@@ -195,9 +195,9 @@ class Simplifier {
     if (x.as<ConstNode>()) std::swap(x, c);
     auto* cc = c.as<ConstNode>();
     if (!cc || x.as<ConstNode>() || x->type.is_numeric() || x->type.base == ScalarKind::Bool) return;
-    idx_.facts[print_expr(x)] = c;
+    idx_.facts.add(x, c);
     if (auto* d = x.as<BinOpNode>(); d && d->op == BinOpKind::Div && cc->is_zero())
-      idx_.facts[print_expr(binop(BinOpKind::Mod, d->lhs, d->rhs))] = d->lhs;
+      idx_.facts.add(binop(BinOpKind::Mod, d->lhs, d->rhs), d->lhs);
   }
 
   static bool same_block(const Block& a, const Block& b) {

@@ -127,11 +127,23 @@ bool same_text(const Expr& a, const Expr& b) { return a.same_as(b) || print_expr
 
 }  // namespace
 
-Expr IndexSimplifier::known(const Expr& e) const {
-  if (facts.empty()) return Expr();
-  auto it = facts.find(print_expr(e));
-  return it == facts.end() ? Expr() : it->second;
+int IndexSimplifier::Facts::shape(const Expr& e) {
+  auto* b = e.as<BinOpNode>();
+  return static_cast<int>(e->kind) * 64 + (b ? static_cast<int>(b->op) + 1 : 0);
 }
+
+void IndexSimplifier::Facts::add(const Expr& x, const Expr& value) {
+  by_text_[print_expr(x)] = value;
+  shapes_.insert(shape(x));
+}
+
+Expr IndexSimplifier::Facts::find(const Expr& e) const {
+  if (by_text_.empty() || !shapes_.count(shape(e))) return Expr();
+  auto it = by_text_.find(print_expr(e));
+  return it == by_text_.end() ? Expr() : it->second;
+}
+
+Expr IndexSimplifier::known(const Expr& e) const { return facts.find(e); }
 
 Expr IndexSimplifier::simplify(const Expr& e) {
   Expr out = simplify_rec(e);

@@ -7,6 +7,7 @@
 // touched: only index, size and boolean expressions change.
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include "exo/loopir.h"
@@ -26,9 +27,23 @@ class IndexSimplifier {
   // `e` itself when the result prints the same.
   Expr simplify(const Expr& e);
 
-  // Known values inside a branch (`if n % 4 == 0:` makes `n % 4` read as 0),
-  // keyed by printed expression, as the reference's facts.
-  std::map<std::string, Expr> facts;
+  // Known values (`assert X == c`, or `if n % 4 == 0:` inside its branch makes
+  // `n % 4` read as 0), keyed by printed expression, as the reference's facts.
+  // Only nodes of a kind (and operator) some fact has are printed and looked up:
+  // printing every node of every simplified expression would cost more than
+  // the rest of simplify.
+  class Facts {
+   public:
+    void add(const Expr& x, const Expr& value);
+    Expr find(const Expr& e) const;
+    bool empty() const { return by_text_.empty(); }
+
+   private:
+    static int shape(const Expr& e);
+    std::map<std::string, Expr> by_text_;
+    std::set<int> shapes_;
+  };
+  Facts facts;
 
  private:
   Expr simplify_rec(const Expr& e);
