@@ -274,7 +274,7 @@ class Collector {
   // the callee reads or writes, as one access with a fresh variable ranging
   // over each interval dimension; and the callee's config accesses.
   void summarize(const CallNode& c) {
-    const analysis::CalleeEffects& eff = callee_use(c.proc);
+    const analysis::CalleeEffects& eff = analysis::callee_effects(c.proc);  // kept per proc
     const auto& params = c.proc->args;
     std::map<Sym, Expr> env;
     for (size_t k = 0; k < params.size() && k < c.args.size(); ++k)
@@ -332,16 +332,9 @@ class Collector {
     out.push_back(std::move(a));
   }
 
-  const analysis::CalleeEffects& callee_use(const Proc& callee) {
-    auto it = callee_use_.find(callee.get());
-    if (it != callee_use_.end()) return it->second;
-    return callee_use_.emplace(callee.get(), analysis::callee_effects(callee)).first->second;
-  }
-
   const StmtNode* target_;
   bool summarize_calls_ = false;
   bool storage_only_ = false;
-  std::map<const ProcNode*, analysis::CalleeEffects> callee_use_;
   int inside_ = 0;
   int depth_ = 0;
   Stmt top_;

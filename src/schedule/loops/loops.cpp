@@ -43,6 +43,24 @@ Expr any_of(const std::vector<Expr>& es) {
   return out;
 }
 
+// Adds to `goal` the ways two accesses (their variables renamed by `ma` and
+// `mb`) can miss each other: a loop of either outside its range (the access
+// does not happen) or some coordinate different.
+void apart_disjuncts(const NameAccess& a, const std::map<Sym, Sym>& ma, const NameAccess& b,
+                     const std::map<Sym, Sym>& mb, std::vector<Expr>& goal) {
+  for (auto [acc, m] : {std::pair{&a, &ma}, std::pair{&b, &mb}})
+    for (auto& l : acc->loops) {
+      Expr it = rename_vars(idx_read(l.iter), *m);
+      goal.push_back(binop(BinOpKind::Lt, it, rename_vars(l.lo, *m)));
+      goal.push_back(binop(BinOpKind::Ge, it, rename_vars(l.hi, *m)));
+    }
+  for (size_t k = 0; k < a.idx.size() && k < b.idx.size(); ++k) {
+    Expr x = rename_vars(a.idx[k], ma), y = rename_vars(b.idx[k], mb);
+    goal.push_back(binop(BinOpKind::Lt, x, y));
+    goal.push_back(binop(BinOpKind::Gt, x, y));
+  }
+}
+
 // Two accesses of one buffer provably touch different elements: some coordinate
 // differs, by constants or by a proof under the enclosing loops, branches and
 // preconditions. The loops inside the statements (and a call's fresh variables)
@@ -54,22 +72,13 @@ bool disjoint(const NameAccess& a, const NameAccess& b, const Context& ctx) {
     if (const_value(a.idx[k], x) && const_value(b.idx[k], y) && x != y) return true;
   }
   if (n == 0) return false;
-  std::vector<Expr> goal;
-  auto own_copy = [&](const NameAccess& acc, const char* tag) {
+  auto own_copy = [](const NameAccess& acc, const char* tag) {
     std::map<Sym, Sym> m;
     for (auto& l : acc.loops) m[l.iter] = Sym(l.iter.name() + tag);
-    for (auto& l : acc.loops) {  // outside its range the access does not happen
-      goal.push_back(binop(BinOpKind::Lt, idx_read(m.at(l.iter)), rename_vars(l.lo, m)));
-      goal.push_back(binop(BinOpKind::Ge, idx_read(m.at(l.iter)), rename_vars(l.hi, m)));
-    }
     return m;
   };
-  std::map<Sym, Sym> ma = own_copy(a, "_1"), mb = own_copy(b, "_2");
-  for (size_t k = 0; k < n; ++k) {
-    Expr x = rename_vars(a.idx[k], ma), y = rename_vars(b.idx[k], mb);
-    goal.push_back(binop(BinOpKind::Lt, x, y));
-    goal.push_back(binop(BinOpKind::Gt, x, y));
-  }
+  std::vector<Expr> goal;
+  apart_disjuncts(a, own_copy(a, "_1"), b, own_copy(b, "_2"), goal);
   return provable_at(ctx.proc, ctx.path, any_of(goal));
 }
 
@@ -430,21 +439,7 @@ Rewrite reorder_loops(const Proc& p, const Cursor& c, const std::string& inner_n
       bool apart = false;
       {
         std::vector<Expr> goal = outside;
-        // An access runs inside its loops: their iterators are within range (or
-        // the access never runs).
-        auto within_local_loops = [&](const NestAccess& n, const std::map<Sym, Sym>& m) {
-          for (auto& l : n.acc.loops) {
-            goal.push_back(binop(BinOpKind::Lt, iv(m, l.iter), rename_vars(l.lo, m)));
-            goal.push_back(binop(BinOpKind::Ge, iv(m, l.iter), rename_vars(l.hi, m)));
-          }
-        };
-        within_local_loops(a, m1);
-        within_local_loops(b, m2);
-        for (size_t k = 0; k < a.acc.idx.size() && k < b.acc.idx.size(); ++k) {
-          Expr x = rename_vars(a.acc.idx[k], m1), y = rename_vars(b.acc.idx[k], m2);
-          goal.push_back(binop(BinOpKind::Lt, x, y));
-          goal.push_back(binop(BinOpKind::Gt, x, y));
-        }
+        apart_disjuncts(a.acc, m1, b.acc, m2, goal);
         apart = provable_at(p, c.path, any_of(goal));
       }
       if (!apart) {
