@@ -174,7 +174,6 @@ class ProcCompiler : private StmtCases, private ExprCases {
   std::vector<std::unordered_map<uint64_t, VarInfo>> env_;
   std::vector<std::map<std::string, std::string>> names_;
   std::map<std::pair<uint64_t, int>, int64_t> known_strides_;
-  std::set<uint64_t> used_;  // syms read anywhere (locals never read get a `(void)` use)
   std::string tab_;
   std::vector<std::string> lines_;
   std::string decl_, def_;

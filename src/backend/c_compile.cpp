@@ -166,6 +166,17 @@ const char* kHeaderPrelude =
     "#endif\n"
     "\n";
 
+// Scheduling can leave a local that is set but never read (a dead staging
+// buffer, an accumulator of a removed use); that is not worth a warning.
+const char* kUnusedLocalsPragmas =
+    "#if defined(__clang__)\n"
+    "#pragma clang diagnostic ignored \"-Wunknown-warning-option\"\n"
+    "#endif\n"
+    "#if defined(__GNUC__)\n"
+    "#pragma GCC diagnostic ignored \"-Wunused-variable\"\n"
+    "#pragma GCC diagnostic ignored \"-Wunused-but-set-variable\"\n"
+    "#endif\n";
+
 // The instruction template is quoted inside a C comment: keep it from closing it.
 std::string comment_safe(std::string s) {
   for (size_t k = 0; (k = s.find("*/", k)) != std::string::npos;) s.replace(k, 2, "* /");
@@ -269,7 +280,7 @@ CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem) {
   std::vector<std::string> groups;
   for (auto* g : {&helper_code, &instr_globals, &memory_code, &extern_code, &private_decls, &bodies})
     if (!g->empty()) groups.push_back(join_lines(*g));
-  out.c = "#include \"" + stem + ".h\"\n\n" + join_lines(groups) + "\n";
+  out.c = "#include \"" + stem + ".h\"\n\n" + kUnusedLocalsPragmas + "\n" + join_lines(groups) + "\n";
   return out;
 }
 

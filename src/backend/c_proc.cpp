@@ -11,11 +11,11 @@ std::string ctype_of(ScalarKind k) {
   return k == ScalarKind::R ? "float" : std::string(c_type_name(k));
 }
 
-// Every Sym read anywhere (reads, windows, strides, call arguments), so locals
-// that are only declared or written can be marked used for -Wall.
-class UsedNames : public IRVisitor {
+// Every Sym a statement mentions: reads, windows, strides, call arguments and
+// the buffers it writes or allocates (what decides where a buffer is freed).
+class MentionedNames : public IRVisitor {
  public:
-  explicit UsedNames(std::set<uint64_t>& out) : out_(out) {}
+  explicit MentionedNames(std::set<uint64_t>& out) : out_(out) {}
   using IRVisitor::visit;
 
  protected:
@@ -28,10 +28,47 @@ class UsedNames : public IRVisitor {
     IRVisitor::visit(n);
   }
   void visit(const StrideExprNode& n) override { out_.insert(n.name.id()); }
+  void visit(const AssignNode& n) override {
+    out_.insert(n.name.id());
+    IRVisitor::visit(n);
+  }
+  void visit(const ReduceNode& n) override {
+    out_.insert(n.name.id());
+    IRVisitor::visit(n);
+  }
+  void visit(const AllocNode& n) override {
+    out_.insert(n.name.id());
+    IRVisitor::visit(n);
+  }
 
  private:
   std::set<uint64_t>& out_;
 };
+
+// For each statement of a block, the allocations of the block freed right after
+// it: a buffer is freed after the last statement that mentions it or a window
+// of it (so a memory with few registers can reuse one), newest first.
+std::vector<std::vector<const AllocNode*>> frees_after(const Block& b) {
+  std::map<uint64_t, size_t> last_use;            // alloc id -> index of last mention
+  std::map<uint64_t, uint64_t> root_of;           // alloc or window id -> alloc id
+  std::vector<const AllocNode*> allocs;
+  for (size_t k = 0; k < b.size(); ++k) {
+    std::set<uint64_t> names;
+    MentionedNames(names).visit(b[k]);
+    if (auto a = b[k].as<AllocNode>()) {
+      root_of[a->name.id()] = a->name.id();
+      allocs.push_back(a);
+    }
+    if (auto w = b[k].as<WindowStmtNode>())
+      if (auto we = w->rhs.as<WindowExprNode>(); we && root_of.count(we->name.id()))
+        root_of[w->name.id()] = root_of[we->name.id()];
+    for (uint64_t n : names)
+      if (auto it = root_of.find(n); it != root_of.end()) last_use[it->second] = k;
+  }
+  std::vector<std::vector<const AllocNode*>> out(b.size());
+  for (auto it = allocs.rbegin(); it != allocs.rend(); ++it) out[last_use[(*it)->name.id()]].push_back(*it);
+  return out;
+}
 
 // n + 1 for a decimal numeral of any length, without leading zeros (as Python's
 // str(int(n) + 1), which exo-lang's renaming uses): "x_007" -> "x_8",
@@ -56,7 +93,6 @@ ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool 
     : proc_(proc), unit_(unit) {
   env_.emplace_back();
   names_.emplace_back();
-  UsedNames(used_).visit_block(proc->body);
 
   std::vector<std::string> arg_strs{ctxt_name + " *ctxt"};
   std::vector<std::string> comments;
@@ -179,16 +215,13 @@ bool ProcCompiler::is_written(const Sym& buffer) const {
 // ---- statements -------------------------------------------------------------
 
 void ProcCompiler::comp_block(const Block& b) {
-  // Frees go at the end of the block that allocated, newest first.
-  std::vector<std::pair<Sym, const AllocNode*>> allocs;
-  for (auto& s : b) {
-    comp_stmt(s);
-    if (auto a = s.as<AllocNode>()) allocs.emplace_back(a->name, a);
-  }
-  for (auto it = allocs.rbegin(); it != allocs.rend(); ++it) {
-    const AllocNode* a = it->second;
-    MemoryPtr mem = a->mem ? a->mem : dram();
-    add_line(mem->free(var(a->name).cname, ctype_of(a->type.base), shape_strs(a->type.shape), a->srcinfo));
+  auto frees = frees_after(b);
+  for (size_t k = 0; k < b.size(); ++k) {
+    comp_stmt(b[k]);
+    for (const AllocNode* a : frees[k]) {
+      MemoryPtr mem = a->mem ? a->mem : dram();
+      add_line(mem->free(var(a->name).cname, ctype_of(a->type.base), shape_strs(a->type.shape), a->srcinfo));
+    }
   }
 }
 
@@ -242,7 +275,6 @@ void ProcCompiler::visit(const WindowStmtNode& ws, const Stmt&) {
   std::string wname = window_type_name(info.type.base, info.type.rank(), is_const);
   std::string nm = new_varname(ws.name, info);
   add_line("struct " + wname + " " + nm + " = " + rhs + ";");
-  if (!used_.count(ws.name.id())) add_line("(void) " + nm + ";");
 }
 
 void ProcCompiler::visit(const IfNode& i, const Stmt&) {
@@ -288,7 +320,6 @@ void ProcCompiler::visit(const AllocNode& a, const Stmt&) {
   auto shape = shape_strs(a.type.shape);
   std::string nm = new_varname(a.name, info);
   add_line(info.mem->alloc(nm, ctype_of(a.type.base), shape, a.srcinfo));
-  if (!used_.count(a.name.id())) add_line("(void) " + nm + ";");
 }
 
 void ProcCompiler::visit(const CallNode& c, const Stmt&) { comp_call(c); }

@@ -118,7 +118,7 @@ def test_amx_tiles_are_numbered_registers():
     def two_tiles(x: i32[16, 16] @ DRAM):
         a: i32[16, 16] @ AMX_TILE
         b: i32[16, 16] @ AMX_TILE
-        pass
+        w = a[0:16, 0:16]  # keeps `a` live while `b` is made
 
     @proc
     def too_wide(x: i32[16, 16] @ DRAM):

@@ -20,6 +20,7 @@ from exo.stdlib.halide_scheduling_ops import (
     store_at,
     tile,
 )
+from exo.API_cursors import InvalidCursor
 from exo.stdlib.inspection import CursorNavigationError, match_parent
 from exo.stdlib.range_analysis import IndexRange, bounds_inference, constant_bound, infer_range
 from exo.stdlib.rc_wrappers import cut_loop_, divide_loop_, fission_, specialize_, stage_mem_
@@ -155,6 +156,11 @@ def test_rc_wrappers_return_the_pieces():
     p, (alloc, load, block, store) = stage_mem_(blur_local, blur_local.find_loop("i #1"), "consumer[0:n]", "c",
                                                 rc=True)
     assert alloc.name() == "c" and store.name() == "i0" and block[0].name() == "i"
+    assert isinstance(load, InvalidCursor)  # the loop writes all of consumer[0:n]: no load
+    assert_same(blur_local, p, {"n": 4})
+    p, (alloc, load, block, store) = stage_mem_(blur_local, blur_local.find_loop("i #1"), "producer[0:n+1]", "pr",
+                                                rc=True)
+    assert alloc.name() == "pr" and load.name() == "i0" and block[0].name() == "i"
     assert_same(blur_local, p, {"n": 4})
 
 

@@ -56,6 +56,14 @@ def partial(n: size, x: f32[n, 8] @ DRAM):
                 x[i, j] = 2.0
 
 @proc
+def fill(n: size, x: f32[n, 8] @ DRAM, y: f32[n, 8] @ DRAM):
+    for i in seq(0, n):
+        for j in seq(0, 8):
+            x[i, j] = y[i, j] * 2.0
+        for j in seq(1, 8):
+            y[i, j] = 3.0
+
+@proc
 def escaping(n: size, x: f32[n, 8] @ DRAM, y: f32[n] @ DRAM):
     for i in seq(0, n):
         y[i] += 1.0
@@ -159,6 +167,26 @@ TEST(StageMem, WriteOnlyBlockStillLoadsUnwrittenElements) {
   EXPECT_TRUE(has(s, "xs[i0] = x[i, i0]")) << s;
   EXPECT_TRUE(has(s, "x[i, i0] = xs[i0]")) << s;
   test::expect_same_results(p, r.proc, {{"n", 3}}, "stage_partial_write");
+}
+
+TEST(StageMem, BlockWritingTheWholeWindowNeedsNoLoad) {
+  Proc p = mod().proc("fill");
+  // The j loop assigns every element of x[i, 0:8]: nothing to load.
+  Rewrite r = stage_mem(p, "for j in _: _", "x[i, 0:8]", "xs");
+  std::string s = print_proc(r.proc);
+  EXPECT_FALSE(has(s, "xs[i0] = x[i, i0]")) << s;
+  EXPECT_TRUE(has(s, "x[i, i0] = xs[i0]")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 3}}, "stage_fill");
+  // Both loops of the i loop, over the whole 2-D window: still no load.
+  Rewrite all = stage_mem(p, "for i in _: _", "x[0:n, 0:8]", "xs");
+  s = print_proc(all.proc);
+  EXPECT_FALSE(has(s, "= x[i0, i1]")) << s;
+  test::expect_same_results(p, all.proc, {{"n", 3}}, "stage_fill_2d");
+  // The second loop starts at 1: y[i, 0] keeps its value, so y is loaded.
+  Rewrite part = stage_mem(p, "for j in _: _ #1", "y[i, 0:8]", "ys");
+  s = print_proc(part.proc);
+  EXPECT_TRUE(has(s, "ys[i0] = y[i, i0]")) << s;
+  test::expect_same_results(p, part.proc, {{"n", 3}}, "stage_fill_part");
 }
 
 TEST(StageMem, WindowsPassedToCallsAreRedirected) {

@@ -93,7 +93,8 @@ class stage_mem_cursors(_Unpackable):  # noqa: N801
 
 def stage_mem_(proc, block, buff, new_buff_name, accum=False, rc=False):
     """stage_mem; cursors: the new buffer's allocation, the statement loading
-    it, the staged block and the statement storing it back."""
+    it (an invalid cursor when the block overwrites the whole window), the
+    staged block and the statement storing it back."""
     if not isinstance(block, BlockCursor):
         block = proc.forward(block).as_block()
     first, last, n = block[0], block[-1], len(block)
@@ -102,7 +103,11 @@ def stage_mem_(proc, block, buff, new_buff_name, accum=False, rc=False):
         return proc
     first, last = proc.forward(first), proc.forward(last)
     staged = first.as_block().expand(0, n - 1)
-    return proc, stage_mem_cursors(first.prev().prev(), first.prev(), staged, last.next())
+    before = first.prev()
+    if isinstance(before, AllocCursor) and before.name() == new_buff_name:
+        # the block overwrites the whole window: nothing is loaded
+        return proc, stage_mem_cursors(before, InvalidCursor(), staged, last.next())
+    return proc, stage_mem_cursors(before.prev(), before, staged, last.next())
 
 
 @dataclass

@@ -1,7 +1,8 @@
 // stage_mem: a block's accesses to a window of a buffer go through a new buffer,
 // loaded before the block and stored (or accumulated) back after it.
 // A block that only reads is not stored back; one that writes is loaded as well,
-// since the store copies the whole window.
+// since the store copies the whole window (unless it provably writes all of it).
+#include <algorithm>
 #include <cassert>
 #include <map>
 #include <set>
@@ -118,6 +119,44 @@ std::string outside_window(const Proc& p, const StagedAccess& a, const std::vect
   for (auto& g : goal)
     if (!provable_at(p, a.path, g)) return "'" + print_expr(g) + "' is not provable";
   return "it is not provably inside the window";
+}
+
+// True when the block provably assigns every element of the window before it
+// ends, so the staging buffer needs no load: some assignment sits under loops
+// of the block only (no `if`), each loop runs at least once, and each interval
+// dimension of the window is swept by its own loop (index == lo + loop counter).
+bool overwrites_window(const Proc& p, const Cursor& block, const StagedAccess& a,
+                       const std::vector<WAccess>& win) {
+  if (a.kind != StagedAccess::Write) return false;
+  std::vector<const ForNode*> loops;
+  StmtPath prefix(a.path.begin(), a.path.begin() + static_cast<long>(block.path.size()));
+  for (size_t depth = block.path.size(); depth < a.path.size(); ++depth) {
+    Stmt s = resolve_stmt(p, prefix);
+    auto* f = s.as<ForNode>();
+    if (!f) return false;  // an `if` may skip the assignment
+    loops.push_back(f);
+    prefix.push_back(a.path[depth]);
+  }
+  std::set<const ForNode*> used;
+  for (size_t k = 0; k < win.size(); ++k) {
+    if (!win[k].is_interval) continue;
+    Expr extent = sub_index(win[k].hi, win[k].lo);
+    const ForNode* sweep = nullptr;
+    for (auto* f : loops) {
+      if (used.count(f)) continue;
+      Expr counter = sub_index(read_var(f->iter, ScalarKind::Index), f->lo);
+      if (provable_at(p, a.path, binop(BinOpKind::Eq, a.coords[k].lo, add_index(win[k].lo, counter))) &&
+          provable_at(p, a.path, binop(BinOpKind::Eq, sub_index(f->hi, f->lo), extent))) {
+        sweep = f;
+        break;
+      }
+    }
+    if (!sweep) return false;
+    used.insert(sweep);
+  }
+  for (auto* f : loops)
+    if (!used.count(f) && !provable_at(p, a.path, binop(BinOpKind::Lt, f->lo, f->hi))) return false;
+  return true;
 }
 
 // Rewrites accesses of `buf` to the staging buffer with the window's offsets.
@@ -340,8 +379,12 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
     after.push_back(copy(Copy::AddBack));
   } else {
     // Writes load too: the store copies the whole window back, and elements the
-    // block does not write (guards, partial coverage) must keep their values.
-    if (reads || writes || reduces) before.push_back(copy(Copy::Load));
+    // block does not write (guards, partial coverage) must keep their values;
+    // unless the block only writes and provably writes all of them.
+    bool overwritten = writes && !reads && !reduces &&
+                       std::any_of(use.accesses.begin(), use.accesses.end(),
+                                   [&](const StagedAccess& a) { return overwrites_window(p, block, a, win); });
+    if ((reads || writes || reduces) && !overwritten) before.push_back(copy(Copy::Load));
     if (writes || reduces) after.push_back(copy(Copy::Store));
   }
   Redirect rd(w.buf, staged, win);
