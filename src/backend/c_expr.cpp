@@ -241,10 +241,9 @@ std::string ProcCompiler::comp_cir(const CirPtr& e, int prec) {
     std::string s = l + " % " + r;
     return lp < prec ? "(" + s + ")" : s;
   }
-  // `a - (b + c)` and `a * (b / c)` need the parentheses; `a + (b + c)` does not.
-  bool rhs_tight = e->op == BinOpKind::Sub ||
-                   (e->rhs->kind == Cir::Bin && (e->rhs->op == BinOpKind::Div || e->rhs->op == BinOpKind::Mod));
-  std::string l = comp_cir(e->lhs, lp), r = comp_cir(e->rhs, rhs_tight ? lp + 1 : lp);
+  // A right operand of the same precedence keeps its parentheses, so the text
+  // shows the tree: `(i + 1) * n + (j + 2)` is row offset plus column.
+  std::string l = comp_cir(e->lhs, lp), r = comp_cir(e->rhs, lp + 1);
   std::string s = l + " " + c_op(e->op) + " " + r;
   return lp < prec ? "(" + s + ")" : s;
 }

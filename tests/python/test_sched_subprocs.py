@@ -80,8 +80,8 @@ def test_replace_x86_saxpy():
     p = p.replace(mm256_fmadd_ps, "for ii in _: _")
     p = p.replace(mm256_storeu_ps, p.find_loop("ii"))
     text = str(p)
-    assert "mm256_loadu_ps(xr[0:8], x[8 * io:8 * io + 8])" in text
-    assert "mm256_storeu_ps(y[8 * io:8 * io + 8], yr[0:8])" in text
+    assert "mm256_loadu_ps(xr[0:8], x[8 * io + 0:8 * io + 8])" in text
+    assert "mm256_storeu_ps(y[8 * io + 0:8 * io + 8], yr[0:8])" in text
     assert "for ii" not in text
     assert "_mm256_fmadd_ps" in exo.compile_procs_to_strings([p], "k.h")[0]
     rng = np.random.default_rng(0)
@@ -101,7 +101,7 @@ def test_replace_refusals_name_the_mismatch():
         copies.replace(copyn, "for j in _: _ #1")
     # The first loop unifies with n = 8 and windows of rows i.
     p = copies.replace(copyn, "for j in _: _")
-    assert "copyn(8, B[i, 0:8], A[i, 0:8])" in str(p)
+    assert "copyn(8, B[i + 0, 0:8], A[i + 0, 0:8])" in str(p)
     with pytest.raises(TypeError, match="expected a Procedure"):
         copies.replace("copyn", "for j in _: _")
 
@@ -176,7 +176,7 @@ def test_a_static_or_stack_buffer_is_passed_for_a_dram_parameter():
 
     assert issubclass(DRAM_STATIC, DRAM) and issubclass(DRAM_STACK, DRAM)
     p = copy_rows_static.replace(copyn, "for j in _: _ #0")
-    assert "copyn(8, t[0:8], A[i, 0:8])" in str(p)
+    assert "copyn(8, t[0:8], A[i + 0, 0:8])" in str(p)
     A = np.arange(32, dtype=np.float32).reshape(4, 8)
     B1, B2 = np.zeros((4, 8), np.float32), np.zeros((4, 8), np.float32)
     copy_rows_static.interpret(A=A, B=B1)

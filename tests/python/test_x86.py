@@ -206,7 +206,7 @@ def test_replace_selects_an_added_prefix_instruction():
                 acc[i] += v[i]
 
     p = tail.replace(avx2_prefix_reduce_add_wide_pd, "for i in _: _")
-    assert "avx2_prefix_reduce_add_wide_pd(acc[0:4], v[0:4], n)" in str(p)
+    assert "avx2_prefix_reduce_add_wide_pd(acc[0:4], v[0:4], n + 0)" in str(p)
     with pytest.raises(SchedulingError):
         tail.replace(avx2_prefix_sign_pd, "for i in _: _")
 

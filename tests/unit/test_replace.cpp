@@ -172,7 +172,7 @@ TEST(Replace, RegisterTileWithVectorInstructions) {
   const Module& m = vec4();
   Proc p = m.proc("axpy_rows");
   Rewrite r = replace(p, "for ji in _: _", m.proc("vld4"));
-  EXPECT_NE(print_proc(r.proc).find("vld4(xr[0:4], x[i, 4 * jo:4 * jo + 4])"), std::string::npos)
+  EXPECT_NE(print_proc(r.proc).find("vld4(xr[0:4], x[i + 0, 4 * jo + 0:4 * jo + 4])"), std::string::npos)
       << print_proc(r.proc);
   // The cursor of the statement after the replaced loop follows it.
   Cursor ld2 = find_loop(p, "ji #1");
@@ -183,9 +183,9 @@ TEST(Replace, RegisterTileWithVectorInstructions) {
   q = replace(q, "for ji in _: _", m.proc("vfma4")).proc;
   q = replace(q, "for ji in _: _", m.proc("vst4")).proc;
   std::string s = print_proc(q);
-  EXPECT_NE(s.find("vbcast4(ar[0:4], a[i:i + 1])"), std::string::npos) << s;
+  EXPECT_NE(s.find("vbcast4(ar[0:4], a[i + 0:i + 1])"), std::string::npos) << s;
   EXPECT_NE(s.find("vfma4(yr[0:4], ar[0:4], xr[0:4])"), std::string::npos) << s;
-  EXPECT_NE(s.find("vst4(y[i, 4 * jo:4 * jo + 4], yr[0:4])"), std::string::npos) << s;
+  EXPECT_NE(s.find("vst4(y[i + 0, 4 * jo + 0:4 * jo + 4], yr[0:4])"), std::string::npos) << s;
   EXPECT_EQ(match_pattern(q, "for ji in _: _").size(), 0u) << s;
   for (long long n : {1, 3}) test::expect_same_results(p, q, {{"n", n}}, "replace_axpy_" + std::to_string(n));
 }
@@ -196,7 +196,7 @@ TEST(Replace, AfterSplitWithSymbolicOffsets) {
   Proc s = split_loop(p, "j", 4, "jo", "ji", "guard", true).proc;
   Rewrite r = replace(s, "for ji in _: _", m.proc("copyn"));
   std::string t = print_proc(r.proc);
-  EXPECT_NE(t.find("copyn(4, B[i, 4 * jo:4 * jo + 4], A[i, 4 * jo:4 * jo + 4])"), std::string::npos) << t;
+  EXPECT_NE(t.find("copyn(4, B[i + 0, 4 * jo + 0:4 * jo + 4], A[i + 0, 4 * jo + 0:4 * jo + 4])"), std::string::npos) << t;
   for (long long mm : {4, 12}) test::expect_same_results(p, r.proc, {{"n", 3}, {"m", mm}}, "replace_split");
 }
 
@@ -205,10 +205,10 @@ TEST(Replace, WindowPointsAndOffsets) {
   Proc p = m.proc("tiles");
   Rewrite r = replace(p, "for ji in _: _", m.proc("vld4"));
   std::string t = print_proc(r.proc);
-  EXPECT_NE(t.find("vld4(regs[k, 0:4], A[i, k + 1, 4:8])"), std::string::npos) << t;
+  EXPECT_NE(t.find("vld4(regs[k + 0, 0:4], A[i + 0, k + 1, 4:8])"), std::string::npos) << t;
   r = replace(r.proc, "for ji in _: _", m.proc("vst4"));
   t = print_proc(r.proc);
-  EXPECT_NE(t.find("vst4(B[i, 4 * k:4 * k + 4], regs[k, 0:4])"), std::string::npos) << t;
+  EXPECT_NE(t.find("vst4(B[i + 0, 4 * k + 0:4 * k + 4], regs[k + 0, 0:4])"), std::string::npos) << t;
   test::expect_same_results(p, r.proc, {{"n", 2}}, "replace_tiles");
 }
 
@@ -222,7 +222,7 @@ TEST(Replace, RefusesBodyThatDiffersInOneIndex) {
   EXPECT_NE(e.find(">       for ji in seq(0, 4):  # <-- here"), std::string::npos) << e;
   // The twin, A[i, ji + 4], unifies with the window A[i, 4:8].
   Rewrite ok = replace(p, "for ji in _: _ #1", m.proc("vld4"));
-  EXPECT_NE(print_proc(ok.proc).find("vld4(r[0:4], A[i, 4:8])"), std::string::npos) << print_proc(ok.proc);
+  EXPECT_NE(print_proc(ok.proc).find("vld4(r[0:4], A[i + 0, 4:8])"), std::string::npos) << print_proc(ok.proc);
   test::expect_same_results(p, ok.proc, {{"n", 2}}, "replace_twin_index");
   // A statement of another kind does not unify either.
   e = sched_error([&] { replace(p, "for ji in _: _ #1", m.proc("vfma4")); });
@@ -251,7 +251,7 @@ TEST(Replace, RefusesSizeThatDoesNotMatch) {
   EXPECT_NE(e.find("loop 'ji' ends at '3', but loop 'i' of vld4 at '4'"), std::string::npos) << e;
   // copyn takes its size from the loop: 3 is fine for it.
   Rewrite ok = replace(p, "for ji in _: _ #3", m.proc("copyn"));
-  EXPECT_NE(print_proc(ok.proc).find("copyn(3, d[0:3], A[i, 0:3])"), std::string::npos) << print_proc(ok.proc);
+  EXPECT_NE(print_proc(ok.proc).find("copyn(3, d[0:3], A[i + 0, 0:3])"), std::string::npos) << print_proc(ok.proc);
   // A size solved from the loop must still satisfy copyn's precondition n <= 8.
   Proc c = m.proc("copy_sizes");
   e = sched_error([&] { replace(c, "for j in _: _", m.proc("copyn")); });
@@ -270,11 +270,11 @@ TEST(Replace, RefusesSizeThatIsNotPositive) {
   Proc p = m.proc("zero_trip");
   std::string e = sched_error([&] { replace(p, "for j in _: _", m.proc("copyn")); });
   EXPECT_NE(
-      e.find("the size argument 'n' of copyn would be '8 % 2', which is not provably positive"),
+      e.find("the size argument 'n' of copyn would be '8 % 2 + 0', which is not provably positive"),
       std::string::npos)
       << e;
   Rewrite ok = replace(p, "for j in _: _ #1", m.proc("copyn"));
-  EXPECT_NE(print_proc(ok.proc).find("copyn(8 % 3, B[0:8 % 3], A[8:8 % 3 + 8])"), std::string::npos)
+  EXPECT_NE(print_proc(ok.proc).find("copyn(8 % 3 + 0, B[0:8 % 3 + 0], A[8:8 % 3 + 8])"), std::string::npos)
       << print_proc(ok.proc);
   test::expect_same_results(p, ok.proc, {}, "replace_positive_size");
 }
@@ -294,7 +294,7 @@ TEST(Replace, RefusesUnprovableStride) {
       << e;
   Proc w = m.proc("win_arg_dense");
   Rewrite ok = replace(w, "for j in _: _", m.proc("copyn"));
-  EXPECT_NE(print_proc(ok.proc).find("copyn(4, B[i, 0:4], A[i, 0:4])"), std::string::npos) << print_proc(ok.proc);
+  EXPECT_NE(print_proc(ok.proc).find("copyn(4, B[i + 0, 0:4], A[i + 0, 0:4])"), std::string::npos) << print_proc(ok.proc);
 }
 
 TEST(Replace, ReplaceAll) {
@@ -378,7 +378,7 @@ TEST(Replace, X86Saxpy) {
   q = replace(q, "for ii in _: _", lib.proc("mm256_fmadd_ps")).proc;
   q = replace(q, "for ii in _: _", lib.proc("mm256_storeu_ps")).proc;
   std::string s = print_proc(q);
-  EXPECT_NE(s.find("mm256_loadu_ps(xr[0:8], x[8 * io:8 * io + 8])"), std::string::npos) << s;
+  EXPECT_NE(s.find("mm256_loadu_ps(xr[0:8], x[8 * io + 0:8 * io + 8])"), std::string::npos) << s;
   EXPECT_NE(s.find("mm256_broadcast_ss(ar[0:8], a[0:1])"), std::string::npos) << s;
   // The x86 loadu expects its destination in AVX2: storing into a register refuses.
   std::string e = sched_error([&] { replace(p, "for ii in _: _ #4", lib.proc("mm256_loadu_ps")); });
@@ -396,9 +396,9 @@ TEST(Replace, X86MicroKernelReplaceAll) {
   q = replace_all(q, lib.proc("mm256_storeu_ps")).proc;
   q = replace_all(q, lib.proc("mm256_setzero_ps")).proc;
   std::string s = print_proc(q);
-  EXPECT_NE(s.find("mm256_loadu_ps(C_reg[i, jo, 0:8], C[i, 8 * jo:8 * jo + 8])"), std::string::npos) << s;
-  EXPECT_NE(s.find("mm256_broadcast_ss(a_vec[i, 0:8], A[k, i:i + 1])"), std::string::npos) << s;
-  EXPECT_NE(s.find("mm256_fmadd_ps(C_reg[i, jo, 0:8], a_vec[i, 0:8], b_vec[jo, 0:8])"), std::string::npos) << s;
+  EXPECT_NE(s.find("mm256_loadu_ps(C_reg[i + 0, jo + 0, 0:8], C[i + 0, 8 * jo + 0:8 * jo + 8])"), std::string::npos) << s;
+  EXPECT_NE(s.find("mm256_broadcast_ss(a_vec[i + 0, 0:8], A[k + 0, i + 0:i + 1])"), std::string::npos) << s;
+  EXPECT_NE(s.find("mm256_fmadd_ps(C_reg[i + 0, jo + 0, 0:8], a_vec[i + 0, 0:8], b_vec[jo + 0, 0:8])"), std::string::npos) << s;
   EXPECT_EQ(match_pattern(q, "for ji in _: _").size(), 0u) << s;
   test::expect_same_results_cflags(p, q, {{"K", 5}}, "replace_x86_ukernel", "-mavx2 -mfma");
 }

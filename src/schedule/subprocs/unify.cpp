@@ -640,7 +640,8 @@ class Unifier : private StmtCases, private ExprCases {
       else out = binop(v < 0 ? BinOpKind::Sub : BinOpKind::Add, out, t);
     }
     if (!out) return int_const(l.c);
-    if (l.c > 0) out = binop(BinOpKind::Add, out, int_const(l.c));
+    // The constant term stays even when 0 (`4 * i + 0`), as exo-lang prints solved arguments.
+    if (l.c >= 0) out = binop(BinOpKind::Add, out, int_const(l.c));
     if (l.c < 0) out = binop(BinOpKind::Sub, out, int_const(-l.c));
     return out;
   }
