@@ -273,6 +273,14 @@ class ArgListCursor(ExprListCursor):
         return f"<ArgListCursor [{', '.join(a.name() for a in self._list)}]>"
 
 
+def _bare_assertion(why):
+    """exo-lang's cursors fail a bare `assert` here: the message stays empty (tests
+    match it) and the reason goes in a note, which tracebacks show."""
+    err = _core.ApiAssertionError()
+    err.add_note(why)
+    return err
+
+
 class ArgCursor(Cursor):
     """An argument of a procedure: `name : type @ mem` (no navigation)."""
 
@@ -285,7 +293,11 @@ class ArgCursor(Cursor):
     def mem(self):
         """The memory class of a buffer or scalar argument (DRAM for bool and
         stride). A size, index or int argument has none: as in exo-lang, asking
-        fails (exo.ApiAssertionError, also an AssertionError)."""
+        fails with exo.ApiAssertionError (an AssertionError) whose message is empty
+        and whose note says why."""
+        if self._impl.type_name() in ("size", "index", "int"):
+            raise _bare_assertion(f"mem() is not defined for the {self._impl.type_name()} argument "
+                                  f"'{self.name()}': only buffers and scalars have a memory")
         return _mem(self._impl.mem())
 
     def is_tensor(self):
@@ -295,7 +307,10 @@ class ArgCursor(Cursor):
         return self._impl.is_window()
 
     def shape(self):
-        """The extents, as expression cursors (empty for scalars)."""
+        """The extents, as expression cursors. Only tensors have one: as in
+        exo-lang, asking a scalar fails with an empty AssertionError (see mem())."""
+        if not self._impl.is_tensor():
+            raise _bare_assertion(f"shape() is not defined for the scalar argument '{self.name()}'")
         return ExprListCursor([ExprCursor._make(e, self._proc) for e in self._impl.shape()], self._proc)
 
     def parent(self):

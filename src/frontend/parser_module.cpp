@@ -137,7 +137,7 @@ UConfig Parser::config_def(const Token& class_tok) {
       next();
       expect_end_of_line("'pass'");
     } else {
-      const std::string basic = "expected config field definition of the form: name : type, with one of the following types: bool, size, index, int, stride, R, f16, f32, f64, i8, ui8, ui16, i32";
+      const std::string basic = "expected config field definition of the form: name : type, expected one of the following types: bool, size, index, int, stride, R, f16, f32, f64, i8, ui8, ui16, i32";
       if (t.kind != TokKind::Name || is_python_keyword(t.text)) fail(t, basic);
       next();
       if (!at_op(":")) fail(peek(), basic);

@@ -235,7 +235,7 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
       Expr a = check_expr(*e.args[0], ctx);
       if (a->type.is_tensor) fail_not_scalar(a, *e.args[0], "an operand of '-'", src_of(*e.args[0]));
       if (!is_data_scalar(a->type) && !is_indexable(a->type))
-        EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot negate an expression of type " << type_str(a->type));
+        EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot negate expression of type " << type_str(a->type));
       if (auto* c = a.as<ConstNode>()) {
         if (!c->is_int() && c->from_int) return make_expr<ConstNode>(-static_cast<int64_t>(c->fval), c->type, e.srcinfo);
         if (!c->is_int()) return make_expr<ConstNode>(-c->fval, c->type, e.srcinfo);
@@ -396,8 +396,11 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
   const UExpr& ur = *e.args[1];
   BinOpKind op = e.op;
   const char* sym = binop_symbol(op);
-  Expr lhs = check_expr(ul, ctx);
-  Expr rhs = check_expr(ur, ctx);
+  // Comparisons and logic work on control values: their operands are not data
+  // even inside a data expression (`(1 == 0) + x` compares integers).
+  Ctx operand_ctx = binop_is_comparison(op) || binop_is_logical(op) ? Ctx::Index : ctx;
+  Expr lhs = check_expr(ul, operand_ctx);
+  Expr rhs = check_expr(ur, operand_ctx);
   std::string opnd = std::string("an operand of '") + sym + "'";
   if (lhs->type.is_tensor) fail_not_scalar(lhs, ul, opnd.c_str(), src_of(ul));
   if (rhs->type.is_tensor) fail_not_scalar(rhs, ur, opnd.c_str(), src_of(ur));
@@ -510,7 +513,8 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
     EXO_FAIL(ErrorKind::Type, e.srcinfo, "extern function '" << e.name << "' takes no keyword arguments");
   if (e.args.size() != fn->arity())
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
-             "extern function '" << e.name << "': expected " << fn->arity() << " argument, got "
+             "extern function '" << e.name << "': expected " << fn->arity()
+                                 << (fn->arity() == 1 ? " argument, got " : " arguments, got ")
                                  << e.args.size());
   std::vector<Expr> args;
   std::vector<ScalarKind> kinds;

@@ -242,6 +242,10 @@ void Checker::check_assign(const UStmt& s, Block& out) {
     EXO_FAIL(ErrorKind::Type, lhs.srcinfo,
              "cannot assign/reduce to " << assign_target_noun(v->role) << " '" << lhs.name << "' (" << type_str(v->type)
                                  << "); only data buffers can be written");
+  // The value is checked before the target's indices, as exo-lang does (its
+  // tests expect the value's error when both are wrong).
+  std::string what = std::string("the right-hand side of '") + opsym + "'";
+  Expr r = check_data(rhs, what.c_str());
   std::vector<Expr> idx;
   if (lhs.kind == UExprKind::Index) {
     for (auto& i : lhs.idx)
@@ -260,8 +264,6 @@ void Checker::check_assign(const UStmt& s, Block& out) {
   Sym name = v->sym;
   Type elem = Type::scalar(v->type.base);
   for (auto& i : lhs.idx) idx.push_back(check_index(need(i.pt, lhs.srcinfo, "index"), "an index"));
-  std::string what = std::string("the right-hand side of '") + opsym + "'";
-  Expr r = check_data(rhs, what.c_str());
   if (reduce)
     out.push_back(make_stmt<ReduceNode>(name, elem, std::move(idx), r, s.srcinfo));
   else

@@ -141,7 +141,7 @@ def same(p, q, **sizes):
             if name in sizes:
                 args_p[name] = args_q[name] = sizes[name]
                 continue
-            shape = [eval(str(e), {}, dict(sizes)) for e in a.shape()] if a.shape() else [1]
+            shape = [eval(str(e), {}, dict(sizes)) for e in a.shape()] if a.is_tensor() else [1]
             v = rand(shape, seed * 10 + k)
             args_p[name], args_q[name] = v.copy(), v.copy()
         p.interpret(**args_p)

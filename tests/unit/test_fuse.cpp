@@ -79,6 +79,12 @@ def ifs(n: size, flag: bool, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
             y[i] = 0.0
         if n > 2:
             y[i] += 1.0
+        if n - 2 > 0:
+            y[i] += 2.0
+        else:
+            y[i] = 3.0
+        if 3 < n:
+            y[i] += 4.0
 
 @proc
 def part(n: size, x: f32[n + 2] @ DRAM, y: f32[8] @ DRAM):
@@ -184,6 +190,12 @@ TEST(Fuse, Ifs) {
   EXPECT_NE(m.find("expected the two ifs to have the same condition, got 'flag' and 'n > 2'"),
             std::string::npos)
       << m;
+  // Conditions written differently but provably equal fuse; merely similar ones do not.
+  Rewrite eq = fuse_loop(r.proc, "if n > 2: _", "if n - 2 > 0: _");
+  for (long long n : {2, 3, 5})
+    test::expect_same_results(p, eq.proc, {{"n", n}, {"flag", 1}}, "fuse_ifs_eqv_" + std::to_string(n));
+  m = sched_error([&] { fuse_loop(eq.proc, "if n > 2: _", "if 3 < n: _"); });
+  EXPECT_NE(m.find("got 'n > 2' and '3 < n'"), std::string::npos) << m;
 }
 
 TEST(Partition, SymbolicAndConstant) {

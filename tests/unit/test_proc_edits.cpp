@@ -94,13 +94,14 @@ Error expect_error(const std::function<void()>& f) {
   return Error(ErrorKind::Internal, {}, "none");
 }
 
-TEST(PartialEval, SubstitutesEverywhereAndFolds) {
+TEST(PartialEval, SubstitutesEverywhereWithoutFolding) {
   Proc p = mod().proc("scale");
   Proc q = partial_eval(p, std::map<std::string, long long>{{"m", 4}, {"flag", 1}});
   std::string text = print_proc(q);
   EXPECT_EQ(q->args.size(), p->args.size() - 2);
   EXPECT_NE(text.find("x: f32[n, 4]"), std::string::npos) << text;
-  EXPECT_NE(text.find("seq(0, 4)"), std::string::npos) << text;  // 4 * 2 / 2 folded
+  // The values are put in as written, as exo-lang does (simplify folds them).
+  EXPECT_NE(text.find("seq(0, 4 * 2 / 2)"), std::string::npos) << text;
   EXPECT_NE(text.find("if True"), std::string::npos) << text;
 
   for (unsigned seed = 1; seed <= 3; ++seed) {

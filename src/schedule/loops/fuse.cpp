@@ -40,12 +40,23 @@ Forward forward_merge(const StmtPath& first, const StmtPath& second, int n_first
   };
 }
 
+// Whether two conditions are provably both true or both false where `path` runs
+// (`a == b` and `a - b == 0`).
+bool same_truth_at(const Proc& p, const StmtPath& path, const Expr& x, const Expr& y) {
+  using namespace analysis;
+  if (reads_config(x) || reads_config(y)) return false;
+  Lowering L;
+  std::vector<Formula> facts = facts_at(p, path, L);
+  Formula fx = L.formula(x), fy = L.formula(y);
+  return implies(std::move(facts), f_and(f_implies(fx, fy), f_implies(fy, fx)), L);
+}
+
 Rewrite fuse_ifs(const Proc& p, const Cursor& c1, const Cursor& c2) {
   const char* prim = "fuse_loop";
   auto* a = resolve_stmt(p, c1).as<IfNode>();
   auto* b = resolve_stmt(p, c2).as<IfNode>();
   // Step 2. Check: the same condition, still true after the first if ran.
-  if (print_expr(a->cond) != print_expr(b->cond))
+  if (print_expr(a->cond) != print_expr(b->cond) && !same_truth_at(p, c1.path, a->cond, b->cond))
     scheduling_error(prim, p, Cursor::block(c1.path, 2),
                      "Expressions are not equivalent: expected the two ifs to have the same condition, got '" +
                          print_expr(a->cond) + "' and '" + print_expr(b->cond) + "'");

@@ -16,18 +16,21 @@ namespace exo {
 
 namespace {
 
-// Substitutes control variables by expressions (and folds what that makes
-// constant), including inside the shapes carried by buffer and window types.
+// Substitutes control variables by expressions (folding the constants that makes
+// where asked), including inside the shapes carried by buffer and window types.
 class Substitute : public IRMutator {
  public:
-  explicit Substitute(std::map<Sym, Expr> env) : env_(std::move(env)) {}
+  // `fold`: fold the constant subexpressions the values make (to decide an
+  // assertion). The body is left as written with the values in it, as exo-lang.
+  Substitute(std::map<Sym, Expr> env, bool fold) : env_(std::move(env)), fold_(fold) {}
 
   Expr mutate(const Expr& e) override {
     if (auto* r = e.as<ReadNode>(); r && r->idx.empty()) {
       auto it = env_.find(r->name);
       if (it != env_.end()) return it->second;
     }
-    Expr out = fold_constant_node(mutate_children(e));
+    Expr out = mutate_children(e);
+    if (fold_) out = fold_constant_node(out);
     return with_type_mutated(out);
   }
 
@@ -46,6 +49,7 @@ class Substitute : public IRMutator {
   }
 
   std::map<Sym, Expr> env_;
+  bool fold_;
 };
 
 const FnArg* find_arg(const Proc& p, const std::string& name) {
@@ -96,7 +100,7 @@ Proc partial_eval(const Proc& p, const std::map<std::string, long long>& values)
   if (env.empty()) return p;
 
   // Step 2. Substitute everywhere and drop the bound arguments.
-  Substitute sub(env);
+  Substitute sub(env, /*fold=*/false), folding(env, /*fold=*/true);
   auto out = std::make_shared<ProcNode>(*p);
   out->args.clear();
   for (auto& a : p->args) {
@@ -107,14 +111,14 @@ Proc partial_eval(const Proc& p, const std::map<std::string, long long>& values)
   }
   out->preds.clear();
   for (auto& pr : p->preds) {
-    Expr e = sub.mutate(pr);
+    Expr e = folding.mutate(pr);
     if (auto* c = e.as<ConstNode>(); c && e->type.base == ScalarKind::Bool) {
       if (c->ival != 0) continue;  // discharged by the values
       EXO_FAIL(ErrorKind::Precondition, pr->srcinfo,
                "partial_eval: the values given violate the assertion '" << print_expr(pr) << "' of '"
                                                                         << p->name << "'");
     }
-    out->preds.push_back(e);
+    out->preds.push_back(sub.mutate(pr));
   }
   out->body = sub.mutate_block(p->body);
   // Fewer arguments: no longer interchangeable with the original (call_eqv).
