@@ -232,6 +232,12 @@ Expr Checker::check_expr(const UExpr& e, Ctx ctx) {
     }
     case UExprKind::USub: {
       if (e.args.size() != 1 || !e.args[0]) EXO_FAIL(ErrorKind::Type, e.srcinfo, "malformed negation");
+      // `-x` of a whole tensor: the negation is what is wrong, as exo-lang says.
+      if (const UExpr& u = *e.args[0]; u.kind == UExprKind::Name) {
+        const VarInfo* v = find(u.name);
+        if (v && v->type.is_tensor)
+          EXO_FAIL(ErrorKind::Type, e.srcinfo, "cannot negate expression of type " << type_str(v->type));
+      }
       Expr a = check_expr(*e.args[0], ctx);
       if (a->type.is_tensor) fail_not_scalar(a, *e.args[0], "an operand of '-'", src_of(*e.args[0]));
       if (!is_data_scalar(a->type) && !is_indexable(a->type))
@@ -514,7 +520,8 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
   if (e.args.size() != fn->arity())
     EXO_FAIL(ErrorKind::Type, e.srcinfo,
              "extern function '" << e.name << "': expected " << fn->arity()
-                                 << (fn->arity() == 1 ? " argument, got " : " arguments, got ")
+                                 // exo-lang's wording, matched by its tests: "2 argument", "4 arguments"
+                                 << (fn->arity() > 2 ? " arguments, got " : " argument, got ")
                                  << e.args.size());
   std::vector<Expr> args;
   std::vector<ScalarKind> kinds;

@@ -87,3 +87,44 @@ def test_program_errors_are_type_errors_as_in_exo_lang():
     for cls in (exo.TypeCheckError, exo.BoundsError, exo.PreconditionError):
         assert issubclass(cls, TypeError)
     assert not issubclass(exo.SchedulingError, TypeError)
+
+
+def test_type_errors_name_what_is_wrong_first():
+    # The value of an assignment is checked before its target: here the negation
+    # of a whole tensor is the first error, not the missing index of `x`.
+    with pytest.raises(exo.TypeCheckError, match=r"cannot negate expression of type R\[1\]"):
+
+        @proc
+        def negate_tensor(x: R[1]):
+            x = -x
+
+    # Comparisons compare control values even inside data arithmetic.
+    with pytest.raises(exo.TypeCheckError, match="cannot perform arithmetic on 'bool' values"):
+
+        @proc
+        def add_bools(x: i8):
+            x = (1 == 0) + (0 == 1)
+
+    @proc
+    def negate_element(x: R[1]):
+        x[0] = -x[0]
+
+    assert "x[0] = -x[0]" in str(negate_element)
+
+
+def test_extern_arity_error_says_how_many():
+    from exo.libs.externs import fmaxf, select
+
+    with pytest.raises(exo.TypeCheckError, match="'fmaxf': expected 2 argument, got 1"):
+
+        @proc
+        def one_arg(x: f32[4], y: f32[4]):
+            for i in seq(0, 4):
+                y[i] = fmaxf(x[i])
+
+    with pytest.raises(exo.TypeCheckError, match="'select': expected 4 arguments, got 3"):
+
+        @proc
+        def three_args(x: f32[4], y: f32[4]):
+            for i in seq(0, 4):
+                y[i] = select(x[i], y[i], x[i])
