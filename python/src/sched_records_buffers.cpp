@@ -76,17 +76,16 @@ void add_buffer_records(std::vector<Record>& out) {
                    return c.derive(lift_alloc(c.h.proc, c.a[0].cursor, static_cast<int>(c.a[1].i), c.a[2].b));
                  }});
   out.push_back({"", "autolift_alloc",
-                 "lift_alloc (only mode='row' without size is available).",
+                 "Lifts the allocation out of `n_lifts` statements; with keep_dims, one dimension per lifted loop "
+                 "its values depend on (first, or last with mode='col'), of extent `size` if given.",
                  {P("alloc_cursor", K::Alloc), P("n_lifts", K::Count, "1"), choice("mode", {"row", "col"}, "'row'"),
                   P("size", K::Raw, "None"), P("keep_dims", K::Bool, "False")},
                  {},
                  [](Call& c) -> py::object {
-                   if (c.a[2].s != "row" || !c.a[3].none) {
-                     PyErr_SetString(PyExc_NotImplementedError,
-                                     "autolift_alloc: only mode='row' without size is available (as lift_alloc)");
-                     throw py::error_already_set();
-                   }
-                   return c.derive(lift_alloc(c.h.proc, c.a[0].cursor, static_cast<int>(c.a[1].i), c.a[4].b));
+                   std::optional<long long> size;
+                   if (!c.a[3].none) size = py::cast<long long>(c.a[3].obj);
+                   return c.derive(autolift_alloc(c.h.proc, c.a[0].cursor, static_cast<int>(c.a[1].i),
+                                                  c.a[2].s == "col", size, c.a[4].b));
                  }});
   out.push_back({"data_reuse", "reuse_buffer",
                  "Reuses buffer buf1's storage for buf2 (buf2's allocation removed).",

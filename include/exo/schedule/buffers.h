@@ -3,6 +3,7 @@
 // binding expressions, and changing where and how allocations live. Each checks
 // its safety condition and returns the new proc plus cursor forwarding; refusals
 // are scheduling_error naming the primitive, the code and the reason.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,15 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& alloc, const std::vector<int>
 // iterator, when there is no enclosing statement, and out of a `par` loop without
 // keep_dims (iterations would share one buffer).
 Rewrite lift_alloc(const Proc& p, const Cursor& alloc, int n_lifts = 1, bool keep_dims = false);
+
+// exo-lang's autolift_alloc: lifts out of `n_lifts` enclosing statements at once.
+// With `keep_dims`, each lifted loop whose iterator the buffer's values depend on
+// adds a dimension indexed by the iterator, of extent its upper bound (`hi + 1`
+// when symbolic, as exo-lang sizes it) or `size`; new dimensions go first
+// (`col`: last). Refused when an extent is not provably positive, an iterator may
+// be negative, `size` is below a loop's bound, or as lift_alloc.
+Rewrite autolift_alloc(const Proc& p, const Cursor& alloc, int n_lifts, bool col, std::optional<long long> size,
+                       bool keep_dims);
 
 // Removes buf2's allocation and renames its uses to buf1. Requires the same
 // type, shape and memory, buf2 allocated later within buf1's scope, and buf1 dead

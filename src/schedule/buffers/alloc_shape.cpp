@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <set>
 
 #include "analysis/facts.h"
+#include "analysis/value_dependencies.h"
 #include "exo/schedule/buffers.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
@@ -122,7 +124,8 @@ Rewrite expand_dim(const Proc& p, const Cursor& c, const std::string& alloc_dim,
   const AllocNode* a = locate_alloc(prim, p, c);
   Expr dim_written = parse_index_at(prim, 2, "alloc_dim", p, c.path, alloc_dim);
   Expr dim = simplify_index(dim_written);
-  Expr ix = simplify_index(parse_index_at(prim, 3, "indexing", p, c.path, indexing));
+  Expr ix_written = parse_index_at(prim, 3, "indexing", p, c.path, indexing);
+  Expr ix = simplify_index(ix_written);
   // Step 2. Check: a positive extent, and the index inside it wherever x is used.
   Expr positive = binop(BinOpKind::Gt, dim, int_const(0));
   if (!provable_at(p, c.path, positive))
@@ -135,11 +138,12 @@ Rewrite expand_dim(const Proc& p, const Cursor& c, const std::string& alloc_dim,
                          "The buffer " + a->name.name() + " is accessed out-of-bounds: the index '" + print_expr(ix) +
                              "' of the new dimension may be out of range at this use: '" + print_expr(in_range) +
                              "' is not provable");
-  // Step 3. Build the new type and re-index every access.
+  // Step 3. Build the new type and re-index every access, with the extent and
+  // index as the user wrote them (exo-lang's text: `a: i8[40 + 1]`).
   Type t = a->type;
   t.is_tensor = true;
-  t.shape.insert(t.shape.begin(), dim);
-  Block body = prepend_index(prim, p, c, a->name, ix, p->body);
+  t.shape.insert(t.shape.begin(), dim_written);
+  Block body = prepend_index(prim, p, c, a->name, ix_written, p->body);
   Proc q = replace_stmt(with_body(p, body), c.path, make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
   return Rewrite{q, identity_forward()};
 }
@@ -179,8 +183,9 @@ Rewrite rearrange_dim(const Proc& p, const Cursor& c, const std::vector<int>& pe
 namespace {
 
 // One lift: the allocation at `c` moves just before its enclosing statement.
-// `n_lifts`: how many levels the whole call lifts (for the message).
-Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims, int n_lifts) {
+// `n_lifts`: how many levels the whole call lifts (for the message). `separated`:
+// loops whose iterations already use their own slices of the buffer.
+Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims, int n_lifts, const std::set<Sym>& separated = {}) {
   const char* prim = "lift_alloc";
   const AllocNode* a = locate_alloc(prim, p, c);
   if (c.path.size() < 2)
@@ -201,7 +206,7 @@ Rewrite lift_once(const Proc& p, const Cursor& c, bool keep_dims, int n_lifts) {
         scheduling_error(prim, p, c,
                          "Cannot lift allocation statement: cannot lift '" + a->name.name() + "' out of loop '" + f->iter.name() +
                              "': its size " + print_expr(e) + " depends on '" + f->iter.name() + "'");
-    if (f->mode == LoopMode::Par && !keep_dims)
+    if (f->mode == LoopMode::Par && !keep_dims && !separated.count(f->iter))
       scheduling_error(prim, p, c,
                        "cannot lift '" + a->name.name() + "' out of par loop '" + f->iter.name() +
                            "' without keep_dims: its iterations would share one buffer");
@@ -249,6 +254,86 @@ Rewrite lift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool keep_dims) 
   Cursor cur = c;
   for (int k = 0; k < n_lifts; ++k) {
     Rewrite step = lift_once(r.proc, cur, keep_dims, n_lifts);
+    cur = step.forward(cur);
+    r = Rewrite{step.proc, compose(r.forward, step.forward)};
+  }
+  return r;
+}
+
+Rewrite autolift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool col, std::optional<long long> size,
+                       bool keep_dims) {
+  const char* prim = "autolift_alloc";
+  assert(n_lifts > 0);
+  // Step 1. Locate; one dimension per lifted loop whose iterator the buffer's
+  // values depend on (with keep_dims), extent its upper bound (+1 when symbolic)
+  // or `size`, indexed by the iterator itself.
+  const AllocNode* a = locate_alloc(prim, p, c);
+  size_t depth = c.path.size() - 1;
+  if (static_cast<size_t>(n_lifts) > depth)
+    scheduling_error(prim, p, c,
+                     "specified lift level " + std::to_string(n_lifts) + " is higher than the number of loop " +
+                         std::to_string(depth));
+  std::set<Sym> deps;
+  if (keep_dims) deps = analysis::value_dependencies(p->body, a->name);
+  const StmtPath site(c.path.begin(), c.path.end() - n_lifts);
+  std::vector<Expr> idx, extents;
+  std::set<Sym> separated;
+  for (size_t len = site.size(); len < c.path.size(); ++len) {
+    auto* f = resolve_stmt(p, StmtPath(c.path.begin(), c.path.begin() + static_cast<long>(len))).as<ForNode>();
+    if (!f || !deps.count(f->iter)) continue;
+    Expr iter = read_var(f->iter, ScalarKind::Index);
+    Expr extent;
+    long long n = 0;
+    if (size) {
+      if (!provable_at(p, c.path, binop(BinOpKind::Le, f->hi, int_const(*size))))
+        scheduling_error(prim, p, c, "Lift size cannot be less than for-loop bound " + print_expr(f->hi));
+      extent = int_const(*size);
+    } else if (const_value(f->hi, n)) {
+      extent = f->hi;
+    } else {
+      extent = binop(BinOpKind::Add, f->hi, int_const(1));
+    }
+    // Step 2. Check: the new extent is positive where the buffer will be made,
+    // and the iterator stays inside it.
+    if (!provable_at(p, site, binop(BinOpKind::Gt, extent, int_const(0))))
+      scheduling_error(prim, p, c,
+                       "cannot give '" + a->name.name() + "' a dimension for loop '" + f->iter.name() + "': its extent " +
+                           print_expr(extent) + " is not provably positive");
+    if (!provable_at(p, c.path, binop(BinOpKind::Le, int_const(0), iter)))
+      scheduling_error(prim, p, c,
+                       "cannot give '" + a->name.name() + "' a dimension for loop '" + f->iter.name() +
+                           "': its iterator may be negative");
+    idx.push_back(iter);
+    extents.push_back(extent);
+    separated.insert(f->iter);
+  }
+  // Step 3. The new shape in place, then the lifts.
+  Proc q = p;
+  if (!idx.empty()) {
+    Type t = a->type;
+    t.is_tensor = true;
+    t.shape.insert(col ? t.shape.end() : t.shape.begin(), extents.begin(), extents.end());
+    int k = static_cast<int>(idx.size());
+    Reindex rx(
+        a->name,
+        [&](const std::vector<WAccess>& old) {
+          std::vector<WAccess> lead;
+          for (auto& e : idx) lead.push_back(WAccess{false, e, Expr()});
+          std::vector<WAccess> out = col ? old : lead;
+          const std::vector<WAccess>& rest = col ? lead : old;
+          out.insert(out.end(), rest.begin(), rest.end());
+          return out;
+        },
+        [&](int d) { return col ? d : d + k; }, true, "");
+    Block body = rx.mutate_block(p->body);
+    if (!rx.refusal.empty())
+      scheduling_error(prim, p, c, "cannot add a dimension to '" + a->name.name() + "': " + rx.refusal);
+    q = replace_stmt(with_body(p, body), c.path, make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
+  }
+  Rewrite r{q, identity_forward()};
+  Cursor cur = c;
+  for (int k = 0; k < n_lifts; ++k) {
+    Rewrite step = lift_once(r.proc, cur, false, n_lifts, separated);
     cur = step.forward(cur);
     r = Rewrite{step.proc, compose(r.forward, step.forward)};
   }
