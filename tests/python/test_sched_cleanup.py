@@ -63,6 +63,35 @@ def test_simplify_removes_dead_branches():
     assert "x[i] = 2.0" not in str(foo.simplify())
 
 
+def test_simplify_writes_the_remainder_of_a_division_as_modulo():
+    # n - 32 * (n / 32) is n % 32, which the assertion knows to be 0.
+    @proc
+    def tail(n: size, x: f32[n] @ DRAM):
+        assert n % 32 == 0
+        for i in seq(0, n - 32 * (n / 32) + 4):
+            x[i] = 1.0
+
+    assert "for i in seq(0, 4):" in str(tail.simplify())
+
+    @proc
+    def free_tail(n: size, m: size, x: f32[n + 32] @ DRAM):
+        assert m == n
+        for i in seq(0, n - 32 * (n / 32)):
+            x[i] = 1.0
+        for i in seq(0, m - 32 * (n / 32)):
+            x[i] = 2.0
+
+    s = str(free_tail.simplify())
+    assert "for i in seq(0, n % 32):" in s
+    assert "seq(0, m - 32 * (n / 32))" in s  # not a remainder: m is not n
+    for n in (5, 40, 64):
+        x0, x1 = rand(n + 32), rand(n + 32)
+        x1[:] = x0
+        free_tail.interpret(n=n, m=n, x=x0)
+        free_tail.simplify().interpret(n=n, m=n, x=x1)
+        np.testing.assert_array_equal(x0, x1)
+
+
 def test_set_precision_allocation_and_argument():
     p = axpy.set_precision("t", "f64")
     assert "t: f64[n] @ DRAM" in str(p)

@@ -274,6 +274,20 @@ Expr IndexSimplifier::fold(const Expr& e) {
   if (b->op == BinOpKind::Mul && (is_int_const(b->lhs, 0) || is_int_const(b->rhs, 0))) return int_const(0, f->srcinfo);
   if (b->op == BinOpKind::Mod && is_int_const(b->rhs, 1)) return int_const(0, f->srcinfo);
   if (b->op == BinOpKind::Sub && is_int_const(b->lhs, 0)) return make_expr<USubNode>(b->rhs, b->rhs->type, f->srcinfo);
+  // N - K * (N / K) == N % K (floor division and modulo), which facts such as
+  // `assert N % K == 0` may then know.
+  if (b->op == BinOpKind::Sub)
+    if (auto* q = b->rhs.as<BinOpNode>(); q && q->op == BinOpKind::Mul)
+      for (auto [k, dv] : {std::pair{q->lhs, q->rhs}, std::pair{q->rhs, q->lhs}}) {
+        auto* div = dv.as<BinOpNode>();
+        auto* kc = k.as<ConstNode>();
+        if (div && div->op == BinOpKind::Div && kc && kc->is_int() && kc->ival > 0 && same_text(k, div->rhs) &&
+            same_text(div->lhs, b->lhs)) {
+          Expr mod = normalize_index(binop(BinOpKind::Mod, b->lhs, k, f->srcinfo));
+          if (Expr v = known(mod)) return v;
+          return mod;
+        }
+      }
   // N % K + K * (N / K) == N (either order of the sum and the product).
   if (b->op == BinOpKind::Add) {
     for (auto [rem, quot] : {std::pair{b->lhs, b->rhs}, std::pair{b->rhs, b->lhs}}) {
