@@ -132,16 +132,16 @@ void add_buffer_records(std::vector<Record>& out) {
                    return c.derive(divide_dim(c.h.proc, c.a[0].cursor, static_cast<int>(c.a[1].i), c.a[2].i));
                  }});
   out.push_back({"mult_dim", "mult_dim",
-                 "Dimensions hi_dim and lo_dim = hi_dim + 1 (of constant extent) of the allocation merge into one.",
+                 "Dimensions hi_dim and lo_dim (default hi_dim + 1; of constant extent) of the allocation merge "
+                 "into dimension hi_dim.",
                  {P("alloc", K::Alloc), P("hi_dim", K::Dim), P("lo_dim", K::Dim, "None")},
                  {at(0, "alloc_cursor"), at(1, "hi_dim_idx"), at(2, P("lo_dim_idx", K::Dim))},
                  [](Call& c) {
                    long long hi = c.a[1].i;
                    if (!c.a[2].none && c.a[2].i == hi)
                      c.fail(2, "Cannot multiply dimension " + std::to_string(hi) + " by itself");
-                   if (!c.a[2].none && c.a[2].i != hi + 1)
-                     c.fail(2, "only adjacent dimensions (lo_dim == hi_dim + 1) can be merged");
-                   return c.derive(mult_dim(c.h.proc, c.a[0].cursor, static_cast<int>(hi)));
+                   long long lo = c.a[2].none ? hi + 1 : c.a[2].i;
+                   return c.derive(mult_dim(c.h.proc, c.a[0].cursor, static_cast<int>(hi), static_cast<int>(lo)));
                  }});
 }
 

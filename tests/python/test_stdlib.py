@@ -237,7 +237,9 @@ def test_package_exports_like_the_reference():
     for name in ("BinaryOpCursor", "InvalidCursor", "ForCursor", "SchedulingError", "repeat", "replace_all",
                  "lift_if", "divide_loop", "stage_mem"):
         assert name in ns, name
-    assert "MemoryError" not in ns  # Python's own MemoryError stays visible
+    # As exo-lang's module (which has no __all__), the star import brings its
+    # MemoryError, raised by call_site_mem_aware_replace.
+    assert ns["MemoryError"] is sched.MemoryError
 
 
 def test_introspection_dependencies():
@@ -280,3 +282,24 @@ def test_lift_scope_moves_a_loop_out_of_an_if():
 
     with pytest.raises(exo.SchedulingError, match="if has an orelse clause"):
         lift_scope(cond_loop_else, "i")
+
+
+def test_mem_aware_replace_raises_memory_error_on_a_memory_mismatch():
+    from exo.libs.memories import AVX2
+    from exo.platforms.x86 import mm256_storeu_ps
+    from exo.stdlib.scheduling import MemoryError as ExoMemoryError, call_site_mem_aware_replace
+
+    @proc
+    def spill(src: f32[8] @ DRAM):
+        reg: f32[8] @ AVX2
+        for i in seq(0, 8):
+            reg[i] = src[i]
+        for i in seq(0, 8):
+            src[i] = reg[i]
+
+    # mm256_storeu_ps stores an AVX2 register to DRAM: the first loop (DRAM to
+    # AVX2) has the memories the other way round.
+    with pytest.raises(ExoMemoryError, match="memory type mismatch between block and subproc"):
+        call_site_mem_aware_replace(spill, spill.find_loop("i"), mm256_storeu_ps)
+    stored = call_site_mem_aware_replace(spill, spill.find_loop("i #1"), mm256_storeu_ps)
+    assert "mm256_storeu_ps(src[0:8], reg[0:8])" in str(stored)

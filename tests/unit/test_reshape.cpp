@@ -99,6 +99,12 @@ TEST(Reshape, MultDim) {
   // Round trip: divide what was merged.
   Rewrite back = divide_dim(r.proc, "u", 0, 8);
   test::expect_same_results(p, back.proc, {{"n", 2}}, "mult_divide_grid");
+  // Any two dimensions: the second (lo) folds into the first (hi), even before it.
+  Rewrite swapped = mult_dim(p, find_stmt(p, "u : _"), 1, 0);
+  s = print_proc(swapped.proc);
+  EXPECT_NE(s.find("u[4 * b + a] = x[i, a, b]"), std::string::npos) << s;
+  EXPECT_NE(s.find("u: f32[32] @ DRAM"), std::string::npos) << s;
+  test::expect_same_results(p, swapped.proc, {{"n", 3}}, "mult_dim_grid_swapped");
 }
 
 }  // namespace

@@ -15,9 +15,12 @@ namespace exo {
 // (their meaning depends on the old shape).
 Rewrite divide_dim(const Proc& p, const Cursor& alloc, int dim, long long quotient);
 
-// Dimensions `dim` and `dim + 1` (the second of constant extent c) of `alloc` merge
-// into one of extent n * c; x[.., a, b, ..] becomes x[.., a * c + b, ..]. Refused on
-// windows taking an interval of either dimension and whole-buffer calls.
+// Dimensions `hi` and `lo` (the second of constant extent c, anywhere) of `alloc`
+// merge into dimension `hi`, of extent c * n; x[.., a, .., b, ..] becomes
+// x[.., c * a + b, ..]. Refused on windows taking an interval of a dimension from
+// hi to lo and on whole-buffer calls.
+Rewrite mult_dim(const Proc& p, const Cursor& alloc, int hi, int lo);
+// Adjacent dimensions `dim` and `dim + 1`.
 Rewrite mult_dim(const Proc& p, const Cursor& alloc, int dim);
 
 }  // namespace exo

@@ -9,6 +9,7 @@ code): repeat, sched_seq, loop_hack, replace_all, replace_once, lift_if.
 
 from __future__ import annotations
 
+import re
 from functools import wraps as _wraps
 
 from .._core import SchedulingError
@@ -91,8 +92,22 @@ class MemoryError(Exception):  # noqa: A001 (exo-lang's name for this error)
 
 def call_site_mem_aware_replace(proc, block_cursor, subproc, quiet=False):
     """replace(), which in this implementation always checks that each buffer
-    passed to `subproc` lives in the memory its argument declares."""
-    return replace(proc, block_cursor, subproc, quiet=quiet)
+    passed to `subproc` lives in the memory its argument declares. A buffer in
+    another memory raises MemoryError, as in exo-lang; other refusals stay
+    SchedulingErrors."""
+    try:
+        return replace(proc, block_cursor, subproc, quiet=quiet)
+    except SchedulingError as e:
+        if not _MEMORY_MISMATCH.search(str(e)):
+            raise
+        raise MemoryError(
+            f"replace failed due to memory type mismatch between block and subproc: {e}"
+        ) from e
+
+
+# The core's refusal of a call whose buffer lives in another memory than the
+# callee's argument declares.
+_MEMORY_MISMATCH = re.compile(r"argument '[^']*' of \S+ is in \S+, but '[^']*' is in \S+")
 
 
 def _subproc_list(subprocs):
@@ -172,6 +187,7 @@ __all__ = (
         "repeat",
         "sched_seq",
         "loop_hack",
+        "MemoryError",
         "call_site_mem_aware_replace",
         "replace_all",
         "replace_once",

@@ -1,7 +1,9 @@
 // divide_dim and mult_dim: re-shape an allocation, re-indexing every access.
 #include "exo/schedule/reshape.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdlib>
 
 #include "analysis/facts.h"
 #include "exo/ir_mutator.h"
@@ -115,26 +117,33 @@ Rewrite divide_dim(const Proc& p, const Cursor& c, int dim, long long quotient) 
   });
 }
 
-Rewrite mult_dim(const Proc& p, const Cursor& c, int dim) {
+Rewrite mult_dim(const Proc& p, const Cursor& c, int hi, int lo) {
   const char* prim = "mult_dim";
   const AllocNode* a = locate_alloc(prim, p, c);
   int rank = static_cast<int>(a->type.shape.size());
-  if (dim < 0 || dim + 1 >= rank)
-    argument_error(prim, 2, "dim", "Cannot multiply out-of-bounds dimension index: expected a dimension of '" + a->name.name() + "' followed by another");
+  if (hi < 0 || hi >= rank || lo < 0 || lo >= rank)
+    argument_error(prim, 2, "dim", "Cannot multiply out-of-bounds dimension index: '" + a->name.name() + "' has " +
+                                       std::to_string(rank) + " dimensions");
+  if (hi == lo) argument_error(prim, 3, "lo_dim", "Cannot multiply dimension " + std::to_string(hi) + " by itself");
   long long inner;
-  if (!rewrite_detail::const_value(a->type.shape[dim + 1], inner))
+  if (!rewrite_detail::const_value(a->type.shape[lo], inner))
     scheduling_error(prim, p, c,
-                     "Cannot multiply with non-literal second dimension: dimension " + std::to_string(dim + 1) + " of '" + a->name.name() + "' must have a constant extent");
+                     "Cannot multiply with non-literal second dimension: dimension " + std::to_string(lo) + " of '" +
+                         a->name.name() + "' must have a constant extent");
   Expr c_inner = int_const(inner);
   Type t = a->type;
-  t.shape[dim] = fold_constants(binop(BinOpKind::Mul, a->type.shape[dim], c_inner));
-  t.shape.erase(t.shape.begin() + dim + 1);
-  return reshape(prim, p, c, *a, t, dim, 2, [dim, c_inner](const std::vector<Expr>& idx) {
+  t.shape[hi] = fold_constants(binop(BinOpKind::Mul, c_inner, a->type.shape[hi]));
+  t.shape.erase(t.shape.begin() + lo);
+  // A window may not take an interval of any dimension from hi to lo.
+  int first = std::min(hi, lo);
+  return reshape(prim, p, c, *a, t, first, std::abs(hi - lo) + 1, [hi, lo, c_inner](const std::vector<Expr>& idx) {
     std::vector<Expr> out = idx;
-    out[dim] = fold_constants(binop(BinOpKind::Add, binop(BinOpKind::Mul, idx[dim], c_inner), idx[dim + 1]));
-    out.erase(out.begin() + dim + 1);
+    out[hi] = fold_constants(binop(BinOpKind::Add, binop(BinOpKind::Mul, c_inner, idx[hi]), idx[lo]));
+    out.erase(out.begin() + lo);
     return out;
   });
 }
+
+Rewrite mult_dim(const Proc& p, const Cursor& c, int dim) { return mult_dim(p, c, dim, dim + 1); }
 
 }  // namespace exo
