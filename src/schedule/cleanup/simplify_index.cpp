@@ -274,8 +274,9 @@ Expr IndexSimplifier::fold(const Expr& e) {
   if (b->op == BinOpKind::Mul && (is_int_const(b->lhs, 0) || is_int_const(b->rhs, 0))) return int_const(0, f->srcinfo);
   if (b->op == BinOpKind::Mod && is_int_const(b->rhs, 1)) return int_const(0, f->srcinfo);
   if (b->op == BinOpKind::Sub && is_int_const(b->lhs, 0)) return make_expr<USubNode>(b->rhs, b->rhs->type, f->srcinfo);
-  // N - K * (N / K) == N % K (floor division and modulo), which facts such as
-  // `assert N % K == 0` may then know.
+  // N - K * (N / K) == N % K (floor division and modulo): used when facts such
+  // as `assert N % K == 0` know its value (otherwise the written form stays,
+  // as exo-lang prints it).
   if (b->op == BinOpKind::Sub)
     if (auto* q = b->rhs.as<BinOpNode>(); q && q->op == BinOpKind::Mul)
       for (auto [k, dv] : {std::pair{q->lhs, q->rhs}, std::pair{q->rhs, q->lhs}}) {
@@ -285,7 +286,7 @@ Expr IndexSimplifier::fold(const Expr& e) {
             same_text(div->lhs, b->lhs)) {
           Expr mod = normalize_index(binop(BinOpKind::Mod, b->lhs, k, f->srcinfo));
           if (Expr v = known(mod)) return v;
-          return mod;
+          if (mod.as<ConstNode>()) return mod;
         }
       }
   // N % K + K * (N / K) == N (either order of the sum and the product).
