@@ -93,3 +93,20 @@ def test_delete_config():
     p = reuse.configwrite_after("for i in _: _ #0", Cfg, "scale", 9.0).delete_config("Cfg.scale = 9.0")
     assert str(p) == str(reuse)
     np.testing.assert_allclose(run(p), run(reuse))
+
+
+def test_write_config_value_sees_the_names_at_the_gap():
+    from exo.API_scheduling import write_config
+
+    @proc
+    def local(n: size, x: f32[n] @ DRAM):
+        t: f32 @ DRAM
+        t = 4.0
+        for i in seq(0, n):
+            x[i] = t
+
+    # `t` is allocated before the gap: the value may read it.
+    p = write_config(local, local.find("t = _").after(), Cfg, "scale", "t")
+    assert "Cfg.scale = t" in str(p)
+    with pytest.raises(exo.ParseFragmentError, match="u not found in the current environment"):
+        write_config(local, local.find("t = _").after(), Cfg, "scale", "u")

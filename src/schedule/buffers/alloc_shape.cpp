@@ -6,7 +6,7 @@
 #include <set>
 
 #include "analysis/facts.h"
-#include "analysis/value_dependencies.h"
+#include "exo/value_dependencies.h"
 #include "exo/schedule/buffers.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
@@ -274,7 +274,7 @@ Rewrite autolift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool col, st
                      "specified lift level " + std::to_string(n_lifts) + " is higher than the number of loop " +
                          std::to_string(depth));
   std::set<Sym> deps;
-  if (keep_dims) deps = analysis::value_dependencies(p->body, a->name);
+  if (keep_dims) deps = value_dependencies(p->body, a->name);
   const StmtPath site(c.path.begin(), c.path.end() - n_lifts);
   std::vector<Expr> idx, extents;
   std::set<Sym> separated;

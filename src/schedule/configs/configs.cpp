@@ -16,6 +16,7 @@
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/uses.h"
+#include "schedule/cursors/visible_names.h"
 #include "schedule/loops/substitute.h"
 #include "schedule/checks/rewrite_checks.h"
 
@@ -325,13 +326,13 @@ void check_writable(const char* prim, const Proc& p, const ConfigPtr& c) {
 }
 
 // `expr` typechecked as a value for the field, over the proc's arguments.
-Expr check_value(const Proc& p, const ConfigPtr& c, const Config::Field& fld, const std::string& text,
-                 const Scope* scope) {
+// The value of a config write given as text, typed with the names visible
+// where the write goes (`at`: arguments, enclosing loops, earlier allocations).
+Expr check_value(const Proc& p, const StmtPath& at, const ConfigPtr& c, const Config::Field& fld,
+                 const std::string& text, const Scope* scope) {
   Scope builtins = Scope::with_builtins();
   const Scope& names = scope ? *scope : builtins;
-  std::vector<VisibleVar> args;
-  for (auto& a : p->args)
-    args.push_back(VisibleVar{a.name, a.type, a.mem, is_data_kind(a.type.base) ? VarKind::DataArg : VarKind::ControlArg});
+  std::vector<VisibleVar> args = rewrite_detail::visible_vars(p, at);
   uast::UExprPtr ue = parse_expr_fragment(text);
   std::string what = "config field '" + c->name() + "." + fld.name + "' (" + std::string(scalar_kind_name(fld.type)) + ")";
   if (is_data_kind(fld.type)) return typecheck_expr_at(*ue, FragmentType::Data, args, names, what.c_str());
@@ -418,7 +419,7 @@ Rewrite configwrite_root(const Proc& p, const ConfigPtr& config, const std::stri
   const char* prim = "configwrite_root";
   const Config::Field& fld = lookup_field(prim, 1, config, field);
   check_writable(prim, p, config);
-  Expr v = check_value(p, config, fld, expr, scope);
+  Expr v = check_value(p, StmtPath{PathStep{false, 0}}, config, fld, expr, scope);
   return insert_write(prim, p, StmtPath{PathStep{false, 0}}, config, field, v, p->srcinfo);
 }
 
@@ -429,9 +430,9 @@ Rewrite configwrite_after(const Proc& p, const Cursor& stmt, const ConfigPtr& co
   Stmt s = stmt.is_stmt() ? resolve_stmt(p, stmt) : Stmt();
   if (!s) scheduling_error(prim, p, stmt, "expected a statement");
   check_writable(prim, p, config);
-  Expr v = check_value(p, config, fld, expr, scope);
   StmtPath at = stmt.path;
   at.back().index += 1;
+  Expr v = check_value(p, at, config, fld, expr, scope);
   return insert_write(prim, p, at, config, field, v, s->srcinfo);
 }
 
@@ -443,7 +444,7 @@ Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, 
       gap.index() > static_cast<int>(resolve_parent_block(p, gap.path)->size()))
     argument_error(prim, 1, "gap_cursor", "expected a gap cursor (stmt.before() or stmt.after())");
   check_writable(prim, p, config);
-  Expr v = check_value(p, config, fld, expr, scope);
+  Expr v = check_value(p, gap.path, config, fld, expr, scope);
   return insert_write(prim, p, gap.path, config, field, v, cursor_srcinfo(p, gap));
 }
 

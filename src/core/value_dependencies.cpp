@@ -3,13 +3,13 @@
 // bounds around them, and, transitively, what those names depend on.
 // autolift_alloc gives a lifted buffer one dimension per enclosing loop whose
 // iterator is among them, as exo-lang does.
-#include "analysis/value_dependencies.h"
+#include "exo/value_dependencies.h"
 
 #include <map>
 
 #include "exo/ir_mutator.h"
 
-namespace exo::analysis {
+namespace exo {
 namespace {
 
 class Dependencies {
@@ -99,4 +99,4 @@ std::set<Sym> value_dependencies(const Block& body, const Sym& buf) {
   return d.closure(buf);
 }
 
-}  // namespace exo::analysis
+}  // namespace exo

@@ -4,9 +4,9 @@
 
 #include "exo/loopir.h"
 
-namespace exo::analysis {
+namespace exo {
 
 // Every name whose value may flow into `buf` within `body`, `buf` included.
 std::set<Sym> value_dependencies(const Block& body, const Sym& buf);
 
-}  // namespace exo::analysis
+}  // namespace exo
