@@ -17,6 +17,9 @@ namespace exo {
 // Throws Error(Bounds / Precondition; Type for a racy par loop, as the
 // reference's backend) pointing at the offending code.
 void check_proc(const Proc& p);
+// check_proc for a procedure as written: its par loops are checked when it is
+// compiled to C (check_par_loops), as exo-lang checks them.
+void check_proc_definition(const Proc& p);
 
 // check_proc limited to what a rewrite of the buffers `touched` can break: their
 // allocations, the accesses and windows of them (and of windows named from them),

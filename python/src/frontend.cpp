@@ -75,7 +75,7 @@ ProcHandle parse_proc(const std::string& text, const std::string& filename, int 
   Scope scope(&builtins());
   scope.set_resolver([&resolver](const std::string& name) { return to_scope_entry(resolver(name)); });
   Proc p = typecheck_proc(up, scope);
-  check_proc(p);
+  check_proc_definition(p);
   return {p};
 }
 

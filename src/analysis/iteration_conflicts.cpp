@@ -119,7 +119,8 @@ void require_race_free(const Proc& p, const ForNode& loop, size_t depth, const S
   auto cf = parallel_iteration_conflict(p, loop, depth);
   if (!cf) return;
   EXO_FAIL(ErrorKind::Type, where,
-           "par loop '" << loop.iter.name() << "' over par(" << print_expr(loop.lo) << ", " << print_expr(loop.hi)
+           "parallel loop's body is not parallelizable because of potential data races: par loop '"
+               << loop.iter.name() << "' over par(" << print_expr(loop.lo) << ", " << print_expr(loop.hi)
                         << ") may race: " << race_text(*cf)
                         << " (iterations of a par loop run concurrently; make it a seq loop)");
 }

@@ -106,7 +106,7 @@ Module Module::from_string(const std::string& text, const std::string& filename,
           m.has_proc(up->name))
         EXO_FAIL(ErrorKind::Type, up->srcinfo, "procedure '" << up->name << "' is defined twice");
       Proc p = typecheck_proc(*up, scope);
-      check_proc(p);
+      check_proc_definition(p);
       scope.bind_proc(p);
       m.procs_.push_back(p);
     } else if (auto* uc = std::get_if<uast::UConfig>(&decl)) {

@@ -11,6 +11,7 @@
 #include "exo/analysis.h"
 #include "exo/schedule/buffers.h"
 #include "exo/schedule/configs.h"
+#include "exo/backend.h"
 #include "exo/exo.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -21,9 +22,12 @@
 namespace exo {
 namespace {
 
+// A racy par loop is accepted as written and refused when compiled to C (as
+// exo-lang does): the error of defining and compiling `src`.
 std::optional<Error> definition_error(const std::string& src) {
   try {
-    Module::from_string(src, "races.py");
+    Module m = Module::from_string(src, "races.py");
+    compile_to_c(m.procs(), "races");
   } catch (const Error& e) {
     return e;
   }
