@@ -64,6 +64,16 @@ def fill(n: size, x: f32[n, 8] @ DRAM, y: f32[n, 8] @ DRAM):
             y[i, j] = 3.0
 
 @proc
+def tail_fill(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    for io in seq(0, (n + 3) / 4):
+        for ii in seq(0, 4):
+            if ii + 4 * io < n:
+                x[ii + 4 * io] = y[ii + 4 * io] * 2.0
+        for ii in seq(0, 4):
+            if ii + 4 * io < n - 1:
+                y[ii + 4 * io] = 1.0
+
+@proc
 def escaping(n: size, x: f32[n, 8] @ DRAM, y: f32[n] @ DRAM):
     for i in seq(0, n):
         y[i] += 1.0
@@ -187,6 +197,22 @@ TEST(StageMem, BlockWritingTheWholeWindowNeedsNoLoad) {
   s = print_proc(part.proc);
   EXPECT_TRUE(has(s, "ys[i0] = y[i, i0]")) << s;
   test::expect_same_results(p, part.proc, {{"n", 3}}, "stage_fill_part");
+}
+
+TEST(StageMem, GuardedWritesOfEveryInBoundsElementNeedNoLoad) {
+  Proc p = mod().proc("tail_fill");
+  // The guard skips only elements past the end of x, which the guarded store
+  // skips too: no load.
+  Rewrite r = stage_mem(p, "for ii in _: _", "x[4*io:4*io+4]", "xs");
+  std::string s = print_proc(r.proc);
+  EXPECT_FALSE(has(s, "xs[i0] = x[4 * io + i0]")) << s;
+  EXPECT_TRUE(has(s, "x[4 * io + i0] = xs[i0]")) << s;
+  for (long long n : {5, 8}) test::expect_same_results(p, r.proc, {{"n", n}}, "stage_tail_" + std::to_string(n));
+  // A guard that also skips an element inside y: y is loaded first.
+  Rewrite part = stage_mem(p, "for ii in _: _ #1", "y[4*io:4*io+4]", "ys");
+  s = print_proc(part.proc);
+  EXPECT_TRUE(has(s, "ys[i0] = y[4 * io + i0]")) << s;
+  for (long long n : {5, 8}) test::expect_same_results(p, part.proc, {{"n", n}}, "stage_tail_part_" + std::to_string(n));
 }
 
 TEST(StageMem, WindowsPassedToCallsAreRedirected) {

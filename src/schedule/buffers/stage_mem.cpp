@@ -121,19 +121,36 @@ std::string outside_window(const Proc& p, const StagedAccess& a, const std::vect
   return "it is not provably inside the window";
 }
 
-// True when the block provably assigns every element of the window before it
-// ends, so the staging buffer needs no load: some assignment sits under loops
-// of the block only (no `if`), each loop runs at least once, and each interval
-// dimension of the window is swept by its own loop (index == lo + loop counter).
+// True when the block provably assigns every element of the window that lies
+// in the buffer before it ends, so the staging buffer needs no load: some
+// assignment sits under loops of the block (and at most a guard right around it
+// that holds wherever the element is in bounds), each loop runs at least once,
+// and each interval dimension of the window is swept by its own loop
+// (index == lo + loop counter).
 bool overwrites_window(const Proc& p, const Cursor& block, const StagedAccess& a,
-                       const std::vector<WAccess>& win) {
+                       const std::vector<WAccess>& win, const std::vector<Expr>& shape) {
   if (a.kind != StagedAccess::Write) return false;
   std::vector<const ForNode*> loops;
   StmtPath prefix(a.path.begin(), a.path.begin() + static_cast<long>(block.path.size()));
   for (size_t depth = block.path.size(); depth < a.path.size(); ++depth) {
     Stmt s = resolve_stmt(p, prefix);
+    if (auto* i = s.as<IfNode>()) {
+      // A guard right around the assignment may skip only elements outside the
+      // buffer, which the (guarded) store does not write back either.
+      if (depth + 1 != a.path.size() || a.path[depth].orelse) return false;
+      std::vector<Expr> outside_or_taken{i->cond};
+      for (size_t k = 0; k < a.coords.size() && k < shape.size(); ++k) {
+        outside_or_taken.push_back(binop(BinOpKind::Lt, a.coords[k].lo, int_const(0)));
+        outside_or_taken.push_back(binop(BinOpKind::Ge, a.coords[k].lo, shape[k]));
+      }
+      Expr goal = outside_or_taken.front();
+      for (size_t k = 1; k < outside_or_taken.size(); ++k) goal = binop(BinOpKind::Or, goal, outside_or_taken[k]);
+      if (!provable_at(p, prefix, goal)) return false;
+      prefix.push_back(a.path[depth]);
+      continue;
+    }
     auto* f = s.as<ForNode>();
-    if (!f) return false;  // an `if` may skip the assignment
+    if (!f) return false;
     loops.push_back(f);
     prefix.push_back(a.path[depth]);
   }
@@ -383,7 +400,7 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
     // unless the block only writes and provably writes all of them.
     bool overwritten = writes && !reads && !reduces &&
                        std::any_of(use.accesses.begin(), use.accesses.end(),
-                                   [&](const StagedAccess& a) { return overwrites_window(p, block, a, win); });
+                                   [&](const StagedAccess& a) { return overwrites_window(p, block, a, win, w.type.shape); });
     if ((reads || writes || reduces) && !overwritten) before.push_back(copy(Copy::Load));
     if (writes || reduces) after.push_back(copy(Copy::Store));
   }
