@@ -213,7 +213,8 @@ class InvalidCursor(Cursor):
         return 0
 
     def __str__(self):
-        return "<invalid cursor>"
+        # As exo-lang: there is nothing to print (repr() still names it).
+        raise InvalidCursorError("Trying to print the Invalid Cursor!")
 
     def __repr__(self):
         return "<InvalidCursor>"
@@ -444,6 +445,14 @@ class GapCursor(StmtCursorPrototype):
 
     def anchor(self):
         return self._lift(self._impl.gap_anchor(self._type is GapType.After))
+
+    def __str__(self):
+        # The gap shows on the same line either way; exo-lang names it by how it
+        # was made (`s.after()`: After, `s.before()`: Before).
+        shown = self._impl.shown()
+        if self._type is GapType.After:
+            return shown.replace("[GAP - Before]", "[GAP - After]", 1)
+        return shown
 
     def type(self):
         return self._type

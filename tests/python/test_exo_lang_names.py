@@ -213,6 +213,12 @@ def test_str_of_a_cursor_shows_it_in_the_whole_proc():
                                 "        # BLOCK END")
     assert str(loop.body()[0].before()).splitlines()[2] == "        [GAP - Before]"
     assert str(loop.body()[1].after()).splitlines()[-1] == "        [GAP - After]"
+    # A gap is named by how it was made, also where both name one place.
+    assert str(loop.body()[0].after()).splitlines()[3] == "        [GAP - After]"
+    assert str(loop.body()[1].before()).splitlines()[3] == "        [GAP - Before]"
+    with pytest.raises(exo.API_cursors.InvalidCursorError, match="Trying to print the Invalid Cursor!"):
+        str(loop.parent())
+    assert repr(loop.parent()) == "<InvalidCursor>"
     assert loop.body()[1].code() == "x[i] = 2.0\n"
 
 
