@@ -74,6 +74,20 @@ def tail_fill(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
                 y[ii + 4 * io] = 1.0
 
 @proc
+def scalar_out(n: size, flag: bool, x: f32[n] @ DRAM, r: f32 @ DRAM):
+    r = 0.5
+    for i in seq(0, n):
+        x[i] = r
+        r += x[i]
+
+@proc
+def scalar_maybe(n: size, flag: bool, x: f32[n] @ DRAM, r: f32 @ DRAM):
+    if flag:
+        r = 0.5
+    for i in seq(0, n):
+        x[i] = r * 2.0
+
+@proc
 def escaping(n: size, x: f32[n, 8] @ DRAM, y: f32[n] @ DRAM):
     for i in seq(0, n):
         y[i] += 1.0
@@ -213,6 +227,23 @@ TEST(StageMem, GuardedWritesOfEveryInBoundsElementNeedNoLoad) {
   s = print_proc(part.proc);
   EXPECT_TRUE(has(s, "ys[i0] = y[4 * io + i0]")) << s;
   for (long long n : {5, 8}) test::expect_same_results(p, part.proc, {{"n", n}}, "stage_tail_part_" + std::to_string(n));
+}
+
+TEST(StageMem, ScalarsStageAndAFirstAssignmentNeedsNoLoad) {
+  Proc p = mod().proc("scalar_out");
+  Cursor body = Cursor::block({PathStep{false, 0}}, 2);
+  Rewrite r = stage_mem(p, body, "r", "t");
+  std::string s = print_proc(r.proc);
+  EXPECT_FALSE(has(s, "t = r")) << s;  // the block starts by assigning r
+  EXPECT_TRUE(has(s, "r = t")) << s;
+  test::expect_same_results(p, r.proc, {{"n", 4}, {"flag", 1}}, "stage_scalar");
+  // A conditional first assignment may not run: r is loaded.
+  Proc q = mod().proc("scalar_maybe");
+  Rewrite maybe = stage_mem(q, Cursor::block({PathStep{false, 0}}, 2), "r", "t");
+  s = print_proc(maybe.proc);
+  EXPECT_TRUE(has(s, "t = r")) << s;
+  for (long long flag : {0, 1})
+    test::expect_same_results(q, maybe.proc, {{"n", 3}, {"flag", flag}}, "stage_scalar_maybe_" + std::to_string(flag));
 }
 
 TEST(StageMem, WindowsPassedToCallsAreRedirected) {

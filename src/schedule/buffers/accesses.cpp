@@ -139,8 +139,10 @@ ParsedWindow parse_window_at(const char* prim, int argno, const char* argname, c
       argument_error(prim, argno, argname, "expected a buffer or window such as 'A[i, 0:8]', got '" + text + "'");
     const VisibleVar* v = find_visible(vars, ue->name);
     if (!v) argument_error(prim, argno, argname, "'" + ue->name + "' is not a buffer visible at the block");
-    if (!v->type.is_tensor)
-      argument_error(prim, argno, argname, "'" + ue->name + "' is not a tensor (staging needs a buffer of rank >= 1)");
+    if (!is_data_kind(v->type.base))
+      argument_error(prim, argno, argname, "'" + ue->name + "' is not a buffer (staging needs data: a tensor or a scalar)");
+    if (!v->type.is_tensor && ue->kind != uast::UExprKind::Name)
+      argument_error(prim, argno, argname, "'" + ue->name + "' is a scalar: name it without indices");
     ParsedWindow out{v->sym, v->type, {}};
     size_t rank = v->type.shape.size();
     if (ue->kind == uast::UExprKind::Index && ue->idx.size() != rank)

@@ -176,6 +176,21 @@ bool overwrites_window(const Proc& p, const Cursor& block, const StagedAccess& a
   return true;
 }
 
+// True for a one-element window whose first access is an assignment that
+// always runs (a statement of the block itself) and does not read it: every
+// later read sees that value, so nothing needs loading.
+bool written_before_read(const std::vector<StagedAccess>& accesses, const std::vector<WAccess>& win,
+                         const Cursor& block) {
+  for (auto& c : win)
+    if (c.is_interval) return false;
+  if (accesses.empty() || accesses.front().kind != StagedAccess::Write) return false;
+  const StagedAccess& first = accesses.front();
+  if (first.path.size() != block.path.size()) return false;
+  for (auto& a : accesses)
+    if (a.kind != StagedAccess::Write && a.path == first.path) return false;  // `t = t * 2.0`
+  return true;
+}
+
 // Rewrites accesses of `buf` to the staging buffer with the window's offsets.
 class Redirect : public IRMutator {
  public:
@@ -401,6 +416,7 @@ Rewrite stage_mem(const Proc& p, const Cursor& block, const std::string& win_exp
     bool overwritten = writes && !reads && !reduces &&
                        std::any_of(use.accesses.begin(), use.accesses.end(),
                                    [&](const StagedAccess& a) { return overwrites_window(p, block, a, win, w.type.shape); });
+    overwritten = overwritten || written_before_read(use.accesses, win, block);
     if ((reads || writes || reduces) && !overwritten) before.push_back(copy(Copy::Load));
     if (writes || reduces) after.push_back(copy(Copy::Store));
   }
