@@ -60,6 +60,11 @@ class Memory {
   // `m`: the same memory, or a kind of it (DRAM_STATIC and DRAM_STACK are kinds
   // of DRAM; a Python memory is a kind of the memories it subclasses).
   virtual bool is_a(const Memory& m) const { return this == &m || name() == m.name(); }
+
+  // Whether the memory hands out a fixed set of chunks (registers, tiles) while
+  // code is generated: then a procedure allocating in it may call no other
+  // procedure, whose own chunks would be the same ones (exo-lang's StaticMemory).
+  virtual bool hands_out_chunks() const { return false; }
 };
 
 // Built-in memories.

@@ -100,7 +100,10 @@ def memory_handle(cls):
     if handle is None:
         # Scalar reads, writes and reductions are emitted by the core as plain C;
         # a memory opts into them with can_read() and by overriding write/reduce.
-        can_read = bool(cls.can_read())
+        try:
+            can_read = bool(cls.can_read())
+        except NotImplementedError:  # an abstract memory (StaticMemory itself): no scalar access
+            can_read = False
         can_write = can_read and _overrides(cls, "write")
         can_reduce = can_write and _overrides(cls, "reduce")
         handle = _core.python_memory(

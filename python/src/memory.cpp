@@ -29,6 +29,10 @@ class PythonMemory final : public Memory {
   bool is_a(const Memory& m) const override {
     return Memory::is_a(m) || std::find(t_.kinds_of.begin(), t_.kinds_of.end(), m.name()) != t_.kinds_of.end();
   }
+  bool hands_out_chunks() const override {
+    return t_.name == "StaticMemory" ||
+           std::find(t_.kinds_of.begin(), t_.kinds_of.end(), "StaticMemory") != t_.kinds_of.end();
+  }
   std::string global_() const override {
     py::gil_scoped_acquire gil;
     return translate_memgen(SrcInfo(), [&] {

@@ -70,6 +70,21 @@ std::vector<std::vector<const AllocNode*>> frees_after(const Block& b) {
   return out;
 }
 
+// A procedure allocating in a memory that hands out chunks must be a leaf: a
+// callee (other than an instruction) would hand out the same chunks again.
+void check_chunk_memories_in_leaf(const ProcNode& p) {
+  bool chunks = false, calls = false;
+  for_each_stmt(p.body, [&](const Stmt& s) {
+    if (auto* a = s.as<AllocNode>(); a && a->mem && a->mem->hands_out_chunks()) chunks = true;
+    if (auto* c = s.as<CallNode>(); c && !c->proc->instr) calls = true;
+  });
+  if (chunks && calls)
+    EXO_FAIL(ErrorKind::MemGen, p.srcinfo,
+             "Cannot generate static memory in non-leaf procs: '" << p.name
+                                                                 << "' allocates chunks of a static memory and calls "
+                                                                    "another procedure, which would take the same ones");
+}
+
 // n + 1 for a decimal numeral of any length, without leading zeros (as Python's
 // str(int(n) + 1), which exo-lang's renaming uses): "x_007" -> "x_8",
 // "x_99999999999999999999" -> "x_100000000000000000000".
@@ -93,6 +108,7 @@ ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool 
     : proc_(proc), unit_(unit) {
   env_.emplace_back();
   names_.emplace_back();
+  check_chunk_memories_in_leaf(*proc);
 
   std::vector<std::string> arg_strs{ctxt_name + " *ctxt"};
   std::vector<std::string> comments;

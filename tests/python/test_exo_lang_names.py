@@ -256,3 +256,27 @@ def test_internal_views_and_negative_cut_points():
     # primitive's own check, with exo-lang's text.
     with pytest.raises(exo.SchedulingError, match="Expected `lo` <= `cut_point`"):
         cut_loop(zero, zero.find_loop("i"), -3)
+
+
+def test_static_memory_only_in_leaf_procs():
+    from exo.libs.memories import MemGenError, StaticMemory
+
+    @proc
+    def helper(x: f32[4] @ DRAM):
+        x[0] = 1.0
+
+    @proc
+    def non_leaf(x: f32[4] @ DRAM):
+        if 1 < 2:
+            r: f32[4] @ StaticMemory
+        helper(x)
+
+    # A callee would hand out the same chunks: refused when compiled.
+    with pytest.raises(MemGenError, match="Cannot generate static memory in non-leaf procs: 'non_leaf'"):
+        compile_procs_to_strings([non_leaf], "t.h")
+
+    @proc
+    def leaf(x: f32[4] @ DRAM):
+        helper(x)
+
+    compile_procs_to_strings([leaf], "t.h")  # no static memory: calls are fine
