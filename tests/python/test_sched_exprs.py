@@ -346,6 +346,20 @@ def test_rewrite_expr_after_divide_with_recompute():
     r = divide_with_recompute(fill_any, fill_any.find_loop("i"), "n/4", 4, ["io", "ii"])
     with pytest.raises(exo.SchedulingError, match="cannot prove"):
         rewrite_expr(r, r.find_loop("ii").hi(), 7)
+    # The tail is written with `n % 4` (n - n % 4 iterations come before it), so
+    # the remainder itself can be rewritten where the precondition knows it.
+    assert "for ii in seq(0, n % 4 + 7):" in str(p)
+    s = rewrite_expr(p, "n % 4", 0)
+    assert "for ii in seq(0, 0 + 7):" in str(s)
+    A = np.zeros(11, dtype=np.int8)
+    s.interpret(n=8, A=A)
+    assert (A == 1).all()
+    with pytest.raises(exo.SchedulingError, match="cannot prove"):
+        rewrite_expr(r, "n % 4", 0)
+    for n in (4, 5, 7):
+        A = np.zeros(n + 3, dtype=np.int8)
+        r.interpret(n=n, A=A)
+        assert (A == 1).all()
 
 
 @exo.instr("/* fence */")

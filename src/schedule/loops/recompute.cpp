@@ -149,7 +149,14 @@ Rewrite divide_with_recompute(const Proc& p, const Cursor& c, const Expr& outer_
   std::string why = idempotence_failure(p, f->body);
   if (!why.empty()) scheduling_error(prim, p, c, not_idempotent(p, f->body, why));
   Expr S = int_const(outer_stride, si);
-  Expr extra = buffers_detail::sub_index(f->hi, binop(BinOpKind::Mul, outer_hi, S, si));
+  // The iterations before the recomputed tail: outer_hi * stride, written
+  // `N - N % stride` when outer_hi is `N / stride` (equal for floor division),
+  // as exo-lang does, so a known `N % stride` can be rewritten later.
+  Expr before = binop(BinOpKind::Mul, outer_hi, S, si);
+  if (auto* d = outer_hi.as<BinOpNode>(); d && d->op == BinOpKind::Div)
+    if (long long k; rewrite_detail::const_value(d->rhs, k) && k == outer_stride)
+      before = binop(BinOpKind::Sub, d->lhs, binop(BinOpKind::Mod, d->lhs, S, si), si);
+  Expr extra = buffers_detail::sub_index(f->hi, before);
   if (!provable_at(p, c.path, binop(BinOpKind::Ge, extra, int_const(0, si), si)))
     scheduling_error(prim, p, c,
                      "outer_hi * outer_stride exceeds loop's hi " + print_expr(f->hi) + ": " +
