@@ -107,6 +107,10 @@ using ConfigFields = std::set<std::pair<const Config*, std::string>>;
 
 class BoundsChecker {
  public:
+  // A new definition leaves its par loops to the C backend, as exo-lang does
+  // (rewrites still check the par loops they make).
+  void skip_races() { check_races_ = false; }
+
   // Checks everything (a new proc), or only what a rewrite of the buffers
   // `touched` can break.
   explicit BoundsChecker(const Proc& p, const std::set<Sym>* touched = nullptr) : proc_(p) {
@@ -635,14 +639,6 @@ class BoundsChecker {
     if (check_races_) require_race_free(proc_, f, loop_depth_, where);
   }
 
- public:
-  // A new definition leaves its par loops to the C backend, as exo-lang does
-  // (rewrites still check the par loops they make).
-  void skip_races() { check_races_ = false; }
-
- private:
-  bool check_races_ = true;
-
   // -- calls ---------------------------------------------------------------
 
   const CalleeEffects& effects_of_callee(const Proc& callee) {
@@ -801,6 +797,7 @@ class BoundsChecker {
   Proc proc_;
   std::optional<std::set<Sym>> focus_;  // set: check_proc_touching
   bool changed_only_ = false;           // check_proc_changes
+  bool check_races_ = true;             // false: check_proc_definition
   bool proc_writes_configs_ = true;     // the body (or a callee) writes a config field
   std::set<const StmtNode*> known_stmts_;  // statements of `before`
   // Bounds of the enclosing loops and conditions of the enclosing ifs (nodes by

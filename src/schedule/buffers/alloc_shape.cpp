@@ -84,20 +84,31 @@ class Reindex : public IRMutator {
   const char* why_;
 };
 
-// Adds a leading coordinate `lead` to every access of `buf` in `b`.
-Block prepend_index(const char* prim, const Proc& p, const Cursor& where, const Sym& buf, const Expr& lead,
-                    const Block& b) {
+// Every access of `buf` in `b` gets the points `idx` as new leading dimensions
+// (`at_end`: trailing ones); refused where an access cannot take them.
+Block add_dims(const char* prim, const Proc& p, const Cursor& where, const Sym& buf, const std::vector<Expr>& idx,
+               bool at_end, const Block& b) {
+  int k = static_cast<int>(idx.size());
   Reindex rx(
       buf,
-      [&](const std::vector<WAccess>& idx) {
-        std::vector<WAccess> out{WAccess{false, lead, Expr()}};
-        out.insert(out.end(), idx.begin(), idx.end());
+      [&](const std::vector<WAccess>& old) {
+        std::vector<WAccess> added;
+        for (auto& e : idx) added.push_back(WAccess{false, e, Expr()});
+        std::vector<WAccess> out = at_end ? old : added;
+        const std::vector<WAccess>& rest = at_end ? added : old;
+        out.insert(out.end(), rest.begin(), rest.end());
         return out;
       },
-      [](int d) { return d + 1; }, true, "");
+      [&](int d) { return at_end ? d : d + k; }, true, "");
   Block out = rx.mutate_block(b);
   if (!rx.refusal.empty()) scheduling_error(prim, p, where, "cannot add a dimension to '" + buf.name() + "': " + rx.refusal);
   return out;
+}
+
+// Adds a leading coordinate `lead` to every access of `buf` in `b`.
+Block prepend_index(const char* prim, const Proc& p, const Cursor& where, const Sym& buf, const Expr& lead,
+                    const Block& b) {
+  return add_dims(prim, p, where, buf, {lead}, false, b);
 }
 
 // Paths of the statements after `alloc` (in its block, nested too) that mention x.
@@ -313,21 +324,7 @@ Rewrite autolift_alloc(const Proc& p, const Cursor& c, int n_lifts, bool col, st
     Type t = a->type;
     t.is_tensor = true;
     t.shape.insert(col ? t.shape.end() : t.shape.begin(), extents.begin(), extents.end());
-    int k = static_cast<int>(idx.size());
-    Reindex rx(
-        a->name,
-        [&](const std::vector<WAccess>& old) {
-          std::vector<WAccess> lead;
-          for (auto& e : idx) lead.push_back(WAccess{false, e, Expr()});
-          std::vector<WAccess> out = col ? old : lead;
-          const std::vector<WAccess>& rest = col ? lead : old;
-          out.insert(out.end(), rest.begin(), rest.end());
-          return out;
-        },
-        [&](int d) { return col ? d : d + k; }, true, "");
-    Block body = rx.mutate_block(p->body);
-    if (!rx.refusal.empty())
-      scheduling_error(prim, p, c, "cannot add a dimension to '" + a->name.name() + "': " + rx.refusal);
+    Block body = add_dims(prim, p, c, a->name, idx, col, p->body);
     q = replace_stmt(with_body(p, body), c.path, make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
   }
   Rewrite r{q, identity_forward()};

@@ -43,12 +43,8 @@ Forward forward_merge(const StmtPath& first, const StmtPath& second, int n_first
 // Whether two conditions are provably both true or both false where `path` runs
 // (`a == b` and `a - b == 0`).
 bool same_truth_at(const Proc& p, const StmtPath& path, const Expr& x, const Expr& y) {
-  using namespace analysis;
-  if (reads_config(x) || reads_config(y)) return false;
-  Lowering L;
-  std::vector<Formula> facts = facts_at(p, path, L);
-  Formula fx = L.formula(x), fy = L.formula(y);
-  return implies(std::move(facts), f_and(f_implies(fx, fy), f_implies(fy, fx)), L);
+  if (analysis::reads_config(x) || analysis::reads_config(y)) return false;
+  return analysis::provable_at(p, path, binop(BinOpKind::Eq, x, y));  // `==` of bools is "iff"
 }
 
 Rewrite fuse_ifs(const Proc& p, const Cursor& c1, const Cursor& c2) {
