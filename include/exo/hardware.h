@@ -67,6 +67,11 @@ class Memory {
   virtual bool hands_out_chunks() const { return false; }
 };
 
+// The flat C offset `i0 * s0 + i1 * s1 + ...` of a window's first element, from
+// C expressions, dropping zero terms and unit factors (the default window hook's).
+std::string generate_offset(const std::vector<std::string>& indices,
+                            const std::vector<std::string>& strides);
+
 // Built-in memories.
 MemoryPtr dram();         // DRAM: heap (malloc/free)
 MemoryPtr dram_static();  // DRAM_STATIC: static storage

@@ -22,18 +22,6 @@ std::string offset_term(const std::string& i, const std::string& s) {
   return "(" + i + ") * (" + s + ")";
 }
 
-std::string generate_offset(const std::vector<std::string>& indices,
-                            const std::vector<std::string>& strides) {
-  std::string out;
-  for (size_t k = 0; k < indices.size() && k < strides.size(); ++k) {
-    std::string t = offset_term(indices[k], strides[k]);
-    if (t.empty()) continue;
-    if (!out.empty()) out += " + ";
-    out += t;
-  }
-  return out.empty() ? "0" : out;
-}
-
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string out;
   for (size_t k = 0; k < v.size(); ++k) {
@@ -97,6 +85,18 @@ class FixedArrayMemory : public DramMemory {
 };
 
 }  // namespace
+
+std::string generate_offset(const std::vector<std::string>& indices,
+                            const std::vector<std::string>& strides) {
+  std::string out;
+  for (size_t k = 0; k < indices.size() && k < strides.size(); ++k) {
+    std::string t = offset_term(indices[k], strides[k]);
+    if (t.empty()) continue;
+    if (!out.empty()) out += " + ";
+    out += t;
+  }
+  return out.empty() ? "0" : out;
+}
 
 // Like exo-lang's MemWin.window: an lvalue for the first element of the window;
 // the compiler takes its address. `baseptr` is already the data pointer (the

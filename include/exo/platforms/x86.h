@@ -1,7 +1,8 @@
 #pragma once
 // The x86 hardware library: the AVX2 and AVX-512 vector-register memories and the
 // instructions of lib/platforms/x86.exo (one definition, shared by the C++ API
-// and `exo.platforms.x86` in Python).
+// and `exo.platforms.x86` in Python). The generic entry points are in
+// exo/platforms/library.h; these are the x86 names for them.
 //
 //   exo::Module x86 = exo::platforms::load_x86_library();
 //   exo::Proc fma = x86.proc("mm256_fmadd_ps");
@@ -10,6 +11,7 @@
 #include <string>
 
 #include "exo/exo.h"
+#include "exo/platforms/library.h"
 
 namespace exo::platforms {
 
@@ -19,29 +21,10 @@ MemoryPtr avx2();
 // AVX-512 (512-bit zmm registers): f32[..][16] -> __m512, f64[..][8] -> __m512d.
 MemoryPtr avx512();
 
-// The text of lib/platforms/x86.exo, embedded at build time.
-const std::string& x86_library_source();
-
-// The builtins plus AVX2 and AVX512: what x86.exo is parsed in.
-const Scope& x86_memory_scope();
-
-// The instruction library, parsed once from the embedded source.
-inline const Module& load_x86_library() {
-  static const Module m = Module::from_string(x86_library_source(), "x86.exo", &x86_memory_scope());
-  return m;
-}
-
-// Loads the library from a copy of x86.exo on disk (e.g. an installed one).
-inline Module load_x86_library(const std::string& path) {
-  return Module::from_file(path, &x86_memory_scope());
-}
-
-// A scope for user code built on the library: the builtins, AVX2, AVX512 and every
-// x86 instruction by name. Parse kernels with Module::from_string(text, name, &scope).
-inline Scope x86_scope() {
-  Scope s(&x86_memory_scope());
-  for (const Proc& p : load_x86_library().procs()) s.bind_proc(p);
-  return s;
-}
+inline const std::string& x86_library_source() { return library_source("x86"); }
+inline const Scope& x86_memory_scope() { return library_memory_scope("x86"); }
+inline const Module& load_x86_library() { return load_library("x86"); }
+inline Module load_x86_library(const std::string& path) { return load_library_file("x86", path); }
+inline Scope x86_scope() { return library_scope("x86"); }
 
 }  // namespace exo::platforms
