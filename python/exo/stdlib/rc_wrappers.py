@@ -93,8 +93,10 @@ class stage_mem_cursors(_Unpackable):  # noqa: N801
 
 def stage_mem_(proc, block, buff, new_buff_name, accum=False, rc=False):
     """stage_mem; cursors: the new buffer's allocation, the statement loading
-    it (an invalid cursor when the block overwrites the whole window), the
-    staged block and the statement storing it back."""
+    it, the staged block and the statement storing it back. The first two are
+    the two statements before the staged block, as exo-lang gives them: when
+    the block overwrites the whole window nothing is loaded, so the second is
+    the allocation and the first whatever precedes it (often invalid)."""
     if not isinstance(block, BlockCursor):
         block = proc.forward(block).as_block()
     first, last, n = block[0], block[-1], len(block)
@@ -104,9 +106,6 @@ def stage_mem_(proc, block, buff, new_buff_name, accum=False, rc=False):
     first, last = proc.forward(first), proc.forward(last)
     staged = first.as_block().expand(0, n - 1)
     before = first.prev()
-    if isinstance(before, AllocCursor) and before.name() == new_buff_name:
-        # the block overwrites the whole window: nothing is loaded
-        return proc, stage_mem_cursors(before, InvalidCursor(), staged, last.next())
     return proc, stage_mem_cursors(before.prev(), before, staged, last.next())
 
 

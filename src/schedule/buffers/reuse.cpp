@@ -73,7 +73,7 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   const AllocNode* a1 = locate_alloc(prim, p, c1);
   const AllocNode* a2 = locate_alloc(prim, p, c2);
   // Step 2. Check: same type and memory; buf2 within buf1's scope, after it; buf1
-  // dead from buf2's allocation on.
+  // dead once buf2 is first used.
   bool same = a1->type.base == a2->type.base && a1->type.shape.size() == a2->type.shape.size() &&
               a1->mem == a2->mem;
   for (size_t k = 0; same && k < a1->type.shape.size(); ++k)
@@ -88,34 +88,40 @@ Rewrite data_reuse(const Proc& p, const Cursor& c1, const Cursor& c2) {
   if (!in_scope)
     scheduling_error(prim, p, c2,
                      "'" + a2->name.name() + "' must be allocated after '" + a1->name.name() + "', within its scope");
-  // The assignment that first writes a scalar buf2 may still read buf1 (its
-  // value is read before the assignment stores): uses of buf1 from buf2's
-  // allocation up to that statement, in the same block, run before buf1's
-  // storage changes, unless a loop between the two allocations repeats them.
+  // buf2's storage holds buf1's data until the first statement after buf2's
+  // allocation (in its block) that mentions buf2: uses of buf1 before it run
+  // before the storage changes hands, unless a loop between the two
+  // allocations repeats them. That statement itself may still read buf1 when it
+  // is an assignment of a scalar buf2 (`b = a + 1.0`: the value is read before
+  // the store); any other (a call passing both) would alias them.
   std::vector<StmtPath> uses2 = accesses_of(p, a2->name);
   const Block* blk2 = resolve_parent_block(p, p2);
-  int first_write = -1;
-  for (int k = p2.back().index + 1; k < static_cast<int>(blk2->size()) && first_write < 0; ++k) {
+  int first_use = static_cast<int>(blk2->size());
+  for (int k = p2.back().index + 1; k < static_cast<int>(blk2->size()); ++k) {
     StmtPath at(p2.begin(), p2.end() - 1);
     at.push_back(PathStep{p2.back().orelse, k});
     bool mentions2 = std::any_of(uses2.begin(), uses2.end(), [&](const StmtPath& u) {
       return u.size() >= at.size() && std::equal(at.begin(), at.end(), u.begin());
     });
-    if (!mentions2) continue;
-    auto* w = (*blk2)[k].as<AssignNode>();
-    first_write = w && w->name == a2->name ? k : static_cast<int>(blk2->size());
+    if (mentions2) {
+      first_use = k;
+      break;
+    }
+  }
+  bool first_is_scalar_assign = false;
+  if (first_use < static_cast<int>(blk2->size())) {
+    auto* w = (*blk2)[first_use].as<AssignNode>();
+    first_is_scalar_assign = w && w->name == a2->name && a2->type.shape.empty();
   }
   bool repeated = false;
   for (size_t k = d; k + 1 < p2.size(); ++k)
     if (resolve_stmt(p, StmtPath(p2.begin(), p2.begin() + k + 1)).as<ForNode>()) repeated = true;
-  // Only for scalars: a first write of one element of a tensor would leave its
-  // other elements holding the old buffer's values where they were undefined.
-  bool scalar = a2->type.shape.empty();
   auto before_reuse = [&](const StmtPath& u) {
-    if (!scalar || repeated || first_write < 0 || first_write >= static_cast<int>(blk2->size())) return false;
+    if (repeated) return false;
     if (u.size() < p2.size() || !std::equal(p2.begin(), p2.end() - 1, u.begin())) return false;
     const PathStep& at = u[p2.size() - 1];
-    return at.orelse == p2.back().orelse && at.index > p2.back().index && at.index <= first_write;
+    if (at.orelse != p2.back().orelse || at.index <= p2.back().index) return false;
+    return at.index < first_use || (at.index == first_use && first_is_scalar_assign);
   };
   for (auto& u : accesses_of(p, a1->name))
     if (same_prefix(u, p1, d) && may_run_after(p, u, p2, d) && !before_reuse(u))

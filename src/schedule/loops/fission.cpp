@@ -20,8 +20,8 @@ bool has_prefix(const StmtPath& path, const StmtPath& prefix) {
 // Forwarding when the statement at `sp` is replaced by two copies, the first
 // keeping its body's statements [0, g) and the second getting [g, ...).
 // Cursors after a fission of the statement at `sp` at position `g` of its body
-// (of its else branch when `in_else`): what precedes the split stays in the
-// first copy, the rest moves to the second.
+// (of its else branch when `in_else`): what precedes the split (and the split
+// gap) stays in the first copy, the rest moves to the second.
 Forward forward_fission(const StmtPath& sp, int g, bool in_else) {
   Forward rest = forward_splice(sp, 1, 2);
   const size_t d = sp.size() - 1;
@@ -29,7 +29,10 @@ Forward forward_fission(const StmtPath& sp, int g, bool in_else) {
     if (!c.valid() || !has_prefix(c.path, sp)) return rest(c);
     if (c.path.size() == sp.size())
       return c.is_gap() ? rest(c) : c;  // the statement: its first part
-    if (c.path[d + 1].orelse != in_else || c.path[d + 1].index < g) {
+    // The split point itself (a gap at g) stays at the end of the first copy,
+    // as the reference forwards it.
+    const bool before_split = c.path[d + 1].index < g || (c.is_gap() && c.path.size() == d + 2 && c.path[d + 1].index == g);
+    if (c.path[d + 1].orelse != in_else || before_split) {
       // A block reaching across the split point would be cut in two.
       if (c.is_block() && c.path.size() == d + 2 && c.path[d + 1].orelse == in_else &&
           c.path[d + 1].index + c.count > g)
