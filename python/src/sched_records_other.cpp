@@ -104,7 +104,9 @@ void add_subprocs(std::vector<Record>& out) {
                  "with its body.",
                  {P("subproc", K::Procedure), P("stmt", K::Block)},
                  {at(1, "block_cursor"), at(0, "subproc"), ignored("quiet", "False")},
-                 [](Call& c) { return c.derive(replace(c.h.proc, c.a[1].cursor, c.a[0].proc)); }});
+                 // As exo-lang's replace: memories are checked when the proc is compiled
+                 // (call_site_mem_aware_replace checks them here).
+                 [](Call& c) { return c.derive(replace(c.h.proc, c.a[1].cursor, c.a[0].proc, false)); }});
   out.push_back({"replace_all", "", "Replaces every piece of code that unifies with `subproc`'s body.",
                  {P("subproc", K::Procedure)}, {},
                  [](Call& c) { return c.derive(replace_all(c.h.proc, c.a[0].proc)); }});

@@ -366,6 +366,23 @@ std::string ProcCompiler::comp_fnarg(const Expr& e, const ProcNode& callee, size
 void ProcCompiler::comp_call(const CallNode& c) {
   const ProcNode& callee = *c.proc;
   EXO_ASSERT(callee.args.size() == c.args.size(), "call to " << callee.name << " with wrong arity");
+  // A buffer must live where the callee's argument says: an instruction's C
+  // treats it as that memory's storage (a register, an accelerator address).
+  for (size_t k = 0; k < c.args.size(); ++k) {
+    const FnArg& param = callee.args[k];
+    if (!param.mem || !is_data_kind(param.type.base)) continue;
+    const Sym* base = nullptr;
+    if (auto* w = c.args[k].as<WindowExprNode>()) base = &w->name;
+    else if (auto* r = c.args[k].as<ReadNode>(); r && (param.type.is_tensor || r->idx.empty())) base = &r->name;
+    if (!base) continue;
+    const MemoryPtr& have = var(*base).mem;
+    // Memories the CPU reads directly are all plain C storage to a callee.
+    if (have && !have->is_a(*param.mem) && !(have->can_read() && param.mem->can_read()))
+      EXO_FAIL(ErrorKind::MemGen, c.srcinfo,
+               "argument '" << param.name.name() << "' of " << callee.name << " is in " << param.mem->name()
+                            << ", but '" << base->name() << "' is in " << have->name()
+                            << " (set_memory can move it)");
+  }
   std::vector<std::string> args;
   for (size_t k = 0; k < c.args.size(); ++k) args.push_back(comp_fnarg(c.args[k], callee, k));
   if (!callee.instr) {

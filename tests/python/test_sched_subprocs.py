@@ -95,8 +95,22 @@ def test_replace_x86_saxpy():
 
 
 def test_replace_refusals_name_the_mismatch():
-    with pytest.raises(SchedulingError, match="argument 'dst' of mm256_loadu_ps is in AVX2, but 'y' is in DRAM"):
-        saxpy8.replace(mm256_loadu_ps, "for ii in _: _ #4")
+    # replace leaves memories to compilation (set_memory may follow it, as in
+    # exo-lang); compiling, or call_site_mem_aware_replace, refuses the call.
+    @proc
+    def load_to_dram(x: f32[8] @ DRAM):
+        r: f32[8] @ DRAM
+        for i in seq(0, 8):
+            r[i] = x[i]
+
+    moved = load_to_dram.replace(mm256_loadu_ps, "for i in _: _")
+    with pytest.raises(exo.MemGenError, match="argument 'dst' of mm256_loadu_ps is in AVX2, but 'r' is in DRAM"):
+        exo.compile_procs_to_strings([moved], "k.h")
+    assert "mm256_loadu_ps(" in exo.compile_procs_to_strings([moved.set_memory("r", AVX2)], "k.h")[0]
+    from exo.stdlib.scheduling import MemoryError, call_site_mem_aware_replace
+
+    with pytest.raises(MemoryError, match="memory type mismatch"):
+        call_site_mem_aware_replace(saxpy8, "for ii in _: _ #4", mm256_loadu_ps)
     with pytest.raises(SchedulingError, match=r"index '2 \* j' of B does not match 'i' of dst"):
         copies.replace(copyn, "for j in _: _ #1")
     # The first loop unifies with n = 8 and windows of rows i.
@@ -171,7 +185,8 @@ def copy_rows_static(A: f32[4, 8] @ DRAM, B: f32[4, 8] @ DRAM):
 
 def test_a_static_or_stack_buffer_is_passed_for_a_dram_parameter():
     # DRAM_STATIC and DRAM_STACK are kinds of DRAM (as exo-lang's subclasses):
-    # a call may take them where DRAM is declared; the other way is refused.
+    # a call may take them where DRAM is declared. The other way is not a kind
+    # (call_site_mem_aware_replace refuses it), though C code is the same.
     from exo.libs.memories import DRAM_STACK
 
     assert issubclass(DRAM_STATIC, DRAM) and issubclass(DRAM_STACK, DRAM)
@@ -188,5 +203,7 @@ def test_a_static_or_stack_buffer_is_passed_for_a_dram_parameter():
         for j in seq(0, n):
             dst[j] = src[j]
 
-    with pytest.raises(SchedulingError, match="is in DRAM_STATIC, but 'B' is in DRAM"):
-        copy_rows_static.replace(copy_static, "for j in _: _ #1")
+    from exo.stdlib.scheduling import MemoryError, call_site_mem_aware_replace
+
+    with pytest.raises(MemoryError):
+        call_site_mem_aware_replace(copy_rows_static, "for j in _: _ #1", copy_static)

@@ -199,7 +199,7 @@ def test_checked_replace_and_replace_all_stmts():
     p = checked_replace(user, user.find_loop("i"), fill)
     call = p.body()[0]
     assert call.subproc().name() == "fill" and check_call_site(p, call)
-    with pytest.raises(SchedulingError, match="failed to replace"):  # x lives in AVX2, fill wants DRAM
+    with pytest.raises(SchedulingError, match="Call site inconsistency"):  # x lives in AVX2, fill wants DRAM
         checked_replace(user, user.find_loop("i #1"), fill)
     with pytest.raises(TypeError):
         check_call_site(p, p.body()[1])

@@ -20,8 +20,11 @@ namespace exo {
 // becomes A[jo, 8*k:8*k + 8]), control arguments are solved as affine expressions
 // of the variables at the site. Then, at the site: subproc's preconditions must be
 // provable (stride(x, d) of a dense buffer is computed), the memories of the
-// matched buffers must equal the argument memories, and windows must be in bounds.
-Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc);
+// matched buffers must be (kinds of) the argument memories, and windows must be in
+// bounds. With check_memories false a buffer may still live elsewhere, to be moved
+// with set_memory afterwards (exo-lang's replace): C generation refuses a call
+// whose buffer is in another memory than its argument declares.
+Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc, bool check_memories = true);
 
 // Replaces every statement (block of subproc's body length) that unifies with
 // subproc's body and passes the site checks, outermost first, left to right.

@@ -9,7 +9,6 @@ code): repeat, sched_seq, loop_hack, replace_all, replace_once, lift_if.
 
 from __future__ import annotations
 
-import re
 from functools import wraps as _wraps
 
 from .._core import SchedulingError
@@ -91,23 +90,27 @@ class MemoryError(Exception):  # noqa: A001 (exo-lang's name for this error)
 
 
 def call_site_mem_aware_replace(proc, block_cursor, subproc, quiet=False):
-    """replace(), which in this implementation always checks that each buffer
-    passed to `subproc` lives in the memory its argument declares. A buffer in
-    another memory raises MemoryError, as in exo-lang; other refusals stay
-    SchedulingErrors."""
-    try:
-        return replace(proc, block_cursor, subproc, quiet=quiet)
-    except SchedulingError as e:
-        if not _MEMORY_MISMATCH.search(str(e)):
-            raise
-        raise MemoryError(
-            f"replace failed due to memory type mismatch between block and subproc: {e}"
-        ) from e
+    """replace(), then a check that every buffer passed at a call lives in the
+    memory its argument declares (replace itself leaves that to compilation, so
+    set_memory may follow it). A mismatch raises MemoryError, as in exo-lang."""
+    proc = replace(proc, block_cursor, subproc, quiet=quiet)
+    if not _calls_match_memories(proc.body()):
+        raise MemoryError("replace failed due to memory type mismatch between block and subproc")
+    return proc
 
 
-# The core's refusal of a call whose buffer lives in another memory than the
-# callee's argument declares.
-_MEMORY_MISMATCH = re.compile(r"argument '[^']*' of \S+ is in \S+, but '[^']*' is in \S+")
+def _calls_match_memories(block):
+    from .analysis import check_call_mem_types
+
+    for c in block:
+        if isinstance(c, CallCursor) and not check_call_mem_types(c):
+            return False
+        if isinstance(c, (ForCursor, IfCursor)) and not _calls_match_memories(c.body()):
+            return False
+        if isinstance(c, IfCursor) and not isinstance(c.orelse(), InvalidCursor):
+            if not _calls_match_memories(c.orelse()):
+                return False
+    return True
 
 
 def _subproc_list(subprocs):

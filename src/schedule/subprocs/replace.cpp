@@ -70,13 +70,13 @@ class PredInstance : public IRMutator {
 // Why the call may not stand at `at` (empty when it may): memories, window
 // bounds, the subproc's preconditions.
 std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, const Unification& u,
-                         const SiteBuffers& site) {
+                         const SiteBuffers& site, bool check_memories = true) {
   for (auto& [cond, why] : u.site_conditions)
     if (!analysis::provable_at(p, at, cond)) return why + " ('" + print_expr(cond) + "' is not provable here)";
   for (auto& b : u.buffers) {
     const FnArg& a = sub->args[b.arg];
     const rewrite_detail::SiteBuffer& sb = site.at(b.buf);
-    if (a.mem && sb.mem && !sb.mem->is_a(*a.mem))
+    if (check_memories && a.mem && sb.mem && !sb.mem->is_a(*a.mem))
       return "argument " + q(a.name.name()) + " of " + sub->name + " is in " + a.mem->name() + ", but " +
              q(b.buf.name()) + " is in " + sb.mem->name();
     size_t j = 0;
@@ -104,7 +104,7 @@ std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, con
     auto* r = u.args[k].as<ReadNode>();
     if (a.type.is_tensor || !is_data_kind(a.type.base) || !r || !a.mem) continue;
     auto it = site.find(r->name);
-    if (it != site.end() && it->second.mem && !it->second.mem->is_a(*a.mem))
+    if (check_memories && it != site.end() && it->second.mem && !it->second.mem->is_a(*a.mem))
       return "argument " + q(a.name.name()) + " of " + sub->name + " is in " + a.mem->name() + ", but " +
              q(r->name.name()) + " is in " + it->second.mem->name();
   }
@@ -128,7 +128,7 @@ std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, con
 
 }  // namespace
 
-Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc) {
+Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc, bool check_memories) {
   const char* prim = "replace";
   // Step 1. Locate: the first len(subproc.body) statements of the selection.
   if (!block.is_stmt() && !block.is_block())
@@ -145,7 +145,7 @@ Rewrite replace(const Proc& p, const Cursor& block, const Proc& subproc) {
   SiteBuffers buffers = rewrite_detail::site_buffers(p);
   Unification u = rewrite_detail::unify_block(subproc, stmts, buffers);
   if (!u.ok()) scheduling_error(prim, p, site, "cannot unify the code with " + subproc->name + ": " + u.failure);
-  std::string why = site_failure(p, block.path, subproc, u, buffers);
+  std::string why = site_failure(p, block.path, subproc, u, buffers, check_memories);
   if (!why.empty()) scheduling_error(prim, p, site, "cannot call " + subproc->name + " here: " + why);
   // Step 3/4. The call replaces the statements.
   Stmt call = make_stmt<CallNode>(subproc, u.args, stmts[0]->srcinfo);
