@@ -207,3 +207,26 @@ def test_a_static_or_stack_buffer_is_passed_for_a_dram_parameter():
 
     with pytest.raises(MemoryError):
         call_site_mem_aware_replace(copy_rows_static, "for j in _: _ #1", copy_static)
+
+
+def test_call_eqv_with_a_schedule_of_an_extracted_subproc():
+    @proc
+    def fill2(n: size, x: f32[n] @ DRAM):
+        for i in seq(0, n):
+            x[i] = 2.0 * x[i]
+
+    from exo.stdlib.scheduling import call_eqv, divide_loop, extract_subproc, rename
+
+    p, sub = extract_subproc(fill2, "for i in _: _", "body")
+
+    tiled = divide_loop(rename(sub, "body_tiled"), "i", 4, ["io", "ii"], tail="cut")
+    q = call_eqv(p, "body(_)", tiled)
+    assert "body_tiled(n, x)" in str(q)
+    x = np.arange(1, 12, dtype=np.float32)
+    want, got = x.copy(), x.copy()
+    fill2.interpret(n=11, x=want)
+    q.interpret(n=11, x=got)
+    np.testing.assert_array_equal(want, got)
+    # Another proc with the same body is not known to be equivalent.
+    with pytest.raises(SchedulingError, match="not known to be equivalent"):
+        call_eqv(p, "body(_)", rename(fill2, "other"))

@@ -1,4 +1,5 @@
 // extract_subproc: a block becomes a new proc, called where the block was.
+#include "exo/equivalence.h"
 #include <cassert>
 #include <map>
 #include <set>
@@ -163,6 +164,7 @@ ExtractedSubproc extract_subproc(const Proc& p, const Cursor& c, const std::stri
   sub->preds = preds;
   sub->body = body;
   sub->srcinfo = si;
+  sub->eqv_class = new_eqv_class();  // what is scheduled from it may replace its calls
   Proc subproc = sub;
   Rewrite r = splice_rewrite(p, c.path, count, {make_stmt<CallNode>(subproc, args, si)});
   // The call site must satisfy the subproc's assertions (facts of the site).
