@@ -392,6 +392,11 @@ struct ProcNode {
   // Equivalence class (exo/equivalence.h): procs scheduled from one another share
   // it, so call_eqv may swap them; 0 = equivalent to no other proc.
   uint64_t eqv_class = 0;
+  // Config fields ("Config.field") whose final value this proc may leave
+  // different from other procs of its class: a rewrite that changes only what
+  // a caller could later read of a field (write_config, delete_config, call_eqv
+  // of such a proc) keeps the class and records the field here.
+  std::vector<std::pair<ConfigPtr, std::string>> eqv_config_changes;
 };
 
 // ---------------------------------------------------------------------------

@@ -359,6 +359,10 @@ std::string ProcCompiler::comp_fnarg(const Expr& e, const ProcNode& callee, size
   }
   if (auto r = e.as<ReadNode>(); r && param.type.is_real_scalar() && var(r->name).type.is_tensor)
     return "&" + access_str(r->name, r->idx);
+  // A config field passed for a scalar data parameter (which the callee only
+  // reads): its address in the context struct.
+  if (auto* rc = e.as<ReadConfigNode>(); rc && !param.type.is_tensor && is_data_kind(param.type.base))
+    return "&" + visit(*rc, e, 0, param.type.base);
   ScalarKind want = is_data_kind(param.type.base) ? param.type.base : ScalarKind::F32;
   return comp_e(e, 0, want);
 }

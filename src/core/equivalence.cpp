@@ -1,6 +1,7 @@
 // Equivalence classes of procedures: a process-wide union-find over class ids.
 #include "exo/equivalence.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <unordered_map>
@@ -28,7 +29,23 @@ uint64_t new_eqv_class() { return next_class.fetch_add(1); }
 Proc with_new_eqv_class(const Proc& p) {
   auto n = std::make_shared<ProcNode>(*p);
   n->eqv_class = new_eqv_class();
+  n->eqv_config_changes.clear();  // a class of its own: nothing to differ from
   return n;
+}
+
+Proc with_config_change(const Proc& p, const ConfigPtr& config, const std::string& field) {
+  auto n = std::make_shared<ProcNode>(*p);
+  for (auto& [c, f] : n->eqv_config_changes)
+    if (c == config && f == field) return n;
+  n->eqv_config_changes.emplace_back(config, field);
+  return n;
+}
+
+std::vector<std::pair<ConfigPtr, std::string>> config_changes_between(const Proc& a, const Proc& b) {
+  std::vector<std::pair<ConfigPtr, std::string>> out = a->eqv_config_changes;
+  for (auto& cf : b->eqv_config_changes)
+    if (std::find(out.begin(), out.end(), cf) == out.end()) out.push_back(cf);
+  return out;
 }
 
 bool equivalent(const Proc& a, const Proc& b) {

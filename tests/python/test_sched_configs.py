@@ -110,3 +110,66 @@ def test_write_config_value_sees_the_names_at_the_gap():
     assert "Cfg.scale = t" in str(p)
     with pytest.raises(exo.ParseFragmentError, match="u not found in the current environment"):
         write_config(local, local.find("t = _").after(), Cfg, "scale", "u")
+
+
+@config
+class Gain:
+    g: f32
+
+
+@proc
+def double_it(n: size, x: f32[n] @ DRAM):
+    for i in seq(0, n):
+        x[i] = x[i] * 2.0
+
+
+# The same loop, also leaving Gain.g = 2.0 for whoever runs next.
+double_it_cfg = exo.stdlib.scheduling.write_config(double_it, double_it.body().before(), Gain, "g", "2.0")
+
+
+@proc
+def reads_after(n: size, x: f32[n] @ DRAM, y: f32[1] @ DRAM):
+    double_it(n, x)
+    y[0] = Gain.g
+
+
+@proc
+def writes_after(n: size, x: f32[n] @ DRAM, y: f32[1] @ DRAM):
+    double_it(n, x)
+    Gain.g = 3.0
+    y[0] = Gain.g
+
+
+@proc
+def leaves_it(n: size, x: f32[n] @ DRAM):
+    double_it(n, x)
+
+
+@proc
+def calls_leaves_it(n: size, x: f32[n] @ DRAM, y: f32[1] @ DRAM):
+    leaves_it(n, x)
+    y[0] = Gain.g
+
+
+def test_call_eqv_modulo_the_config_fields_a_proc_changes():
+    from exo.stdlib.scheduling import call_eqv
+
+    # Equivalent but for Gain.g: swapped only where no one reads Gain.g next.
+    assert double_it_cfg.is_eq(double_it)
+    with pytest.raises(exo.SchedulingError, match="may leave 'Gain.g' different") as e:
+        call_eqv(reads_after, "double_it(_)", double_it_cfg)
+    assert ">   y[0] = Gain.g  # <-- here" in str(e.value)
+    p = call_eqv(writes_after, "double_it(_)", double_it_cfg)
+    x = np.arange(1, 6, dtype=np.float32)
+    want, got = (x.copy(), np.zeros(1, np.float32)), (x.copy(), np.zeros(1, np.float32))
+    writes_after.interpret(n=5, x=want[0], y=want[1])
+    p.interpret(n=5, x=got[0], y=got[1])
+    np.testing.assert_array_equal(want[0], got[0])
+    np.testing.assert_array_equal(want[1], got[1])
+    # Nothing after the call reads Gain.g, but leaves_it's own caller may: the
+    # swap is accepted and leaves_it is now equivalent to its original only
+    # modulo Gain.g, which its caller reads.
+    q = call_eqv(leaves_it, "double_it(_)", double_it_cfg)
+    assert q.is_eq(leaves_it)
+    with pytest.raises(exo.SchedulingError, match="may leave 'Gain.g' different"):
+        call_eqv(calls_leaves_it, "leaves_it(_)", q)

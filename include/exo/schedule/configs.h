@@ -14,10 +14,13 @@
 //    refusal naming the reading statement;
 //  - when the field is not definitely overwritten before the proc returns, the
 //    caller sees a different value: the rewrite is accepted (as the reference
-//    does) but its result is no longer equivalent to the original for call_eqv.
+//    does) and its result is equivalent to the original modulo that field
+//    (ProcNode::eqv_config_changes): call_eqv swaps them only where the caller
+//    never reads the field before writing it.
 //
 // Writes are refused for configs declared readwrite=False (written by the host).
 
+#include <optional>
 #include <string>
 
 #include "exo/schedule/cursor.h"
@@ -49,5 +52,21 @@ Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, 
 
 // Deletes the config write `stmt` (`config.field = _`).
 Rewrite delete_config(const Proc& p, const Cursor& stmt);
+
+// What may happen to `config.field` after the gap `gap` of p (the rest of the
+// proc, later iterations of enclosing loops, callees and their preconditions):
+// Read, some statement may read it before any write (`reader` receives its
+// path); Killed, every path writes it first; Open, neither, so the value at the
+// gap may outlive p.
+enum class FieldFate { Read, Killed, Open };
+FieldFate config_field_after(const Proc& p, const StmtPath& gap, const ConfigPtr& config, const std::string& field,
+                             StmtPath* reader = nullptr);
+
+// The value `config.field` provably holds before the statement at `at` (or the
+// gap at a block's end), as an expression meaning the same everywhere in p
+// (constants, control arguments, strides, data arguments p never writes);
+// nullopt when it is not known.
+std::optional<Expr> config_value_before(const Proc& p, const StmtPath& at, const ConfigPtr& config,
+                                        const std::string& field);
 
 }  // namespace exo

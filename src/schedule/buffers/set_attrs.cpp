@@ -155,7 +155,7 @@ Rewrite set_precision(const Proc& p, const BufferRef& b, ScalarKind type) {
   // call_eqv does not swap this proc in for the original. A local buffer whose
   // values stay the same (f32 for R, which is f32, or its own type) keeps it.
   bool same_values = effective(t.type.base) == effective(type);
-  if (!(same_values && (b.arg < 0 || t.type.base == type))) out->eqv_class = new_eqv_class();
+  if (!(same_values && (b.arg < 0 || t.type.base == type))) { out->eqv_class = new_eqv_class(); out->eqv_config_changes.clear(); }
   // Step 4. Every statement stays where it was.
   return Rewrite{out, identity_forward()};
 }
@@ -199,7 +199,7 @@ Rewrite set_window(const Proc& p, const BufferRef& b, bool is_window) {
   rw.win = is_window;
   auto out = std::make_shared<ProcNode>(*q);
   out->body = rw.mutate_block(q->body);
-  out->eqv_class = new_eqv_class();  // the argument's type is part of the interface
+  { out->eqv_class = new_eqv_class(); out->eqv_config_changes.clear(); }  // the argument's type is part of the interface
   Proc result = out;
   check_proc(result);  // stride assertions now read the new layout
   return Rewrite{result, identity_forward()};

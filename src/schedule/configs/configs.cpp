@@ -110,6 +110,12 @@ class ScanStmt : public StmtFunctor<Scan(const StmtPath&, StmtPath&)> {
   }
   Scan visit(const CallNode& c, const Stmt&, const StmtPath& path, StmtPath& at) override {
     if (!c.proc) return Scan::Open;
+    // The callee's preconditions are read when it is called.
+    for (auto& pr : c.proc->preds)
+      if (expr_reads(pr, f_)) {
+        at = path;
+        return Scan::Read;
+      }
     StmtPath inner;
     Scan a = scan_block(c.proc->body, 0, f_, nullptr, {}, false, inner);
     if (a == Scan::Read) at = path;  // the reader is inside the callee: mark the call
@@ -181,8 +187,10 @@ Known join(const Known& a, const Known& b) {
 class ValueFlow {
  public:
   ValueFlow(const Proc& p, const Field& f, StmtPath target) : p_(p), f_(f), target_(std::move(target)) {
-    for (auto& a : p->args)
+    for (auto& a : p->args) {
       if (!a.type.is_tensor) stable_.insert(a.name);
+      strides_.insert(a.name);  // an argument's strides are fixed for the call
+    }
     // A data argument the proc writes (or hands to a callee) is no constant.
     for_each_stmt(p->body, [&](const Stmt& s) {
       if (auto* a = s.as<AssignNode>()) stable_.erase(a->name);
@@ -202,7 +210,7 @@ class ValueFlow {
  private:
   bool stable(const Expr& e) const {
     if (auto* r = e.as<ReadNode>()) return r->idx.empty() && stable_.count(r->name);
-    if (auto* s = e.as<StrideExprNode>()) return stable_.count(s->name) > 0;
+    if (auto* s = e.as<StrideExprNode>()) return strides_.count(s->name) > 0;
     if (!e.as<ConstNode>() && !e.as<BinOpNode>() && !e.as<USubNode>()) return false;
     for (auto& k : expr_children(e))
       if (!stable(k)) return false;
@@ -277,6 +285,7 @@ class ValueFlow {
   StmtPath target_;
   Known at_target_;
   std::set<Sym> stable_;
+  std::set<Sym> strides_;
 };
 
 // ---------------------------------------------------------------------------
@@ -360,8 +369,25 @@ Rewrite insert_write(const char* prim, const Proc& p, const StmtPath& at, const 
   if (!read.empty()) buffers_detail::recheck(prim, p, Cursor::gap(at), r.proc, &read);
   // A write inside a par loop is shared by its iterations: a race.
   r = rewrite_detail::keeping_definition_rules(prim, p, Cursor::gap(at), r);
-  if (check_field_change(prim, r.proc, at, false)) r.proc = with_new_eqv_class(r.proc);
+  if (check_field_change(prim, r.proc, at, false)) r.proc = with_config_change(r.proc, c, field);
   return r;
+}
+
+// Whether `callee` may write its argument `arg` (directly, or through a call).
+bool proc_writes_arg(const Proc& callee, const Sym& arg) {
+  bool writes = false;
+  for_each_stmt(callee->body, [&](const Stmt& s) {
+    if (auto* a = s.as<AssignNode>(); a && a->name == arg) writes = true;
+    if (auto* a = s.as<ReduceNode>(); a && a->name == arg) writes = true;
+    if (auto* c = s.as<CallNode>())
+      for (size_t k = 0; k < c->args.size() && k < c->proc->args.size(); ++k) {
+        const Expr& e = c->args[k];
+        bool passes = (e.as<ReadNode>() && e.as<ReadNode>()->name == arg) ||
+                      (e.as<WindowExprNode>() && e.as<WindowExprNode>()->name == arg);
+        if (passes && (c->proc == callee || proc_writes_arg(c->proc, c->proc->args[k].name))) writes = true;
+      }
+  });
+  return writes;
 }
 
 bool mentions_any(const Expr& e, const std::set<Sym>& xs) {
@@ -395,9 +421,14 @@ Rewrite bind_config(const Proc& p, const Cursor& c, const ConfigPtr& config, con
   check_writable(prim, p, config);
   Stmt s = resolve_stmt(p, c);
   if (auto* call = s.as<CallNode>(); call && c.expr_path.size() == 1) {
+    // A data argument is passed by reference: the field may stand for it only
+    // where the callee never writes it.
     int k = c.expr_path[0];
-    if (k < static_cast<int>(call->proc->args.size()) && call->proc->args[k].type.is_numeric())
-      scheduling_error(prim, p, c, "a data argument of a call is passed by reference; it cannot be a config read");
+    if (k < static_cast<int>(call->proc->args.size()) && call->proc->args[k].type.is_numeric() &&
+        proc_writes_arg(call->proc, call->proc->args[k].name))
+      scheduling_error(prim, p, c,
+                       "a data argument of a call is passed by reference, and " + call->proc->name + " writes '" +
+                           call->proc->args[k].name.name() + "': it cannot be a config read");
   }
   std::set<Sym> iters;
   for (size_t k = 1; k < c.path.size(); ++k)
@@ -458,8 +489,22 @@ Rewrite delete_config(const Proc& p, const Cursor& stmt) {
   Block repl;
   if (parent->size() == 1) repl.push_back(make_stmt<PassNode>(s->srcinfo));
   Rewrite r = splice_rewrite(p, stmt.path, 1, repl);
-  if (visible) r.proc = with_new_eqv_class(r.proc);
+  auto* w = s.as<WriteConfigNode>();
+  if (visible) r.proc = with_config_change(r.proc, w->config, w->field);
   return r;
+}
+
+FieldFate config_field_after(const Proc& p, const StmtPath& gap, const ConfigPtr& config, const std::string& field,
+                             StmtPath* reader) {
+  StmtPath at;
+  Scan r = scan_after(p, gap, Field{config.get(), field}, at);
+  if (r == Scan::Read && reader) *reader = at;
+  return r == Scan::Read ? FieldFate::Read : r == Scan::Killed ? FieldFate::Killed : FieldFate::Open;
+}
+
+std::optional<Expr> config_value_before(const Proc& p, const StmtPath& at, const ConfigPtr& config,
+                                        const std::string& field) {
+  return ValueFlow(p, Field{config.get(), field}, at).before_target();
 }
 
 }  // namespace exo

@@ -122,7 +122,7 @@ Proc partial_eval(const Proc& p, const std::map<std::string, long long>& values)
   }
   out->body = sub.mutate_block(p->body);
   // Fewer arguments: no longer interchangeable with the original (call_eqv).
-  out->eqv_class = new_eqv_class();
+  { out->eqv_class = new_eqv_class(); out->eqv_config_changes.clear(); }
 
   // Step 3. Re-check: bounds may have become provable or refutable.
   Proc result = out;
@@ -150,7 +150,7 @@ Proc add_assertion(const Proc& p, const Expr& assertion) {
   auto out = std::make_shared<ProcNode>(*p);
   out->preds.push_back(assertion);
   // A stronger precondition is a different contract (as in the reference).
-  out->eqv_class = new_eqv_class();
+  { out->eqv_class = new_eqv_class(); out->eqv_config_changes.clear(); }
   Proc result = out;
   check_proc(result);  // contradictory preconditions are refused here
   return result;
@@ -238,7 +238,7 @@ Proc transpose(const Proc& p, const std::string& arg) {
   for (auto& pr : p->preds) out->preds.push_back(t.mutate(pr));
   out->body = t.mutate_block(p->body);
   // The argument's layout changed: callers must not swap it in for the original.
-  out->eqv_class = new_eqv_class();
+  { out->eqv_class = new_eqv_class(); out->eqv_config_changes.clear(); }
 
   // Step 3. Re-check (the bounds are the same facts, swapped).
   Proc result = out;

@@ -1,5 +1,6 @@
 // Sub-procedure primitives on calls: inline_call, call_eqv; and make_instr.
 #include "exo/equivalence.h"
+#include "exo/schedule/configs.h"
 #include "exo/hardware.h"
 #include "exo/schedule/match.h"
 #include "exo/printer.h"
@@ -188,8 +189,25 @@ Rewrite call_eqv(const Proc& p, const Cursor& c, const Proc& eqv_proc) {
     scheduling_error(prim, p, c,
                      q(eqv_proc->name) + " is not known to be equivalent to " + q(callee->name) +
                          " (it was not scheduled from it, nor asserted equivalent)");
+  // The two may leave some config fields different: the caller must not read
+  // them before writing them; where their value may outlive the caller, the
+  // caller in turn differs from its class in them.
+  StmtPath gap = c.path;
+  gap.back().index += 1;
+  std::vector<std::pair<ConfigPtr, std::string>> open;
+  for (auto& [config, field] : config_changes_between(callee, eqv_proc)) {
+    StmtPath reader;
+    FieldFate fate = config_field_after(p, gap, config, field, &reader);
+    if (fate == FieldFate::Read)
+      scheduling_error(prim, p, Cursor::stmt(reader),
+                       q(eqv_proc->name) + " and " + q(callee->name) + " may leave '" + config->name() + "." + field +
+                           "' different, and the marked statement may read it before any other write of it");
+    if (fate == FieldFate::Open) open.emplace_back(config, field);
+  }
   Stmt repl = make_stmt<CallNode>(eqv_proc, call->args, call->srcinfo);
-  return rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, repl), identity_forward()});
+  Rewrite r = rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, repl), identity_forward()});
+  for (auto& [config, field] : open) r.proc = with_config_change(r.proc, config, field);
+  return r;
 }
 
 Rewrite make_instr(const Proc& p, const std::string& c_instr, const std::string& c_global) {

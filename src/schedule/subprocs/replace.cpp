@@ -6,6 +6,7 @@
 #include "exo/printer.h"
 #include "exo/schedule/procs.h"
 #include "exo/schedule/loops.h"
+#include "exo/schedule/configs.h"
 #include "exo/schedule/subprocs.h"
 #include "schedule/loops/substitute.h"
 #include "schedule/subprocs/unify.h"
@@ -67,6 +68,33 @@ class PredInstance : public IRMutator {
   const SiteBuffers& site_;
 };
 
+// `e` with each config field it reads replaced by the value the field provably
+// holds before the statement at `at` (a precondition such as
+// `stride(src, 0) == Cfg.stride` after `Cfg.stride = stride(src, 0)`).
+class KnownConfigs : public IRMutator {
+ public:
+  KnownConfigs(const Proc& p, const StmtPath& at, const SiteBuffers& site) : p_(p), at_(at), site_(site) {}
+  Expr mutate(const Expr& e) override {
+    if (auto* r = e.as<ReadConfigNode>())
+      if (auto v = config_value_before(p_, at_, r->config, r->field)) {
+        in_value_ = true;
+        Expr out = mutate(*v);
+        in_value_ = false;
+        return out;
+      }
+    // A stride in the known value: of a dense buffer, its extent product.
+    if (auto* s = e.as<StrideExprNode>(); s && in_value_ && site_.count(s->name))
+      return site_stride(site_, s->name, s->dim);
+    return mutate_children(e);
+  }
+
+ private:
+  const Proc& p_;
+  const StmtPath& at_;
+  const SiteBuffers& site_;
+  bool in_value_ = false;
+};
+
 // Why the call may not stand at `at` (empty when it may): memories, window
 // bounds, the subproc's preconditions.
 std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, const Unification& u,
@@ -117,9 +145,10 @@ std::string site_failure(const Proc& p, const StmtPath& at, const Proc& sub, con
              q(print_expr(u.args[k])) + ", which is not provably positive";
   }
   PredInstance inst(sub, u, site);
+  KnownConfigs known(p, at, site);
   for (auto& pr : sub->preds) {
     Expr goal = inst.mutate(pr);
-    if (!holds(p, at, goal))
+    if (!holds(p, at, goal) && !holds(p, at, known.mutate(goal)))
       return "the precondition " + q(print_expr(pr)) + " of " + sub->name + " is not provable here (it reads " +
              q(print_expr(goal)) + ")";
   }

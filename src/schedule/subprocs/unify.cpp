@@ -161,6 +161,7 @@ class Unifier : private StmtCases, private ExprCases {
     }
     buffers_.resize(sub->args.size());
     scalars_.resize(sub->args.size());
+    bools_.resize(sub->args.size());
   }
 
   Unification run(const Block& target) {
@@ -427,12 +428,23 @@ class Unifier : private StmtCases, private ExprCases {
   void index_expr(const Expr& pe, const Expr& te, const std::string& why) { equate(plin(pe), tlin(te), why); }
 
   void cond(const Expr& pe, const Expr& te) {
+    if (bool_argument(pe, te)) return;
     std::string why = "condition " + q(print_expr(te)) + " does not match " + q(print_expr(pe)) + " of " + sub_->name;
     auto* pb = pe.as<BinOpNode>();
     auto* tb = te.as<BinOpNode>();
     if (pb && tb && pb->op == tb->op && binop_is_logical(pb->op)) {
       cond(pb->lhs, tb->lhs);
       cond(pb->rhs, tb->rhs);
+      return;
+    }
+    // Comparisons of bools (`Cfg.act == True`) match operand by operand.
+    if (pb && tb && pb->op == tb->op && binop_is_comparison(pb->op) && pb->lhs->type.is_bool()) {
+      cond(pb->lhs, tb->lhs);
+      cond(pb->rhs, tb->rhs);
+      return;
+    }
+    if (pe.as<ReadConfigNode>()) {
+      data(pe, te);
       return;
     }
     // Orderings of integers match as differences: each is `0 < hi - lo + k`
@@ -485,7 +497,33 @@ class Unifier : private StmtCases, private ExprCases {
     return "expression " + q(print_expr(te)) + " does not match " + q(print_expr(pe)) + " of " + sub_->name;
   }
 
+  // A bool argument of the subproc stands for any bool expression of the code
+  // that does not vary inside the replaced code (`True`, `flag`, `n > 4`).
+  bool bool_argument(const Expr& pe, const Expr& te) {
+    auto* pr = pe.as<ReadNode>();
+    if (!pr || !pr->idx.empty()) return false;
+    auto at = arg_index_.find(pr->name);
+    if (at == arg_index_.end()) return false;
+    const FnArg& a = sub_->args[at->second];
+    if (a.type.is_tensor || a.type.base != ScalarKind::Bool) return false;
+    if (!te->type.is_bool() || mentions_bound(te))
+      throw Mismatch{"expression " + q(print_expr(te)) + " cannot be passed as the bool " + q(pr->name.name()) +
+                     " of " + sub_->name + (te->type.is_bool() ? " (it varies inside the replaced code)" : "")};
+    auto& bound = bools_[at->second];
+    if (!bound) {
+      bound = te;
+      return true;
+    }
+    std::string k1, k2;
+    key_into(*bound, k1);
+    key_into(te, k2);
+    if (k1 != k2)
+      throw Mismatch{q(pr->name.name()) + " stands for both " + q(print_expr(*bound)) + " and " + q(print_expr(te))};
+    return true;
+  }
+
   void visit(const ReadNode& pr, const Expr& pe, const Expr& te) override {
+    if (bool_argument(pe, te)) return;
     if (!pr.type.is_numeric() && !pr.type.is_bool()) {
       index_expr(pe, te, differ(pe, te));
       return;
@@ -680,6 +718,10 @@ class Unifier : private StmtCases, private ExprCases {
   void build_args(Unification& u) {
     for (size_t k = 0; k < sub_->args.size(); ++k) {
       const FnArg& a = sub_->args[k];
+      if (bools_[k]) {
+        u.args.push_back(*bools_[k]);
+        continue;
+      }
       if (!a.type.is_tensor && !is_data_kind(a.type.base)) {
         int unk = control_unk_.at(a.name);
         if (!unk_val_[unk] && !sub_mentions(a.name)) {
@@ -751,6 +793,7 @@ class Unifier : private StmtCases, private ExprCases {
   std::set<Sym> target_locals_;
   std::vector<std::optional<BufBind>> buffers_;
   std::vector<std::optional<Expr>> scalars_;
+  std::vector<std::optional<Expr>> bools_;  // bool arguments, by argument index
 };
 
 }  // namespace
