@@ -13,6 +13,11 @@ PACKAGES=(
   pybind11-dev python3-dev          # the Python front end (import exo)
   python3-numpy python3-pytest python3-setuptools  # Python tests and interpret() buffers
   libgomp1                          # OpenMP runtime for par loops in generated C
+  # Arm and RISC-V libraries, run under qemu-user: Neon/SVE with the aarch64 gcc;
+  # RVV with clang-16 (gcc 12 has no riscv_vector.h) on the riscv64 libc
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  clang-16 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  qemu-user-static
 )
 
 missing=()

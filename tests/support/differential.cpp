@@ -1,6 +1,7 @@
 #include "support/differential.h"
 
 #include <cmath>
+#include <map>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -97,7 +98,21 @@ std::vector<std::vector<uint8_t>> run_interpreted(const Proc& p, const ProcInput
 
 std::vector<std::vector<uint8_t>> run_compiled(const Proc& p, const ProcInputs& in,
                                                const std::string& tag,
-                                               const std::string& extra_cflags) {
+                                               const std::string& extra_cflags,
+                                               const CTarget* target) {
+  std::vector<CTarget> targets;
+  if (target) targets.push_back(*target);
+  return run_compiled_each(p, {in}, tag, extra_cflags, targets).front().front();
+}
+
+std::vector<std::vector<Buffers>> run_compiled_each(
+    const Proc& p, const std::vector<ProcInputs>& ins, const std::string& tag,
+    const std::string& extra_cflags, const std::vector<CTarget>& targets) {
+  if (ins.empty()) return {};
+  const ProcInputs& in = ins.front();
+  for (const ProcInputs& other : ins)
+    if (other.control != in.control)
+      throw std::runtime_error("run_compiled_each: the inputs differ in their control values");
   std::string dir = make_temp_dir(tag);
   const std::string stem = "kernel";
   CCode code = compile_to_c({p}, stem);
@@ -141,22 +156,49 @@ std::vector<std::vector<uint8_t>> run_compiled(const Proc& p, const ProcInputs& 
   m << "  return 0;\n}\n";
   write_file(dir + "/main.c", m.str());
 
-  std::string in_bytes;
-  for (size_t i : data_idx) in_bytes.append(in.data[i].begin(), in.data[i].end());
-  write_file(dir + "/in.bin", in_bytes);
-  compile_c_program(dir, extra_cflags);
-  run_program(dir, "'" + dir + "/in.bin' '" + dir + "/out.bin'");
-  std::string out_bytes = read_file(dir + "/out.bin");
+  // One directory per distinct build; the host when there is no target.
+  std::vector<const CTarget*> runs;
+  for (const CTarget& t : targets) runs.push_back(&t);
+  if (runs.empty()) runs.push_back(nullptr);
+  std::map<std::string, std::string> built;  // compiler and flags -> directory
+  std::vector<std::vector<Buffers>> results;
+  for (const CTarget* target : runs) {
+    std::string build = target ? target->compiler + "|" + target->flags : "";
+    std::string prog_dir = dir;
+    if (built.count(build)) {
+      prog_dir = built[build];
+    } else {
+      if (!built.empty()) {  // another build: its own copy of the sources
+        prog_dir = dir + "/build" + std::to_string(built.size());
+        for (std::string f : {"/" + stem + ".c", "/" + stem + ".h", std::string("/main.c")})
+          write_file(prog_dir + f, read_file(dir + f));
+      }
+      compile_c_program(prog_dir, extra_cflags, target);
+      built[build] = prog_dir;
+    }
+    std::vector<Buffers> per_input;
+    for (size_t r = 0; r < ins.size(); ++r) {
+      std::string in_path = dir + "/in" + std::to_string(r) + ".bin";
+      std::string out_path = dir + "/out" + std::to_string(r) + ".bin";
+      std::string in_bytes;
+      for (size_t i : data_idx) in_bytes.append(ins[r].data[i].begin(), ins[r].data[i].end());
+      write_file(in_path, in_bytes);
+      run_program(prog_dir, "'" + in_path + "' '" + out_path + "'", target);
+      std::string out_bytes = read_file(out_path);
 
-  std::vector<std::vector<uint8_t>> bufs(p->args.size());
-  size_t off = 0;
-  for (size_t i : data_idx) {
-    size_t n = in.data[i].size();
-    if (off + n > out_bytes.size()) throw std::runtime_error("short output from compiled program");
-    bufs[i].assign(out_bytes.begin() + off, out_bytes.begin() + off + n);
-    off += n;
+      Buffers bufs(p->args.size());
+      size_t off = 0;
+      for (size_t i : data_idx) {
+        size_t n = ins[r].data[i].size();
+        if (off + n > out_bytes.size()) throw std::runtime_error("short output from compiled program");
+        bufs[i].assign(out_bytes.begin() + off, out_bytes.begin() + off + n);
+        off += n;
+      }
+      per_input.push_back(std::move(bufs));
+    }
+    results.push_back(std::move(per_input));
   }
-  return bufs;
+  return results;
 }
 
 std::string compare_outputs(const Proc& p, const std::vector<std::vector<uint8_t>>& expected,

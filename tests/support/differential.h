@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "exo/exo.h"
+#include "support/harness.h"
 
 namespace exo::test {
 
@@ -21,6 +22,9 @@ struct ProcInputs {
   std::vector<std::vector<int64_t>> shapes;
 };
 
+// The data buffers of a proc after a run, in argument order (empty for control args).
+using Buffers = std::vector<std::vector<uint8_t>>;
+
 // Random data for every data argument (never all zeros), shapes from `args`.
 ProcInputs make_random_inputs(const Proc& p, const ControlArgs& args, unsigned seed);
 
@@ -31,9 +35,19 @@ std::vector<std::vector<uint8_t>> run_interpreted(const Proc& p, const ProcInput
 
 // Compiles `p` (exported) to C with a generated main, runs it on `in`, returns the
 // data buffers afterwards. Throws std::runtime_error on compile/run failure.
+// With a target, the program is cross-compiled and run under its emulator.
 std::vector<std::vector<uint8_t>> run_compiled(const Proc& p, const ProcInputs& in,
                                                const std::string& tag,
-                                               const std::string& extra_cflags = "");
+                                               const std::string& extra_cflags = "",
+                                               const CTarget* target = nullptr);
+
+// As run_compiled for several inputs with the same control values (the same
+// sizes), on each of `targets` (none: the host): compiled once per distinct
+// compiler and flags, run once per input under each target's runner. The
+// buffers after each run, by target, then by input.
+std::vector<std::vector<Buffers>> run_compiled_each(
+    const Proc& p, const std::vector<ProcInputs>& ins, const std::string& tag,
+    const std::string& extra_cflags = "", const std::vector<CTarget>& targets = {});
 
 // Compares buffers element-wise (reals with relative tolerance, integers exactly).
 // Returns "" when equal, else a description of the first mismatches.

@@ -52,20 +52,27 @@ std::string test_cflags() {
   return env ? env : EXO_TEST_CFLAGS;
 }
 
-std::string compile_c_program(const std::string& dir, const std::string& extra_flags) {
+bool have_program(const std::string& program) {
+  return run_command("command -v '" + program + "'").first == 0;
+}
+
+std::string compile_c_program(const std::string& dir, const std::string& extra_flags,
+                              const CTarget* target) {
   std::string srcs;
   for (auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".c") srcs += " '" + e.path().string() + "'";
-  std::string cmd = std::string(EXO_C_COMPILER) + " -std=c11 -Wall -Werror -O1 -fopenmp " +
-                    test_cflags() + " -I'" + dir + "' " + extra_flags + srcs + " -o '" + dir +
-                    "/prog' -lm";
+  std::string compiler = target ? target->compiler + " -std=c11 -Wall -Werror -O1 " + target->flags
+                                : std::string(EXO_C_COMPILER) + " -std=c11 -Wall -Werror -O1 -fopenmp " +
+                                      test_cflags();
+  std::string cmd = compiler + " -I'" + dir + "' " + extra_flags + srcs + " -o '" + dir + "/prog' -lm";
   auto [code, out] = run_command(cmd);
   if (code != 0) throw std::runtime_error("C compilation failed:\n" + cmd + "\n" + out);
   return out;
 }
 
-std::string run_program(const std::string& dir, const std::string& args) {
-  auto [code, out] = run_command("'" + dir + "/prog' " + args);
+std::string run_program(const std::string& dir, const std::string& args, const CTarget* target) {
+  std::string runner = target && !target->runner.empty() ? target->runner + " " : "";
+  auto [code, out] = run_command(runner + "'" + dir + "/prog' " + args);
   if (code != 0)
     throw std::runtime_error("program exited with " + std::to_string(code) + ":\n" + out);
   return out;
