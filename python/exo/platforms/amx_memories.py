@@ -28,12 +28,18 @@ class AMX_TILE(StaticMemory):
 
     @classmethod
     def alloc(cls, new_name, prim_type, shape, srcinfo):
-        rows, cols = (str(s) for s in shape)
+        # A tile is rows x bytes: the first dimension counts rows, the others
+        # (e.g. [m, n, 4] for dpbssd's groups of four bytes) make up a row.
+        if len(shape) < 2:
+            raise MemGenError(f"{srcinfo}: an AMX tile needs at least two dimensions (rows, columns)")
+        rows, *cols = (str(s) for s in shape)
         if not (rows.isdecimal() and int(rows) <= 16):
             raise MemGenError("Number of tile rows must be a constant and <= 16.")
-        if not cols.isdecimal():
+        if not all(c.isdecimal() for c in cols):
             raise MemGenError("Number of bytes per row must be a constant and <= 64.")
-        row_bytes = int(cols) * _C_SIZES.get(prim_type, 4)
+        row_bytes = _C_SIZES.get(prim_type, 4)
+        for c in cols:
+            row_bytes *= int(c)
         if row_bytes > 64:
             raise MemGenError("Number of bytes per row must be a constant and <= 64, currently "
                               f"trying to allocate {row_bytes} bytes per row.")
