@@ -923,3 +923,15 @@ def test_tiled_conv_on_model_matches_the_loop_nest(tiled_conv, scale, act, capsy
     for op in ("mvin", "mvin2", "mvin3", "mvout", "preload", "compute_preloaded"):
         assert u[op] == h[op], op
     assert sum(h[op] for op in CONFIG_OPS) < sum(u[op] for op in CONFIG_OPS)
+
+
+def test_gemmini_model_self_test(tmp_path):
+    # The model's own check: tiled int8 matmuls with scale, relu and saturation
+    # issued through mvin/preload/compute/mvout, against plain C.
+    exe = tmp_path / "test_gemmini_model"
+    out = subprocess.run(["gcc", "-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", f"-I{MODEL}",
+                          str(MODEL / "test_gemmini_model.c"), "-o", str(exe), "-lm"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
