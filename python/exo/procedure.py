@@ -13,6 +13,7 @@ from .API_cursors import (
     Cursor,
     ExprListCursor,
     GapCursor,
+    GapType,
     InvalidCursor,
     InvalidCursorError,
     lift_cursor,
@@ -157,6 +158,16 @@ class Procedure:
             return cursor if cursor.proc() == self else self._forward_arg(cursor)
         if isinstance(cursor, ExprListCursor):
             return ExprListCursor([self.forward(c) for c in cursor], self)
+        if isinstance(cursor, GapCursor):
+            # A gap follows the statement it was made from (its anchor), as
+            # exo-lang's gaps do: `s.after()` stays after s wherever s goes.
+            anchor = cursor.anchor()
+            if not anchor.is_invalid():
+                moved = _core.forward_or_invalid(self._handle, anchor._impl)
+                if moved.kind() == "invalid":
+                    raise InvalidCursorError("gap no longer exists")
+                stmt = lift_cursor(moved, self)
+                return stmt.after() if cursor.type() is GapType.After else stmt.before()
         fwd = _core.forward_or_invalid(self._handle, cursor._impl)
         if fwd.kind() == "invalid":
             what = "gap" if isinstance(cursor, GapCursor) else "block" if isinstance(cursor, BlockCursor) else "node"

@@ -28,6 +28,23 @@ Cursor forward_cursor(const ProcHandle& to, const CursorHandle& c) { return to.s
 Cursor ref_to_cursor(const ProcHandle& h, py::handle ref, RefKind kind, const std::string& prim, int argno,
                      const std::string& argname) {
   py::object obj = py::reinterpret_borrow<py::object>(ref);
+  // A gap follows the statement it was made from (exo-lang's gaps are anchored):
+  // `s.after()` of an earlier version is the gap after wherever s went.
+  if (py::hasattr(obj, "_type") && py::hasattr(obj, "anchor") && py::hasattr(obj, "_impl")) {
+    py::object anchor = obj.attr("anchor")();
+    if (py::hasattr(anchor, "_impl") && py::isinstance<CursorHandle>(anchor.attr("_impl"))) {
+      auto& a = anchor.attr("_impl").cast<const CursorHandle&>();
+      if (a.cursor.is_stmt()) {
+        Cursor s = h.sched.forward_or_invalid(a.cursor, a.owner.sched);
+        if (s.is_stmt()) {
+          bool after = obj.attr("_type").attr("name").cast<std::string>() == "After";
+          StmtPath at = s.path;
+          if (after) at.back().index += 1;
+          return h.sched.resolve(OwnedCursor{h.sched, Cursor::gap(at)}, kind, RefArg{prim, argno, argname});
+        }
+      }
+    }
+  }
   if (!py::isinstance<CursorHandle>(obj) && py::hasattr(obj, "_impl")) obj = obj.attr("_impl");
   RefArg arg{prim, argno, argname};
   if (py::isinstance<py::str>(obj)) return h.sched.resolve(obj.cast<std::string>(), kind, arg);

@@ -407,3 +407,24 @@ def test_primitives_take_cursors_of_earlier_procs():
     q.interpret(x=a, y=b2, s=s2)
     np.testing.assert_allclose(b1, b2)
     np.testing.assert_allclose(s1, s2)
+
+
+def test_a_gap_follows_the_statement_it_was_made_from():
+    from exo.stdlib.scheduling import fission, reorder_stmts
+
+    @proc
+    def three(A: f32[8] @ DRAM, B: f32[8] @ DRAM, C: f32[8] @ DRAM):
+        for k in seq(0, 8):
+            A[k] = 1.0
+            B[k] = 2.0
+            C[k] = 3.0
+
+    b = three.find("B[_] = _")
+    moved = reorder_stmts(three, b.expand(1, 0))  # B now comes first
+    after_b = moved.forward(b.after())
+    assert after_b.anchor() == moved.forward(b)
+    # Used as an argument too: the split falls right after B.
+    split = fission(moved, b.after())
+    assert str(split).count("for k in seq(0, 8):") == 2
+    first = split.body()[0].body()
+    assert len(first) == 1 and first[0].name() == "B"

@@ -173,3 +173,27 @@ def test_call_eqv_modulo_the_config_fields_a_proc_changes():
     assert q.is_eq(leaves_it)
     with pytest.raises(exo.SchedulingError, match="may leave 'Gain.g' different"):
         call_eqv(calls_leaves_it, "leaves_it(_)", q)
+
+
+@proc
+def sets_then_reads(n: size, x: f32[n] @ DRAM, y: f32[1] @ DRAM):
+    Gain.g = 2.0
+    double_it(n, x)
+    y[0] = Gain.g
+
+
+def test_call_eqv_where_the_field_keeps_its_value():
+    # double_it_cfg writes Gain.g = 2.0, the value it already holds here: the
+    # later read sees no difference.
+    from exo.stdlib.scheduling import call_eqv
+
+    p = call_eqv(sets_then_reads, "double_it(_)", double_it_cfg)
+    x = np.arange(1, 4, dtype=np.float32)
+    want, got = (x.copy(), np.zeros(1, np.float32)), (x.copy(), np.zeros(1, np.float32))
+    sets_then_reads.interpret(n=3, x=want[0], y=want[1])
+    p.interpret(n=3, x=got[0], y=got[1])
+    np.testing.assert_array_equal(want[1], got[1])
+    # With another value held there, the read would see the change.
+    q = exo.stdlib.scheduling.write_config(double_it, double_it.body().before(), Gain, "g", "5.0")
+    with pytest.raises(exo.SchedulingError, match="may leave 'Gain.g' different"):
+        call_eqv(sets_then_reads, "double_it(_)", q)

@@ -160,3 +160,16 @@ def test_other_loop_primitives_bound():
     assert "for k" not in str(rl)
     with pytest.raises(exo.SchedulingError, match="depends on 'i'"):
         flagged.remove_loop("i")
+
+
+def test_perfect_divide_of_a_constant_trip_count_is_a_constant():
+    @proc
+    def sixteen(x: f32[16] @ DRAM):
+        for i in seq(0, 16):
+            x[i] = 1.0
+
+    from exo.stdlib.scheduling import divide_loop
+
+    assert "for io in seq(0, 4):" in str(divide_loop(sixteen, "i", 4, ["io", "ii"], perfect=True))
+    # A cut keeps the division, as the reference prints it.
+    assert "for io in seq(0, 16 / 4):" in str(divide_loop(sixteen, "i", 4, ["io", "ii"], tail="cut"))

@@ -69,4 +69,9 @@ FieldFate config_field_after(const Proc& p, const StmtPath& gap, const ConfigPtr
 std::optional<Expr> config_value_before(const Proc& p, const StmtPath& at, const ConfigPtr& config,
                                         const std::string& field);
 
+// Whether `config.field` provably holds one value before the statement at `at`
+// (or the gap at a block's end) in both a and b (two versions of one proc).
+bool same_config_value_at(const Proc& a, const Proc& b, const StmtPath& at, const ConfigPtr& config,
+                          const std::string& field);
+
 }  // namespace exo

@@ -507,4 +507,13 @@ std::optional<Expr> config_value_before(const Proc& p, const StmtPath& at, const
   return ValueFlow(p, Field{config.get(), field}, at).before_target();
 }
 
+bool same_config_value_at(const Proc& a, const Proc& b, const StmtPath& at, const ConfigPtr& config,
+                          const std::string& field) {
+  Field f{config.get(), field};
+  Known x = ValueFlow(a, f, at).before_target();
+  if (!x) return false;
+  Known y = ValueFlow(b, f, at).before_target();
+  return y && same_known_value(*x, *y);
+}
+
 }  // namespace exo

@@ -319,7 +319,11 @@ Rewrite split_loop(const Proc& p, const Cursor& cur, long long c, const std::str
   Block body = instantiate(f->body, f->iter, i_val);
   Block out;
   if (perfect || tail != "guard") {
-    out.push_back(loop_of(io, int_const(0, si), q, {loop_of(ii, int_const(0, si), C, body)}));
+    // A perfect split of a constant trip count gives a constant, as the
+    // reference writes it (later steps read the bound as a literal).
+    long long n = 0;
+    Expr outer_hi = perfect && const_value(hi, n) && n % c == 0 ? int_const(n / c, si) : q;
+    out.push_back(loop_of(io, int_const(0, si), outer_hi, {loop_of(ii, int_const(0, si), C, body)}));
     if (!perfect) {
       Sym it(inner);
       // `ii + hi / c * c`, the form exo-lang prints (simplify keeps it: it does

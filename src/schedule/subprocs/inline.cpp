@@ -194,8 +194,12 @@ Rewrite call_eqv(const Proc& p, const Cursor& c, const Proc& eqv_proc) {
   // caller in turn differs from its class in them.
   StmtPath gap = c.path;
   gap.back().index += 1;
+  Stmt repl = make_stmt<CallNode>(eqv_proc, call->args, call->srcinfo);
+  Proc swapped = replace_stmt(p, c.path, repl);
   std::vector<std::pair<ConfigPtr, std::string>> open;
   for (auto& [config, field] : config_changes_between(callee, eqv_proc)) {
+    // Both leave the field provably holding one value here: nothing changes.
+    if (same_config_value_at(p, swapped, gap, config, field)) continue;
     StmtPath reader;
     FieldFate fate = config_field_after(p, gap, config, field, &reader);
     if (fate == FieldFate::Read)
@@ -204,8 +208,7 @@ Rewrite call_eqv(const Proc& p, const Cursor& c, const Proc& eqv_proc) {
                            "' different, and the marked statement may read it before any other write of it");
     if (fate == FieldFate::Open) open.emplace_back(config, field);
   }
-  Stmt repl = make_stmt<CallNode>(eqv_proc, call->args, call->srcinfo);
-  Rewrite r = rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{replace_stmt(p, c.path, repl), identity_forward()});
+  Rewrite r = rewrite_detail::keeping_definition_rules(prim, p, c, Rewrite{swapped, identity_forward()});
   for (auto& [config, field] : open) r.proc = with_config_change(r.proc, config, field);
   return r;
 }
