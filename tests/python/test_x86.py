@@ -251,3 +251,27 @@ def test_avx512_masked_sub_tail(tmp_path):
         out = np.zeros(n, dtype=np.float32)
         lib.vsub(None, ctypes.c_int64(n), ptr(x), ptr(y), ptr(out))
         np.testing.assert_array_equal(out, x - y)
+
+
+def test_an_instructions_r_parameter_takes_any_precision():
+    # prefetch's A is [R][1]: its C is a template, so an i8 window is fine;
+    # a proc's R parameter (C float*) still takes only f32.
+    from exo.platforms.x86 import prefetch
+
+    @proc
+    def warm(n: size, x: i8[n] @ DRAM):
+        assert n >= 2
+        prefetch(x[1:2], 3)
+
+    import exo
+
+    assert "_mm_prefetch((const char *) &x[1], (3));" in exo.compile_procs_to_strings([warm], "w.h")[0]
+
+    @proc
+    def takes_r(y: [R][1] @ DRAM):
+        y[0] = 1.0
+
+    with pytest.raises(TypeError, match="expected argument of type"):
+        @proc
+        def passes_i8(x: i8[4] @ DRAM):
+            takes_r(x[0:1])
