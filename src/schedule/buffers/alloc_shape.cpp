@@ -13,6 +13,7 @@
 #include "exo/printer.h"
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
+#include "schedule/buffers/uses.h"
 #include "schedule/loops/substitute.h"
 
 namespace exo {
@@ -156,6 +157,9 @@ Rewrite expand_dim(const Proc& p, const Cursor& c, const std::string& alloc_dim,
   t.shape.insert(t.shape.begin(), dim_written);
   Block body = prepend_index(prim, p, c, a->name, ix_written, p->body);
   Proc q = replace_stmt(with_body(p, body), c.path, make_stmt<AllocNode>(a->name, t, a->mem, a->srcinfo));
+  // The new shape must still be checkable (its element count an Exo integer).
+  std::set<Sym> touched{a->name};
+  buffers_detail::recheck(prim, p, c, q, &touched);
   return Rewrite{q, identity_forward()};
 }
 
