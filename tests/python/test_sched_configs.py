@@ -197,3 +197,45 @@ def test_call_eqv_where_the_field_keeps_its_value():
     q = exo.stdlib.scheduling.write_config(double_it, double_it.body().before(), Gain, "g", "5.0")
     with pytest.raises(exo.SchedulingError, match="may leave 'Gain.g' different"):
         call_eqv(sets_then_reads, "double_it(_)", q)
+
+
+@config
+class Unit:
+    scale: f32
+    stride: index
+
+
+@proc
+def set_unit(s: f32, st: index):
+    Unit.scale = s
+    Unit.stride = st
+
+
+@proc
+def scaled_copy(n: size, s: f32, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
+    set_unit(s, 1)
+    for i in seq(0, n):
+        y[i] = x[i] * Unit.scale
+    set_unit(s, 1)
+    for i in seq(0, n):
+        y[i] += x[i] * Unit.scale
+
+
+def test_delete_config_of_a_call_that_only_writes_configs():
+    from exo.stdlib.scheduling import delete_config
+
+    # The second set_unit writes what the fields already hold (s, 1): gone.
+    p = delete_config(scaled_copy, "set_unit(_) #1")
+    assert str(p).count("set_unit(") == 1
+    x = np.arange(1, 6, dtype=np.float32)
+    s = np.array([1.5], np.float32)
+    want, got = np.zeros(5, np.float32), np.zeros(5, np.float32)
+    scaled_copy.interpret(n=5, s=s, x=x, y=want)
+    p.interpret(n=5, s=s, x=x, y=got)
+    np.testing.assert_array_equal(want, got)
+    # The first one's values are read by the loop after it: refused.
+    with pytest.raises(exo.SchedulingError, match="cannot delete the call: it writes 'Unit.scale'"):
+        delete_config(scaled_copy, "set_unit(_) #0")
+    # A call that also computes is not a config write.
+    with pytest.raises(exo.SchedulingError, match="only writes config fields"):
+        delete_config(reads_after, "double_it(_)")

@@ -3,6 +3,7 @@
 // of the proc; check_field_change decides whether anything can observe that.
 #include "exo/schedule/configs.h"
 
+#include <algorithm>
 #include <cassert>
 #include <functional>
 #include <optional>
@@ -184,6 +185,18 @@ Known join(const Known& a, const Known& b) {
   return std::nullopt;
 }
 
+bool proc_writes_arg(const Proc& callee, const Sym& arg);
+
+// Whether running `p` may write the field (directly or in a callee).
+bool may_write_field(const Proc& p, const Field& f) {
+  bool writes = false;
+  for_each_stmt(p->body, [&](const Stmt& s) {
+    if (auto* w = s.as<WriteConfigNode>(); w && f.is(w->config, w->field)) writes = true;
+    if (auto* c = s.as<CallNode>(); c && (!c->proc || (c->proc != p && may_write_field(c->proc, f)))) writes = true;
+  });
+  return writes;
+}
+
 class ValueFlow {
  public:
   ValueFlow(const Proc& p, const Field& f, StmtPath target) : p_(p), f_(f), target_(std::move(target)) {
@@ -196,8 +209,10 @@ class ValueFlow {
       if (auto* a = s.as<AssignNode>()) stable_.erase(a->name);
       if (auto* a = s.as<ReduceNode>()) stable_.erase(a->name);
       if (auto* c = s.as<CallNode>())
-        for (auto& e : c->args)
-          if (auto* r = e.as<ReadNode>(); r && r->type.is_numeric()) stable_.erase(r->name);
+        for (size_t k = 0; k < c->args.size(); ++k)
+          if (auto* r = c->args[k].as<ReadNode>(); r && r->type.is_numeric())
+            if (!c->proc || k >= c->proc->args.size() || proc_writes_arg(c->proc, c->proc->args[k].name))
+              stable_.erase(r->name);
     });
   }
 
@@ -261,21 +276,24 @@ class ValueFlow {
   // A callee that may write the field leaves it known only when it writes it on
   // every path with a value over its control parameters, which the arguments fix.
   Known call(const CallNode& c, Known in) {
-    bool writes = false;
-    for_each_stmt(c.proc->body, [&](const Stmt& s) {
-      if (auto* w = s.as<WriteConfigNode>(); w && f_.is(w->config, w->field)) writes = true;
-      if (s.as<CallNode>()) writes = true;  // nested calls: not followed
-    });
-    if (!writes) return in;
+    if (!may_write_field(c.proc, f_)) return in;
     Known out = ValueFlow(c.proc, f_, {}).block(c.proc->body, std::nullopt, {}, false, false);
     if (!out) return std::nullopt;
     rewrite_detail::Subst sub;
+    std::set<Sym> bound;
     for (size_t k = 0; k < c.args.size() && k < c.proc->args.size(); ++k) {
-      if (c.proc->args[k].type.is_numeric()) continue;  // data parameters stay unknown
-      sub.exprs[c.proc->args[k].name] = c.args[k];
+      const FnArg& a = c.proc->args[k];
+      if (a.type.is_numeric()) {
+        // A scalar passed by reference that the callee never writes: its value
+        // is the caller's variable (whether that is stable, `stable` decides).
+        auto* r = c.args[k].as<ReadNode>();
+        if (a.type.is_tensor || !r || !r->idx.empty() || proc_writes_arg(c.proc, a.name)) continue;
+      }
+      sub.exprs[a.name] = c.args[k];
+      bound.insert(a.name);
     }
     for (auto& a : c.proc->args)
-      if (a.type.is_numeric() && mentions(*out, a.name)) return std::nullopt;
+      if (a.type.is_numeric() && !bound.count(a.name) && mentions(*out, a.name)) return std::nullopt;
     Expr v = sub.mutate(*out);
     return stable(v) ? Known(v) : std::nullopt;
   }
@@ -479,18 +497,64 @@ Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, 
   return insert_write(prim, p, gap.path, config, field, v, cursor_srcinfo(p, gap));
 }
 
+namespace {
+
+// The config fields `q` writes, when all it does is write config fields
+// (directly or through callees that do the same); false otherwise.
+bool only_config_writes(const Proc& q, std::vector<std::pair<ConfigPtr, std::string>>& fields) {
+  bool only = true;
+  for_each_stmt(q->body, [&](const Stmt& s) {
+    if (auto* w = s.as<WriteConfigNode>()) {
+      std::pair<ConfigPtr, std::string> f{w->config, w->field};
+      if (std::find(fields.begin(), fields.end(), f) == fields.end()) fields.push_back(f);
+    } else if (auto* c = s.as<CallNode>()) {
+      only = only && c->proc && c->proc != q && only_config_writes(c->proc, fields);
+    } else if (!s.as<PassNode>()) {
+      only = false;
+    }
+  });
+  return only;
+}
+
+}  // namespace
+
 Rewrite delete_config(const Proc& p, const Cursor& stmt) {
   const char* prim = "delete_config";
   Stmt s = stmt.is_stmt() ? resolve_stmt(p, stmt) : Stmt();
-  if (!s || !s.as<WriteConfigNode>()) scheduling_error(prim, p, stmt, "expected a config write `Cfg.field = _`");
-  bool visible = check_field_change(prim, p, stmt.path, true);
+  std::vector<std::pair<ConfigPtr, std::string>> fields;
+  auto* call = s ? s.as<CallNode>() : nullptr;
+  if (!s || (!s.as<WriteConfigNode>() && !(call && only_config_writes(call->proc, fields))))
+    scheduling_error(prim, p, stmt,
+                     "expected a config write `Cfg.field = _` or a call that only writes config fields");
+  std::vector<std::pair<ConfigPtr, std::string>> visible;
+  if (auto* w = s.as<WriteConfigNode>()) {
+    if (check_field_change(prim, p, stmt.path, true)) visible.emplace_back(w->config, w->field);
+  } else {
+    // Each field the call writes: unchanged when it provably holds the same
+    // value before and after the call; else no later read may see the change.
+    StmtPath next = stmt.path;
+    next.back().index += 1;
+    for (auto& [config, field] : fields) {
+      Field f{config.get(), field};
+      Known before = ValueFlow(p, f, stmt.path).before_target();
+      Known after = ValueFlow(p, f, next).before_target();
+      if (before && after && same_known_value(*before, *after)) continue;
+      StmtPath reader;
+      Scan sc = scan_after(p, next, f, reader);
+      if (sc == Scan::Read)
+        scheduling_error(prim, p, Cursor::stmt(reader),
+                         "cannot delete the call: it writes '" + f.name() +
+                             "', and the marked statement may read that value (no other write of it comes first on "
+                             "every path)");
+      if (sc == Scan::Open) visible.emplace_back(config, field);
+    }
+  }
   // A block never becomes empty: the last statement of a body gives way to `pass`.
   const Block* parent = resolve_parent_block(p, stmt.path);
   Block repl;
   if (parent->size() == 1) repl.push_back(make_stmt<PassNode>(s->srcinfo));
   Rewrite r = splice_rewrite(p, stmt.path, 1, repl);
-  auto* w = s.as<WriteConfigNode>();
-  if (visible) r.proc = with_config_change(r.proc, w->config, w->field);
+  for (auto& [config, field] : visible) r.proc = with_config_change(r.proc, config, field);
   return r;
 }
 
