@@ -239,3 +239,48 @@ def test_delete_config_of_a_call_that_only_writes_configs():
     # A call that also computes is not a config write.
     with pytest.raises(exo.SchedulingError, match="only writes config fields"):
         delete_config(reads_after, "double_it(_)")
+
+
+@config
+class Mode:
+    j: index
+
+
+def test_fuse_loops_that_write_one_constant_to_a_field():
+    from exo.stdlib.scheduling import fuse
+
+    @proc
+    def both_zero(n: size, x: f32[n] @ DRAM):
+        for i in seq(0, n):
+            Mode.j = 0
+            x[i] = 1.0
+        for j in seq(0, n):
+            Mode.j = 0
+
+    p = fuse(both_zero, "for i in _:_", "for j in _:_")
+    assert str(p).count("Mode.j = 0") == 2 and str(p).count("for ") == 1
+
+    # Different values: the last write wins, and fusion would change which.
+    @proc
+    def zero_then_one(n: size):
+        for i in seq(0, n):
+            Mode.j = 0
+        for j in seq(0, n):
+            Mode.j = 1
+
+    with pytest.raises(exo.SchedulingError, match="cannot fuse loops"):
+        fuse(zero_then_one, "for i in _:_", "for j in _:_")
+
+    # A read of the field sees the order (only x[0] is set before fusion,
+    # every x[i] after): refused.
+    @proc
+    def zero_then_read(n: size, x: f32[n] @ DRAM):
+        for i in seq(0, n):
+            Mode.j = 0
+        for j in seq(0, n):
+            if Mode.j == 0:
+                x[j] = 2.0
+            Mode.j = 1
+
+    with pytest.raises(exo.SchedulingError, match="cannot fuse loops"):
+        fuse(zero_then_read, "for i in _:_", "for j in _:_")

@@ -3,6 +3,8 @@
 // Each reads: Step 1 locate, Step 2 check, Step 3 build, Step 4 replace + forward.
 #include <algorithm>
 #include <cassert>
+#include <map>
+#include <optional>
 
 #include "analysis/facts.h"
 #include "exo/schedule/match.h"
@@ -74,6 +76,43 @@ Rewrite fuse_ifs(const Proc& p, const Cursor& c1, const Cursor& c2) {
                                   static_cast<int>(a->orelse.size()))};
 }
 
+// A config field that both loops only write, always with one constant
+// (`CFG.j = 0` in each), ends with that constant whatever the order of the
+// writes: its accesses cannot make fusion change a result. (Writes made in
+// callees are not looked into: a field they write is kept.)
+void drop_same_constant_config_writes(const Stmt& s1, const Stmt& s2, std::vector<Access>& first,
+                                      std::vector<Access>& second) {
+  using Key = std::pair<const Config*, std::string>;
+  std::map<Key, std::optional<Expr>> value;  // nullopt: not droppable
+  std::map<Key, int> direct_writes;
+  for (const Stmt& top : {s1, s2})
+    for_each_stmt(Block{top}, [&](const Stmt& s) {
+      auto* w = s.as<WriteConfigNode>();
+      if (!w) return;
+      Key key{w->config.get(), w->field};
+      ++direct_writes[key];
+      auto it = value.find(key);
+      if (!w->rhs.as<ConstNode>()) value[key] = std::nullopt;
+      else if (it == value.end()) value[key] = w->rhs;
+      else if (it->second && !same_expr(*it->second, w->rhs)) it->second = std::nullopt;
+    });
+  std::map<Key, int> write_accesses;
+  for (auto* list : {&first, &second})
+    for (const Access& a : *list) {
+      if (!a.is_config()) continue;
+      Key key{a.config.get(), a.field};
+      if (a.kind != EffectKind::Write) value[key] = std::nullopt;
+      else ++write_accesses[key];
+    }
+  auto droppable = [&](const Access& a) {
+    if (!a.is_config()) return false;
+    Key key{a.config.get(), a.field};
+    auto it = value.find(key);
+    return it != value.end() && it->second && write_accesses[key] == direct_writes[key];
+  };
+  for (auto* list : {&first, &second}) list->erase(std::remove_if(list->begin(), list->end(), droppable), list->end());
+}
+
 }  // namespace
 
 Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
@@ -98,6 +137,7 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   size_t depth = rewrite_detail::loop_depth(p, c1.path);
   auto first = rewrite_detail::accesses_of(p, {s1});
   auto second = rewrite_detail::accesses_of(p, {s2});
+  drop_same_constant_config_writes(s1, s2, first, second);
   if (auto cf = rewrite_detail::later_iteration_conflict(p, first, second, depth))
     scheduling_error(
         prim, p, Cursor::block(c1.path, 2),
