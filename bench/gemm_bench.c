@@ -35,34 +35,64 @@ static double best_of(double (*f)(long), long iters, int reps) {
 }
 
 // ---- the contenders ----
-static cblas_sgemm_fn openblas_sgemm, blis_sgemm;
+// OpenBLAS twice: with the kernels it picks for this CPU, and, on AVX-512 CPUs,
+// forced to its AVX-512 ones (OPENBLAS_CORETYPE=SkylakeX, read when the library
+// loads: Debian's 0.3.21 does not recognise every AVX-512 CPU and may fall back
+// to its AVX2 kernels). The second is a copy of the library file, so that the
+// dynamic loader loads it as a separate instance.
+static cblas_sgemm_fn openblas_sgemm, openblas_skx_sgemm, blis_sgemm;
 
 static void run_openblas(int M, int N, int K, const float* A, const float* B, float* C) {
   openblas_sgemm(kRowMajor, kNoTrans, kNoTrans, M, N, K, 1.0f, A, K, B, N, 1.0f, C, N);
+}
+static void run_openblas_skx(int M, int N, int K, const float* A, const float* B, float* C) {
+  openblas_skx_sgemm(kRowMajor, kNoTrans, kNoTrans, M, N, K, 1.0f, A, K, B, N, 1.0f, C, N);
 }
 static void run_blis(int M, int N, int K, const float* A, const float* B, float* C) {
   blis_sgemm(kRowMajor, kNoTrans, kNoTrans, M, N, K, 1.0f, A, K, B, N, 1.0f, C, N);
 }
 
-static void* load_symbol(const char* lib, const char* sym) {
+static void* open_lib(const char* lib) {
   void* h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     fprintf(stderr, "cannot load %s: %s\n", lib, dlerror());
     exit(2);
   }
-  void* f = dlsym(h, sym);
+  return h;
+}
+
+static void* symbol(void* lib, const char* lib_name, const char* sym) {
+  void* f = dlsym(lib, sym);
   if (!f) {
-    fprintf(stderr, "%s has no %s\n", lib, sym);
+    fprintf(stderr, "%s has no %s\n", lib_name, sym);
     exit(2);
   }
   return f;
 }
 
-static void set_threads(int threads) {
-  void (*ob)(int) = (void (*)(int))load_symbol("libopenblas.so.0", "openblas_set_num_threads");
-  void (*bl)(long) = (void (*)(long))load_symbol("libblis.so.4", "bli_thread_set_num_threads");
-  ob(threads);
-  bl(threads);
+// Loads the libraries (the SkylakeX OpenBLAS when `skx_copy` is given), sets
+// their thread counts and prints which kernels each one uses.
+static void load_libraries(const char* skx_copy, int threads) {
+  void* ob = open_lib("libopenblas.so.0");
+  void* bl = open_lib("libblis.so.4");
+  openblas_sgemm = (cblas_sgemm_fn)symbol(ob, "OpenBLAS", "cblas_sgemm");
+  blis_sgemm = (cblas_sgemm_fn)symbol(bl, "BLIS", "cblas_sgemm");
+  ((void (*)(int))symbol(ob, "OpenBLAS", "openblas_set_num_threads"))(threads);
+  ((void (*)(long))symbol(bl, "BLIS", "bli_thread_set_num_threads"))(threads);
+  char* (*ob_core)(void) = (char* (*)(void))symbol(ob, "OpenBLAS", "openblas_get_corename");
+  int (*bl_arch)(void) = (int (*)(void))symbol(bl, "BLIS", "bli_arch_query_id");
+  const char* (*bl_arch_name)(int) = (const char* (*)(int))symbol(bl, "BLIS", "bli_arch_string");
+  printf("OpenBLAS kernels: %s\n", ob_core());
+  if (skx_copy) {
+    setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
+    void* skx = open_lib(skx_copy);
+    unsetenv("OPENBLAS_CORETYPE");
+    openblas_skx_sgemm = (cblas_sgemm_fn)symbol(skx, "OpenBLAS copy", "cblas_sgemm");
+    ((void (*)(int))symbol(skx, "OpenBLAS copy", "openblas_set_num_threads"))(threads);
+    char* (*skx_core)(void) = (char* (*)(void))symbol(skx, "OpenBLAS copy", "openblas_get_corename");
+    printf("OpenBLAS-SKX kernels: %s (OPENBLAS_CORETYPE=SkylakeX)\n", skx_core());
+  }
+  printf("BLIS kernels: %s (its choice for this CPU)\n", bl_arch_name(bl_arch()));
 }
 
 // ---- correctness ----
@@ -120,22 +150,35 @@ static double best_time(const Contender* c, int M, int N, int K, const float* A,
 int main(int argc, char** argv) {
   int threads = 1, rounds = 4;
   const char* csv_path = NULL;
+  const char* skx_copy = NULL;
   int shapes[64][3], n_shapes = 0;
   for (int a = 1; a < argc; a++) {
     if (!strcmp(argv[a], "--threads") && a + 1 < argc) threads = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--rounds") && a + 1 < argc) rounds = atoi(argv[++a]);
     else if (!strcmp(argv[a], "--csv") && a + 1 < argc) csv_path = argv[++a];
+    else if (!strcmp(argv[a], "--openblas-skx") && a + 1 < argc) skx_copy = argv[++a];
     else if (n_shapes < 64 && sscanf(argv[a], "%dx%dx%d", &shapes[n_shapes][0], &shapes[n_shapes][1],
                                      &shapes[n_shapes][2]) == 3)
       n_shapes++;
     else {
-      fprintf(stderr, "usage: %s [--threads T] [--rounds R] [--csv FILE] MxNxK...\n", argv[0]);
+      fprintf(stderr,
+              "usage: %s [--threads T] [--rounds R] [--csv FILE] [--openblas-skx LIBCOPY] MxNxK...\n",
+              argv[0]);
       return 2;
     }
   }
-  openblas_sgemm = (cblas_sgemm_fn)load_symbol("libopenblas.so.0", "cblas_sgemm");
-  blis_sgemm = (cblas_sgemm_fn)load_symbol("libblis.so.4", "cblas_sgemm");
-  set_threads(threads);
+  char cpu[256] = "unknown";
+  FILE* ci = fopen("/proc/cpuinfo", "r");
+  for (char line[512]; ci && fgets(line, sizeof line, ci);)
+    if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+      snprintf(cpu, sizeof cpu, "%s", strchr(line, ':') + 2);
+      cpu[strcspn(cpu, "\n")] = 0;
+      break;
+    }
+  if (ci) fclose(ci);
+  printf("CPU: %s (avx512f: %s)\n", cpu, __builtin_cpu_supports("avx512f") ? "yes" : "no");
+  if (!__builtin_cpu_supports("avx512f")) skx_copy = NULL;
+  load_libraries(skx_copy, threads);
 
   // Many short runs: on a shared machine the best of them is the one that ran alone.
   double peak2 = best_of(fma_peak_avx2, 2000000, 40) * threads;
@@ -150,14 +193,16 @@ int main(int argc, char** argv) {
   Contender contenders[16];
   int n_c = 0;
   contenders[n_c++] = (Contender){"OpenBLAS", run_openblas, 1 << 30};
+  if (skx_copy) contenders[n_c++] = (Contender){"OpenBLAS-SKX", run_openblas_skx, 1 << 30};
   contenders[n_c++] = (Contender){"BLIS", run_blis, 1 << 30};
+  const int n_libs = n_c;  // the libraries: ours are scored against the best of them
   n_c += exo_bench_contenders(contenders + n_c, threads);
 
   FILE* csv = csv_path ? fopen(csv_path, "w") : NULL;
-  if (csv) fprintf(csv, "threads,M,N,K,name,gflops,ratio_openblas,pct_peak\n");
+  if (csv) fprintf(csv, "threads,M,N,K,name,gflops,ratio_best_library,pct_peak\n");
   printf("%-16s", "M x N x K");
   for (int c = 0; c < n_c; c++) printf(" %18s", contenders[c].name);
-  printf("   (GFLOP/s [x OpenBLAS, %% of peak])\n");
+  printf("   (GFLOP/s [x the best library on the shape, %% of peak])\n");
   int failures = 0;
   for (int s = 0; s < n_shapes; s++) {
     int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
@@ -194,16 +239,17 @@ int main(int argc, char** argv) {
           double t = best_time(&contenders[c], M, N, K, A, B, C, 0.08);
           if (t < best[c]) best[c] = t;
         }
-    double base = 0;
+    double base = 0;  // the best library's GFLOP/s on this shape
+    for (int c = 0; c < n_libs; c++)
+      if (ok[c] == 1 && 2.0 * M * N * K / best[c] * 1e-9 > base) base = 2.0 * M * N * K / best[c] * 1e-9;
     for (int c = 0; c < n_c; c++) {
       if (ok[c] != 1) {
         printf(" %18s", ok[c] ? "WRONG" : "-");
         continue;
       }
       double g = 2.0 * M * N * K / best[c] * 1e-9;
-      if (c == 0) base = g;
       char cell[64];
-      if (c == 0) snprintf(cell, sizeof cell, "%.1f [%.0f%%]", g, 100 * g / peak);
+      if (c < n_libs) snprintf(cell, sizeof cell, "%.1f [%.0f%%]", g, 100 * g / peak);
       else snprintf(cell, sizeof cell, "%.1f [%.2fx %.0f%%]", g, g / base, 100 * g / peak);
       printf(" %18s", cell);
       if (csv)

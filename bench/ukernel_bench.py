@@ -4,8 +4,12 @@ in GFLOP/s against the measured FMA peak, built with gcc and with clang
 L1 (K x MR of A, K x NR of B); its result is checked first.
 
 usage: PYTHONPATH=build/python /usr/bin/python3 bench/ukernel_bench.py
-           [--k K] [--seconds S] [--cc gcc,clang] [isa:MRxNR ...]
-       (default kernels: avx2:6x16 avx512:12x32)
+           [--k K] [--seconds S] [--cc gcc,clang] [isa:MRxNR[:rolled] ...]
+       (default kernels: avx2:6x16 avx512:12x32, each also :rolled)
+
+A `:rolled` kernel has the same schedule with the tile's loops left rolled (as
+exo-lang's examples/avx2_matmul writes it): the C compiler must unroll them to
+keep the register tile in registers, which the generated C asks gcc to do.
 """
 
 from __future__ import annotations
@@ -34,8 +38,8 @@ def write_sources(kernels):
     """ukernels.c/.h (the generated code) and ukernel_table.h (what to run)."""
     uk = load_ukernels()
     procs, rows = [], []
-    for isa, MR, NR in kernels:
-        _, sched = uk.make_ukernel(MR, NR, isa)
+    for isa, MR, NR, unrolled in kernels:
+        _, sched = uk.make_ukernel(MR, NR, isa, unrolled=unrolled)
         procs.append(sched)
         rows.append(f'  {{"{sched.name()}", {int(isa == "avx512")}, {MR}, {NR}, {sched.name()}}},')
     OUT.mkdir(parents=True, exist_ok=True)
@@ -60,14 +64,16 @@ def build(cc):
 
 
 def parse_kernel(text):
-    isa, shape = text.split(":")
+    isa, shape, *form = text.split(":")
     MR, NR = shape.lower().split("x")
-    return isa, int(MR), int(NR)
+    if form not in ([], ["rolled"]):
+        raise SystemExit(f"kernel {text!r}: the only form is ':rolled'")
+    return isa, int(MR), int(NR), not form
 
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("kernels", nargs="*", default=["avx2:6x16", "avx512:12x32"])
+    ap.add_argument("kernels", nargs="*", default=["avx2:6x16", "avx2:6x16:rolled", "avx512:12x32", "avx512:12x32:rolled"])
     ap.add_argument("--k", type=int, default=256)
     ap.add_argument("--seconds", type=float, default=0.3)
     ap.add_argument("--cc", default="gcc,clang")

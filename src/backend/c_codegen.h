@@ -48,6 +48,9 @@ std::string exo_type_str(const Type& t);
 // Names generated C must not use for variables (C/C++ keywords, libc names the
 // generated code calls, names reserved by the generated code itself).
 bool is_reserved_c_name(const std::string& s);
+// Whether s starts like a reserved name (`__`, `_X`, `exo_`): no numbered
+// suffix makes such a name free.
+bool has_reserved_c_prefix(const std::string& s);
 
 // Buffers each proc writes, directly, through window aliases, or by passing them
 // to callees that write the matching parameter. Keys are Sym ids of the proc's
@@ -62,6 +65,9 @@ class WriteAnalysis {
 };
 
 // ---- per-procedure compilation (c_proc.cpp, c_expr.cpp) --------------------
+
+// The C runtime of par loops (c_par_runtime.cpp), emitted once per unit using it.
+extern const char* kParRuntime;
 
 // Shared, deterministic sets filled while compiling procs.
 struct UnitState {
@@ -111,6 +117,7 @@ class ProcCompiler : private StmtCases, private ExprCases {
     MemoryPtr mem;
     bool scalar_ref = false;  // a data scalar argument, passed by pointer
     uint64_t root = 0;        // the buffer a window variable aliases
+    std::string ctype;        // C type declaring a copy of it (for par bodies); "" if none
     std::optional<int64_t> lo, hi;  // known bounds of control values (hi inclusive)
   };
 
@@ -138,6 +145,9 @@ class ProcCompiler : private StmtCases, private ExprCases {
   void comp_call(const CallNode& c);
   std::string comp_fnarg(const Expr& e, const ProcNode& callee, size_t i);
   bool is_written(const Sym& buffer) const;
+  std::optional<int64_t> register_unroll_trip(const ForNode& f) const;
+  // par loops (c_par.cpp): false when the loop must stay an OpenMP pragma
+  bool comp_par_loop(const ForNode& f, const std::string& lo, const std::string& hi);
 
   // expressions (c_expr.cpp)
   std::string comp_e(const Expr& e, int prec = 0, ScalarKind want = ScalarKind::F32);
@@ -171,6 +181,9 @@ class ProcCompiler : private StmtCases, private ExprCases {
 
   const Proc& proc_;
   UnitState& unit_;
+  std::string ctxt_type_;               // "void" or the unit's context struct
+  std::vector<std::string> outlined_;   // par loop bodies, defined before the proc
+  int par_loops_ = 0;
   std::vector<std::unordered_map<uint64_t, VarInfo>> env_;
   std::vector<std::map<std::string, std::string>> names_;
   std::map<std::pair<uint64_t, int>, int64_t> known_strides_;

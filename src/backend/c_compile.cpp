@@ -264,6 +264,7 @@ CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem) {
   if (wide) helper_code.push_back(kHelperWideIndex);
   if (unit.helpers.count("exo_floor_div")) helper_code.push_back(wide ? kHelperFloorDivWide : kHelperFloorDiv);
   if (unit.helpers.count("exo_floor_mod")) helper_code.push_back(wide ? kHelperFloorModWide : kHelperFloorMod);
+  if (unit.helpers.count("exo_par_for")) helper_code.push_back(backend::kParRuntime);
   std::vector<std::string> memory_code, extern_code, struct_defs;
   for (auto& [name, m] : mems) push_unique(memory_code, m->global_());
   for (auto& [key, fe] : unit.externs) push_unique(extern_code, fe.first->globl(fe.second));

@@ -105,7 +105,7 @@ std::string decimal_successor(const std::string& digits) {
 
 ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public,
                            UnitState& unit)
-    : proc_(proc), unit_(unit) {
+    : proc_(proc), unit_(unit), ctxt_type_(ctxt_name) {
   env_.emplace_back();
   names_.emplace_back();
   check_chunk_memories_in_leaf(*proc);
@@ -119,13 +119,19 @@ ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool 
     if (a.type.base == ScalarKind::Size && !a.type.is_tensor) info.lo = 1;
     if (a.type.is_real_scalar()) info.scalar_ref = true;
     info.root = a.name.id();
+    bool writes = a.type.is_numeric() && is_written(a.name);
+    if (!a.type.is_numeric())
+      info.ctype = ctype_of(a.type.base);
+    else if (a.type.is_window)
+      info.ctype = "struct " + window_type_name(a.type.base, a.type.rank(), !writes);
+    else
+      info.ctype = (writes ? "" : "const ") + ctype_of(a.type.base) + "*";
     std::string cname = new_varname(a.name, info);
     if (!a.type.is_numeric()) {
       arg_strs.push_back(ctype_of(a.type.base) + " " + cname);
       comments.push_back(cname + " : " + exo_type_str(a.type));
       continue;
     }
-    bool writes = is_written(a.name);
     if (a.type.is_window) {
       arg_strs.push_back("struct " + window_type_name(a.type.base, a.type.rank(), !writes) + " " + cname);
     } else {
@@ -156,7 +162,9 @@ ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool 
   for (size_t k = 0; k < arg_strs.size(); ++k) args += (k ? ", " : "") + arg_strs[k];
   std::string head = std::string(is_public ? "" : "static ") + "void " + proc->name + "( " + args + " )";
   decl_ = comment + head + ";\n";
-  def_ = comment + head + " {\n";
+  def_.clear();
+  for (auto& o : outlined_) def_ += o;
+  def_ += comment + head + " {\n";
   for (auto& l : lines_) def_ += l + "\n";
   def_ += "}\n";
 }
@@ -179,6 +187,7 @@ std::string ProcCompiler::new_varname(const Sym& s, VarInfo info) {
     // Same renaming scheme as exo-lang: x -> x_1 -> x_2 ...
     const std::string* prev = lookup(nm);
     std::string cand = prev ? *prev : nm;
+    if (has_reserved_c_prefix(cand)) cand = "v" + cand;
     while (taken(cand)) {
       size_t us = cand.rfind('_');
       bool numbered = us != std::string::npos && us + 1 < cand.size() &&
@@ -289,6 +298,7 @@ void ProcCompiler::visit(const WindowStmtNode& ws, const Stmt&) {
   info.mem = src.mem;
   info.root = src.root ? src.root : we->name.id();
   std::string wname = window_type_name(info.type.base, info.type.rank(), is_const);
+  info.ctype = "struct " + wname;
   std::string nm = new_varname(ws.name, info);
   add_line("struct " + wname + " " + nm + " = " + rhs + ";");
 }
@@ -311,6 +321,55 @@ void ProcCompiler::visit(const IfNode& i, const Stmt&) {
   add_line("}");
 }
 
+// Register arrays (buffers of memories only instructions touch, e.g. an AVX2
+// `C_reg[6][2]`) stay in registers only when every index is a constant, which
+// needs the loops that index them fully unrolled. clang does that by itself;
+// gcc stops at its size heuristics and keeps the array on the stack, so loops
+// of a small constant trip count whose iterator indexes such a buffer ask for
+// it. Returns the trip count to unroll by, or nothing.
+std::optional<int64_t> ProcCompiler::register_unroll_trip(const ForNode& f) const {
+  constexpr int64_t kMaxTrip = 32;
+  if (f.mode != LoopMode::Seq) return std::nullopt;
+  auto lo = f.lo.as<ConstNode>(), hi = f.hi.as<ConstNode>();
+  if (!lo || !hi) return std::nullopt;
+  int64_t trip = hi->ival - lo->ival;
+  if (trip < 2 || trip > kMaxTrip) return std::nullopt;
+  std::set<uint64_t> body_registers;
+  for_each_stmt(f.body, [&](const Stmt& s) {
+    if (auto a = s.as<AllocNode>(); a && a->mem && !a->mem->can_read()) body_registers.insert(a->name.id());
+  });
+  auto is_register = [&](const Sym& x) {
+    if (body_registers.count(x.id())) return true;
+    for (auto it = env_.rbegin(); it != env_.rend(); ++it)
+      if (auto v = it->find(x.id()); v != it->end()) return v->second.mem && !v->second.mem->can_read();
+    return false;
+  };
+  auto indexed_by_iter = [&](const Sym& x, const std::vector<Expr>& idx) {
+    if (!is_register(x)) return false;
+    for (const Expr& i : idx)
+      if (mentions(i, f.iter)) return true;
+    return false;
+  };
+  bool found = false;
+  for_each_stmt(f.body, [&](const Stmt& s) {
+    if (auto a = s.as<AssignNode>()) found |= indexed_by_iter(a->name, a->idx);
+    if (auto r = s.as<ReduceNode>()) found |= indexed_by_iter(r->name, r->idx);
+  });
+  for_each_expr(f.body, [&](const Expr& e) {
+    if (auto r = e.as<ReadNode>()) found |= indexed_by_iter(r->name, r->idx);
+    if (auto w = e.as<WindowExprNode>()) {
+      std::vector<Expr> idx;
+      for (const WAccess& a : w->idx) {
+        idx.push_back(a.lo);
+        if (a.is_interval) idx.push_back(a.hi);
+      }
+      found |= indexed_by_iter(w->name, idx);
+    }
+  });
+  if (!found) return std::nullopt;
+  return trip;
+}
+
 void ProcCompiler::visit(const ForNode& f, const Stmt&) {
   std::string lo = comp_e(f.lo), hi = comp_e(f.hi);
   push_scope();
@@ -318,8 +377,14 @@ void ProcCompiler::visit(const ForNode& f, const Stmt&) {
   info.type = Type::scalar(ScalarKind::Index);
   info.lo = lower(f.lo);
   if (auto h = upper(f.hi)) info.hi = *h - 1;
+  info.ctype = "int_fast32_t";
+  if (f.mode == LoopMode::Par && comp_par_loop(f, lo, hi)) {
+    pop_scope();
+    return;
+  }
   std::string it = new_varname(f.iter, info);
   if (f.mode == LoopMode::Par) add_line("#pragma omp parallel for");
+  if (auto trip = register_unroll_trip(f)) add_line("#pragma GCC unroll " + std::to_string(*trip));
   add_line("for (int_fast32_t " + it + " = " + lo + "; " + it + " < " + hi + "; " + it + "++) {");
   tab_ += "  ";
   comp_block(f.body);
@@ -333,6 +398,11 @@ void ProcCompiler::visit(const AllocNode& a, const Stmt&) {
   info.type = a.type;
   info.mem = a.mem ? a.mem : dram();
   info.root = a.name.id();
+  // Buffers of the built-in DRAM memories are plain C objects: a tensor is
+  // reached through a pointer to its first element (whatever its storage), a
+  // scalar by value.
+  if (info.mem == dram() || info.mem == dram_static() || info.mem == dram_stack())
+    info.ctype = ctype_of(a.type.base) + (a.type.is_tensor ? "*" : "");
   auto shape = shape_strs(a.type.shape);
   std::string nm = new_varname(a.name, info);
   add_line(info.mem->alloc(nm, ctype_of(a.type.base), shape, a.srcinfo));

@@ -200,7 +200,10 @@ bool is_reserved_c_name(const std::string& s) {
       "ctxt", "malloc", "free", "sizeof", "memcpy", "printf", "sin", "cos", "sqrt", "exp", "expf",
       "fmaxf", "sigmoid", "NULL", "EXO_ASSUME", "int_fast32_t", "int8_t", "uint8_t", "uint16_t",
       "int32_t", "min", "max", "near", "far"};
-  if (kNames.count(s)) return true;
+  return kNames.count(s) || has_reserved_c_prefix(s);
+}
+
+bool has_reserved_c_prefix(const std::string& s) {
   if (s.rfind("exo_", 0) == 0 || s.rfind("__", 0) == 0) return true;
   return s.size() >= 2 && s[0] == '_' && std::isupper(static_cast<unsigned char>(s[1]));
 }

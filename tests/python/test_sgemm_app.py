@@ -197,13 +197,13 @@ def test_avx512_only_when_generated_for_it(generated, generated_avx512):
 
 def test_generated_structure(generated_avx512):
     c = generated_avx512.read_text()
-    # Only the parallel variants open parallel regions: one per call, over two
-    # halves of the rows or of the columns, each the single-threaded code.
+    # Only the parallel variants run par loops, through the thread-pool
+    # runtime, each iteration the single-threaded code on part of C.
     for isa in ["avx512", "avx2"]:
         body = definition(c, f"SGEMM_{isa.upper()}_PAR")
-        assert body.count("#pragma omp parallel for") == 2
-        assert f"sgemm_{isa}_seq(" in body
-    assert c.count("#pragma omp parallel for") == 4
+        assert body.count("exo_par_for(") == 2
+        assert f"sgemm_{isa}_seq(" in c
+    assert "#pragma omp parallel for\n" not in c
     # Every packing buffer is thread-local: nothing is shared between calls.
     assert re.findall(r"static (?!_Thread_local)\w+ \w+\[", c) == []
     assert "_mm512_fmadd_ps" in definition(c, "ukernel_avx512_12x32_rows")

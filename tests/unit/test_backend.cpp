@@ -378,7 +378,7 @@ def par_scale(N: size, M: size, A: f32[N, M], B: f32[N, M]):
             B[i, j] = A[i, j] * 3.0 + 1.0
 )";
   CCode code = gen(src, {"par_scale"}, "par");
-  EXPECT_TRUE(contains(code.c, "#pragma omp parallel for\nfor (int_fast32_t i = 0; i < N; i++) {")) << code.c;
+  EXPECT_TRUE(contains(code.c, "exo_par_for(0, N, exo_par_par_scale_0_body, &exo_cap);")) << code.c;
   std::string out = build_and_run(code, "par", R"(
 int main(void) {
   enum { N = 33, M = 7 };
@@ -692,6 +692,31 @@ int main(void) {
   FINISH();
 }
 )", "clash");
+  EXPECT_EQ(out, "OK\n");
+}
+
+TEST(Backend, NamesWithAReservedPrefixAreRenamedOnce) {
+  // `__x`, `_X` and `exo_x` are reserved in C or by the generated code, and so
+  // is every numbered variant of them: such a name gets a `v` in front (it
+  // once looped for ever looking for a free `__c_N`).
+  CCode code = gen(R"(
+@proc
+def reserved(n: size, __c: f32[n], exo_x: f32[n], _Y: f32[n]):
+    for i in seq(0, n):
+        __c[i] = exo_x[i] + _Y[i]
+)", {"reserved"}, "reserved");
+  EXPECT_TRUE(contains(code.h, "void reserved( void *ctxt, int_fast32_t n, float* v__c, const float* vexo_x, "
+                               "const float* v_Y );"))
+      << code.h;
+  std::string out = build_and_run(code, "reserved", R"(
+int main(void) {
+  float c[5], x[5], y[5];
+  for (int i = 0; i < 5; i++) { x[i] = rnd_f(); y[i] = rnd_f(); c[i] = -1e9f; }
+  reserved(NULL, 5, c, x, y);
+  for (int i = 0; i < 5; i++) CHECK_NEAR(c[i], x[i] + y[i], 1e-6);
+  FINISH();
+}
+)", "reserved");
   EXPECT_EQ(out, "OK\n");
 }
 

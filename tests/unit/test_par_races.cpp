@@ -155,7 +155,7 @@ TEST(ParRaces, BackendRefusesARacyParLoop) {
   }
   Proc fine = as_par(mod().proc("scale"));
   CCode c = compile_to_c({fine}, "fine");
-  EXPECT_NE(c.c.find("#pragma omp parallel for"), std::string::npos) << c.c;
+  EXPECT_NE(c.c.find("exo_par_for(0, n, exo_par_scale_0_body, &exo_cap);"), std::string::npos) << c.c;
 }
 
 // A config field is one location for all iterations: a write of it inserted

@@ -157,10 +157,11 @@ def reference_masked_ukernel(MR, VW, name, a_rows=False):
     return ukernel.rename(name)
 
 
-def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd, a_expr="A[k, i]"):
+def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd, a_expr="A[k, i]", unrolled=True):
     """Output-stationary register blocking with vector width VW in memory `mem`.
     `a_expr` is how the kernel reads A's element of row i at step k (the packed
-    panel is k-major; a kernel reading A's rows in place uses "A[i, k]")."""
+    panel is k-major; a kernel reading A's rows in place uses "A[i, k]").
+    unrolled=False leaves the tile's loops rolled, for the C compiler to unroll."""
     # k outermost: C stays in registers for the whole reduction.
     p = p.reorder("j", "k")
     p = p.reorder("i", "k")
@@ -197,7 +198,7 @@ def schedule_ukernel(p, MR, NR, VW, mem, load, store, bcast, fmadd, a_expr="A[k,
     p = p.replace_all(fmadd)
 
     # Fully unrolled tile, innermost loops first: only the k loop is left.
-    for name in ["jo", "i0", "i"]:
+    for name in ["jo", "i0", "i"] if unrolled else []:
         for loop in p.find_loop(name, many=True):
             p = p.unroll(loop)
     return p.simplify()
@@ -260,17 +261,17 @@ def _check_isa_mr(isa, MR):
 
 
 @functools.lru_cache(maxsize=None)
-def make_ukernel(MR, NR, isa, a_rows=False):
+def make_ukernel(MR, NR, isa, a_rows=False, unrolled=True):
     """(reference proc, scheduled proc) for an MR x NR tile with `isa`."""
     _check_isa_mr(isa, MR)
     cfg = ISAS[isa]
     VW = cfg["VW"]
     if not (isinstance(NR, int) and NR > 0 and NR % VW == 0):
         raise ValueError(f"NR must be a positive multiple of {VW} for {isa}, not {NR!r}")
-    name = f"ukernel_{isa}_{MR}x{NR}" + ("_rows" if a_rows else "")
+    name = f"ukernel_{isa}_{MR}x{NR}" + ("_rows" if a_rows else "") + ("" if unrolled else "_rolled")
     ref = reference_ukernel(MR, NR, name + "_ref", a_rows)
     a_expr = "A[i, k]" if a_rows else "A[k, i]"
-    sched = schedule_ukernel(ref.rename(name), MR, NR, a_expr=a_expr, **cfg)
+    sched = schedule_ukernel(ref.rename(name), MR, NR, a_expr=a_expr, unrolled=unrolled, **cfg)
     return ref, sched
 
 
