@@ -6,7 +6,8 @@
 # Prints tables and writes build/bench/gemm_<cc>_{1t,mt}.csv and build/bench/gemm_<cc>.png.
 # Usage: [CC=gcc|clang] bench/run_gemm_bench.sh [--quick] [--busy]
 #   --busy   also run the multi-threaded table with one core kept busy by
-#            another process (a shell loop), as on a shared machine
+#            another process (a shell loop), as on a shared machine, timing
+#            the mean call (the best call would be one that ran alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=build/bench
@@ -70,7 +71,7 @@ if [ "$BUSY" = 1 ]; then
   ( trap 'exit 0' TERM; while :; do :; done ) &
   busy=$!
   trap 'kill $busy 2>/dev/null' EXIT
-  OPENBLAS_NUM_THREADS=$T OMP_NUM_THREADS=$T "${BENCH[@]}" --threads "$T" --csv "$OUT/gemm_${TAG}_busy.csv" "${SQUARE[@]}" "${ODD[@]}"
+  OPENBLAS_NUM_THREADS=$T OMP_NUM_THREADS=$T "${BENCH[@]}" --threads "$T" --mean --csv "$OUT/gemm_${TAG}_busy.csv" "${SQUARE[@]}" "${ODD[@]}"
   kill "$busy"
 fi
 /usr/bin/python3 bench/plot_gemm.py "$OUT/gemm_${TAG}_1t.csv" "$OUT/gemm_$TAG.png" && echo "plot: $OUT/gemm_$TAG.png"

@@ -67,14 +67,16 @@ def build(procs, workdir, isa):
     return ctypes.CDLL(str(lib))
 
 
-CASES = [("avx2", MR, NR) for MR in (1, 3, 6) for NR in (8, 16)] + [("avx2", 4, 24)]
-CASES += [("avx512", MR, NR) for MR in (1, 5, 12) for NR in (16, 32)]
+CASES = [("avx2", MR, NR, True) for MR in (1, 3, 6) for NR in (8, 16)] + [("avx2", 4, 24, True)]
+CASES += [("avx512", MR, NR, True) for MR in (1, 5, 12) for NR in (16, 32)]
+# The same schedules with the tile's loops left rolled (the C compiler unrolls).
+CASES += [("avx2", 6, 16, False), ("avx512", 5, 32, False)]
 
 
-@pytest.mark.parametrize("isa,MR,NR", CASES)
-def test_scheduled_matches_reference(tmp_path, isa, MR, NR):
+@pytest.mark.parametrize("isa,MR,NR,unrolled", CASES)
+def test_scheduled_matches_reference(tmp_path, isa, MR, NR, unrolled):
     skip_unless(isa)
-    ref, sched = ukernels.make_ukernel(MR, NR, isa)
+    ref, sched = ukernels.make_ukernel(MR, NR, isa, unrolled=unrolled)
     run_ref = harness(ref, MR, NR, "run_ref")
     # The driver's path: a caller of the reference gets the scheduled kernel.
     run_fast = run_ref.rename("run_fast").call_eqv(sched, f"{ref.name()}(_)")
@@ -96,6 +98,27 @@ def test_scheduled_matches_reference(tmp_path, isa, MR, NR):
         mask = np.ones_like(C, dtype=bool)
         mask[1:MR + 1, 3:NR + 3] = False
         np.testing.assert_array_equal(got[mask], C[mask])
+
+
+def test_rolled_tile_loops_ask_the_c_compiler_to_unroll():
+    # Loops of a constant trip count that index the register tile carry
+    # `#pragma GCC unroll <trip>` (gcc otherwise keeps C_reg[6][2] in memory);
+    # the k loop and loops over plain DRAM buffers carry none.
+    _, sched = ukernels.make_ukernel(6, 16, "avx2", unrolled=False)
+    c = sched.c_code_str()
+    assert c.count("#pragma GCC unroll 6\n") == 3, c
+    assert c.count("#pragma GCC unroll 2\n") == 4, c
+    assert "#pragma GCC unroll" not in c[c.index("for (int_fast32_t k") - 40:c.index("for (int_fast32_t k")]
+
+    @proc
+    def plain(x: f32[4, 8], y: f32[4, 8]):
+        for i in seq(0, 4):
+            for j in seq(0, 8):
+                y[i, j] = x[i, j]
+
+    assert "#pragma GCC unroll" not in plain.c_code_str()
+    _, unrolled = ukernels.make_ukernel(6, 16, "avx2")
+    assert "#pragma GCC unroll" not in unrolled.c_code_str()
 
 
 @pytest.mark.parametrize("isa,MR,NR,VW", [("avx2", 6, 16, 8), ("avx512", 12, 32, 16)])

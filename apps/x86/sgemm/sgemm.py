@@ -5,7 +5,7 @@ C: M x N), for any M, N, K >= 1.
 
 exports
     SGEMM(ctxt, M, N, K, A, B, C)         single-threaded, the ISA picked at generation
-    SGEMM_PAR(ctxt, M, N, K, A, B, C)     multithreaded (OpenMP; compile with -fopenmp)
+    SGEMM_PAR(ctxt, M, N, K, A, B, C)     multithreaded (a par loop: POSIX threads)
     SGEMM_AVX2 (+ _PAR)                   the AVX2 variant explicitly
     SGEMM_AVX512 (+ _PAR)                 the AVX-512 one (generated for AVX-512 only)
 
@@ -24,9 +24,9 @@ own height: exactly, or in pieces of HEIGHTS), each panel copying its rows
 of A into a contiguous buffer (except narrow) and running the MR x NR
 micro-kernel across the columns, then one VW-wide kernel and one masked
 (AVX-512) or prefix (AVX2) kernel for the last w < VW columns: no scalar
-code for any edge. *_PAR opens
-one parallel region: two halves of C, each the single-threaded code on one
-thread with its own (thread-local) buffers.
+code for any edge. *_PAR is one par loop over
+PAR_CHUNKS chunks of C's rows (or columns), each the single-threaded code on
+whichever thread takes it, with that thread's own (thread-local) buffers.
 """
 
 from __future__ import annotations
@@ -234,6 +234,14 @@ def make_block(pfx, name, block_ref, MR, NR, VW, KC, NC, HEIGHTS, isa, pack_a, p
     return p
 
 
+# SGEMM_PAR's chunks of C: enough for the par runtime to balance two threads
+# when one of them is slowed down (it hands out chunks dynamically), few enough
+# that packing B again for each chunk of rows stays cheap (measured on 2 cores:
+# 8 chunks cost up to 15% of an idle machine's speed at 512^3, 4 about 4%).
+# EXO_SGEMM_PAR_CHUNKS overrides it.
+PAR_CHUNKS = int(os.environ.get("EXO_SGEMM_PAR_CHUNKS", "4"))
+
+
 def make_sgemm(name, isa, MR, NR, KC, NC, WIDE_M, HEIGHTS):
     """SGEMM `name` and `name`_PAR: MR x NR micro-kernel of `isa`, B packed in
     KC x NC slices. Slices with N <= NR pack nothing, with M <= WIDE_M only A.
@@ -241,7 +249,6 @@ def make_sgemm(name, isa, MR, NR, KC, NC, WIDE_M, HEIGHTS):
     (few rows: each panel reads all of B from memory), else panels of HEIGHTS
     rows (powers of two: fewer schedules to build)."""
     VW = ISAS[isa]["VW"]
-    MR2 = 2 * MR
     PAR_MIN = 64
     pfx = name.lower()
     block_n_ref, block_ref = _block_refs(KC, NC, pfx)
@@ -275,36 +282,46 @@ def make_sgemm(name, isa, MR, NR, KC, NC, WIDE_M, HEIGHTS):
     def top(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
         win(M, N, K, A, B, C)
 
-    NR2 = 2 * NR
-    _ = (MR2, NR2, PAR_MIN)  # @proc free names
+    CH = PAR_CHUNKS
+    RQ, CQ = CH * MR, CH * NR  # rows / columns per chunk = M / RQ * MR, N / CQ * NR
+    _ = (PAR_MIN, CH, RQ, CQ)  # @proc free names
 
     @proc
     def par_top(M: size, N: size, K: size, A: f32[M, K] @ DRAM, B: f32[K, N] @ DRAM, C: f32[M, N] @ DRAM):
-        # One parallel region per call: the rows (or, when N > M, the columns) of
-        # C in two halves of whole tiles, each half the single-threaded SGEMM on
-        # one thread, which packs its own A and B into its thread-local buffers.
+        # C cut into CH chunks of whole tiles, the rows (or, when N > M, the
+        # columns), each the single-threaded SGEMM on its part, packing into
+        # the running thread's own buffers. The par loop's chunks go to
+        # whichever thread is free: a thread slowed by another process's load
+        # does fewer. (A chunk is empty when the problem has fewer tiles.)
         if M <= PAR_MIN and N <= PAR_MIN:  # too little work for two threads
             win(M, N, K, A, B, C)
         else:
-            if M >= N and M > MR2:
-                for h in par(0, 2):
-                    if h == 0:
-                        win((M + MR2 - 1) / MR2 * MR, N, K, A[0:(M + MR2 - 1) / MR2 * MR, :], B,
-                            C[0:(M + MR2 - 1) / MR2 * MR, :])
-                    else:
-                        win(M - (M + MR2 - 1) / MR2 * MR, N, K, A[(M + MR2 - 1) / MR2 * MR:M, :], B,
-                            C[(M + MR2 - 1) / MR2 * MR:M, :])
+            if M >= N:
+                for h in par(0, CH):
+                    with python:
+                        for c in range(CH - 1):
+                            with exo:
+                                if h == {c}:
+                                    if {c} * M / RQ * MR < ({c} + 1) * M / RQ * MR:
+                                        win(({c} + 1) * M / RQ * MR - {c} * M / RQ * MR, N, K,
+                                            A[{c} * M / RQ * MR:({c} + 1) * M / RQ * MR, :], B,
+                                            C[{c} * M / RQ * MR:({c} + 1) * M / RQ * MR, :])
+                    if h == CH - 1:
+                        win(M - (CH - 1) * M / RQ * MR, N, K, A[(CH - 1) * M / RQ * MR:M, :], B,
+                            C[(CH - 1) * M / RQ * MR:M, :])
             else:
-                if N > NR2:
-                    for h in par(0, 2):
-                        if h == 0:
-                            win(M, (N + NR2 - 1) / NR2 * NR, K, A, B[:, 0:(N + NR2 - 1) / NR2 * NR],
-                                C[:, 0:(N + NR2 - 1) / NR2 * NR])
-                        else:
-                            win(M, N - (N + NR2 - 1) / NR2 * NR, K, A, B[:, (N + NR2 - 1) / NR2 * NR:N],
-                                C[:, (N + NR2 - 1) / NR2 * NR:N])
-                else:
-                    win(M, N, K, A, B, C)
+                for h in par(0, CH):
+                    with python:
+                        for c in range(CH - 1):
+                            with exo:
+                                if h == {c}:
+                                    if {c} * N / CQ * NR < ({c} + 1) * N / CQ * NR:
+                                        win(M, ({c} + 1) * N / CQ * NR - {c} * N / CQ * NR, K, A,
+                                            B[:, {c} * N / CQ * NR:({c} + 1) * N / CQ * NR],
+                                            C[:, {c} * N / CQ * NR:({c} + 1) * N / CQ * NR])
+                    if h == CH - 1:
+                        win(M, N - (CH - 1) * N / CQ * NR, K, A, B[:, (CH - 1) * N / CQ * NR:N],
+                            C[:, (CH - 1) * N / CQ * NR:N])
 
     return {name: top.rename(name), name + "_PAR": par_top.rename(name + "_PAR")}
 
