@@ -178,7 +178,8 @@ def bench_app(app: Path, runs: int):
     def ms_text(ms):
         return f"{ms[0]:9.2f} {ms[1]:9.2f}" if isinstance(ms, tuple) else f"{ms:9.2f}"
 
-    print(f"\n== {app.relative_to(REPO)} =={note}")
+    shown = app.relative_to(REPO) if app.is_relative_to(REPO) else app
+    print(f"\n== {shown} =={note}")
     print(f"{'phase':<40} {'calls':>6} {'ms':>9}" + (f" {'median':>9}" if runs > 1 else ""))
     for label, calls, ms in rows:
         if ms is None:

@@ -110,6 +110,11 @@ def get_children(proc, cursor=InvalidCursor(), lr=True):
         cursor = proc
     else:
         cursor = _fwd(proc, cursor)
+    yield from _children(cursor, lr)
+
+
+def _children(cursor, lr):
+    """get_children of a node already in the procedure walked (no forwarding)."""
     if isinstance(cursor, (ExprListCursor, BlockCursor, list, tuple)):
         kids = list(cursor)
     elif isinstance(cursor, Procedure):
@@ -128,10 +133,11 @@ def get_children(proc, cursor=InvalidCursor(), lr=True):
 def _walk(proc, cursor, node_first, lr):
     start = cursor if isinstance(cursor, (InvalidCursor, ExprListCursor, BlockCursor)) else _fwd(proc, cursor)
 
+    # Children come from `start`, already a cursor of `proc`: only it is forwarded.
     def dfs(c):
         if node_first:
             yield c
-        for k in get_children(proc, c, lr):
+        for k in _children(proc if isinstance(c, InvalidCursor) else c, lr):
             yield from dfs(k)
         if not node_first:
             yield c
@@ -159,14 +165,44 @@ def nrl(proc, cursor=InvalidCursor()):
     yield from _walk(proc, cursor, True, False)
 
 
+def _walk_stmts(proc, block, node_first):
+    """The statements of lrn/nlr(proc, block), visiting statements only: the
+    same order as filtering the whole walk, without building expression cursors."""
+    if isinstance(block, InvalidCursor):
+        start = [proc.body()]
+    elif isinstance(block, (ExprListCursor, BlockCursor, list, tuple)):
+        start = list(block)
+    else:
+        start = [_fwd(proc, block)]
+
+    def walk(c):
+        if isinstance(c, (BlockCursor, list, tuple)):
+            for s in c:
+                yield from walk(s)
+            return
+        if not isinstance(c, StmtCursor):
+            return  # an expression holds no statements
+        if node_first:
+            yield c
+        if isinstance(c, (ForCursor, IfCursor)):
+            yield from walk(c.body())
+            if isinstance(c, IfCursor) and not isinstance(c.orelse(), InvalidCursor):
+                yield from walk(c.orelse())
+        if not node_first:
+            yield c
+
+    for c in start:
+        yield from walk(c)
+
+
 def lrn_stmts(proc, block=InvalidCursor()):
     """The statements under `block` (default: the whole body), children first."""
-    yield from (c for c in lrn(proc, block) if isinstance(c, StmtCursor))
+    yield from _walk_stmts(proc, block, False)
 
 
 def nlr_stmts(proc, block=InvalidCursor()):
     """The statements under `block` (default: the whole body), in program order."""
-    yield from (c for c in nlr(proc, block) if isinstance(c, StmtCursor))
+    yield from _walk_stmts(proc, block, True)
 
 
 def get_symbols(proc, cursor=InvalidCursor()):
