@@ -18,7 +18,8 @@ const char* kParRuntime = R"(
    for. Idle pool threads sleep. Threads: EXO_NUM_THREADS, else
    OMP_NUM_THREADS, else the online CPUs. Calls from inside a par body, from
    an OpenMP parallel region, or while another thread's call holds the pool run
-   their iterations serially. With -DEXO_PAR_USE_OPENMP (and -fopenmp) the
+   their iterations serially, as do a few calls after one that waited long for
+   a slow thread. With -DEXO_PAR_USE_OPENMP (and -fopenmp) the
    chunks run under `omp parallel for schedule(dynamic)` instead. */
 #include <stdint.h>
 
@@ -33,6 +34,7 @@ static void exo_par_for(int_fast32_t lo, int_fast32_t hi, exo_par_body body, voi
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
@@ -51,10 +53,18 @@ static struct {
   uint32_t chunks;
   _Atomic uint64_t next;     /* gen << 32 | next chunk to claim */
   _Atomic uint32_t left;     /* chunks not yet finished */
+  _Atomic int skip;          /* calls to run serially before trying the pool again */
+  int backoff;               /* log2 of the last skip (under submit) */
 } exo_par_pool = {.once = PTHREAD_ONCE_INIT, .submit = PTHREAD_MUTEX_INITIALIZER,
                   .mu = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER,
                   .done = PTHREAD_COND_INITIALIZER};
 static _Thread_local int exo_par_depth;
+
+static double exo_par_now(void) {
+  struct timespec t;
+  timespec_get(&t, TIME_UTC);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 static int exo_par_env_threads(const char *name) {
   const char *v = getenv(name);
@@ -126,6 +136,10 @@ static void exo_par_for(int_fast32_t lo, int_fast32_t hi, exo_par_body body, voi
 #ifdef _OPENMP
   serial = serial || omp_in_parallel();
 #endif
+  if (!serial && atomic_load_explicit(&exo_par_pool.skip, memory_order_relaxed) > 0) {
+    atomic_fetch_sub_explicit(&exo_par_pool.skip, 1, memory_order_relaxed);
+    serial = 1;
+  }
   if (!serial) {
     pthread_once(&exo_par_pool.once, exo_par_start);
     serial = exo_par_pool.threads <= 1 || pthread_mutex_trylock(&exo_par_pool.submit) != 0;
@@ -153,12 +167,24 @@ static void exo_par_for(int_fast32_t lo, int_fast32_t hi, exo_par_body body, voi
   atomic_store(&exo_par_pool.next, (uint64_t)gen << 32);
   pthread_cond_broadcast(&exo_par_pool.wake);
   pthread_mutex_unlock(&exo_par_pool.mu);
+  double t0 = exo_par_now();
   exo_par_work(gen, body, cap, lo, hi, grain, chunks);
+  double t1 = exo_par_now(), t2 = t1;
   /* Chunks still running on other threads: wait for the last one's signal. */
   if (atomic_load(&exo_par_pool.left) != 0) {
     pthread_mutex_lock(&exo_par_pool.mu);
     while (atomic_load(&exo_par_pool.left) != 0) pthread_cond_wait(&exo_par_pool.done, &exo_par_pool.mu);
     pthread_mutex_unlock(&exo_par_pool.mu);
+    t2 = exo_par_now();
+  }
+  /* Waiting longer than half its own work means another thread ran slowly
+     (its core shared with other work): the next 2, 4, ... 64 calls run
+     serially, then the pool is tried again. */
+  if (t2 - t1 > 0.5 * (t1 - t0) && t2 - t1 > 20e-6) {
+    if (exo_par_pool.backoff < 6) exo_par_pool.backoff++;
+    atomic_store_explicit(&exo_par_pool.skip, 1 << exo_par_pool.backoff, memory_order_relaxed);
+  } else {
+    exo_par_pool.backoff = 0;
   }
   pthread_mutex_unlock(&exo_par_pool.submit);
 }
