@@ -72,18 +72,19 @@ static int exo_par_env_threads(const char *name) {
   return n > 0 ? n : 0;
 }
 
-/* Claims and runs chunks of job `gen` until none is left. */
-static void exo_par_work(uint32_t gen, exo_par_body body, void *cap, int_fast32_t lo,
-                         int_fast32_t hi, int_fast32_t grain, uint32_t chunks) {
+/* Claims and runs chunks of job `gen` until none is left; returns how many it ran. */
+static uint32_t exo_par_work(uint32_t gen, exo_par_body body, void *cap, int_fast32_t lo,
+                             int_fast32_t hi, int_fast32_t grain, uint32_t chunks) {
+  uint32_t ran = 0;
   uint64_t cur = atomic_load_explicit(&exo_par_pool.next, memory_order_acquire);
-  for (;;) {
-    if ((uint32_t)(cur >> 32) != gen || (uint32_t)cur >= chunks) return;
+  while ((uint32_t)(cur >> 32) == gen && (uint32_t)cur < chunks) {
     if (!atomic_compare_exchange_weak(&exo_par_pool.next, &cur, cur + 1)) continue;
     int_fast32_t a = lo + (int_fast32_t)(uint32_t)cur * grain;
     int_fast32_t b = hi - a > grain ? a + grain : hi;
     exo_par_depth++;
     body(cap, a, b);
     exo_par_depth--;
+    ran++;
     if (atomic_fetch_sub(&exo_par_pool.left, 1) == 1) {
       pthread_mutex_lock(&exo_par_pool.mu);
       pthread_cond_broadcast(&exo_par_pool.done);
@@ -91,6 +92,7 @@ static void exo_par_work(uint32_t gen, exo_par_body body, void *cap, int_fast32_
     }
     cur = atomic_load_explicit(&exo_par_pool.next, memory_order_acquire);
   }
+  return ran;
 }
 
 static void *exo_par_thread(void *unused) {
@@ -105,7 +107,7 @@ static void *exo_par_thread(void *unused) {
     int_fast32_t lo = exo_par_pool.lo, hi = exo_par_pool.hi, grain = exo_par_pool.grain;
     uint32_t chunks = exo_par_pool.chunks;
     pthread_mutex_unlock(&exo_par_pool.mu);
-    exo_par_work(seen, body, cap, lo, hi, grain, chunks);
+    (void)exo_par_work(seen, body, cap, lo, hi, grain, chunks);
   }
   return NULL;
 }
@@ -168,7 +170,7 @@ static void exo_par_for(int_fast32_t lo, int_fast32_t hi, exo_par_body body, voi
   pthread_cond_broadcast(&exo_par_pool.wake);
   pthread_mutex_unlock(&exo_par_pool.mu);
   double t0 = exo_par_now();
-  exo_par_work(gen, body, cap, lo, hi, grain, chunks);
+  uint32_t mine = exo_par_work(gen, body, cap, lo, hi, grain, chunks);
   double t1 = exo_par_now(), t2 = t1;
   /* Chunks still running on other threads: wait for the last one's signal. */
   if (atomic_load(&exo_par_pool.left) != 0) {
@@ -177,10 +179,13 @@ static void exo_par_for(int_fast32_t lo, int_fast32_t hi, exo_par_body body, voi
     pthread_mutex_unlock(&exo_par_pool.mu);
     t2 = exo_par_now();
   }
-  /* Waiting longer than half its own work means another thread ran slowly
-     (its core shared with other work): the next 2, 4, ... 64 calls run
-     serially, then the pool is tried again. */
-  if (t2 - t1 > 0.5 * (t1 - t0) && t2 - t1 > 20e-6) {
+  /* Waiting for the last chunks is normal up to about one chunk's time (the
+     chunks do not divide evenly among the threads); waiting more than two of
+     its own chunks' time means a thread was held up (its core shared with
+     other work): the next 2, 4, ... 64 calls run serially, then the pool is
+     tried again. */
+  double chunk_time = (t1 - t0) / (mine ? mine : 1);
+  if (t2 - t1 > 2 * chunk_time && t2 - t1 > 20e-6) {
     if (exo_par_pool.backoff < 6) exo_par_pool.backoff++;
     atomic_store_explicit(&exo_par_pool.skip, 1 << exo_par_pool.backoff, memory_order_relaxed);
   } else {
