@@ -1,5 +1,6 @@
 // Adapters from the benchmark's calling convention to the Exo-generated kernels.
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bench_kernels.h"
 #include "example.h"  // the naive SGEMM of examples/sgemm/example.py
@@ -10,6 +11,17 @@
 static void run_naive(int M, int N, int K, const float* A, const float* B, float* C) {
   example_sgemm(NULL, M, N, K, C, A, B);
 }
+
+#ifdef HAVE_EXO_SGEMM_OPENMP
+// The same SGEMM_PAR compiled with -fopenmp -DEXO_PAR_USE_OPENMP (its chunks
+// under `omp parallel for`), the symbol renamed: how OpenMP's barrier fares
+// when a core is busy, in the same run.
+void SGEMM_PAR_openmp(void* ctxt, int_fast32_t M, int_fast32_t N, int_fast32_t K, const float* A,
+                      const float* B, float* C);
+static void run_sgemm_par_openmp(int M, int N, int K, const float* A, const float* B, float* C) {
+  SGEMM_PAR_openmp(NULL, M, N, K, A, B, C);
+}
+#endif
 
 #ifdef HAVE_EXO_SGEMM
 static void run_sgemm(int M, int N, int K, const float* A, const float* B, float* C) {
@@ -33,6 +45,9 @@ int exo_bench_contenders(Contender* out, int threads) {
     out[n++] = (Contender){"Exo SGEMM_AVX2", run_sgemm_avx2, 1 << 30};
   } else {  // the single-threaded one too: SGEMM_PAR must never be slower
     out[n++] = (Contender){"Exo SGEMM_PAR", run_sgemm_par, 1 << 30};
+#ifdef HAVE_EXO_SGEMM_OPENMP
+    out[n++] = (Contender){"SGEMM_PAR/OpenMP", run_sgemm_par_openmp, 1 << 30};
+#endif
     out[n++] = (Contender){"Exo SGEMM", run_sgemm, 1 << 30};
   }
 #endif

@@ -35,8 +35,21 @@ fi
 CC="${CC:-gcc}"
 TAG=$(basename "$CC")
 echo "compiler: $("$CC" --version | head -1)"
+OBJS=()
+if [ -f "$OUT/sgemm.c" ]; then
+  # SGEMM_PAR once more with its par loops run by OpenMP (-DEXO_PAR_USE_OPENMP),
+  # the library's exported names suffixed, for the busy-core comparison.
+  renames=()
+  for f in SGEMM SGEMM_PAR SGEMM_AVX2 SGEMM_AVX2_PAR SGEMM_AVX512 SGEMM_AVX512_PAR; do
+    renames+=("-D$f=${f}_openmp")
+  done
+  "$CC" -O3 -march=native -fopenmp -DEXO_PAR_USE_OPENMP "${renames[@]}" -I "$OUT" -c \
+    -o "$OUT/sgemm_openmp_$TAG.o" "$OUT/sgemm.c"
+  OBJS+=("$OUT/sgemm_openmp_$TAG.o")
+  DEFS+=(-DHAVE_EXO_SGEMM_OPENMP)
+fi
 "$CC" -O3 -march=native -fopenmp "${DEFS[@]}" -I "$OUT" -I bench -o "$OUT/gemm_bench_$TAG" \
-  bench/gemm_bench.c bench/exo_kernels.c "${SRCS[@]}" -ldl -lm
+  bench/gemm_bench.c bench/exo_kernels.c "${SRCS[@]}" "${OBJS[@]}" -ldl -lm
 
 QUICK=0 BUSY=0
 for a in "$@"; do
