@@ -3,6 +3,8 @@
 // sizes, enclosing loop ranges and branch conditions).
 #include <map>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "analysis/lower.h"
 #include "analysis/solver.h"
@@ -64,9 +66,43 @@ class Simplifier {
  private:
   // ---- facts ----
   bool provable(const Formula& goal) { return analysis::implies(ctx_, goal, L_); }
+  // The facts in force change only here, so answers about them are kept per
+  // `epoch_` (the index simplifier asks the same range question many times
+  // while it tries the factors of a divisor).
+  void push_fact(Formula f) {
+    ctx_.push_back(std::move(f));
+    ++epoch_;
+  }
+  void pop_fact() {
+    ctx_.pop_back();
+    ++epoch_;
+  }
   bool in_range(const Expr& e, long long bound) {
     analysis::Affine a = L_.affine(e);
-    return provable(analysis::f_and(analysis::f_ge(a, analysis::Affine(0)), analysis::f_lt(a, analysis::Affine(bound))));
+    if (in_box(a, bound)) return true;
+    if (a.overflow) return false;
+    RangeKey key{epoch_, bound, a.constant, {}};
+    for (auto& [x, c] : a.terms) key.terms.emplace_back(x.id(), c);
+    auto hit = range_memo_.find(key);
+    if (hit != range_memo_.end()) return hit->second;
+    bool yes = provable(analysis::f_and(analysis::f_ge(a, analysis::Affine(0)), analysis::f_lt(a, analysis::Affine(bound))));
+    range_memo_.emplace(std::move(key), yes);
+    return yes;
+  }
+  // 0 <= a < bound from the constant ranges of the enclosing loops alone (most
+  // index expressions of unrolled kernels), without building a query: those
+  // ranges are among the facts `provable` uses, so a yes here is a yes there.
+  bool in_box(const analysis::Affine& a, long long bound) const {
+    if (a.overflow) return false;
+    __int128 lo = a.constant, hi = a.constant;
+    for (auto& [x, c] : a.terms) {
+      auto it = box_.find(x);
+      if (it == box_.end()) return false;
+      __int128 l = (__int128)c * it->second.first, h = (__int128)c * it->second.second;
+      lo += l < h ? l : h;
+      hi += l < h ? h : l;
+    }
+    return lo >= 0 && hi < bound;
   }
   // +1: provably true, -1: provably false, 0: unknown.
   int decide(const Expr& cond) {
@@ -135,14 +171,14 @@ class Simplifier {
         {
           auto saved_facts = idx_.facts;
           add_fact(cond);
-          ctx_.push_back(f);
+          push_fact(f);
           simplify_block(i->body, old_path, false, new_path, false, body);
-          ctx_.pop_back();
+          pop_fact();
           idx_.facts = saved_facts;
         }
-        ctx_.push_back(analysis::f_not(f));
+        push_fact(analysis::f_not(f));
         simplify_block(i->orelse, old_path, true, new_path, true, orelse);
-        ctx_.pop_back();
+        pop_fact();
         if (body.empty() && orelse.empty()) return;  // nothing left to choose between
         if (body.empty()) body.push_back(make_stmt<PassNode>(s->srcinfo));
         bool same = cond.same_as(i->cond) && same_block(body, i->body) && same_block(orelse, i->orelse);
@@ -157,12 +193,17 @@ class Simplifier {
         analysis::Affine it = analysis::Affine::var(f->iter);
         analysis::Affine alo = usable ? L_.affine(lo) : it, ahi = usable ? L_.affine(hi) : it + analysis::Affine(1);
         if (usable && provable(analysis::f_le(ahi, alo))) return;  // never runs
-        ctx_.push_back(analysis::f_ge(it, alo));
-        ctx_.push_back(analysis::f_lt(it, ahi));
+        push_fact(analysis::f_ge(it, alo));
+        push_fact(analysis::f_lt(it, ahi));
+        bool boxed = usable && alo.is_const() && ahi.is_const();
+        auto outer_box = box_;
+        if (boxed) box_[f->iter] = {alo.constant, ahi.constant - 1};
+        else box_.erase(f->iter);
         Block body;
         simplify_block(f->body, old_path, false, new_path, false, body);
-        ctx_.pop_back();
-        ctx_.pop_back();
+        box_ = std::move(outer_box);
+        pop_fact();
+        pop_fact();
         // A loop whose body simplified away goes too; one written with only `pass`
         // stays (exo-lang's rule; delete_pass removes it).
         if (body.empty()) return;
@@ -250,7 +291,18 @@ class Simplifier {
 
   Proc p_;
   analysis::Lowering L_;
+  struct RangeKey {
+    uint64_t epoch;
+    long long bound, constant;
+    std::vector<std::pair<uint64_t, long long>> terms;
+    bool operator<(const RangeKey& o) const {
+      return std::tie(epoch, bound, constant, terms) < std::tie(o.epoch, o.bound, o.constant, o.terms);
+    }
+  };
   std::vector<Formula> ctx_;
+  uint64_t epoch_ = 0;
+  std::map<RangeKey, bool> range_memo_;
+  std::map<Sym, std::pair<long long, long long>> box_;  // loop iterator -> [lo, hi], constant bounds
   IndexSimplifier idx_;
   std::map<PathKey, StmtPath> map_;
 };
