@@ -178,6 +178,10 @@ class Cursor:
     def __repr__(self):
         return f"<{type(self).__name__} {self._impl.path()}>"
 
+    def _repr_markdown_(self):
+        # Jupyter: the proc with this node marked, highlighted as Python.
+        return "```python\n" + str(self) + "\n```"
+
 
 class InvalidCursor(Cursor):
     """A cursor that points at nothing: navigation off the tree, or a position a
@@ -218,6 +222,9 @@ class InvalidCursor(Cursor):
 
     def __repr__(self):
         return "<InvalidCursor>"
+
+    def _repr_markdown_(self):
+        return None  # Jupyter falls back to repr()
 
 
 class ListCursorPrototype(Cursor):

@@ -43,6 +43,15 @@ def test_str_parses_back():
     assert add1._repr_markdown_() == "```python\n" + text + "\n```"
 
 
+def test_cursors_render_in_notebooks_with_their_node_marked():
+    loop = add1.find_loop("i")
+    shown = loop._repr_markdown_()
+    assert shown.startswith("```python\ndef add1(") and shown.endswith("\n```")
+    assert "for i in seq(0, n):  # <-- NODE" in shown
+    gone = loop.parent().parent()  # the proc's root block has no parent
+    assert gone._repr_markdown_() is None and repr(gone) == "<InvalidCursor>"
+
+
 def test_c_code_and_compile(tmp_path):
     code = add1.c_code_str()
     assert "void add1(" in code
