@@ -27,10 +27,19 @@ from .annotations import size, index, stride, R, f16, f32, f64, i8, ui8, ui16, i
 from .API_cursors import ExoType
 from . import stdlib
 
+
+def jit(p, cflags=None, cc=None):
+    """`p` compiled for calls from Python on numpy arrays (exo._jit has the
+    details): `exo.jit(p)(x, y)`. numpy is imported only when this is used."""
+    from ._jit import jit as _jit
+
+    return _jit(p, cflags=cflags, cc=cc)
+
 __version__ = "0.1.0"
 
 __all__ = [
     "Procedure",
+    "jit",
     "compile_procs",
     "compile_procs_to_strings",
     "proc",

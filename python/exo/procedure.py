@@ -72,6 +72,13 @@ class Procedure:
     def __repr__(self):
         return f"<exo Procedure {self.name()}>"
 
+    def jit(self, cflags=None, cc=None):
+        """This procedure compiled for calls from Python on numpy arrays:
+        `p.jit()(x, y)` (sizes from the arrays' shapes; see exo._jit)."""
+        from ._jit import jit
+
+        return jit(self, cflags=cflags, cc=cc)
+
     def _repr_markdown_(self):
         return "```python\n" + str(self) + "\n```"
 
