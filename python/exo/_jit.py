@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _core
 from ._errors import api_error
 
 
@@ -97,15 +98,13 @@ class JitProcedure:
     """A compiled procedure: call it with numpy arrays and Python numbers."""
 
     def __init__(self, p, cflags=None, cc=None):
-        from .procedure import compile_procs_to_strings
-
         self.proc = p
         self.name = p.name()
         self.params = [_Param(a) for a in p.args()]
         self.cc = cc or os.environ.get("CC") or "cc"
         self.cflags = list(_DEFAULT_CFLAGS if cflags is None else cflags)
         stem = "exo_jit"
-        c_text, h_text = compile_procs_to_strings([p], f"{stem}.h")
+        c_text, h_text = _core.compile_procs_to_strings([p._handle], stem)
         self._c_text = c_text
         self._proto = self._prototype(h_text)
         self._preconditions = self._read_preconditions(c_text)

@@ -11,7 +11,40 @@ primitive and wraps the result in the procedure's class.
 
 from __future__ import annotations
 
+import linecache
+import os
+import sys
+
 from . import _core
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _call_site():
+    """(file, line, source text) of the innermost frame outside the exo
+    package: the user's schedule line that led to the primitive."""
+    f = sys._getframe(2)
+    while f is not None:
+        name = f.f_code.co_filename
+        if not name.startswith(_PACKAGE) and not name.startswith("<"):
+            return name, f.f_lineno, linecache.getline(name, f.f_lineno).strip()
+        f = f.f_back
+    return None
+
+
+def _apply_noting_call_site(*args):
+    try:
+        return _core.apply_primitive(*args)
+    except _core.ExoError as e:
+        # Where the user's script asked for it, when the message points at the
+        # procedure's code (an argument error without a position is reported at
+        # the script's line already); shown by tracebacks and exocc's report.
+        if getattr(e, "line", 0) and getattr(e, "call_site", None) is None:
+            site = _call_site()
+            e.call_site = site
+            if site is not None:
+                e.add_note(f"  called at {site[0]}:{site[1]}: {site[2]}")
+        raise
 
 
 def _source(index, name, api, params):
@@ -30,7 +63,7 @@ def _build():
         if api_name:
             sources.append(_source(index, f"_f_{api_name}", True, api_params))
             functions[api_name] = (f"_f_{api_name}", doc)
-    namespace = {"_apply": _core.apply_primitive}
+    namespace = {"_apply": _apply_noting_call_site}
     exec(compile("".join(sources), "<exo primitives>", "exec"), namespace)
 
     def named(table, module, qual):

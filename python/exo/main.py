@@ -128,10 +128,17 @@ def fail(msg):
 
 def exo_error_text(e):
     """'file:line:col: kind: message' for a compiler error; an API error with no
-    position is just its message."""
+    position is just its message. A refused primitive adds the line of the
+    user's script that called it."""
     if getattr(e, "kind", None) == "error" and not getattr(e, "line", 0) and hasattr(e, "message"):
-        return e.message
-    return str(e)
+        text = e.message
+    else:
+        text = str(e)
+    site = getattr(e, "call_site", None)
+    if site is not None:  # right after the message's first line
+        first, _, rest = text.partition("\n")
+        text = f"{first}\n  called at {site[0]}:{site[1]}: {site[2]}" + (f"\n{rest}" if rest else "")
+    return text
 
 
 def os_error_text(e):
