@@ -35,11 +35,20 @@ def jit(p, cflags=None, cc=None):
 
     return _jit(p, cflags=cflags, cc=cc)
 
+
+def tune(make_schedule, space, inputs, reference, **options):
+    """Every variant `make_schedule(**params)` over `space` compiled, checked
+    against `reference` on `inputs` and timed; exo._tune has the details."""
+    from ._tune import tune as _tune
+
+    return _tune(make_schedule, space, inputs, reference, **options)
+
 __version__ = "0.1.0"
 
 __all__ = [
     "Procedure",
     "jit",
+    "tune",
     "compile_procs",
     "compile_procs_to_strings",
     "proc",
