@@ -12,12 +12,13 @@ PACKAGES=(
   libbenchmark-dev                  # compiler and kernel benchmarks
   pybind11-dev python3-dev          # the Python front end (import exo)
   python3-numpy python3-pytest python3-setuptools  # Python tests and interpret() buffers
-  libgomp1                          # OpenMP runtime for par loops in generated C
+  libgomp1                          # OpenMP runtime (tests also build par loops with -DEXO_PAR_USE_OPENMP)
   # Arm and RISC-V libraries, run under qemu-user: Neon/SVE with the aarch64 gcc;
   # RVV with clang-16 (gcc 12 has no riscv_vector.h) on the riscv64 libc
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   clang-16 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   qemu-user-static
+  chromium                          # renders the schedule trace page (exocc --trace) in its test
 )
 
 missing=()

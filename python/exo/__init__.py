@@ -36,6 +36,14 @@ def jit(p, cflags=None, cc=None):
     return _jit(p, cflags=cflags, cc=cc)
 
 
+def trace():
+    """`with exo.trace() as t:` records every primitive applied inside the
+    block; t.write_html(path) / t.write_text(path). See exo._trace."""
+    from ._trace import trace as _trace
+
+    return _trace()
+
+
 def tune(make_schedule, space, inputs, reference, **options):
     """Every variant `make_schedule(**params)` over `space` compiled, checked
     against `reference` on `inputs` and timed; exo._tune has the details."""
@@ -49,6 +57,7 @@ __all__ = [
     "Procedure",
     "jit",
     "tune",
+    "trace",
     "compile_procs",
     "compile_procs_to_strings",
     "proc",

@@ -15,7 +15,7 @@ import linecache
 import os
 import sys
 
-from . import _core
+from . import _core, _trace
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -32,10 +32,15 @@ def _call_site():
     return None
 
 
-def _apply_noting_call_site(*args):
+_NAMES = {}  # primitive index -> name, for traces
+
+
+def _apply_noting_call_site(index, api, first, args):
     try:
-        return _core.apply_primitive(*args)
+        out = _core.apply_primitive(index, api, first, args)
     except _core.ExoError as e:
+        if _trace._ACTIVE:
+            _trace.record(_NAMES[index], _call_site(), first, args, None, str(e))
         # Where the user's script asked for it, when the message points at the
         # procedure's code (an argument error without a position is reported at
         # the script's line already); shown by tracebacks and exocc's report.
@@ -45,6 +50,9 @@ def _apply_noting_call_site(*args):
             if site is not None:
                 e.add_note(f"  called at {site[0]}:{site[1]}: {site[2]}")
         raise
+    if _trace._ACTIVE:
+        _trace.record(_NAMES[index], _call_site(), first, args, out, "")
+    return out
 
 
 def _source(index, name, api, params):
@@ -57,6 +65,7 @@ def _source(index, name, api, params):
 def _build():
     methods, functions, sources, docs = {}, {}, [], {}
     for index, seed, api_name, doc, params, api_params in _core.primitive_table():
+        _NAMES[index] = api_name or seed
         if seed:
             sources.append(_source(index, f"_m_{seed}", False, params))
             methods[seed] = (f"_m_{seed}", doc)

@@ -127,7 +127,7 @@ def tune(make_schedule, space, inputs, reference, *, rtol=1e-4, atol=1e-5, repea
 
 
 def _one(make_schedule, params, inputs, want, rtol, atol, repeat, number, cflags, jit):
-    from . import ExoError
+    from ._core import ExoError
 
     try:
         p = make_schedule(**params)

@@ -47,6 +47,10 @@ def parse_args(argv, prog="exocc"):
     parser.add_argument("source", type=str, nargs="+", help="source file to compile")
     parser.add_argument("--traceback", action="store_true",
                         help="on an exception raised by a source file, print the whole traceback")
+    parser.add_argument("--trace", metavar="DIR",
+                        help="record every scheduling primitive applied: DIR/trace.html (one page: "
+                             "steps, the procedure after each with its changes marked, search) and "
+                             "DIR/trace.txt")
     parser.add_argument(
         "-v", "--version", action="version", version=f"%(prog)s version {exo.__version__}",
         help="print the version and exit",
@@ -96,6 +100,22 @@ def exocc(*args, name="exocc"):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.trace:
+        # The trace is written also when the run fails: it shows the step refused.
+        with exo.trace() as t:
+            status = run(args)
+        try:
+            out = Path(args.trace)
+            out.mkdir(parents=True, exist_ok=True)
+            t.write_html(out / "trace.html")
+            t.write_text(out / "trace.txt")
+        except OSError as e:
+            return fail(f"cannot write the trace: {os_error_text(e)}")
+        return status
+    return run(args)
+
+
+def run(args):
     try:
         compile_library(args, report_user_errors=True)
     except UsageError as e:
