@@ -39,10 +39,13 @@ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C "$BUILD_DIR" -j2
 
 # Install the Python front end (`import exo`, `exocc`) into the system Python's
-# site directory (/usr/local/lib/python3.X/dist-packages) and /usr/local/bin.
+# site directory (/usr/local/lib/python3.X/dist-packages) and /usr/local/bin,
+# with find_package(Exo); and the C++ core (headers, libraries, exoc,
+# find_package(ExoCpp)) under /usr/local.
 if [ -f "$BUILD_DIR/python/exo/__init__.py" ]; then
   if [ "$(id -u)" = 0 ]; then
     cmake --install "$BUILD_DIR" --component python >/dev/null
+    cmake --install "$BUILD_DIR" --component cpp >/dev/null
   else
     echo "setup: not root, Python package not installed; use PYTHONPATH=$BUILD_DIR/python" >&2
   fi
