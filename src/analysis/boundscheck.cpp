@@ -49,6 +49,10 @@ struct Fact {
   Expr cond;
   bool negated = false;
 
+  Fact() = default;
+  Fact(Formula f, std::string text, const ForNode* loop = nullptr, Expr cond = {}, bool negated = false)
+      : f(std::move(f)), text(std::move(text)), loop(loop), cond(std::move(cond)), negated(negated) {}
+
   std::string shown() const {
     if (loop) return print_expr(loop->lo) + " <= " + loop->iter.name() + " < " + print_expr(loop->hi);
     if (cond) return negated ? "not (" + print_expr(cond) + ")" : print_expr(cond);

@@ -40,7 +40,7 @@ ConstValue eval_const(const uast::UExprPtr& e, const Scope& scope) {
         case uast::UExpr::ConstKind::Bool: return ConstValue::boolean(e->ival != 0);
         case uast::UExpr::ConstKind::Float: return ConstValue::real(e->fval);
       }
-      break;
+      EXO_FAIL(ErrorKind::Internal, e->srcinfo, "module constant of an unknown kind");
     case K::USub: {
       ConstValue v = eval_const(e->args.at(0), scope);
       if (v.kind == ScalarKind::R) return ConstValue::real(-v.fval);
