@@ -21,5 +21,5 @@ gcc -O2 -I "$OUT" -o build/example_runner examples/sgemm/main.c "$OUT/example.c"
 # uses AVX-512 where the CPU has it).
 "${EXOCC[@]}" -o "$OUT" --stem sgemm apps/x86/sgemm/sgemm.py
 echo "generated $OUT/sgemm.c and $OUT/sgemm.h"
-gcc -O3 -march=native -fopenmp -I "$OUT" -o build/sgemm_runner apps/x86/sgemm/main.c "$OUT/sgemm.c" -lm
+gcc -O3 -march=native -pthread -I "$OUT" -o build/sgemm_runner apps/x86/sgemm/main.c "$OUT/sgemm.c" -lm
 ./build/sgemm_runner 512 512 512
