@@ -79,6 +79,16 @@ ProcHandle parse_proc(const std::string& text, const std::string& filename, int 
   return {p};
 }
 
+// Every procedure of an .exo module's text (as exo::Module::from_string reads
+// it: the built-in memories and externs in scope), by name, in order.
+std::vector<std::pair<std::string, ProcHandle>> parse_exo_module(const std::string& text,
+                                                                 const std::string& filename) {
+  Module m = Module::from_string(text, filename);
+  std::vector<std::pair<std::string, ProcHandle>> out;
+  for (const Proc& p : m.procs()) out.emplace_back(p->name, ProcHandle(p));
+  return out;
+}
+
 ConfigHandle parse_config(const std::string& text, const std::string& filename, int first_line,
                           int col_offset, bool readwrite) {
   uast::UModule um = parse_module(text, origin(filename, first_line, col_offset));
@@ -94,6 +104,8 @@ void define_frontend(py::module_& m) {
         py::arg("col_offset"), py::arg("resolver"), py::arg("c_instr") = py::none(),
         py::arg("c_global") = "",
         "Parse, resolve, typecheck and check one @proc/@instr definition.");
+  m.def("parse_exo_module", &parse_exo_module, py::arg("text"), py::arg("filename"),
+        "The procedures of an .exo module's text, as (name, proc) pairs.");
   m.def("parse_config", &parse_config, py::arg("text"), py::arg("filename"), py::arg("first_line"),
         py::arg("col_offset"), py::arg("readwrite") = true, "Parse and typecheck one @config class.");
   m.def("is_identifier", [](const std::string& s) { return is_identifier(s); }, py::arg("s"),
