@@ -105,11 +105,10 @@ class JitProcedure:
         self.cflags = list(_DEFAULT_CFLAGS if cflags is None else cflags)
         stem = "exo_jit"
         c_text, h_text = _core.compile_procs_to_strings([p._handle], stem)
-        self._c_text = c_text
         self._proto = self._prototype(h_text)
-        self._preconditions = self._read_preconditions(c_text)
-        self._ctxt_type = self._context_type(h_text)
-        self._ctxt = self._ctxt_type() if self._ctxt_type is not None else None
+        self._preconditions, self._stride_asserts = self._read_preconditions(c_text)
+        ctxt_type = self._context_type(h_text)
+        self._ctxt = ctxt_type() if ctxt_type is not None else None
         self.config = _ConfigView(self._ctxt) if self._ctxt is not None else {}
         self._mentions = {}
         self._inferable = {q.name for q in self.params if q.kind == "size" and self._extents_with(q.name)}
@@ -126,6 +125,8 @@ class JitProcedure:
         return dict(zip([q.name for q in self.params], parts))
 
     def _read_preconditions(self, c_text):
+        """The C conditions of the proc's assertions (its first lines), and its
+        asserted strides as (argument, dimension, value)."""
         body = c_text[c_text.index("void " + self.name + "( "):]
         body = body[body.index("{\n") + 2:]
         checks, strides = [], []
@@ -138,8 +139,7 @@ class JitProcedure:
                 strides.append((s.group(1), int(s.group(2)), int(s.group(3))))
             else:
                 break
-        self._stride_asserts = strides
-        return checks
+        return checks, strides
 
     def _context_type(self, h_text):
         m = re.search(r"typedef struct (\w+_Context) \{(.*?)\} \1;", h_text, re.S)

@@ -64,6 +64,10 @@ class WriteAnalysis {
   std::set<const ProcNode*> in_progress_;
 };
 
+// Adds to `out` every Sym statement `s` mentions: reads, windows, strides, call
+// arguments, and the buffers it writes or allocates (c_proc.cpp).
+void collect_mentioned_names(const Stmt& s, std::set<uint64_t>& out);
+
 // ---- per-procedure compilation (c_proc.cpp, c_expr.cpp) --------------------
 
 // The C runtime of par loops (c_par_runtime.cpp), emitted once per unit using it.

@@ -21,21 +21,6 @@ namespace exo::backend {
 
 namespace {
 
-// Syms a block reads, writes, windows or takes strides of.
-std::set<uint64_t> used_names(const Block& b) {
-  std::set<uint64_t> out;
-  for_each_expr(b, [&](const Expr& e) {
-    if (auto r = e.as<ReadNode>()) out.insert(r->name.id());
-    if (auto w = e.as<WindowExprNode>()) out.insert(w->name.id());
-    if (auto s = e.as<StrideExprNode>()) out.insert(s->name.id());
-  });
-  for_each_stmt(b, [&](const Stmt& s) {
-    if (auto a = s.as<AssignNode>()) out.insert(a->name.id());
-    if (auto r = s.as<ReduceNode>()) out.insert(r->name.id());
-  });
-  return out;
-}
-
 // Syms whose value a block may change in place: assigned, reduced into, or
 // passed to a call (a scalar argument is passed by address).
 std::set<uint64_t> updated_names(const Block& b) {
@@ -55,7 +40,8 @@ std::set<uint64_t> updated_names(const Block& b) {
 bool ProcCompiler::comp_par_loop(const ForNode& f, const std::string& lo, const std::string& hi) {
   // What to copy: every variable of an enclosing scope the body uses, and every
   // control value in scope (array strides in the body's C are built from them).
-  std::set<uint64_t> used = used_names(f.body), updated = updated_names(f.body);
+  std::set<uint64_t> used, updated = updated_names(f.body);
+  for (const Stmt& s : f.body) collect_mentioned_names(s, used);
   std::vector<const VarInfo*> captured;
   std::set<std::string> seen;
   for (auto scope = env_.rbegin(); scope != env_.rend(); ++scope)

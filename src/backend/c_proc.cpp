@@ -54,7 +54,7 @@ std::vector<std::vector<const AllocNode*>> frees_after(const Block& b) {
   std::vector<const AllocNode*> allocs;
   for (size_t k = 0; k < b.size(); ++k) {
     std::set<uint64_t> names;
-    MentionedNames(names).visit(b[k]);
+    collect_mentioned_names(b[k], names);
     if (auto a = b[k].as<AllocNode>()) {
       root_of[a->name.id()] = a->name.id();
       allocs.push_back(a);
@@ -102,6 +102,8 @@ std::string decimal_successor(const std::string& digits) {
 }
 
 }  // namespace
+
+void collect_mentioned_names(const Stmt& s, std::set<uint64_t>& out) { MentionedNames(out).visit(s); }
 
 ProcCompiler::ProcCompiler(const Proc& proc, const std::string& ctxt_name, bool is_public,
                            UnitState& unit)

@@ -2,6 +2,7 @@
 // removed, under the facts known at each statement (preconditions, positive
 // sizes, enclosing loop ranges and branch conditions).
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -196,12 +197,15 @@ class Simplifier {
         push_fact(analysis::f_ge(it, alo));
         push_fact(analysis::f_lt(it, ahi));
         bool boxed = usable && alo.is_const() && ahi.is_const();
-        auto outer_box = box_;
+        auto outer = box_.find(f->iter);  // (an iterator rebound by a nested loop)
+        std::optional<std::pair<long long, long long>> outer_range;
+        if (outer != box_.end()) outer_range = outer->second;
         if (boxed) box_[f->iter] = {alo.constant, ahi.constant - 1};
         else box_.erase(f->iter);
         Block body;
         simplify_block(f->body, old_path, false, new_path, false, body);
-        box_ = std::move(outer_box);
+        if (outer_range) box_[f->iter] = *outer_range;
+        else box_.erase(f->iter);
         pop_fact();
         pop_fact();
         // A loop whose body simplified away goes too; one written with only `pass`
