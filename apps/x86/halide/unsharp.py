@@ -1,0 +1,71 @@
+"""Unsharp mask of a 3-channel float image (Halide's unsharp pipeline): gray
+image, separable 7-tap Gaussian blur (vertical then horizontal), sharpened
+gray, and each channel scaled by sharpened / gray.
+
+    exocc -o OUT --stem unsharp apps/x86/halide/unsharp.py
+
+exports
+    unsharp_base(ctxt, W, H, output, input)   the algorithm as written
+    unsharp(ctxt, W, H, output, input)        scheduled for AVX2
+"""
+from __future__ import annotations
+
+from math import exp, pi, sqrt
+
+from exo import *
+from exo.stdlib.scheduling import *
+
+SIGMA = 1.5
+k0, k1, k2, k3 = [exp(-x * x / (2 * SIGMA**2)) / (sqrt(2 * pi) * SIGMA) for x in range(4)]
+r_to_gray, g_to_gray, b_to_gray = 0.299, 0.587, 0.114
+
+
+@proc
+def unsharp_base(W: size, H: size, output: f32[3, H, W], input: f32[3, H + 6, W + 6]):
+    assert H % 32 == 0
+    assert W % 8 == 0
+    gray: f32[H + 6, W + 6]
+    for y in seq(0, H + 6):
+        for x in seq(0, W + 6):
+            gray[y, x] = (
+                r_to_gray * input[0, y, x]
+                + g_to_gray * input[1, y, x]
+                + b_to_gray * input[2, y, x]
+            )
+    blur_y: f32[H, W + 6]
+    for y in seq(0, H):
+        for x in seq(0, W + 6):
+            blur_y[y, x] = (
+                k0 * gray[y + 3, x]
+                + k1 * (gray[y + 2, x] + gray[y + 4, x])
+                + k2 * (gray[y + 1, x] + gray[y + 5, x])
+                + k3 * (gray[y, x] + gray[y + 6, x])
+            )
+    blur_x: f32[H, W]
+    for y in seq(0, H):
+        for x in seq(0, W):
+            blur_x[y, x] = (
+                k0 * blur_y[y, x + 3]
+                + k1 * (blur_y[y, x + 2] + blur_y[y, x + 4])
+                + k2 * (blur_y[y, x + 1] + blur_y[y, x + 5])
+                + k3 * (blur_y[y, x] + blur_y[y, x + 6])
+            )
+    sharpen: f32[H, W]
+    for y in seq(0, H):
+        for x in seq(0, W):
+            sharpen[y, x] = 2.0 * gray[y + 3, x + 3] - blur_x[y, x]
+    ratio: f32[H, W]
+    for y in seq(0, H):
+        for x in seq(0, W):
+            ratio[y, x] = sharpen[y, x] / gray[y + 3, x + 3]
+    for y in seq(0, H):
+        for c in seq(0, 3):
+            for x in seq(0, W):
+                output[c, y, x] = ratio[y, x] * input[c, y + 3, x + 3]
+
+
+def schedule_unsharp(p):
+    return p
+
+
+unsharp = rename(schedule_unsharp(unsharp_base), "unsharp")
