@@ -13,7 +13,8 @@ MemoryPtr avx2() {
 
 MemoryPtr avx512() {
   static const MemoryPtr m =
-      vector_registers({"AVX512", "#include <immintrin.h>\n", {{"float", {16, "__m512"}}, {"double", {8, "__m512d"}}}});
+      vector_registers({"AVX512", "#include <immintrin.h>\n",
+                        {{"float", {16, "__m512"}}, {"double", {8, "__m512d"}}, {"uint16_t", {32, "__m512i"}}}});
   return m;
 }
 

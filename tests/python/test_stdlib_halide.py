@@ -64,13 +64,31 @@ def test_compute_at_with_prologue_slides_a_window():
     assert str(h) == str(p)
 
 
-def test_compute_at_with_recomputation_is_refused_by_fuse():
-    # Recomputing the overlap means writing producer[i + 1] again after
-    # consumer[i] read it (the same value); fuse cannot prove that harmless.
-    with pytest.raises(SchedulingError, match="fuse"):
-        compute_at(blur_local, blur_local.find("producer = _"), blur_local.find_loop("i #1"))
-    with pytest.raises(SchedulingError, match="fuse"):
-        compute_and_store_at(blur_local, "producer", blur_local.find_loop("i #1"))
+def test_compute_at_recomputes_overlapping_windows():
+    # Iteration i computes producer[i] and producer[i + 1]; the next one
+    # writes producer[i + 1] again with the same value, which fuse proves.
+    p = compute_at(blur_local, blur_local.find("producer = _"), blur_local.find_loop("i #1"))
+    assert lines(p)[1:5] == ["for i in seq(0, n):", "for ii in seq(0, 2):", "producer[i + ii] = inp[i + ii] * 2.0",
+                             "consumer[i] = producer[i] + producer[1 + i]"]
+    assert_same(blur_local, p, {"n": 5}, {"n": 1})
+    q = compute_and_store_at(blur_local, "producer", blur_local.find_loop("i #1"))
+    assert lines(q)[1:2] == ["producer: f32[2] @ DRAM"]
+    assert_same(blur_local, q, {"n": 5})
+
+
+def test_compute_at_refuses_a_recomputation_that_reads_what_the_consumer_wrote():
+    @proc
+    def in_place(n: size, inp: f32[n + 1]):
+        producer: f32[n + 1]
+        for i in seq(0, n + 1):
+            producer[i] = inp[i] * 2.0
+        for i in seq(0, n):
+            inp[i + 1] = producer[i] + producer[i + 1]
+
+    # Iteration i + 1 would recompute producer[i + 1] from the inp[i + 1]
+    # iteration i has just overwritten.
+    with pytest.raises(SchedulingError, match=r"the write inp\[1 \+ i\] of the second loop"):
+        compute_at(in_place, in_place.find("producer = _"), in_place.find_loop("i #1"))
 
 
 def test_store_at_shrinks_the_buffer_to_one_iteration():
@@ -115,9 +133,21 @@ def test_tile_and_split():
     assert "par(0, n)" in str(halide_parallel(sq, "y"))
 
 
-def test_halide_compute_and_store_at_needs_recomputation():
-    with pytest.raises(SchedulingError, match="fuse"):
-        halide_compute_and_store_at(blur_local, "producer", "consumer", "i", "i")
+def test_halide_compute_and_store_at_slides_a_window_in_each_row():
+    @proc
+    def blur_rows(n: size, consumer: f32[n, n], inp: f32[n + 1, n + 1]):
+        producer: f32[n + 1, n + 1]
+        for y in seq(0, n + 1):
+            for x in seq(0, n + 1):
+                producer[y, x] = inp[y, x] * 2.0
+        for y in seq(0, n):
+            for x in seq(0, n):
+                consumer[y, x] = producer[y, x] + producer[y, x + 1] + producer[y + 1, x] + producer[y + 1, x + 1]
+
+    # Stored per row (2 rows recomputed for each y), computed per column.
+    h = halide_compute_and_store_at(blur_rows, "producer", "consumer", "x", "y")
+    assert lines(h)[:2] == ["for y in seq(0, n):", "producer: f32[2, 1 + n] @ DRAM"]
+    assert_same(blur_rows, h, {"n": 5}, {"n": 1})
 
 
 def test_range_analysis():

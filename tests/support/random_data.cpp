@@ -57,9 +57,24 @@ std::vector<uint8_t> random_elements(ScalarKind k, size_t n, std::mt19937& rng) 
       case ScalarKind::R: case ScalarKind::F32: { float v = real(rng); std::memcpy(p, &v, 4); break; }
       case ScalarKind::F64: { double v = real(rng); std::memcpy(p, &v, 8); break; }
       case ScalarKind::F16: { uint16_t v = float_to_half_bits(real(rng)); std::memcpy(p, &v, 2); break; }
-      case ScalarKind::I8: { int8_t v = static_cast<int8_t>(static_cast<int>(rng() % 17) - 8); std::memcpy(p, &v, 1); break; }
-      case ScalarKind::UI8: { uint8_t v = static_cast<uint8_t>(rng() % 17); std::memcpy(p, &v, 1); break; }
-      case ScalarKind::UI16: { uint16_t v = static_cast<uint16_t>(rng() % 101); std::memcpy(p, &v, 2); break; }
+      // Narrow integers: mostly small values, one in four anywhere in the
+      // type's range, so that sums computed in int exceed it and a rewrite
+      // that wraps an intermediate value shows.
+      case ScalarKind::I8: {
+        int8_t v = static_cast<int8_t>(rng() % 4 == 0 ? static_cast<int>(rng() % 256) - 128 : static_cast<int>(rng() % 17) - 8);
+        std::memcpy(p, &v, 1);
+        break;
+      }
+      case ScalarKind::UI8: {
+        uint8_t v = static_cast<uint8_t>(rng() % 4 == 0 ? rng() % 256 : rng() % 17);
+        std::memcpy(p, &v, 1);
+        break;
+      }
+      case ScalarKind::UI16: {
+        uint16_t v = static_cast<uint16_t>(rng() % 4 == 0 ? rng() % 65536 : rng() % 101);
+        std::memcpy(p, &v, 2);
+        break;
+      }
       case ScalarKind::I32: { int32_t v = static_cast<int32_t>(rng() % 201) - 100; std::memcpy(p, &v, 4); break; }
       default: break;
     }

@@ -87,6 +87,65 @@ def ifs(n: size, flag: bool, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
             y[i] += 4.0
 
 @proc
+def recompute(n: size, inp: f32[4 * n + 3] @ DRAM, out: f32[4 * n] @ DRAM, acc: f32[4 * n + 3] @ DRAM):
+    tmp: f32[4 * n + 3] @ DRAM
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            tmp[4 * io + ii] = inp[4 * io + ii] * 2.0
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[4 * jo + ji] + tmp[4 * jo + ji + 2]
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            tmp[4 * io + ii] = inp[4 * io + ii] * 2.0
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[4 * jo + ji + 3]
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            tmp[4 * io + ii] = inp[ii] * 2.0
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[4 * jo + ji + 1]
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            tmp[4 * io + ii] = inp[4 * io + ii] * 2.0
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[4 * jo + ji + 1]
+            inp[4 * jo + ji + 3] = 1.0
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            acc[4 * io + ii] += inp[4 * io + ii]
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = acc[4 * jo + ji + 1]
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            if ii < 5:
+                tmp[4 * io + ii] = inp[4 * io + ii] * 2.0
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[4 * jo + ji + 1]
+
+@proc
+def recompute_window(n: size, inp: f32[4 * n + 6] @ DRAM, out: f32[4 * n] @ DRAM):
+    tmp: f32[6] @ DRAM
+    for io in seq(0, n):
+        w = inp[4 * io:4 * io + 6]
+        for ii in seq(0, 6):
+            tmp[ii] = w[ii]
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[ji + 1]
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            tmp[ii] = inp[ii]
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[ji + 1]
+
+@proc
 def part(n: size, x: f32[n + 2] @ DRAM, y: f32[8] @ DRAM):
     assert n >= 4
     for i in seq(0, n):
@@ -138,6 +197,38 @@ TEST(Fuse, ReductionsCommuteAndBoundsByPrecondition) {
   // The next loop reads s, which the fused loop reduces later: refused.
   std::string m = sched_error([&] { fuse_loop(r.proc, "i", "j"); });
   EXPECT_NE(m.find("may touch the same location of 's'"), std::string::npos) << m;
+}
+
+// A producer recomputed in overlapping iterations (divide_with_recompute's
+// output) fuses into its consumer when every write of an element stores the
+// same value and each consumer iteration reads only what the same producer
+// iteration wrote; each condition broken alone is refused.
+TEST(Fuse, RecomputedProducer) {
+  Proc p = mod().proc("recompute");
+  Rewrite r = fuse_loop(p, "io", "jo");
+  for (long long n : {1, 2, 5})
+    test::expect_same_results(p, r.proc, {{"n", n}}, "fuse_recompute_" + std::to_string(n));
+  auto refused = [&](const char* a, const char* b, const std::string& why) {
+    std::string m = sched_error([&] { fuse_loop(p, a, b); });
+    EXPECT_NE(m.find(why), std::string::npos) << a << ": " << m;
+  };
+  // Iteration jo reads tmp[4 * jo + 6], which only iteration jo + 1 writes.
+  refused("io #1", "jo #1", "the read tmp[4 * jo + ji + 3] of the second loop");
+  // Iterations write different values into one element (inp[ii], not inp[4 * io + ii]).
+  refused("io #2", "jo #2", "the read tmp[4 * jo + ji + 1] of the second loop");
+  // The consumer writes what the producer reads: a later recomputation differs.
+  refused("io #3", "jo #3", "location of 'inp'");
+  // A reduction is not a recomputation.
+  refused("io #4", "jo #4", "the read acc[4 * jo + ji + 1] of the second loop");
+  // A guarded write may leave the element unwritten in that iteration.
+  refused("io #5", "jo #5", "the read tmp[4 * jo + ji + 1] of the second loop");
+  // A window made in the loop names different storage in each iteration.
+  Proc w = mod().proc("recompute_window");
+  std::string m = sched_error([&] { fuse_loop(w, "io", "jo"); });
+  EXPECT_NE(m.find("the read tmp[ji + 1] of the second loop"), std::string::npos) << m;
+  Rewrite same = fuse_loop(w, "io #1", "jo #1");  // the same six elements every time
+  for (long long n : {1, 3})
+    test::expect_same_results(w, same.proc, {{"n", n}}, "fuse_recompute_same_" + std::to_string(n));
 }
 
 TEST(Fuse, UnequalBoundsRefused) {

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "schedule/exprs/narrow_ints.h"
 #include "exo/schedule/buffers.h"
 #include "exo/hardware.h"
 #include "exo/ir_mutator.h"
@@ -351,6 +352,12 @@ Rewrite bind_expr(const Proc& p, const std::vector<Cursor>& exprs, const std::st
       if (writes) break;
     }
   }
+  // A narrow integer value computed in int must fit the new variable, or be
+  // wrapped where its statement would wrap it anyway.
+  if (std::string wrap = rewrite_detail::narrow_int_bind_failure(p, occ, e); !wrap.empty())
+    scheduling_error(prim, p, occ[0],
+                     "cannot bind '" + print_expr(e) + "' to a new " + std::string(scalar_kind_name(e->type.base)) +
+                         " variable: " + wrap);
   // Step 3. Build: each occurrence reads the new scalar; bind it before the first.
   Sym x(new_name);
   SrcInfo si = resolve_stmt(p, occ[0])->srcinfo;

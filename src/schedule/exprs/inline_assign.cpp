@@ -1,6 +1,7 @@
 // inline_assign: `x[i] = e; s` -> `s[x[i] -> e]`.
 #include <set>
 
+#include "schedule/exprs/narrow_ints.h"
 #include "exo/schedule/exprs.h"
 #include "exo/ir_mutator.h"
 #include "exo/schedule/match.h"
@@ -68,6 +69,12 @@ Rewrite inline_assign(const Proc& p, const Cursor& c) {
   for (auto& e : a->idx)
     if (analysis::reads_config(e))
       scheduling_error(prim, p, c, "the indices of " + x + " read a config field");
+  // The store into x may have wrapped the value; its readers would see the
+  // unwrapped one.
+  if (std::string wrap = rewrite_detail::narrow_int_overflow(a->rhs, a->type.base); !wrap.empty())
+    scheduling_error(prim, p, c,
+                     "cannot inline " + x + ": '" + print_expr(a->rhs) + "' is stored into a " +
+                         std::string(scalar_kind_name(a->type.base)) + ": " + wrap);
   // x's storage must only be reached by name: a window or a call argument (data
   // arguments are passed by reference, and need a buffer, not a value) could
   // read the element behind our back.

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "analysis/facts.h"
 #include "exo/schedule/match.h"
@@ -13,6 +14,7 @@
 #include "exo/schedule/loops.h"
 #include "schedule/buffers/accesses.h"
 #include "schedule/loops/dependence.h"
+#include "schedule/loops/fuse_recomputed.h"
 #include "schedule/loops/substitute.h"
 #include "schedule/checks/rewrite_checks.h"
 
@@ -138,6 +140,10 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   auto first = rewrite_detail::accesses_of(p, {s1});
   auto second = rewrite_detail::accesses_of(p, {s2});
   drop_same_constant_config_writes(s1, s2, first, second);
+  // A producer recomputed in overlapping iterations reads the same either way.
+  std::set<Sym> recomputed = rewrite_detail::recomputed_buffers(p, *f, first, second, depth);
+  auto is_recomputed = [&](const Access& a) { return !a.is_config() && recomputed.count(a.buffer) > 0; };
+  for (auto* list : {&first, &second}) list->erase(std::remove_if(list->begin(), list->end(), is_recomputed), list->end());
   if (auto cf = rewrite_detail::later_iteration_conflict(p, first, second, depth))
     scheduling_error(
         prim, p, Cursor::block(c1.path, 2),
