@@ -1,6 +1,6 @@
 """Direct 2-D convolution + bias + ReLU, NHWC, valid padding, stride 1, at the
 shape of Halide's conv_layer app (batch 5, 80 x 100 output, 128 -> 128
-channels, 3 x 3 kernel), scheduled for AVX-512.
+channels, 3 x 3 kernel), scheduled for AVX-512, output rows in parallel.
 
     exocc -o OUT --stem conv apps/x86/conv/conv.py
 
@@ -13,9 +13,18 @@ from __future__ import annotations
 
 from exo import *
 from exo.libs.externs import relu
+from exo.platforms.x86 import (
+    AVX512,
+    mm512_fmadd_ps,
+    mm512_loadu_ps,
+    mm512_relu_ps,
+    mm512_set1_ps,
+    mm512_storeu_ps,
+)
 from exo.stdlib.scheduling import *
 
 N, H, W, C, K = 5, 80, 100, 128, 3
+OC_TILE, OX_TILE, LANES = 64, 5, 16  # register tile: 5 columns x 4 vectors of 16 channels
 
 
 @proc
@@ -49,7 +58,49 @@ def conv_base(
 
 
 def schedule_conv(p):
+    """A register tile of OX_TILE output columns x OC_TILE channels (20
+    AVX-512 accumulators) per output row; each reduction step (ky, kx, kc)
+    loads the tile's 4 weight vectors and broadcasts one input value per
+    column. Output rows in parallel."""
     p = p.partial_eval(H, W, C, H + K - 1, W + K - 1, C, K, N)
+    p = simplify(p)
+    p = divide_loop(p, "oc", OC_TILE, ["oco", "oci"], perfect=True)
+    for outer in ("n", "oy", "ox"):
+        p = reorder_loops(p, f"oci {outer}")
+    p = divide_loop(p, "ox", OX_TILE, ["oxo", "oxi"], perfect=True)
+    p = divide_loop(p, "oci", LANES, ["ocu", "ocv"], perfect=True)
+    # The accumulators, initialised from the bias and stored after the
+    # reduction, which moves outside the tile's loops.
+    p = autolift_alloc(p, "res: _", n_lifts=3, keep_dims=True)
+    p = set_memory(p, "res: _", AVX512)
+    p = fission(p, p.find("res[_] = bias[_]").after(), n_lifts=3)
+    p = fission(p, p.find_loop("ky").after(), n_lifts=3)
+    for r in ("ky", "kx", "kc"):
+        for t in ("ocv", "ocu", "oxi"):
+            p = reorder_loops(p, f"{t} {r}")
+    # The weights of a step: 4 vectors, loaded once for the 5 columns.
+    p = bind_expr(p, "weights[_]", "wt")
+    p = expand_dim(p, "wt : _", LANES, "ocv")
+    p = expand_dim(p, "wt : _", OC_TILE // LANES, "ocu")
+    p = lift_alloc(p, "wt : _", n_lifts=3)
+    p = set_memory(p, "wt : _", AVX512)
+    p = fission(p, p.find("wt = _").after(), n_lifts=3)
+    p = remove_loop(p, p.find("wt = _").parent().parent().parent())
+    # The input value of a column, broadcast once for the 4 vectors.
+    p = bind_expr(p, "inp[_]", "iv")
+    p = expand_dim(p, "iv : _", LANES, "ocv")
+    p = lift_alloc(p, "iv : _", n_lifts=2)
+    p = set_memory(p, "iv : _", AVX512)
+    p = fission(p, p.find("iv = _").after(), n_lifts=2)
+    p = remove_loop(p, p.find("iv = _").parent().parent())
+    # ReLU in a register, then the store.
+    p = bind_expr(p, "relu(_)", "rv")
+    p = expand_dim(p, "rv : _", LANES, "ocv")
+    p = lift_alloc(p, "rv : _")
+    p = set_memory(p, "rv : _", AVX512)
+    p = fission(p, p.find("rv = _").after())
+    p = replace_all(p, [mm512_loadu_ps, mm512_set1_ps, mm512_fmadd_ps, mm512_relu_ps, mm512_storeu_ps])
+    p = parallelize_loop(p, p.find_loop("oy"))
     return simplify(p)
 
 

@@ -13,7 +13,7 @@ from exo import *
 from exo.libs.memories import DRAM_STACK
 from exo.platforms.x86 import AVX512
 from exo.stdlib.scheduling import *
-from exo.stdlib.stdlib import is_div, is_literal, vectorize
+from exo.stdlib.stdlib import is_add, is_div, is_literal, vectorize
 
 ROWS, COLS, LANES = 32, 256, 32  # a tile of blur_y; 16-bit lanes of a zmm register
 
@@ -36,32 +36,46 @@ def mm512_storeu_ui16(dst: [ui16][32] @ DRAM, src: [ui16][32] @ AVX512):
         dst[i] = src[i]
 
 
-@instr("{out_data} = _mm512_add_epi16({x_data}, {y_data});")
-def mm512_add_ui16(out: [ui16][32] @ AVX512, x: [ui16][32] @ AVX512, y: [ui16][32] @ AVX512):
+# floor((x + y + z) / 3), exactly, in 16-bit lanes: the sum, up to 196605,
+# is 65536 * h + u with h the carries of the two additions; as
+# 65536 = 3 * 21845 + 1, the quotient is 21845 * h + u / 3 + (u % 3 + h >= 3).
+@instr(
+    """{{
+    __m512i t = _mm512_add_epi16({x_data}, {y_data});
+    __mmask32 c1 = _mm512_cmplt_epu16_mask(t, {x_data});
+    __m512i u = _mm512_add_epi16(t, {z_data});
+    __mmask32 c2 = _mm512_cmplt_epu16_mask(u, t);
+    __m512i q = _mm512_srli_epi16(_mm512_mulhi_epu16(u, _mm512_set1_epi16((short) 43691)), 1);
+    __m512i r = _mm512_sub_epi16(u, _mm512_mullo_epi16(q, _mm512_set1_epi16(3)));
+    const __m512i one = _mm512_set1_epi16(1), third = _mm512_set1_epi16(21845);
+    r = _mm512_mask_add_epi16(r, c1, r, one);
+    r = _mm512_mask_add_epi16(r, c2, r, one);
+    q = _mm512_mask_add_epi16(q, c1, q, third);
+    q = _mm512_mask_add_epi16(q, c2, q, third);
+    {out_data} = _mm512_mask_add_epi16(q, _mm512_cmpge_epu16_mask(r, _mm512_set1_epi16(3)), q, one);
+}}"""
+)
+def mm512_avg3_ui16(out: [ui16][32] @ AVX512, x: [ui16][32] @ AVX512, y: [ui16][32] @ AVX512,
+                    z: [ui16][32] @ AVX512):
     assert stride(out, 0) == 1
     assert stride(x, 0) == 1
     assert stride(y, 0) == 1
+    assert stride(z, 0) == 1
     for i in seq(0, 32):
-        out[i] = x[i] + y[i]
+        out[i] = (x[i] + y[i] + z[i]) / 3.0
 
 
-# floor(x / 3) = (x * 43691) >> 17: a high multiply, then a shift by one.
-@instr("{out_data} = _mm512_srli_epi16(_mm512_mulhi_epu16({x_data}, _mm512_set1_epi16((short) 43691)), 1);")
-def mm512_ui16_divide_by_3(out: [ui16][32] @ AVX512, x: [ui16][32] @ AVX512):
-    assert stride(out, 0) == 1
-    assert stride(x, 0) == 1
-    for i in seq(0, 32):
-        out[i] = x[i] / 3.0
+AVX512_UI16 = [mm512_loadu_ui16, mm512_storeu_ui16, mm512_avg3_ui16]
 
 
-AVX512_UI16 = [mm512_loadu_ui16, mm512_storeu_ui16, mm512_add_ui16, mm512_ui16_divide_by_3]
-
-
-def divisor_3(proc, expr):
-    """Stage `e / 3` as e, then the division instruction."""
+def three_terms(proc, expr):
+    """Stage `(a + b + c) / 3` as a, b and c: the sum never goes through a
+    16-bit register (it may exceed 65535)."""
     expr = proc.forward(expr)
     if is_div(proc, expr) and is_literal(proc, expr.rhs(), value=3):
-        return [expr.lhs()]
+        total = expr.lhs()
+        if is_add(proc, total) and is_add(proc, total.lhs()):
+            return [total.lhs().lhs(), total.lhs().rhs(), total.rhs()]
 
 
 @proc
@@ -99,7 +113,7 @@ def schedule_blur(p):
     p = set_memory(p, "blur_x : _", DRAM_STACK)
     for k in (0, 1):
         p = vectorize(p, p.find_loop("xi"), LANES, "ui16", AVX512, AVX512_UI16,
-                      rules=[divisor_3], tail="perfect")
+                      rules=[three_terms], tail="perfect")
     p = parallelize_loop(p, p.find_loop("yo"))
     return simplify(p)
 

@@ -6,15 +6,17 @@ gray, and each channel scaled by sharpened / gray.
 
 exports
     unsharp_base(ctxt, W, H, output, input)   the algorithm as written
-    unsharp(ctxt, W, H, output, input)        scheduled for AVX2
+    unsharp(ctxt, W, H, output, input)        strips in parallel, rows fused
 """
 from __future__ import annotations
 
 from math import exp, pi, sqrt
 
 from exo import *
+from exo.API_cursors import AllocCursor, InvalidCursor
 from exo.stdlib.scheduling import *
 
+ROWS = 32  # output rows per strip (a parallel task)
 SIGMA = 1.5
 k0, k1, k2, k3 = [exp(-x * x / (2 * SIGMA**2)) / (sqrt(2 * pi) * SIGMA) for x in range(4)]
 r_to_gray, g_to_gray, b_to_gray = 0.299, 0.587, 0.114
@@ -64,8 +66,45 @@ def unsharp_base(W: size, H: size, output: f32[3, H, W], input: f32[3, H + 6, W 
                 output[c, y, x] = ratio[y, x] * input[c, y + 3, x + 3]
 
 
+def sink_into_last(p, name):
+    """Moves an allocation down to the last statement of its block (the loop
+    that uses it) and into that loop."""
+    alloc = p.find(f"{name} : _")
+    while not isinstance(alloc.next().next(), InvalidCursor):
+        p = reorder_stmts(p, alloc.expand(0, 1))
+        alloc = p.forward(alloc)
+    return sink_alloc(p, alloc)
+
+
 def schedule_unsharp(p):
-    return p
+    """Strips of ROWS output rows in parallel. Each strip computes the
+    ROWS + 6 rows of gray it reads (6 recomputed per strip), then, row by
+    row, blur_y, blur_x, sharpen, ratio and the output, their buffers one
+    row long (allocated once per strip). The row loops are left for the C compiler to vectorize."""
+    # The allocations first, so that the stages' loops are adjacent.
+    for name in ("blur_y", "blur_x", "sharpen", "ratio"):
+        alloc = p.find(f"{name} : _")
+        while not isinstance(alloc.prev(), AllocCursor):
+            p = reorder_stmts(p, alloc.prev().expand(0, 1))
+            alloc = p.forward(alloc)
+    # Every stage by strips; gray's strips overlap by 6 rows (recomputed).
+    p = divide_with_recompute(p, p.find_loop("y"), f"H / {ROWS}", ROWS, ["yo", "yi"])
+    p = rewrite_expr(p, f"H % {ROWS}", 0)
+    for _ in range(5):
+        p = divide_loop(p, p.find_loop("y"), ROWS, ["yo", "yi"], perfect=True)
+    for _ in range(5):
+        p = fuse(p, p.find_loop("yo"), p.find_loop("yo #1"))
+    # Within a strip, the stages after gray row by row.
+    for _ in range(4):
+        p = fuse(p, p.find_loop("yi #1"), p.find_loop("yi #2"))
+    # Buffers sized to what one strip (gray) or one row (the rest) uses.
+    for name in ("ratio", "sharpen", "blur_x", "blur_y", "gray"):
+        p = sink_into_last(p, name)
+    p = resize_dim(p, "gray : _", 0, ROWS + 6, f"{ROWS} * yo")
+    for name in ("ratio", "sharpen", "blur_x", "blur_y"):
+        p = resize_dim(p, f"{name} : _", 0, 1, f"{ROWS} * yo", fold=True)
+    p = parallelize_loop(p, p.find_loop("yo"))
+    return simplify(p)
 
 
 unsharp = rename(schedule_unsharp(unsharp_base), "unsharp")

@@ -7,7 +7,7 @@
 // i reads, the reader now sees an earlier write of that element instead of the
 // last one. That changes nothing when
 //   (1) every write of the buffer in the first loop stores the same value into
-//       a given element: one assignment `B[idx] = rhs`, nothing else touching B
+//       a given element: one assignment `B[idx] = rhs`, nothing else writing B
 //       in the first loop, the second loop only reading B, and rhs, once the
 //       inner iterators are solved from idx, a function of the element's
 //       coordinates and of storage neither loop writes; and
@@ -18,6 +18,7 @@
 // ends with the same contents. Anything else keeps the ordinary check.
 #include "schedule/loops/fuse_recomputed.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -104,12 +105,17 @@ std::optional<Coverage> value_determined_write(const Proc& p, const ForNode& fir
                                                const std::vector<Access>& accesses,
                                                const std::vector<Access>& first, const std::vector<Access>& second,
                                                size_t depth) {
-  // One access in the first loop, the write of one assignment named `buf`
-  // (not through a window) that every iteration of the inner loops runs.
+  // One write in the first loop (its other accesses to `buf` only read it),
+  // by one assignment named `buf` (not through a window) that every
+  // iteration of the inner loops runs.
   std::vector<std::pair<Stmt, bool>> asgs;
   assignments_to(first_loop.body, buf, true, asgs);
-  if (accesses.size() != 1 || accesses[0].kind != EffectKind::Write || asgs.size() != 1 || !asgs[0].second)
-    return std::nullopt;
+  int n_writes = 0;
+  for (auto& a : accesses) n_writes += a.kind == EffectKind::Read ? 0 : 1;
+  bool one_write = n_writes == 1 && std::any_of(accesses.begin(), accesses.end(), [](const Access& a) {
+                     return a.kind == EffectKind::Write;
+                   });
+  if (!one_write || asgs.size() != 1 || !asgs[0].second) return std::nullopt;
   auto* asg = asgs[0].first.as<AssignNode>();
   std::vector<Access> own = stmt_effects(p, asgs[0].first);
   const Access* wp = nullptr;
