@@ -129,6 +129,18 @@ def recompute(n: size, inp: f32[4 * n + 3] @ DRAM, out: f32[4 * n] @ DRAM, acc: 
             out[4 * jo + ji] = tmp[4 * jo + ji + 1]
 
 @proc
+def recompute_reread(n: size, inp: f32[4 * n + 3] @ DRAM, out: f32[4 * n] @ DRAM, mid: f32[4 * n] @ DRAM):
+    tmp: f32[4 * n + 3] @ DRAM
+    for io in seq(0, n):
+        for ii in seq(0, 6):
+            tmp[4 * io + ii] = inp[4 * io + ii] * 2.0
+        for ii in seq(0, 4):
+            mid[4 * io + ii] = tmp[4 * io + ii + 2] - tmp[4 * io + ii]
+    for jo in seq(0, n):
+        for ji in seq(0, 4):
+            out[4 * jo + ji] = tmp[4 * jo + ji + 1] * mid[4 * jo + ji]
+
+@proc
 def recompute_window(n: size, inp: f32[4 * n + 6] @ DRAM, out: f32[4 * n] @ DRAM):
     tmp: f32[6] @ DRAM
     for io in seq(0, n):
@@ -222,6 +234,11 @@ TEST(Fuse, RecomputedProducer) {
   refused("io #4", "jo #4", "the read acc[4 * jo + ji + 1] of the second loop");
   // A guarded write may leave the element unwritten in that iteration.
   refused("io #5", "jo #5", "the read tmp[4 * jo + ji + 1] of the second loop");
+  // The first loop may read what it recomputes.
+  Proc rr = mod().proc("recompute_reread");
+  Rewrite fused = fuse_loop(rr, "io", "jo");
+  for (long long n : {1, 4})
+    test::expect_same_results(rr, fused.proc, {{"n", n}}, "fuse_recompute_reread_" + std::to_string(n));
   // A window made in the loop names different storage in each iteration.
   Proc w = mod().proc("recompute_window");
   std::string m = sched_error([&] { fuse_loop(w, "io", "jo"); });
