@@ -79,8 +79,8 @@ def sink_into_last(p, name):
 def schedule_unsharp(p):
     """Strips of ROWS output rows in parallel. Each strip computes the
     ROWS + 6 rows of gray it reads (6 recomputed per strip), then, row by
-    row, blur_y, blur_x, sharpen, ratio and the output, their buffers one
-    row long (allocated once per strip). The row loops are left for the C compiler to vectorize."""
+    row, blur_y, ratio (blur_x and sharpen inlined into it, as Halide does)
+    and the output, their buffers one row long (allocated once per strip). The row loops are left for the C compiler to vectorize."""
     # The allocations first, so that the stages' loops are adjacent.
     for name in ("blur_y", "blur_x", "sharpen", "ratio"):
         alloc = p.find(f"{name} : _")
@@ -103,6 +103,12 @@ def schedule_unsharp(p):
     p = resize_dim(p, "gray : _", 0, ROWS + 6, f"{ROWS} * yo")
     for name in ("ratio", "sharpen", "blur_x", "blur_y"):
         p = resize_dim(p, f"{name} : _", 0, 1, f"{ROWS} * yo", fold=True)
+    # blur_x and sharpen computed where ratio reads them (Halide inlines them).
+    for name in ("blur_x", "sharpen"):
+        loop = p.find(f"{name} = _").parent()
+        p = fuse(p, loop, loop.next())
+        p = inline_assign(p, p.find(f"{name} = _"))
+        p = delete_buffer(p, p.find(f"{name} : _"))
     p = parallelize_loop(p, p.find_loop("yo"))
     return simplify(p)
 
