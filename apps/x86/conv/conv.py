@@ -23,6 +23,19 @@ from exo.platforms.x86 import (
 )
 from exo.stdlib.scheduling import *
 
+class DRAM_LINE_ALIGNED(DRAM):
+    """DRAM aligned to a cache line: whole-vector loads from it never
+    straddle two lines (malloc gives 16-byte alignment)."""
+
+    @classmethod
+    def alloc(cls, new_name, prim_type, shape, srcinfo):
+        if not shape:
+            return f"{prim_type} {new_name};"
+        size = " * ".join(shape)
+        return (f"{prim_type} *{new_name} = ({prim_type}*) aligned_alloc(64, ({size} * sizeof({prim_type})"
+                f" + 63) / 64 * 64);")
+
+
 N, H, W, C, K = 5, 80, 100, 128, 3
 OC_TILE, OX_TILE, LANES = 64, 5, 16  # register tile: 5 columns x 4 vectors of 16 channels
 
@@ -60,8 +73,9 @@ def conv_base(
 def schedule_conv(p):
     """A register tile of OX_TILE output columns x OC_TILE channels (20
     AVX-512 accumulators) per output row; each reduction step (ky, kx, kc)
-    loads the tile's 4 weight vectors and broadcasts one input value per
-    column. Output rows in parallel."""
+    loads the tile's 4 weight vectors (from a copy of the channel tile's
+    weights in reduction order) and broadcasts one input value per column.
+    Output rows in parallel."""
     p = p.partial_eval(H, W, C, H + K - 1, W + K - 1, C, K, N)
     p = simplify(p)
     p = divide_loop(p, "oc", OC_TILE, ["oco", "oci"], perfect=True)
@@ -78,8 +92,15 @@ def schedule_conv(p):
     for r in ("ky", "kx", "kc"):
         for t in ("ocv", "ocu", "oxi"):
             p = reorder_loops(p, f"{t} {r}")
+    # The weights of a channel tile copied once, in the order the reduction
+    # reads them (ky, kx, kc, then the tile's channels): a contiguous stream.
+    window = f"weights[0:{C}, 0:{K}, 0:{K}, {OC_TILE} * oco:{OC_TILE} * oco + {OC_TILE}]"
+    p = stage_mem(p, p.find_loop("n"), window, "w_tile")
+    p = rearrange_dim(p, "w_tile : _", [1, 2, 0, 3])
+    p = set_memory(p, "w_tile : _", DRAM_LINE_ALIGNED)
+    p = simplify(p)
     # The weights of a step: 4 vectors, loaded once for the 5 columns.
-    p = bind_expr(p, "weights[_]", "wt")
+    p = bind_expr(p, "w_tile[_]", "wt")
     p = expand_dim(p, "wt : _", LANES, "ocv")
     p = expand_dim(p, "wt : _", OC_TILE // LANES, "ocu")
     p = lift_alloc(p, "wt : _", n_lifts=3)
@@ -100,6 +121,9 @@ def schedule_conv(p):
     p = set_memory(p, "rv : _", AVX512)
     p = fission(p, p.find("rv = _").after())
     p = replace_all(p, [mm512_loadu_ps, mm512_set1_ps, mm512_fmadd_ps, mm512_relu_ps, mm512_storeu_ps])
+    # Four reduction steps per loop iteration.
+    p = divide_loop(p, "kc", 4, ["kco", "kci"], perfect=True)
+    p = unroll_loop(p, "kci")
     p = parallelize_loop(p, p.find_loop("oy"))
     return simplify(p)
 
