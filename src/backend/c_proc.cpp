@@ -400,10 +400,11 @@ void ProcCompiler::visit(const AllocNode& a, const Stmt&) {
   info.type = a.type;
   info.mem = a.mem ? a.mem : dram();
   info.root = a.name.id();
-  // Buffers of the built-in DRAM memories are plain C objects: a tensor is
-  // reached through a pointer to its first element (whatever its storage), a
-  // scalar by value.
-  if (info.mem == dram() || info.mem == dram_static() || info.mem == dram_stack())
+  // Buffers of DRAM and of its kinds (the built-in ones, and user memories
+  // that are a DRAM, whose code reaches them as DRAM's does) are plain C
+  // objects: a tensor is reached through a pointer to its first element
+  // (whatever its storage), a scalar by value.
+  if (info.mem == dram() || info.mem->is_a(*dram()))
     info.ctype = ctype_of(a.type.base) + (a.type.is_tensor ? "*" : "");
   auto shape = shape_strs(a.type.shape);
   std::string nm = new_varname(a.name, info);
