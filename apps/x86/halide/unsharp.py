@@ -78,9 +78,11 @@ def sink_into_last(p, name):
 
 def schedule_unsharp(p):
     """Strips of ROWS output rows in parallel. Each strip computes the
-    ROWS + 6 rows of gray it reads (6 recomputed per strip), then, row by
-    row, blur_y, ratio (blur_x and sharpen inlined into it, as Halide does)
-    and the output, their buffers one row long (allocated once per strip). The row loops are left for the C compiler to vectorize."""
+    ROWS + 6 rows of gray it reads (6 recomputed per strip) as a sliding
+    window in a circle of 8 rows, one row ahead of the other stages, which
+    go row by row: blur_y, ratio (blur_x and sharpen inlined into it, as
+    Halide does) and the output, their buffers one row long (allocated
+    once per strip). The row loops are left to the C compiler to vectorize."""
     # The allocations first, so that the stages' loops are adjacent.
     for name in ("blur_y", "blur_x", "sharpen", "ratio"):
         alloc = p.find(f"{name} : _")
@@ -101,6 +103,15 @@ def schedule_unsharp(p):
     for name in ("ratio", "sharpen", "blur_x", "blur_y", "gray"):
         p = sink_into_last(p, name)
     p = resize_dim(p, "gray : _", 0, ROWS + 6, f"{ROWS} * yo")
+    # gray as a sliding window: the strip's first 6 rows before the row
+    # loop, then one new row in each iteration, just before blur_y reads
+    # it; 8 rows kept, in a circle.
+    gray_loop = p.find("gray = _").parent().parent()
+    p = cut_loop(p, gray_loop, 6)
+    p = shift_loop(p, p.forward(gray_loop).next(), 0)
+    main = p.forward(gray_loop).next()
+    p = fuse(p, main, main.next())
+    p = resize_dim(p, "gray : _", 0, 8, 0, fold=True)
     for name in ("ratio", "sharpen", "blur_x", "blur_y"):
         p = resize_dim(p, f"{name} : _", 0, 1, f"{ROWS} * yo", fold=True)
     # blur_x and sharpen computed where ratio reads them (Halide inlines them).
