@@ -755,14 +755,16 @@ def lift_cursor(impl, proc):
         return ArgCursor(impl, proc)
     if isinstance(impl, _core.ExprValue):
         return _EXPR_CLASSES.get(impl.node_kind(), ExprCursor)(impl, proc)
-    kind = impl.kind()
-    if kind == "invalid" or not impl.is_valid():
-        return InvalidCursor()
-    if kind == "block":
-        return BlockCursor(impl, proc)
-    if kind == "gap":
-        return GapCursor(impl, proc)
+    # One call into the core for the common case: node_kind is the kind of
+    # the statement or expression, "invalid" where there is none.
     node = impl.node_kind()
-    if kind == "stmt":
-        return _STMT_CLASSES.get(node, StmtCursor)(impl, proc)
-    return _EXPR_CLASSES.get(node, ExprCursor)(impl, proc)
+    cls = _STMT_CLASSES.get(node) or _EXPR_CLASSES.get(node)
+    if cls is not None:
+        return cls(impl, proc)
+    if node == "invalid" or not impl.is_valid():
+        return InvalidCursor()
+    if node == "block":
+        return BlockCursor(impl, proc)
+    if node == "gap":
+        return GapCursor(impl, proc)
+    return (StmtCursor if impl.kind() == "stmt" else ExprCursor)(impl, proc)

@@ -165,6 +165,8 @@ class Procedure:
             return cursor if cursor.proc() == self else self._forward_arg(cursor)
         if isinstance(cursor, ExprListCursor):
             return ExprListCursor([self.forward(c) for c in cursor], self)
+        if cursor._proc is self:
+            return cursor  # already a cursor of this procedure
         if isinstance(cursor, GapCursor):
             # A gap follows the statement it was made from (its anchor), as
             # exo-lang's gaps do: `s.after()` stays after s wherever s goes.
