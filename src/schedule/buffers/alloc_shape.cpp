@@ -38,7 +38,7 @@ class Reindex : public IRMutator {
     Expr m = mutate_children(e);
     if (auto* r = m.as<ReadNode>(); r && r->name == buf_) {
       if (r->type.is_tensor) {
-        refuse("'" + buf_.name() + "' is passed whole to a call, whose argument has the old shape");
+        refuse("'" + buf_.name() + "' is passed whole to a call, whose argument has the old shape (no support for passing windows to scalar arguments or to arguments of another shape)");
         return m;
       }
       return make_expr<ReadNode>(r->name, pts(fn_(wa(r->idx))), r->type, r->srcinfo);

@@ -520,7 +520,7 @@ Rewrite remove_loop(const Proc& p, const Cursor& c) {
           prim, p, c,
           "the body may not be idempotent: it reads and writes config field '" + fld.second + "'");
   // Step 3. Build: the body once, guarded unless the loop provably runs.
-  Expr runs = binop(BinOpKind::Lt, f->lo, f->hi, f->srcinfo);
+  Expr runs = binop(BinOpKind::Gt, f->hi, f->lo, f->srcinfo);  // printed `hi > lo`, as the reference does
   Block out = f->body;
   bool guard = !provable_at(p, c.path, runs);
   if (guard) out = {make_stmt<IfNode>(runs, f->body, Block{}, f->srcinfo)};
