@@ -9,6 +9,7 @@
 #include <functional>
 #include <unordered_set>
 
+#include "exo/precision_check.h"
 #include "backend/c_codegen.h"
 #include "exo/analysis.h"
 #include "exo/backend.h"
@@ -242,6 +243,10 @@ CCode compile_to_c(const std::vector<Proc>& procs, const std::string& stem) {
   // however it was made (source, parallelize_loop, or a rewrite of either).
   for (auto& p : list)
     if (!p->instr) check_par_loops(p);
+  // Data precisions agree where C would convert silently (as exo-lang's
+  // precision pass; the frontend leaves this to code generation).
+  for (auto& p : list)
+    if (!p->instr) check_precisions(p);
 
   std::vector<std::string> public_decls, private_decls, bodies, instr_globals;
   for (auto& p : list) {

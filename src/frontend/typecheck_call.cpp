@@ -11,18 +11,6 @@ using uast::UExprKind;
 
 namespace {
 
-// R is "default precision", which is f32, so an R parameter accepts f32 data and
-// vice versa, exactly as the precision pass of the reference resolves it.
-ScalarKind effective_precision(ScalarKind k) { return k == ScalarKind::R ? ScalarKind::F32 : k; }
-
-// Whether data of precision `have` may be passed for a parameter of `want`. An
-// instruction's R parameter takes any precision: its C is a template, not a
-// typed function (`prefetch(x[1:2], ...)` of an i8 buffer).
-bool precision_fits(ScalarKind have, ScalarKind want, const Proc& callee) {
-  if (want == ScalarKind::R && callee->instr) return true;
-  return effective_precision(have) == effective_precision(want);
-}
-
 std::string arg_prefix(size_t i, const Proc& f) {
   return "argument " + std::to_string(i + 1) + " of '" + f->name + "'";
 }
@@ -95,9 +83,6 @@ Stmt Checker::check_call_stmt(const uast::UStmt& s) {
                  pre << ": expected scalar arguments to be simply variable names for now: " << pdesc
                      << " needs a scalar variable or buffer element of " << type_str(pt) << ", got '" << expr_str(x)
                      << "'");
-      if (!precision_fits(x->type.base, pt.base, f))
-        EXO_FAIL(ErrorKind::Type, ua.srcinfo,
-                 pre << ": expected a scalar of " << type_str(pt) << ", got " << scalar_kind_name(x->type.base));
       args.push_back(std::move(x));
       continue;
     }
@@ -109,14 +94,11 @@ Stmt Checker::check_call_stmt(const uast::UStmt& s) {
       EXO_FAIL(ErrorKind::Type, ua.srcinfo,
                pre << ": expected " << want << " of " << scalar_kind_name(pt.base) << " for " << pdesc
                    << ", got '" << expr_str(x) << "' of type " << type_str(x->type));
-    if (!precision_fits(x->type.base, pt.base, f))
-      EXO_FAIL(ErrorKind::Type, ua.srcinfo,
-               pre << ": expected argument of type " << want << " of " << scalar_kind_name(pt.base) << ", got "
-                   << scalar_kind_name(x->type.base));
     if (x->type.rank() != pt.rank())
       EXO_FAIL(ErrorKind::Type, ua.srcinfo,
-               pre << ": expected " << pt.rank() << " dimension" << (pt.rank() == 1 ? "" : "s") << " for "
-                   << pdesc << ", got '" << expr_str(x) << "' of type " << type_str(x->type));
+               pre << ": expected argument of type " << want << " of " << pt.rank() << " dimension"
+                   << (pt.rank() == 1 ? "" : "s") << " for " << pdesc << ", got '" << expr_str(x) << "' of type "
+                   << type_str(x->type));
     // A window may go to a parameter that is not a window when it is laid out
     // as that parameter (the bounds check proves its strides dense).
     args.push_back(std::move(x));

@@ -461,11 +461,9 @@ Expr Checker::check_binop(const UExpr& e, Ctx ctx) {
     if (op == BinOpKind::Mod)
       EXO_FAIL(ErrorKind::Type, e.srcinfo,
                "cannot compute modulus of '" << type_str(lt) << "' values ('%' is for index expressions)");
-    // R is the not-yet-chosen precision and combines with anything.
-    if (lt.base != ScalarKind::R && rt.base != ScalarKind::R && lt.base != rt.base)
-      EXO_FAIL(ErrorKind::Type, e.srcinfo,
-               "cannot compute '" << sym << "' between inconsistent precisions " << type_str(lt) << " and "
-                                  << type_str(rt));
+    // R is the not-yet-chosen precision and combines with anything. Two
+    // different precisions are refused when C is generated (check_precisions,
+    // as exo-lang does); the value has the left one's.
     return make(lt.base == ScalarKind::R ? rt.base : lt.base);
   }
   for (auto [x, u] : {std::pair{&lhs, &ul}, std::pair{&rhs, &ur}}) {
@@ -537,17 +535,10 @@ Expr Checker::check_call_expr(const UExpr& e, Ctx ctx) {
   // result's type, so `select(x_f64, y_f64, a_i8, b_i8)` would compare truncated
   // values where the interpreter compares exact ones (as the reference's
   // precision pass, which refuses mixed extern arguments).
+  // Mixed precisions are refused when C is generated (check_precisions).
   ScalarKind common = ScalarKind::R;
-  for (size_t k = 0; k < args.size(); ++k) {
-    ScalarKind a = kinds[k];
-    if (!is_data_kind(a) || a == ScalarKind::R) continue;
-    if (common != ScalarKind::R && a != common)
-      EXO_FAIL(ErrorKind::Type, args[k]->srcinfo,
-               "extern function '" << e.name << "' needs all data arguments in one precision: argument " << k + 1
-                                   << " '" << expr_str(args[k]) << "' is " << scalar_kind_name(a)
-                                   << ", an earlier one is " << scalar_kind_name(common));
-    common = a;
-  }
+  for (size_t k = 0; k < args.size() && common == ScalarKind::R; ++k)
+    if (is_data_kind(kinds[k])) common = kinds[k];
   if (res == ScalarKind::R && common != ScalarKind::R) res = common;
   return make_expr<ExternCallNode>(fn, std::move(args), scalar(res), e.srcinfo);
 }

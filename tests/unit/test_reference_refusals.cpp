@@ -120,21 +120,26 @@ TEST(WriteConfigValue, ArgumentExpressionsAcceptedInBounds) {
 }
 
 // (c) An extern's C call casts every argument to one type: mixed precisions
-// would compare truncated values. Refused at definition, as the reference's
-// precision pass does; literals (R) combine with any precision.
+// would compare truncated values. Refused when C is generated, as the
+// reference's precision pass does; literals (R) combine with any precision.
 TEST(ExternPrecision, SelectWithMixedPrecisionsRefused) {
-  auto e = definition_error(R"(
+  Module m = Module::from_string(R"(
 @proc
 def f(x: f64[4] @ DRAM, a: i8[4] @ DRAM, y: i8[4] @ DRAM):
     for i in seq(0, 4):
         y[i] = select(x[i], x[i], a[i], a[i])
-)");
-  ASSERT_TRUE(e.has_value()) << "select(f64, f64, i8, i8) accepted";
-  EXPECT_EQ(e->kind(), ErrorKind::Type) << e->what();
-  EXPECT_NE(e->message().find("extern function 'select' needs all data arguments in one precision: argument 3 "
-                              "'a[i]' is i8, an earlier one is f64"),
-            std::string::npos)
-      << e->what();
+)",
+                                 "refusals.py");
+  try {
+    compile_to_c({m.proc("f")}, "select_mixed");
+    ADD_FAILURE() << "select(f64, f64, i8, i8) compiled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Type) << e.what();
+    EXPECT_NE(e.message().find("refusals.py:5:35: extern function 'select': all extern arguments must have a "
+                               "same type (one precision): 'a[i]' is i8, an earlier one is f64"),
+              std::string::npos)
+        << e.what();
+  }
   Module ok = Module::from_string(R"(
 @proc
 def g(x: f64[4] @ DRAM, a: f64[4] @ DRAM, y: f64[4] @ DRAM):

@@ -96,7 +96,8 @@ TEST(SetPrecision, AllocationsAndArguments) {
   test::expect_same_results(p, s, {{"n", 5}}, "set_precision_s");
   EXPECT_EQ(r.forward(find_stmt(p, "y[0] = s")), find_stmt(r.proc, "y[0] = s"));
   // An argument: the signature changes; the compiled C agrees with the interpreter.
-  Proc q = set_precision(p, "x", ScalarKind::F64).proc;
+  // (with `a`, which it multiplies: mixed precisions do not compile)
+  Proc q = set_precision(set_precision(p, "x", ScalarKind::F64).proc, "a", ScalarKind::F64).proc;
   EXPECT_TRUE(contains(q, "x: f64[n] @ DRAM")) << print_proc(q);
   test::ProcInputs in = test::make_random_inputs(q, {{"n", 6}}, 3);
   auto interp = test::run_interpreted(q, in, {});

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "exo/backend.h"
 #include "exo/frontend.h"
 #include "exo/hardware.h"
 #include "exo/loopir.h"
@@ -58,6 +59,23 @@ void expect_type_error(const std::string& src, const std::string& substr, int li
     EXPECT_NE(e.message().find(substr), std::string::npos) << e.what();
     EXPECT_EQ(e.where().line, line) << e.what();
     EXPECT_EQ(e.where().col, col) << e.what();
+  }
+}
+
+// Expects the proc to be accepted and its C generation to fail with a
+// precision error whose list names `substr` at line:col (as exo-lang, which
+// checks precisions when it generates C).
+void expect_precision_error(const std::string& src, const std::string& substr, int line, int col) {
+  SCOPED_TRACE(src);
+  Proc p = check(src);
+  try {
+    compile_to_c({p}, "precision");
+    ADD_FAILURE() << "expected a precision error containing '" << substr << "'";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Type) << e.what();
+    EXPECT_NE(e.message().find("Errors occurred during precision checking"), std::string::npos) << e.what();
+    std::string at = ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + substr;
+    EXPECT_NE(e.message().find(at), std::string::npos) << e.what();
   }
 }
 
@@ -702,12 +720,12 @@ def f(n: size, x: f32[n]):
     foo(n, x[0], x)
 )",
                     "'foo' expects 4 arguments, got 3", 8, 5);
-  expect_type_error(std::string(callee) + R"(
+  expect_precision_error(std::string(callee) + R"(
 @proc
 def f(n: size, x: f32[n], q: i8[n]):
     foo(n, x[0], q, x)
 )",
-                    "argument 3 of 'foo': expected argument of type a window or tensor of f32, got i8", 8, 18);
+                         "argument 3 of 'foo' is i8, its parameter 'x' f32", 8, 18);
   expect_type_error(std::string(callee) + R"(
 @proc
 def f(n: size, x: f32[n]):
@@ -732,7 +750,7 @@ def f(n: size, x: f32[n], z: f32[n, n]):
 def f(n: size, x: f32[n], z: f32[n, n]):
     foo(n, x[0], z, x)
 )",
-                    "argument 3 of 'foo': expected 1 dimension", 8, 18);
+                    "argument 3 of 'foo': expected argument of type a window or tensor of 1 dimension", 8, 18);
 }
 
 TEST(TypecheckErrors, Configs) {
@@ -811,12 +829,23 @@ def f(n: size, x: f32[n]):
 }
 
 TEST(TypecheckErrors, PrecisionMismatch) {
-  expect_type_error(R"(
+  expect_precision_error(R"(
 @proc
 def f(n: size, x: f32[n], y: f64[n]):
     x[0] = x[1] + y[0]
 )",
-                    "inconsistent precisions f32 and f64", 4, 12);
+                         "'x[1] + y[0]' computes between f32 and f64", 4, 12);
+  // A call passing data of another precision than its parameter's.
+  expect_precision_error(R"(
+@proc
+def g(n: size, x: f32[n]):
+    pass
+
+@proc
+def f(n: size, x: f64[n]):
+    g(n, x)
+)",
+                         "argument 2 of 'g' is f64, its parameter 'x' f32", 8, 10);
 }
 
 TEST(TypecheckErrors, AllocOfControlType) {
