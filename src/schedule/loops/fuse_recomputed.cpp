@@ -33,31 +33,9 @@ namespace {
 using buffers_detail::simplify_index;
 using buffers_detail::sub_index;
 
-// The variables (reads without indices) and buffers an expression mentions.
-class Mentions : public IRVisitor {
- public:
-  std::set<Sym> names;
-  using IRVisitor::visit;
-  void visit(const ReadNode& n) override {
-    names.insert(n.name);
-    IRVisitor::visit(n);
-  }
-  void visit(const WindowExprNode& n) override {
-    names.insert(n.name);
-    IRVisitor::visit(n);
-  }
-  void visit(const StrideExprNode& n) override { names.insert(n.name); }
-};
-
-std::set<Sym> mentioned(const Expr& e) {
-  Mentions m;
-  m.visit(e);
-  return m.names;
-}
-
 bool mentions_any(const Expr& e, const std::set<Sym>& vars) {
-  for (auto& n : mentioned(e))
-    if (vars.count(n)) return true;
+  for (auto& v : vars)
+    if (mentions(e, v)) return true;
   return false;
 }
 
@@ -158,7 +136,7 @@ std::optional<Coverage> value_determined_write(const Proc& p, const ForNode& fir
     std::optional<EffectLoop> hit;
     for (size_t k = depth + 1; k < w.loops.size() && !hit; ++k) {
       const EffectLoop& l = w.loops[k];
-      if (used.count(l.iter) || !mentioned(w.idx[d]).count(l.iter)) continue;
+      if (used.count(l.iter) || !mentions(w.idx[d], l.iter)) continue;
       Expr rest = sub_index(w.idx[d], read_var(l.iter, ScalarKind::Index));
       if (mentions_any(rest, inner)) continue;
       hit = l;
