@@ -1,5 +1,8 @@
 """3x3 box blur of a 16-bit image (Halide's classic pipeline): a horizontal
-pass then a vertical one, each dividing by 3.
+pass then a vertical one, each dividing a sum of three pixels by 3. The sums
+are exact (C adds 16-bit values in int; they reach 196605), and so is the
+schedule: its vector instruction never keeps a sum in a 16-bit lane.
+Needs AVX-512 F and BW.
 
     exocc -o OUT --stem blur apps/x86/halide/blur.py
 
