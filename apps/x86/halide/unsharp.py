@@ -6,7 +6,7 @@ gray, and each channel scaled by sharpened / gray.
 
 exports
     unsharp_base(ctxt, W, H, output, input)   the algorithm as written
-    unsharp(ctxt, W, H, output, input)        strips in parallel, rows fused
+    unsharp(ctxt, W, H, output, input)        strips in parallel, rows fused, AVX-512
 """
 from __future__ import annotations
 
@@ -14,9 +14,24 @@ from math import exp, pi, sqrt
 
 from exo import *
 from exo.API_cursors import AllocCursor, InvalidCursor
+from exo.libs.memories import DRAM_STACK
+from exo.platforms.x86 import (
+    AVX512,
+    mm512_add_ps,
+    mm512_div_ps,
+    mm512_loadu_ps,
+    mm512_mul_ps,
+    mm512_set1_ps,
+    mm512_storeu_ps,
+    mm512_sub_ps,
+)
 from exo.stdlib.scheduling import *
+from exo.stdlib.stdlib import vectorize
 
 ROWS = 32  # output rows per strip (a parallel task)
+LANES = 16  # f32 lanes of a zmm register
+AVX512_F32 = [mm512_loadu_ps, mm512_storeu_ps, mm512_add_ps, mm512_sub_ps, mm512_mul_ps, mm512_div_ps,
+              mm512_set1_ps]
 SIGMA = 1.5
 k0, k1, k2, k3 = [exp(-x * x / (2 * SIGMA**2)) / (sqrt(2 * pi) * SIGMA) for x in range(4)]
 r_to_gray, g_to_gray, b_to_gray = 0.299, 0.587, 0.114
@@ -82,7 +97,7 @@ def schedule_unsharp(p):
     window in a circle of 8 rows, one row ahead of the other stages, which
     go row by row: blur_y, ratio (blur_x and sharpen inlined into it, as
     Halide does) and the output, their buffers one row long (allocated
-    once per strip). The row loops are left to the C compiler to vectorize."""
+    once per strip). The row loops run on AVX-512 vectors (vectorize_rows)."""
     # The allocations first, so that the stages' loops are adjacent.
     for name in ("blur_y", "blur_x", "sharpen", "ratio"):
         alloc = p.find(f"{name} : _")
@@ -121,6 +136,29 @@ def schedule_unsharp(p):
         p = inline_assign(p, p.find(f"{name} = _"))
         p = delete_buffer(p, p.find(f"{name} : _"))
     p = parallelize_loop(p, p.find_loop("yo"))
+    return vectorize_rows(simplify(p))
+
+
+def vectorize_rows(p):
+    """Every row loop on 16 f32 lanes of AVX-512 (the last W % 16 columns in
+    scalar code). The constants go to one-element buffers first, set where
+    every use can see them, so that a broadcast can read them."""
+    consts = {"r_to_gray": r_to_gray, "g_to_gray": g_to_gray, "b_to_gray": b_to_gray,
+              "k0": k0, "k1": k1, "k2": k2, "k3": k3}
+    for name, value in list(consts.items()) + [("two", None)]:
+        # sharpen's 2.0, inlined into ratio: ((2.0 * gray - blur_x) / gray)
+        where = p.find("ratio = _").rhs().lhs().lhs().lhs() if value is None else p.find(str(value), many=True)
+        p = bind_expr(p, where, name)
+        alloc = p.find(f"{name} : _")
+        p = expand_dim(p, alloc, 1, 0)
+        p = set_precision(p, alloc, "f32")
+        p = set_memory(p, alloc, DRAM_STACK)
+        if p.find(f"{name} = _").parent().name() == "x":  # a single use: out of its row loop
+            p = lift_alloc(p, p.find(f"{name} : _"))
+            p = fission(p, p.find(f"{name} = _").after())
+            p = remove_loop(p, p.find(f"{name} = _").parent())
+    for _ in range(len(p.find_loop("x", many=True))):
+        p = vectorize(p, p.find_loop("x"), LANES, "f32", AVX512, AVX512_F32, tail="cut")
     return simplify(p)
 
 
