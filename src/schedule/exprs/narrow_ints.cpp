@@ -31,9 +31,6 @@ std::optional<Range> checked(long long lo, long long hi) {
   return Range{lo, hi};
 }
 
-// Truncating division, as C's int division.
-long long div_trunc(long long a, long long b) { return a / b; }
-
 // The values `e` may take; nullopt when unknown (a call, a float, an index
 // used as data, a division by a range holding 0).
 std::optional<Range> value_range(const Expr& e) {
@@ -42,10 +39,7 @@ std::optional<Range> value_range(const Expr& e) {
     if (v != std::floor(v) || std::fabs(v) > kLimit) return std::nullopt;
     return Range{static_cast<long long>(v), static_cast<long long>(v)};
   }
-  if (auto* r = e.as<ReadNode>()) {
-    (void)r;
-    return range_of_kind(e->type.base);
-  }
+  if (e.as<ReadNode>()) return range_of_kind(e->type.base);
   if (auto* u = e.as<USubNode>()) {
     auto a = value_range(u->arg);
     if (!a) return std::nullopt;
@@ -64,10 +58,9 @@ std::optional<Range> value_range(const Expr& e) {
     }
     case BinOpKind::Div: {
       if (y->lo <= 0 && y->hi >= 0) return std::nullopt;
-      // Truncating division is monotone in each argument on a sign-constant
-      // divisor: the extremes are at the corners.
-      long long c[] = {div_trunc(x->lo, y->lo), div_trunc(x->lo, y->hi), div_trunc(x->hi, y->lo),
-                       div_trunc(x->hi, y->hi)};
+      // C's truncating division is monotone in each argument on a
+      // sign-constant divisor: the extremes are at the corners.
+      long long c[] = {x->lo / y->lo, x->lo / y->hi, x->hi / y->lo, x->hi / y->hi};
       return checked(*std::min_element(c, c + 4), *std::max_element(c, c + 4));
     }
     case BinOpKind::Mod: {

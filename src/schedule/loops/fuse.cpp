@@ -140,11 +140,21 @@ Rewrite fuse_loop(const Proc& p, const Cursor& c1, const Cursor& c2) {
   auto first = rewrite_detail::accesses_of(p, {s1});
   auto second = rewrite_detail::accesses_of(p, {s2});
   drop_same_constant_config_writes(s1, s2, first, second);
-  // A producer recomputed in overlapping iterations reads the same either way.
-  std::set<Sym> recomputed = rewrite_detail::recomputed_buffers(p, *f, first, second, depth);
-  auto is_recomputed = [&](const Access& a) { return !a.is_config() && recomputed.count(a.buffer) > 0; };
-  for (auto* list : {&first, &second}) list->erase(std::remove_if(list->begin(), list->end(), is_recomputed), list->end());
-  if (auto cf = rewrite_detail::later_iteration_conflict(p, first, second, depth))
+  auto cf = rewrite_detail::later_iteration_conflict(p, first, second, depth);
+  // A conflict on a producer recomputed in overlapping iterations is
+  // harmless when every write of an element stores the same value
+  // (fuse_recomputed.cpp): leave that buffer out and look again. The
+  // proof is only tried for a buffer found in conflict.
+  const auto all_first = first, all_second = second;
+  std::set<Sym> tried;
+  while (cf && !cf->later.is_config() && tried.insert(cf->later.buffer).second &&
+         rewrite_detail::is_recomputed_buffer(p, *f, cf->later.buffer, all_first, all_second, depth)) {
+    Sym buf = cf->later.buffer;
+    auto of_buf = [&](const Access& a) { return !a.is_config() && a.buffer == buf; };
+    for (auto* list : {&first, &second}) list->erase(std::remove_if(list->begin(), list->end(), of_buf), list->end());
+    cf = rewrite_detail::later_iteration_conflict(p, first, second, depth);
+  }
+  if (cf)
     scheduling_error(
         prim, p, Cursor::block(c1.path, 2),
         "Cannot fission loop: cannot fuse loops '" + f->iter.name() + "' and '" + g->iter.name() + "': the " +

@@ -88,12 +88,11 @@ std::optional<Coverage> value_determined_write(const Proc& p, const ForNode& fir
   // iteration of the inner loops runs.
   std::vector<std::pair<Stmt, bool>> asgs;
   assignments_to(first_loop.body, buf, true, asgs);
-  int n_writes = 0;
-  for (auto& a : accesses) n_writes += a.kind == EffectKind::Read ? 0 : 1;
-  bool one_write = n_writes == 1 && std::any_of(accesses.begin(), accesses.end(), [](const Access& a) {
-                     return a.kind == EffectKind::Write;
-                   });
-  if (!one_write || asgs.size() != 1 || !asgs[0].second) return std::nullopt;
+  auto count = [&](EffectKind k) {
+    return std::count_if(accesses.begin(), accesses.end(), [&](const Access& a) { return a.kind == k; });
+  };
+  if (count(EffectKind::Write) != 1 || count(EffectKind::Reduce) != 0 || asgs.size() != 1 || !asgs[0].second)
+    return std::nullopt;
   auto* asg = asgs[0].first.as<AssignNode>();
   std::vector<Access> own = stmt_effects(p, asgs[0].first);
   const Access* wp = nullptr;
@@ -185,27 +184,22 @@ bool covered(const Proc& p, const Coverage& cov, const Access& r, size_t depth, 
 
 }  // namespace
 
-std::set<Sym> recomputed_buffers(const Proc& p, const ForNode& first_loop, const std::vector<Access>& first,
-                                 const std::vector<Access>& second, size_t depth) {
-  std::map<Sym, std::vector<Access>> writes, reads;
-  for (auto& a : first)
-    if (!a.is_config()) writes[a.buffer].push_back(a);
-  for (auto& a : second)
-    if (!a.is_config()) reads[a.buffer].push_back(a);
-  std::set<Sym> out;
-  for (auto& [buf, ws] : writes) {
-    auto it = reads.find(buf);
-    if (it == reads.end()) continue;
-    bool only_reads = true;
-    for (auto& r : it->second) only_reads = only_reads && r.kind == EffectKind::Read;
-    if (!only_reads) continue;
-    auto cov = value_determined_write(p, first_loop, buf, ws, first, second, depth);
-    if (!cov) continue;
-    bool all_covered = true;
-    for (auto& r : it->second) all_covered = all_covered && covered(p, *cov, r, depth, first_loop.iter);
-    if (all_covered) out.insert(buf);
-  }
-  return out;
+bool is_recomputed_buffer(const Proc& p, const ForNode& first_loop, const Sym& buf,
+                          const std::vector<Access>& first, const std::vector<Access>& second, size_t depth) {
+  auto of_buf = [&](const std::vector<Access>& list) {
+    std::vector<Access> out;
+    for (auto& a : list)
+      if (!a.is_config() && a.buffer == buf) out.push_back(a);
+    return out;
+  };
+  std::vector<Access> in_first = of_buf(first), in_second = of_buf(second);
+  if (in_second.empty() || !std::all_of(in_second.begin(), in_second.end(),
+                                        [](const Access& a) { return a.kind == EffectKind::Read; }))
+    return false;
+  auto cov = value_determined_write(p, first_loop, buf, in_first, first, second, depth);
+  if (!cov) return false;
+  return std::all_of(in_second.begin(), in_second.end(),
+                     [&](const Access& r) { return covered(p, *cov, r, depth, first_loop.iter); });
 }
 
 }  // namespace exo::rewrite_detail
