@@ -12,6 +12,7 @@ PACKAGES=(
   libbenchmark-dev                  # compiler and kernel benchmarks
   pybind11-dev python3-dev          # the Python front end (import exo)
   python3-numpy python3-pytest python3-setuptools  # Python tests and interpret() buffers
+  python3-yapf                      # str(proc) wraps long lines as exo-lang does (with yapf)
   libgomp1                          # OpenMP runtime (tests also build par loops with -DEXO_PAR_USE_OPENMP)
   # Arm and RISC-V libraries, run under qemu-user: Neon/SVE with the aarch64 gcc;
   # RVV with clang-16 (gcc 12 has no riscv_vector.h) on the riscv64 libc

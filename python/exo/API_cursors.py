@@ -16,6 +16,7 @@ from __future__ import annotations
 from enum import Enum
 
 from . import _core
+from ._format import wrap_long_lines
 from ._errors import api_error
 from .configs import Config
 from .memory import memory_class
@@ -169,7 +170,7 @@ class Cursor:
     def __str__(self):
         # As exo-lang: the whole proc with this node shown (`# <-- NODE`); an
         # expression prints as itself. `code()` gives the node's own text.
-        return self._impl.shown()
+        return wrap_long_lines(self._impl.shown())
 
     def code(self):
         """The text of the node alone (statements, block, or expression)."""
@@ -458,8 +459,8 @@ class GapCursor(StmtCursorPrototype):
         # was made (`s.after()`: After, `s.before()`: Before).
         shown = self._impl.shown()
         if self._type is GapType.After:
-            return shown.replace("[GAP - Before]", "[GAP - After]", 1)
-        return shown
+            shown = shown.replace("[GAP - Before]", "[GAP - After]", 1)
+        return wrap_long_lines(shown)
 
     def type(self):
         return self._type

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import _core
+from ._format import wrap_long_lines
 from ._errors import api_error
 from ._primitives import METHODS
 from .API_cursors import (
@@ -66,11 +67,16 @@ class Procedure:
         return text
 
     def __str__(self):
-        # As exo-lang prints it: no newline after the last line.
-        return str(self._handle).removesuffix("\n")
+        # As exo-lang prints it: no newline after the last line, long lines wrapped.
+        return wrap_long_lines(str(self._handle).removesuffix("\n"))
 
     def __repr__(self):
         return f"<exo Procedure {self.name()}>"
+
+    def code(self):
+        """The text of the proc with every statement on one line (str() wraps
+        long lines as exo-lang does)."""
+        return str(self._handle).removesuffix("\n")
 
     def jit(self, cflags=None, cc=None):
         """This procedure compiled for calls from Python on numpy arrays:
@@ -104,10 +110,10 @@ class Procedure:
             return False
         if other._handle.id() == self._handle.id():
             return True
-        return str(self) == str(other) and self._handle.is_eq(other._handle)
+        return str(self._handle) == str(other._handle) and self._handle.is_eq(other._handle)
 
     def __hash__(self):
-        return hash(str(self))
+        return hash(str(self._handle))
 
     # ---- cursors ----
     def args(self):

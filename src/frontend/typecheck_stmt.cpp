@@ -5,6 +5,7 @@
 
 #include "exo/frontend.h"
 #include "exo/equivalence.h"
+#include "exo/value_dependencies.h"
 #include "frontend/typecheck_internal.h"
 
 namespace exo {
@@ -131,6 +132,15 @@ Proc Checker::check_proc(const uast::UProc& p) {
   push_scope();
   out->body = check_block(p.body);
   pop_scope();
+  // The direct case is refused at the write; this finds a loop iterator that
+  // reaches a config value written inside its loop through variables.
+  if (auto d = config_loop_dependence(out->body))
+    EXO_FAIL(ErrorKind::Type, d->write->srcinfo,
+             "the value written to config field '" << d->field << "' may depend on the loop iterator '"
+                                                   << d->iter.name()
+                                                   << "' through the variables it is computed from "
+                                                      "(expected writes to configuration "
+                                                   << d->field << " does not depend on loop iterations)");
   if (p.decorator == uast::ProcDecorator::Instr) out->instr = InstrInfo{p.c_instr, p.c_global};
   out->eqv_class = new_eqv_class();
   return out;

@@ -112,6 +112,35 @@ def test_write_config_value_sees_the_names_at_the_gap():
         write_config(local, local.find("t = _").after(), Cfg, "scale", "u")
 
 
+def test_write_config_takes_a_constant_a_stride_or_a_scalar_variable():
+    from exo.API_scheduling import write_config
+
+    @proc
+    def local(n: size, x: f32[n] @ DRAM):
+        t: f32 @ DRAM
+        t = 4.0
+        for i in seq(0, n):
+            x[i] = t
+
+    gap = local.find("t = _").after()
+    assert "Cfg.scale = 2.5" in str(write_config(local, gap, Cfg, "scale", "2.5"))
+    with pytest.raises(TypeError, match="cannot write non-real-scalar non-boolean value x\\[0\\]"):
+        write_config(local, gap, Cfg, "scale", "x[0]")
+    with pytest.raises(TypeError, match="expected the rhs to be read, stride expression, or constant"):
+        write_config(local, gap, Cfg, "scale", "t * 2.0")
+
+
+def test_config_value_varying_with_the_loop_through_a_variable_is_refused():
+    with pytest.raises(TypeError, match="may depend on the loop iterator 'i'.*does not depend on loop iterations"):
+
+        @proc
+        def f(n: size, x: f32[n] @ DRAM):
+            for i in seq(0, n):
+                t: f32 @ DRAM
+                t = x[i]
+                Cfg.scale = t
+
+
 @config
 class Gain:
     g: f32

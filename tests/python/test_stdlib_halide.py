@@ -48,7 +48,7 @@ def blur_local(n: size, consumer: f32[n], inp: f32[n + 1]):
 
 
 def lines(p):
-    return [line.strip() for line in str(p).splitlines()[1:]]
+    return [line.strip() for line in p.code().splitlines()[1:]]
 
 
 def test_compute_at_with_prologue_slides_a_window():
@@ -120,7 +120,7 @@ def test_tile_and_split():
     assert lines(t)[1:5] == ["for yo in seq(0, n / 4):", "for xo in seq(0, n / 2):", "for yi in seq(0, 4):",
                              "for xi in seq(0, 2):"]
     assert_same(sq, t, {"n": 8})
-    assert str(halide_tile(sq, "b", "y", "x", "yi", "xi", 4, 2)) == str(t).replace("yo", "y").replace("xo", "x")
+    assert halide_tile(sq, "b", "y", "x", "yi", "xi", 4, 2).code() == t.code().replace("yo", "y").replace("xo", "x")
     with pytest.raises(SchedulingError, match="perfect"):
         tile(sq, sq.find_loop("y"), sq.find_loop("x"), ["yo", "yi"], ["xo", "xi"], 4, 2, perfect=False)
     with pytest.raises(SchedulingError, match="directly inside"):

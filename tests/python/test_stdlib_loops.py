@@ -65,7 +65,7 @@ def add2d(n: size, m: size, A: f32[n, m], B: f32[n, m]):
 
 
 def body_lines(p):
-    return [line.strip() for line in str(p).splitlines()[1:]]
+    return [line.strip() for line in p.code().splitlines()[1:]]
 
 
 def test_hoist_stmt_returns_cursors_and_refuses_loop_dependent_statements():

@@ -86,7 +86,7 @@ def test_auto_divide_loop_returns_the_pieces():
 
 def test_tile_loops_moves_tile_loops_inside():
     p, inner = tile_loops(matmul, [(matmul.find_loop("i"), 4), (matmul.find_loop("j"), 8)])
-    lines = [l.strip() for l in str(p).splitlines()]
+    lines = [l.strip() for l in p.code().splitlines()]
     assert lines[1:5] == ["for io in seq(0, n / 4):", "for jo in seq(0, m / 8):", "for ii in seq(0, 4):",
                           "for ji in seq(0, 8):"]
     assert [c.name() for c in inner] == ["ii", "ji"]
@@ -94,7 +94,7 @@ def test_tile_loops_moves_tile_loops_inside():
     # Sizes the tiles provably divide get no remainder loops.
     q = matmul.add_assertion("n % 4 == 0").add_assertion("m % 8 == 0")
     q, _ = tile_loops(q, [(q.find_loop("i"), 4), (q.find_loop("j"), 8)])
-    assert "%" not in str(q).split("\n", 3)[3]
+    assert "%" not in q.code().split("\n", 3)[3]
 
 
 def test_hoist_stmt_and_its_refusal():

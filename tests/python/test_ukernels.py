@@ -148,7 +148,7 @@ def test_module_kernels_and_cache():
     assert ukernels.make_ukernel(6, 16, "avx2") == (ukernels.ukernel_avx2_ref, ukernels.ukernel_avx2)
     ref = ukernels.reference_ukernel(2, 8, "tile_2x8")
     assert ref.name() == "tile_2x8"
-    assert str(ref).splitlines()[0] == (
+    assert ref.code().splitlines()[0] == (
         "def tile_2x8(K: size, A: [f32][K, 2] @ DRAM, B: [f32][K, 8] @ DRAM, C: [f32][2, 8] @ DRAM):")
 
 

@@ -393,8 +393,12 @@ void RandomProcGen::call(std::ostringstream& os, int d, const Iters& its) {
     case 4:  // reads the config inside the callee
       os << ind(d) << "cfg_row(A[" << r1 << ", 0:8])\n";
       break;
-    case 5:  // writes the config inside the callee
-      os << ind(d) << "set_cfg(x[" << pick(4) << "])\n";
+    case 5:  // writes the config inside the callee (from x: only outside loops,
+             // where the value cannot vary with an iteration)
+      if (its.empty())
+        os << ind(d) << "set_cfg(x[" << pick(4) << "])\n";
+      else
+        os << ind(d) << "cfg_row(A[" << r1 << ", 0:8])\n";
       break;
     case 0:
       os << ind(d) << "scale_row(8, A[" << r1 << ", 0:8], A[" << r2 << ", 0:8])\n";
@@ -409,14 +413,22 @@ void RandomProcGen::call(std::ostringstream& os, int d, const Iters& its) {
   }
 }
 
-// Config writes take constant-index values (legal anywhere); reads use them.
+// Config writes take constant-index values outside loops and constants inside
+// (a value read from x or y there may vary with the iterations: refused);
+// reads use them.
 void RandomProcGen::config(std::ostringstream& os, int d, const Iters& its) {
   switch (pick(4)) {
     case 0:
-      os << ind(d) << "Cfg.f = x[" << pick(4) << "]\n";
+      if (its.empty())
+        os << ind(d) << "Cfg.f = x[" << pick(4) << "]\n";
+      else
+        os << ind(d) << "Cfg.f = " << (coin(50) ? "0.5" : "-2.0") << "\n";
       break;
     case 1:
-      os << ind(d) << "Cfg.f = y[" << pick(4) << "] * 2.0\n";
+      if (its.empty())
+        os << ind(d) << "Cfg.f = y[" << pick(4) << "] * 2.0\n";
+      else
+        os << ind(d) << "Cfg.f = 3.0\n";
       break;
     case 2:
       os << ind(d) << "y[" << row(its) << "] += Cfg.f\n";

@@ -175,14 +175,14 @@ def scale(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
   Proc p = m.proc("scale");
   ConfigPtr cfg = m.configs().at(0);
   Cursor body = find_stmt(p, "y[i] = _");
-  std::string w = test::scheduling_error_message([&] { write_config(p, after(body), cfg, "f", "x[0]"); });
+  std::string w = test::scheduling_error_message([&] { write_config(p, after(body), cfg, "f", "2.0"); });
   EXPECT_NE(w.find("write_config"), std::string::npos) << w;
   EXPECT_NE(w.find("may race"), std::string::npos) << w;
   std::string a = test::scheduling_error_message([&] { configwrite_after(p, body, cfg, "f", "1.0"); });
   EXPECT_NE(a.find("may race"), std::string::npos) << a;
   std::string b = test::scheduling_error_message([&] { bind_config(p, "x[i]", cfg, "f"); });
   EXPECT_NE(b.find("bind_config"), std::string::npos) << b;
-  Rewrite ok = write_config(p, before(find_loop(p, "i")), cfg, "f", "x[0]");
+  Rewrite ok = write_config(p, before(find_loop(p, "i")), cfg, "f", "3.0");
   expect_same_with_openmp(p, ok.proc, {{"n", 9}}, "race_cfg_before");
 }
 

@@ -183,11 +183,11 @@ TEST(Simplify, ReferenceShapesOfIndexDivision) {
             "def div6(N: size):\n    for i in seq(0, N):\n        for j in seq(0, 4):\n            if i / 4 > 0:\n"
             "                pass\n");
   EXPECT_EQ(print_proc(simplify(mod().proc("logical")).proc), "def logical(n: size):\n    if n > 2:\n        pass\n    pass\n");
-  // Sizes are positive: `n > 0` is known, where the reference keeps the branch.
-  EXPECT_EQ(print_proc(simplify(Module::from_string("@proc\ndef f(n: size):\n    if n > 0:\n        pass\n")
-                                    .proc("f"))
-                           .proc),
-            "def f(n: size):\n    pass\n");
+  // Only conditions that fold to constants are decided, as in the reference;
+  // on request, also what the analysis proves (sizes are positive).
+  Proc pos = Module::from_string("@proc\ndef f(n: size):\n    if n > 0:\n        pass\n").proc("f");
+  EXPECT_EQ(print_proc(simplify(pos).proc), "def f(n: size):\n    if n > 0:\n        pass\n");
+  EXPECT_EQ(print_proc(simplify(pos, /*remove_proved_dead_code=*/true).proc), "def f(n: size):\n    pass\n");
   for (auto name : {"div0", "div1", "mod3", "mod4", "nested_div_mod"})
     test::expect_same_results(mod().proc(name), simplify(mod().proc(name)).proc, {}, std::string("simplify_") + name);
   for (auto name : {"div3", "div4", "mod5"})
@@ -212,9 +212,21 @@ TEST(Simplify, CollectsLikeTermsButNotDataArithmetic) {
   EXPECT_TRUE(r->body[0].same_as(q->body[0]));
 }
 
-TEST(Simplify, RemovesDeadCodeUnderTheKnownFacts) {
+TEST(Simplify, KeepsWhatOnlyTheAnalysisDecides) {
+  // As in the reference: `i < n` inside `for i in seq(0, n)` is not folded,
+  // `seq(5, 5)` goes, `seq(n, 2 * n - n)` (empty only by arithmetic) stays.
   Proc p = mod().proc("dead");
   Rewrite r = simplify(p);
+  std::string s = print_proc(r.proc);
+  EXPECT_NE(s.find("if i < n:"), std::string::npos) << s;
+  EXPECT_NE(s.find("for k in seq(n, n):"), std::string::npos) << s;
+  EXPECT_EQ(s.find("seq(5, 5)"), std::string::npos) << s;
+  for (long long m : {1, 3}) test::expect_same_results(p, r.proc, {{"n", 4}, {"m", m}}, "simplify_kept_" + std::to_string(m));
+}
+
+TEST(Simplify, RemovesDeadCodeUnderTheKnownFacts) {
+  Proc p = mod().proc("dead");
+  Rewrite r = simplify(p, /*remove_proved_dead_code=*/true);
   EXPECT_EQ(print_proc(r.proc),
             "def dead(n: size, m: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):\n"
             "    assert n >= 4\n"
@@ -242,8 +254,8 @@ TEST(Simplify, RemovesDeadCodeUnderTheKnownFacts) {
   EXPECT_EQ(r.forward(find_stmt(p, "y[k] = 5.0")), find_stmt(r.proc, "y[k] = 5.0"));
   // The near-identical loop that runs n - 1 times may run: it stays.
   Proc twin = mod().proc("dead_twin");
-  EXPECT_NE(print_proc(simplify(twin).proc).find("for k in seq(n, -1 + 2 * n)"), std::string::npos)
-      << print_proc(simplify(twin).proc);
+  EXPECT_NE(print_proc(simplify(twin, true).proc).find("for k in seq(n, -1 + 2 * n)"), std::string::npos)
+      << print_proc(simplify(twin, true).proc);
 }
 
 TEST(Simplify, GuardsAfterSplitAndPreconditions) {
@@ -267,12 +279,15 @@ def scale8(n: size, x: f32[n] @ DRAM, y: f32[n] @ DRAM):
     for (long long n : {3, 8, 13, 16})
       test::expect_same_results(p, q, {{"n", n}}, std::string("simplify_split_") + tail + std::to_string(n));
   }
-  // With n % 8 == 0 the guard is always true and disappears; the cut tail never runs.
+  // With n % 8 == 0 the guard is always true and, on request, disappears; the
+  // cut tail never runs. Without the request both stay, as in the reference.
   Proc p8 = m.proc("scale8");
-  Proc g = simplify(split_loop(p8, "i", 8, "io", "ii", "guard").proc).proc;
+  Proc kept = simplify(split_loop(p8, "i", 8, "io", "ii", "guard").proc).proc;
+  EXPECT_NE(print_proc(kept).find("if"), std::string::npos) << print_proc(kept);
+  Proc g = simplify(split_loop(p8, "i", 8, "io", "ii", "guard").proc, true).proc;
   EXPECT_EQ(print_proc(g).find("if"), std::string::npos) << print_proc(g);
   EXPECT_NE(print_proc(g).find("for io in seq(0, (7 + n) / 8):"), std::string::npos) << print_proc(g);
-  Proc c = simplify(split_loop(p8, "i", 8, "io", "ii", "cut_and_guard").proc).proc;
+  Proc c = simplify(split_loop(p8, "i", 8, "io", "ii", "cut_and_guard").proc, true).proc;
   EXPECT_EQ(print_proc(c).find("if"), std::string::npos) << print_proc(c);
   for (long long n : {8, 24}) {
     test::expect_same_results(p8, g, {{"n", n}}, "simplify_split8_guard" + std::to_string(n));

@@ -53,12 +53,16 @@ Proc transpose(const Proc& p, const std::string& arg);
 //    (`(8 * io + ii) / 8` -> `io` when 0 <= ii < 8), `(x / a) / b` -> `x / (a*b)`,
 //    `x % c + c * (x / c)` -> `x`; constants fold (`4 * 2` -> `8`, `n > 0 and True`
 //    -> `n > 0`); inside `if X == c:` the expression X reads as c;
-//  - an `if` whose condition is provably true or false is replaced by the branch
-//    taken; a loop that provably never runs, or whose body is only `pass`, is
-//    removed; preconditions that became `True` are dropped.
+//  - an `if` whose condition folds to a constant is replaced by the branch
+//    taken; a loop with constant bounds that never runs, or whose body
+//    simplified away, is removed; preconditions that became `True` are dropped.
+//    That is exo-lang's rule (eliminate_dead_code decides one statement with the
+//    range analysis). With `remove_proved_dead_code`, every `if` the analysis
+//    decides (preconditions, positive sizes, loop ranges, enclosing conditions)
+//    and every loop it proves empty go too.
 // Statement cursors follow their statement (into the branch that replaced its
 // `if`); cursors to removed code become Invalid.
-Rewrite simplify(const Proc& p);
+Rewrite simplify(const Proc& p, bool remove_proved_dead_code = false);
 
 // The buffer (tensor or data scalar) an attribute primitive changes: an argument
 // given by name, or an allocation given by a reference ("x", "x #1", "x : _")

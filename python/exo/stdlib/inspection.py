@@ -229,7 +229,7 @@ def get_unique_names(proc):
     # Every name `var<k>` of the procedure appears in its text, and only as
     # a name: reading them off the text is the same as walking every node,
     # and much cheaper for a large procedure.
-    used = set(re.findall(r"\bvar\d+\b", str(proc)))
+    used = set(re.findall(r"\bvar\d+\b", str(getattr(proc, "_handle", proc))))
     k = 0
     while True:
         name = f"var{k}"

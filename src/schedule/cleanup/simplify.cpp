@@ -1,6 +1,7 @@
-// simplify: index arithmetic normalized and folded, dead branches and loops
-// removed, under the facts known at each statement (preconditions, positive
-// sizes, enclosing loop ranges and branch conditions).
+// simplify: index arithmetic normalized and folded under the facts known at
+// each statement (preconditions, positive sizes, enclosing loop ranges and
+// branch conditions); branches whose condition folds to a constant removed (or,
+// on request, every branch and loop those facts decide).
 #include <map>
 #include <optional>
 #include <set>
@@ -33,8 +34,8 @@ PathKey key_of(const StmtPath& p) {
 
 class Simplifier {
  public:
-  explicit Simplifier(const Proc& p)
-      : p_(p), idx_([this](const Expr& e, long long bound) { return in_range(e, bound); }) {
+  Simplifier(const Proc& p, bool decide_all)
+      : p_(p), decide_all_(decide_all), idx_([this](const Expr& e, long long bound) { return in_range(e, bound); }) {
     for (auto& a : p->args)
       if (!a.type.is_tensor && a.type.base == ScalarKind::Size)
         ctx_.push_back(analysis::f_ge(analysis::Affine::var(a.name), analysis::Affine(1)));
@@ -105,10 +106,12 @@ class Simplifier {
     }
     return lo >= 0 && hi < bound;
   }
-  // +1: provably true, -1: provably false, 0: unknown.
+  // +1: true, -1: false, 0: unknown. As in the reference, only a condition
+  // that folds to a constant is decided (`X == c` facts of enclosing branches
+  // included), unless every condition the analysis decides is asked for.
   int decide(const Expr& cond) {
     if (auto* c = cond.as<ConstNode>()) return !c->is_zero() ? 1 : -1;
-    if (reads_config(cond)) return 0;
+    if (!decide_all_ || reads_config(cond)) return 0;
     Formula f = L_.formula(cond);
     if (provable(f)) return 1;
     if (provable(analysis::f_not(f))) return -1;
@@ -193,7 +196,9 @@ class Simplifier {
         bool usable = !reads_config(lo) && !reads_config(hi);
         analysis::Affine it = analysis::Affine::var(f->iter);
         analysis::Affine alo = usable ? L_.affine(lo) : it, ahi = usable ? L_.affine(hi) : it + analysis::Affine(1);
-        if (usable && provable(analysis::f_le(ahi, alo))) return;  // never runs
+        bool never_runs = decide_all_ ? provable(analysis::f_le(ahi, alo))
+                                      : alo.is_const() && ahi.is_const() && ahi.constant <= alo.constant;
+        if (usable && never_runs) return;
         push_fact(analysis::f_ge(it, alo));
         push_fact(analysis::f_lt(it, ahi));
         bool boxed = usable && alo.is_const() && ahi.is_const();
@@ -294,6 +299,7 @@ class Simplifier {
   }
 
   Proc p_;
+  bool decide_all_;
   analysis::Lowering L_;
   struct RangeKey {
     uint64_t epoch;
@@ -313,8 +319,8 @@ class Simplifier {
 
 }  // namespace
 
-Rewrite simplify(const Proc& p) {
-  Simplifier s(p);
+Rewrite simplify(const Proc& p, bool remove_proved_dead_code) {
+  Simplifier s(p, remove_proved_dead_code);
   return s.run();
 }
 

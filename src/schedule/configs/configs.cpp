@@ -372,6 +372,22 @@ Expr check_value(const Proc& p, const StmtPath& at, const ConfigPtr& c, const Co
   return e;
 }
 
+// write_config takes what exo-lang takes: a constant, a stride expression, or
+// a scalar data or bool variable. An index value (or an element read) written
+// into a config could be meant to vary per iteration; its readers assume not.
+void check_plain_value(const Expr& v) {
+  if (v.as<ConstNode>() || v.as<StrideExprNode>()) return;
+  auto* rd = v.as<ReadNode>();
+  if (!rd)
+    throw Error(ErrorKind::Type, v->srcinfo,
+                "expected the rhs to be read, stride expression, or constant, got '" + print_expr(v) + "'");
+  bool scalar_data = rd->idx.empty() && !rd->type.is_tensor && is_data_kind(rd->type.base);
+  if (!scalar_data && rd->type.base != ScalarKind::Bool)
+    throw Error(ErrorKind::Type, v->srcinfo,
+                "cannot write non-real-scalar non-boolean value " + print_expr(v) +
+                    " to configuration states, since index and size expressions may depend on loop iteration");
+}
+
 // Inserts `c.field = value` at the gap `at` and checks the change.
 Rewrite insert_write(const char* prim, const Proc& p, const StmtPath& at, const ConfigPtr& c,
                      const std::string& field, const Expr& value, const SrcInfo& src) {
@@ -494,6 +510,7 @@ Rewrite write_config(const Proc& p, const Cursor& gap, const ConfigPtr& config, 
     argument_error(prim, 1, "gap_cursor", "expected a gap cursor (stmt.before() or stmt.after())");
   check_writable(prim, p, config);
   Expr v = check_value(p, gap.path, config, fld, expr, scope);
+  check_plain_value(v);
   return insert_write(prim, p, gap.path, config, field, v, cursor_srcinfo(p, gap));
 }
 
