@@ -11,8 +11,9 @@ namespace exo {
 // Every name whose value may flow into `buf` within `body`, `buf` included.
 std::set<Sym> value_dependencies(const Block& body, const Sym& buf);
 
-// A config write in `body` whose value may depend on a loop iterator (through
-// the variables it is computed from or the conditions around it), if any.
+// A config write in `body` (directly, or by a callee) inside a loop whose value
+// may depend on that loop's iterator through the variables, buffers and config
+// fields it is computed from (not through conditions around it), if any.
 struct ConfigLoopDependence {
   Stmt write;         // the WriteConfig statement
   std::string field;  // "Config.field"

@@ -97,7 +97,6 @@ class Dependencies {
     } else if (auto* c = s.as<CallNode>()) {
       // A buffer passed to a call, and a config field the callee writes, may
       // be written from any argument and any config field the callee reads.
-      std::vector<Expr> read = c->args;
       ConfigUse none;
       const ConfigUse& use = c->proc ? callee_configs(c->proc.get()) : none;
       std::set<Sym> from = context;
@@ -106,9 +105,9 @@ class Dependencies {
         Sym target;
         if (auto* r = arg.as<ReadNode>(); r && r->type.is_numeric()) target = r->name;
         if (auto* w = arg.as<WindowExprNode>()) target = w->name;
-        if (target.valid()) written(target, from, read);
+        if (target.valid()) written(target, from, c->args);
       }
-      for (auto& [cfg, f] : use.writes) written(field_sym(cfg, f), from, read);
+      for (auto& [cfg, f] : use.writes) written(field_sym(cfg, f), from, c->args);
     }
   }
 
@@ -163,10 +162,11 @@ std::optional<ConfigLoopDependence> config_loop_dependence(const Block& body) {
                    const std::set<Sym>& enclosing) {
     for (auto& r : read)
       for (auto& x : d.closure(d.base(r)))
-        if (enclosing.count(x) && !found) found = ConfigLoopDependence{s, field, x};
+        if (!found && enclosing.count(x)) found = ConfigLoopDependence{s, field, x};
   };
   std::function<void(const Block&, const std::set<Sym>&)> walk = [&](const Block& b, const std::set<Sym>& iters) {
     for (auto& s : b) {
+      if (found) return;
       if (auto* f = s.as<ForNode>()) {
         std::set<Sym> inner = iters;
         inner.insert(f->iter);

@@ -95,15 +95,16 @@ def test_delete_config():
     np.testing.assert_allclose(run(p), run(reuse))
 
 
+@proc
+def local(n: size, x: f32[n] @ DRAM):
+    t: f32 @ DRAM
+    t = 4.0
+    for i in seq(0, n):
+        x[i] = t
+
+
 def test_write_config_value_sees_the_names_at_the_gap():
     from exo.API_scheduling import write_config
-
-    @proc
-    def local(n: size, x: f32[n] @ DRAM):
-        t: f32 @ DRAM
-        t = 4.0
-        for i in seq(0, n):
-            x[i] = t
 
     # `t` is allocated before the gap: the value may read it.
     p = write_config(local, local.find("t = _").after(), Cfg, "scale", "t")
@@ -114,13 +115,6 @@ def test_write_config_value_sees_the_names_at_the_gap():
 
 def test_write_config_takes_a_constant_a_stride_or_a_scalar_variable():
     from exo.API_scheduling import write_config
-
-    @proc
-    def local(n: size, x: f32[n] @ DRAM):
-        t: f32 @ DRAM
-        t = 4.0
-        for i in seq(0, n):
-            x[i] = t
 
     gap = local.find("t = _").after()
     assert "Cfg.scale = 2.5" in str(write_config(local, gap, Cfg, "scale", "2.5"))

@@ -22,15 +22,17 @@ void expect_same_results(const Proc& before, const Proc& after, const ControlArg
   }
 }
 
-std::string scheduling_error_message(const std::function<void()>& f) {
+std::string error_message(const std::function<void()>& f, ErrorKind kind) {
   try {
     f();
   } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Scheduling) << e.what();
+    EXPECT_EQ(e.kind(), kind) << e.what();
     return e.message();
   }
-  ADD_FAILURE() << "expected a SchedulingError";
+  ADD_FAILURE() << "expected an error of kind " << error_kind_name(kind);
   return "<no error>";
 }
+
+std::string scheduling_error_message(const std::function<void()>& f) { return error_message(f, ErrorKind::Scheduling); }
 
 }  // namespace exo::test

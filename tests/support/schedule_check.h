@@ -15,8 +15,9 @@ namespace exo::test {
 void expect_same_results(const Proc& before, const Proc& after, const ControlArgs& args, const std::string& tag,
                          const std::vector<ConfigPtr>& configs = {});
 
-// Runs `f`, which must throw Error(Scheduling); returns its message, or
+// Runs `f`, which must throw Error(kind); returns its message, or
 // "<no error>" when it did not throw (a failed EXPECT is recorded either way).
+std::string error_message(const std::function<void()>& f, ErrorKind kind);
 std::string scheduling_error_message(const std::function<void()>& f);
 
 }  // namespace exo::test

@@ -5,7 +5,6 @@
 // with the original on random inputs and next to a refused twin.
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <optional>
 
 #include "exo/schedule/buffers.h"
@@ -155,17 +154,6 @@ TEST(ConfigInLoops, ReorderingAcrossIterationsRefused) {
 // expression, or a scalar data or bool variable. An element read or an index
 // value could be meant to vary per iteration where config readers assume one
 // value; any other expression is refused with the reference's messages.
-std::string type_error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Type) << e.what();
-    return e.message();
-  }
-  ADD_FAILURE() << "expected a type error";
-  return "";
-}
-
 TEST(WriteConfigValue, ConstantsStridesAndScalarVariablesOnly) {
   Proc p = mod().proc("scaled");
   Cursor at = before(find_loop(p, "i"));
@@ -174,12 +162,12 @@ TEST(WriteConfigValue, ConstantsStridesAndScalarVariablesOnly) {
   test::expect_same_results(p, r.proc, {{"n", 5}}, "write_config_var", mod().configs());
   Rewrite c = write_config(p, at, cfg(), "f", "2.5", nullptr);
   test::expect_same_results(p, c.proc, {{"n", 5}}, "write_config_const", mod().configs());
-  std::string m = type_error_message([&] { write_config(p, at, cfg(), "f", "x[0]", nullptr); });
+  std::string m = test::error_message([&] { write_config(p, at, cfg(), "f", "x[0]", nullptr); }, ErrorKind::Type);
   EXPECT_NE(m.find("cannot write non-real-scalar non-boolean value x[0] to configuration states"), std::string::npos)
       << m;
-  m = type_error_message([&] { write_config(p, at, cfg(), "k", "n", nullptr); });
+  m = test::error_message([&] { write_config(p, at, cfg(), "k", "n", nullptr); }, ErrorKind::Type);
   EXPECT_NE(m.find("cannot write non-real-scalar non-boolean value n"), std::string::npos) << m;
-  m = type_error_message([&] { write_config(p, at, cfg(), "f", "s * 2.0", nullptr); });
+  m = test::error_message([&] { write_config(p, at, cfg(), "f", "s * 2.0", nullptr); }, ErrorKind::Type);
   EXPECT_NE(m.find("expected the rhs to be read, stride expression, or constant"), std::string::npos) << m;
 }
 
